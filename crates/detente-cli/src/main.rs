@@ -22,12 +22,45 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     // COMMANDS: one variant per command module; keep one line each.
+    /// Simulate an architecture and read the risk of war by pathway, with intervals.
+    Run(commands::run::RunArgs),
+    /// Run architectures with common random numbers and report paired differences.
+    Compare(commands::compare::CompareArgs),
+    /// List the built-in architectures.
+    List(commands::architecture::ListArgs),
+    /// Print a built-in architecture's TOML, to copy and edit.
+    Show(commands::architecture::ShowArgs),
+    /// Validate architecture files, reporting every problem with file:line:column.
+    Check(commands::architecture::CheckArgs),
+    /// Print the JSON Schema of the architecture format.
+    Schema(commands::architecture::SchemaArgs),
+    /// List the model's parameters with units, defaults, ranges and sources.
+    Params(commands::architecture::ParamsArgs),
+    /// Measure simulated architecture-years per second.
+    Bench(commands::bench::BenchArgs),
+    /// Baltic campaign model: how fast a limited attack takes its objectives against a posture
+    Campaign(commands::campaign::CampaignArgs),
+    Deliberate(commands::deliberate::Args),
+    Elicit(commands::elicit::Args),
+    Plan(commands::plan::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         // DISPATCH: one arm per command module.
+        Command::Run(a) => commands::run::run(a),
+        Command::Compare(a) => commands::compare::run(a),
+        Command::List(a) => commands::architecture::list(a),
+        Command::Show(a) => commands::architecture::show(a),
+        Command::Check(a) => commands::architecture::check(a),
+        Command::Schema(a) => commands::architecture::schema(a),
+        Command::Params(a) => commands::architecture::params(a),
+        Command::Bench(a) => commands::bench::run(a),
+        Command::Campaign(a) => commands::campaign::run(a),
+        Command::Deliberate(a) => commands::deliberate::run(a),
+        Command::Elicit(a) => commands::elicit::run(a),
+        Command::Plan(a) => commands::plan::run(a),
     };
     commands::finish(result)
 }

@@ -1,1 +1,38 @@
-pub fn x(){}
+//! `detente-engine`: the simulation engine of the detente workbench.
+//!
+//! A [`Scenario`] (the model's [`ModelParams`] and an architecture's [`Policy`]) is simulated
+//! in three layers: the slow layer ([`slow`]) moves rearmament, spending, cohesion, fatigue,
+//! connectivity and perceptions month by month; the event layer ([`run`]) draws triggers for
+//! each of the seven [`Pathway`]s at state-dependent rates; the crisis layer ([`crisis`])
+//! plays each crisis out on an escalation ladder. [`ensemble`] runs many histories in
+//! parallel with reproducible random streams and reduces them to a [`Summary`].
+//!
+//! ```
+//! use detente_engine::{run_ensemble, EnsembleOptions, ModelParams, Policy, Scenario};
+//! let scenario = Scenario { name: "neutral".into(), params: ModelParams::default(), policy: Policy::default() };
+//! let summary = run_ensemble(&scenario, EnsembleOptions::new(2_000, 42), None, &|_| true, None).unwrap();
+//! let p = summary.p_war();
+//! assert!(p.low <= p.value && p.value <= p.high);
+//! ```
+//!
+//! Architecture invariant: this crate knows nothing of files, formats, terminals or HTTP.
+//! Inputs arrive as plain data; outputs leave as plain data.
+
+pub mod crisis;
+pub mod ensemble;
+pub mod params;
+pub mod pathway;
+pub mod policy;
+pub mod rng;
+pub mod run;
+pub mod slow;
+pub mod stats;
+
+pub use crisis::{max_rung_distribution, CrisisInputs, Ladder, SideTerms, RUNGS, RUNG_NAMES};
+pub use ensemble::{compare, run_ensemble, Cancelled, Comparison, EnsembleOptions, ParamDraw, Scenario, Summary};
+pub use params::{ModelParams, ParamSpec, PARAM_SPECS};
+pub use pathway::{Pathway, PATHWAY_COUNT};
+pub use policy::{CeasefireTerms, MechanismStrengths, Policy};
+pub use run::{simulate_run, RunOutcome};
+pub use slow::Trajectory;
+pub use stats::Estimate;

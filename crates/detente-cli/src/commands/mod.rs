@@ -2,6 +2,18 @@
 //! Errors that are the user's fault (bad input) are `CliError::Input` and exit with code 2;
 //! everything else exits with code 1.
 
+pub mod campaign;
+pub mod architecture;
+pub mod bench;
+pub mod common;
+pub mod compare;
+pub mod deliberate;
+pub mod elicit;
+pub mod plan;
+
+pub mod parquet_out;
+pub mod run;
+
 use std::process::ExitCode;
 
 /// Error of a command: input errors exit 2, the rest exit 1.

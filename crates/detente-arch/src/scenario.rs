@@ -1,0 +1,140 @@
+//! From an architecture to what the engine simulates: the actors' figures become spending,
+//! GDP and escalation tolerance; the mechanisms' switches and strengths become the engine's
+//! mechanism strengths; ceasefire terms, pathways and parameter overrides carry over. The
+//! posture's quick-success probability comes from a [`QuickSuccess`] source (the campaign
+//! model, once plugged in) so this crate stays independent of how it is computed.
+
+use crate::format::{Architecture, Mechanism, Monitoring, Role};
+use detente_engine::{CeasefireTerms, MechanismStrengths, ModelParams, Pathway, Policy, Scenario, PATHWAY_COUNT};
+
+/// Where the probability of a quick Russian success against a posture comes from.
+pub trait QuickSuccess {
+    /// Probability that a limited grab succeeds quickly against `posture` with the added brigades.
+    fn probability(&self, posture: &str, heavy: u32, mechanised: u32, light: u32) -> f64;
+}
+
+/// A closed-form stand-in used where the campaign model is not plugged in: 0.5 against the
+/// 2025 posture, 0.8 against 2016's, falling by a quarter (in odds) per added brigade-equivalent
+/// (heavy 1.5, mechanised 1, light 0.5). Assumption; see docs/model.md.
+pub struct FallbackQuickSuccess;
+
+impl QuickSuccess for FallbackQuickSuccess {
+    fn probability(&self, posture: &str, heavy: u32, mechanised: u32, light: u32) -> f64 {
+        let base: f64 = if posture == "posture-2016" { 0.8 } else { 0.5 };
+        let equivalents = 1.5 * heavy as f64 + mechanised as f64 + 0.5 * light as f64;
+        let odds = base / (1.0 - base) * 0.75f64.powf(equivalents);
+        odds / (1.0 + odds)
+    }
+}
+
+fn strength(m: &Mechanism) -> f64 {
+    if m.enabled {
+        m.strength
+    } else {
+        0.0
+    }
+}
+
+impl Architecture {
+    /// The engine's view of this architecture, with the given quick-success source.
+    pub fn to_scenario_with(&self, quick: &dyn QuickSuccess) -> Scenario {
+        let mut params = ModelParams::default();
+        for (name, value) in &self.parameters {
+            params.set(name, *value);
+        }
+        let nato = |r: Role| matches!(r, Role::Us | Role::EuropeanAlly | Role::FrontlineAlly);
+        let europe = |r: Role| matches!(r, Role::EuropeanAlly | Role::FrontlineAlly);
+        let weighted_tolerance = |pred: &dyn Fn(Role) -> bool| {
+            let (w, t) = self
+                .actors
+                .iter()
+                .filter(|a| pred(a.role))
+                .fold((0.0, 0.0), |(w, t), a| (w + a.spending_usd_bn, t + a.spending_usd_bn * a.escalation_tolerance));
+            if w > 0.0 {
+                t / w
+            } else {
+                0.5
+            }
+        };
+        let europe_spending: f64 = self.actors.iter().filter(|a| europe(a.role)).map(|a| a.spending_usd_bn).sum();
+        let europe_gdp: f64 = self
+            .actors
+            .iter()
+            .filter(|a| europe(a.role))
+            .map(|a| a.spending_usd_bn / (a.spending_pct_gdp / 100.0))
+            .sum();
+        let us_spending: f64 = self.actors.iter().filter(|a| a.role == Role::Us).map(|a| a.spending_usd_bn).sum();
+        let m = &self.mechanisms;
+        let ff = &m.forward_forces;
+        let (heavy, mechanised, light) = if ff.enabled { (ff.heavy, ff.mechanised, ff.light) } else { (0, 0, 0) };
+        let d = &self.dynamics;
+        let c = &self.ceasefire;
+        let mut pathway_enabled = [true; PATHWAY_COUNT];
+        let mut pathway_rate_multiplier = [1.0; PATHWAY_COUNT];
+        for p in Pathway::ALL {
+            let spec = match p {
+                Pathway::GrayZone => &self.pathways.gray_zone,
+                Pathway::SnapExercise => &self.pathways.snap_exercise,
+                Pathway::UkraineSpillover => &self.pathways.ukraine_spillover,
+                Pathway::Belarus => &self.pathways.belarus,
+                Pathway::MoldovaGeorgia => &self.pathways.moldova_georgia,
+                Pathway::DeliberateAttack => &self.pathways.deliberate_attack,
+                Pathway::Hybrid => &self.pathways.hybrid,
+            };
+            pathway_enabled[p.index()] = spec.enabled;
+            pathway_rate_multiplier[p.index()] = spec.rate_multiplier;
+        }
+        let policy = Policy {
+            horizon_months: self.horizon_years * 12,
+            mechanisms: MechanismStrengths {
+                hotline: strength(&m.hotline),
+                incidents_code: strength(&m.incidents_code),
+                exercise_notification: strength(&m.exercise_notification),
+                crisis_dialogue: strength(&m.crisis_dialogue),
+                arms_control: strength(&m.arms_control),
+                porcupine: strength(&m.porcupine),
+                hybrid_defence: strength(&m.hybrid_defence),
+                export_controls: if m.export_controls.enabled { m.export_controls.strength } else { 0.0 },
+                export_leakage: m.export_controls.leakage,
+                connectivity_target: if m.managed_connectivity.enabled {
+                    m.managed_connectivity.strength
+                } else {
+                    d.connectivity_start
+                },
+                joint_production: strength(&m.joint_production),
+            },
+            ceasefire: CeasefireTerms {
+                formal: if c.formal { 1.0 } else { 0.0 },
+                specificity: c.specificity,
+                dmz: if c.dmz { 1.0 } else { 0.0 },
+                monitoring: match c.monitoring {
+                    Monitoring::None => 0.0,
+                    Monitoring::Observers => 0.5,
+                    Monitoring::Peacekeepers => 1.0,
+                },
+                dispute_resolution: if c.dispute_resolution { 1.0 } else { 0.0 },
+            },
+            added_brigades: (heavy + mechanised + light) as f64,
+            quick_success_probability: quick.probability(ff.posture.name(), heavy, mechanised, light),
+            russia_forces_start_k: d.russia_forces_start_k,
+            russia_forces_target_k: d.russia_forces_target_k,
+            europe_spending_start_pct: if europe_gdp > 0.0 { 100.0 * europe_spending / europe_gdp } else { 2.0 },
+            europe_spending_target_pct: d.europe_spending_target_pct,
+            europe_spending_ramp_years: d.europe_spending_ramp_years,
+            europe_gdp_bn: europe_gdp,
+            us_spending_bn: us_spending,
+            cohesion_start: d.cohesion_start,
+            cohesion_drift_per_year: d.cohesion_drift_per_year,
+            us_commitment: d.us_commitment,
+            war_fatigue_start: d.war_fatigue_start,
+            war_fatigue_growth_per_year: d.war_fatigue_growth_per_year,
+            connectivity_start: d.connectivity_start,
+            nato_escalation_tolerance: weighted_tolerance(&nato),
+            frontline_escalation_tolerance: weighted_tolerance(&|r| r == Role::FrontlineAlly),
+            ceasefire_holds_at_start: d.ceasefire_holds_at_start,
+            pathway_enabled,
+            pathway_rate_multiplier,
+        };
+        Scenario { name: self.name.clone(), params, policy }
+    }
+}

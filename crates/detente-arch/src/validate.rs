@@ -1,0 +1,444 @@
+//! Validation of an architecture file, reporting every problem at once. The TOML is parsed
+//! into a tree that keeps each value's byte span; the tree is checked against the JSON
+//! Schema derived from the format's types (unknown keys, missing keys, wrong types, values
+//! out of range, values not in an enumeration), then deserialised and checked for meaning
+//! (references to actors that do not exist, duplicate ids, unknown model parameters). Each
+//! problem becomes a [`Diagnostic`] with file, line, column, the field's path and what is
+//! allowed.
+
+use crate::format::Architecture;
+use serde_json::{Map, Value};
+use std::fmt;
+use std::ops::Range;
+
+/// One problem in an architecture file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// File name (or `<builtin:NAME>`).
+    pub file: String,
+    /// 1-based line and column of the offending key or value.
+    pub line: usize,
+    pub column: usize,
+    /// Dotted path of the field, e.g. `mechanisms.hotline.strength` or `actors[2].id`.
+    pub path: String,
+    /// What is wrong and what is allowed.
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
+        } else {
+            write!(f, "{}:{}:{}: `{}`: {}", self.file, self.line, self.column, self.path, self.message)
+        }
+    }
+}
+
+/// A TOML value with its span.
+#[derive(Clone, Debug)]
+struct Node {
+    kind: Kind,
+    span: Option<Range<usize>>,
+}
+
+#[derive(Clone, Debug)]
+enum Kind {
+    /// Entries with the key's span.
+    Table(Vec<(String, Option<Range<usize>>, Node)>),
+    Array(Vec<Node>),
+    String(String),
+    Integer(i64),
+    Float(f64),
+    Boolean(bool),
+    Datetime(String),
+}
+
+impl Kind {
+    fn describe(&self) -> &'static str {
+        match self {
+            Kind::Table(_) => "a table",
+            Kind::Array(_) => "an array",
+            Kind::String(_) => "a string",
+            Kind::Integer(_) => "an integer",
+            Kind::Float(_) => "a number",
+            Kind::Boolean(_) => "a boolean",
+            Kind::Datetime(_) => "a date-time",
+        }
+    }
+}
+
+fn from_table_like<'a>(entries: impl Iterator<Item = (&'a toml_edit::Key, &'a toml_edit::Item)>, span: Option<Range<usize>>) -> Node {
+    let entries = entries.map(|(k, v)| (k.get().to_string(), k.span(), from_item(v))).collect();
+    Node { kind: Kind::Table(entries), span }
+}
+
+fn from_item(item: &toml_edit::Item) -> Node {
+    match item {
+        toml_edit::Item::None => Node { kind: Kind::Table(Vec::new()), span: None },
+        toml_edit::Item::Value(v) => from_value(v),
+        toml_edit::Item::Table(t) => from_table_like(table_entries(t), t.span()),
+        toml_edit::Item::ArrayOfTables(a) => Node {
+            kind: Kind::Array(a.iter().map(|t| from_table_like(table_entries(t), t.span())).collect()),
+            span: a.span(),
+        },
+    }
+}
+
+fn table_entries(t: &toml_edit::Table) -> impl Iterator<Item = (&toml_edit::Key, &toml_edit::Item)> {
+    t.iter().filter_map(move |(k, _)| t.get_key_value(k))
+}
+
+fn from_value(v: &toml_edit::Value) -> Node {
+    use toml_edit::Value as V;
+    let kind = match v {
+        V::String(s) => Kind::String(s.value().clone()),
+        V::Integer(i) => Kind::Integer(*i.value()),
+        V::Float(f) => Kind::Float(*f.value()),
+        V::Boolean(b) => Kind::Boolean(*b.value()),
+        V::Datetime(d) => Kind::Datetime(d.value().to_string()),
+        V::Array(a) => Kind::Array(a.iter().map(from_value).collect()),
+        V::InlineTable(t) => {
+            let entries = t
+                .iter()
+                .filter_map(|(k, _)| t.get_key_value(k))
+                .map(|(k, v)| (k.get().to_string(), k.span(), from_item(v)))
+                .collect();
+            Kind::Table(entries)
+        }
+    };
+    Node { kind, span: v.span() }
+}
+
+impl Node {
+    fn to_json(&self) -> Value {
+        match &self.kind {
+            Kind::Table(entries) => {
+                let mut m = Map::new();
+                for (k, _, v) in entries {
+                    m.insert(k.clone(), v.to_json());
+                }
+                Value::Object(m)
+            }
+            Kind::Array(items) => Value::Array(items.iter().map(Node::to_json).collect()),
+            Kind::String(s) | Kind::Datetime(s) => Value::String(s.clone()),
+            Kind::Integer(i) => Value::from(*i),
+            Kind::Float(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
+            Kind::Boolean(b) => Value::Bool(*b),
+        }
+    }
+
+    /// The span of the value at `path` (keys and indices), falling back to the nearest parent.
+    fn span_at(&self, path: &[Seg]) -> Option<Range<usize>> {
+        let Some((first, rest)) = path.split_first() else {
+            return self.span.clone();
+        };
+        let child = match (&self.kind, first) {
+            (Kind::Table(entries), Seg::Key(k)) => entries.iter().find(|(name, _, _)| name == k).map(|(_, ks, n)| (ks, n)),
+            (Kind::Array(items), Seg::Index(i)) => items.get(*i).map(|n| (&None, n)),
+            _ => None,
+        };
+        match child {
+            Some((key_span, node)) => node.span_at(rest).or_else(|| key_span.clone()).or_else(|| self.span.clone()),
+            None => self.span.clone(),
+        }
+    }
+}
+
+/// One step of a path into the document.
+#[derive(Clone, Debug)]
+enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+fn path_string(path: &[Seg]) -> String {
+    let mut s = String::new();
+    for seg in path {
+        match seg {
+            Seg::Key(k) => {
+                if !s.is_empty() {
+                    s.push('.');
+                }
+                s.push_str(k);
+            }
+            Seg::Index(i) => s.push_str(&format!("[{i}]")),
+        }
+    }
+    s
+}
+
+struct Checker<'a> {
+    root_schema: &'a Value,
+    found: Vec<(Option<Range<usize>>, String, String)>,
+}
+
+fn fmt_num(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x}")
+    }
+}
+
+impl<'a> Checker<'a> {
+    fn resolve(&self, schema: &'a Value) -> &'a Value {
+        let mut s = schema;
+        for _ in 0..16 {
+            if let Some(r) = s.get("$ref").and_then(Value::as_str) {
+                let name = r.trim_start_matches("#/definitions/");
+                match self.root_schema.get("definitions").and_then(|d| d.get(name)) {
+                    Some(t) => s = t,
+                    None => return s,
+                }
+            } else if let Some(Value::Array(all)) = s.get("allOf") {
+                match all.first() {
+                    Some(t) if all.len() == 1 => s = t,
+                    _ => return s,
+                }
+            } else {
+                return s;
+            }
+        }
+        s
+    }
+
+    fn report(&mut self, span: Option<Range<usize>>, path: &[Seg], message: String) {
+        self.found.push((span, path_string(path), message));
+    }
+
+    fn check(&mut self, node: &Node, schema: &'a Value, path: &mut Vec<Seg>, key_span: Option<Range<usize>>) {
+        let schema = self.resolve(schema);
+        let span = node.span.clone().or(key_span.clone());
+        if let Some(Value::Array(alternatives)) = schema.get("oneOf").or_else(|| schema.get("anyOf")) {
+            let mut allowed = Vec::new();
+            for alt in alternatives {
+                let alt = self.resolve(alt);
+                if let Some(Value::Array(vals)) = alt.get("enum") {
+                    allowed.extend(vals.iter().cloned());
+                }
+            }
+            if !allowed.is_empty() {
+                return self.check_enum(node, &allowed, span, path);
+            }
+            // General alternatives: valid if any one is.
+            for alt in alternatives {
+                let mut sub = Checker { root_schema: self.root_schema, found: Vec::new() };
+                sub.check(node, alt, path, key_span.clone());
+                if sub.found.is_empty() {
+                    return;
+                }
+            }
+            return self.report(span, path, "does not match any allowed form".into());
+        }
+        if let Some(Value::Array(vals)) = schema.get("enum") {
+            return self.check_enum(node, vals, span, path);
+        }
+        let ty = match schema.get("type") {
+            Some(Value::String(t)) => t.as_str(),
+            Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).find(|t| *t != "null").unwrap_or("null"),
+            _ => return,
+        };
+        match (ty, &node.kind) {
+            ("object", Kind::Table(entries)) => self.check_table(entries, schema, span, path),
+            ("array", Kind::Array(items)) => {
+                if let Some(item_schema) = schema.get("items") {
+                    for (i, item) in items.iter().enumerate() {
+                        path.push(Seg::Index(i));
+                        self.check(item, item_schema, path, span.clone());
+                        path.pop();
+                    }
+                }
+            }
+            ("string", Kind::String(_)) | ("boolean", Kind::Boolean(_)) => {}
+            ("integer", Kind::Integer(i)) => self.check_range(*i as f64, schema, span, path),
+            ("number", Kind::Integer(i)) => self.check_range(*i as f64, schema, span, path),
+            ("number", Kind::Float(f)) => {
+                if f.is_finite() {
+                    self.check_range(*f, schema, span, path)
+                } else {
+                    self.report(span, path, "expected a finite number".into())
+                }
+            }
+            (expected, found) => {
+                let want = match expected {
+                    "object" => "a table",
+                    "array" => "an array",
+                    "string" => "a string",
+                    "boolean" => "a boolean (true or false)",
+                    "integer" => "an integer",
+                    "number" => "a number",
+                    other => other,
+                };
+                let mut msg = format!("expected {want}, found {}", found.describe());
+                if let Some(range) = range_text(schema) {
+                    msg.push_str(&format!("; allowed: {range}"));
+                }
+                self.report(span, path, msg)
+            }
+        }
+    }
+
+    fn check_enum(&mut self, node: &Node, allowed: &[Value], span: Option<Range<usize>>, path: &[Seg]) {
+        let value = node.to_json();
+        if !allowed.contains(&value) {
+            let list: Vec<String> = allowed.iter().map(|v| v.to_string()).collect();
+            self.report(span, path, format!("{} is not allowed; allowed: {}", value, list.join(", ")));
+        }
+    }
+
+    fn check_range(&mut self, x: f64, schema: &Value, span: Option<Range<usize>>, path: &[Seg]) {
+        let min = schema.get("minimum").and_then(Value::as_f64);
+        let max = schema.get("maximum").and_then(Value::as_f64);
+        if min.is_some_and(|m| x < m) || max.is_some_and(|m| x > m) {
+            let allowed = range_text(schema).unwrap_or_default();
+            self.report(span, path, format!("{} is out of range; allowed: {allowed}", fmt_num(x)));
+        }
+    }
+
+    fn check_table(&mut self, entries: &[(String, Option<Range<usize>>, Node)], schema: &'a Value, span: Option<Range<usize>>, path: &mut Vec<Seg>) {
+        let props = schema.get("properties").and_then(Value::as_object);
+        let extra = schema.get("additionalProperties");
+        for (key, key_span, child) in entries {
+            path.push(Seg::Key(key.clone()));
+            match props.and_then(|p| p.get(key)) {
+                Some(child_schema) => self.check(child, child_schema, path, key_span.clone()),
+                None => match extra {
+                    Some(Value::Bool(false)) | None if props.is_some() => {
+                        let allowed: Vec<&str> = props.map(|p| p.keys().map(String::as_str).collect()).unwrap_or_default();
+                        self.report(
+                            key_span.clone().or(child.span.clone()),
+                            path,
+                            format!("unknown key `{key}`; allowed keys here: {}", allowed.join(", ")),
+                        );
+                    }
+                    Some(s @ Value::Object(_)) => self.check(child, s, path, key_span.clone()),
+                    _ => {}
+                },
+            }
+            path.pop();
+        }
+        if let Some(Value::Array(required)) = schema.get("required") {
+            for r in required.iter().filter_map(Value::as_str) {
+                if !entries.iter().any(|(k, _, _)| k == r) {
+                    path.push(Seg::Key(r.to_string()));
+                    let what = props
+                        .and_then(|p| p.get(r))
+                        .map(|s| self.resolve(s))
+                        .and_then(|s| s.get("description").and_then(Value::as_str))
+                        .map(|d| format!(" ({d})"))
+                        .unwrap_or_default();
+                    self.report(span.clone(), path, format!("missing required key `{r}`{what}"));
+                    path.pop();
+                }
+            }
+        }
+    }
+}
+
+fn range_text(schema: &Value) -> Option<String> {
+    let min = schema.get("minimum").and_then(Value::as_f64);
+    let max = schema.get("maximum").and_then(Value::as_f64);
+    match (min, max) {
+        (Some(a), Some(b)) => Some(format!("{} to {}", fmt_num(a), fmt_num(b))),
+        (Some(a), None) => Some(format!("at least {}", fmt_num(a))),
+        (None, Some(b)) => Some(format!("at most {}", fmt_num(b))),
+        (None, None) => None,
+    }
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rfind('\n').map_or(before.chars().count(), |i| before[i + 1..].chars().count()) + 1;
+    (line, col)
+}
+
+/// The JSON Schema of the architecture format.
+pub fn schema() -> Value {
+    let schema = schemars::schema_for!(Architecture);
+    serde_json::to_value(schema).unwrap_or(Value::Null)
+}
+
+/// Parse and validate an architecture; on failure, every problem found.
+pub fn parse_architecture(text: &str, file: &str) -> Result<Architecture, Vec<Diagnostic>> {
+    let diag = |span: Option<Range<usize>>, path: String, message: String| {
+        let (line, column) = line_col(text, span.map_or(0, |s| s.start));
+        Diagnostic { file: file.to_string(), line, column, path, message }
+    };
+    let doc = match toml_edit::ImDocument::parse(text) {
+        Ok(doc) => doc,
+        Err(e) => {
+            let message = e.message().trim().to_string();
+            return Err(vec![diag(e.span(), String::new(), format!("TOML syntax error: {message}"))]);
+        }
+    };
+    let root = from_table_like(table_entries(doc.as_table()), Some(0..0));
+    let schema = schema();
+    let mut checker = Checker { root_schema: &schema, found: Vec::new() };
+    checker.check(&root, &schema, &mut Vec::new(), None);
+    if !checker.found.is_empty() {
+        return Err(checker.found.into_iter().map(|(s, p, m)| diag(s, p, m)).collect());
+    }
+    let arch: Architecture = match serde_json::from_value(root.to_json()) {
+        Ok(a) => a,
+        Err(e) => return Err(vec![diag(None, String::new(), e.to_string())]),
+    };
+    let problems = semantic_problems(&arch);
+    if problems.is_empty() {
+        Ok(arch)
+    } else {
+        Err(problems
+            .into_iter()
+            .map(|(path, message)| {
+                let span = root.span_at(&path);
+                diag(span, path_string(&path), message)
+            })
+            .collect())
+    }
+}
+
+/// Checks of meaning that the schema cannot express.
+fn semantic_problems(arch: &Architecture) -> Vec<(Vec<Seg>, String)> {
+    use crate::format::Role;
+    let mut out = Vec::new();
+    let ids: Vec<&str> = arch.actors.iter().map(|a| a.id.as_str()).collect();
+    for (i, a) in arch.actors.iter().enumerate() {
+        if ids.iter().filter(|id| **id == a.id).count() > 1 {
+            out.push((vec![Seg::Key("actors".into()), Seg::Index(i), Seg::Key("id".into())], format!("duplicate actor id `{}`; ids must be unique", a.id)));
+        }
+        if a.id.is_empty() {
+            out.push((vec![Seg::Key("actors".into()), Seg::Index(i), Seg::Key("id".into())], "actor id must not be empty".into()));
+        }
+    }
+    for (g, group) in arch.groups.iter().enumerate() {
+        for (m, member) in group.members.iter().enumerate() {
+            if !ids.contains(&member.as_str()) {
+                out.push((
+                    vec![Seg::Key("groups".into()), Seg::Index(g), Seg::Key("members".into()), Seg::Index(m)],
+                    format!("unknown actor `{member}`; actors declared: {}", ids.join(", ")),
+                ));
+            }
+        }
+    }
+    let has = |role: Role| arch.actors.iter().any(|a| a.role == role);
+    if !has(Role::Russia) {
+        out.push((vec![Seg::Key("actors".into())], "no actor has role `russia`; exactly one is required".into()));
+    }
+    if !(has(Role::EuropeanAlly) || has(Role::FrontlineAlly)) {
+        out.push((vec![Seg::Key("actors".into())], "no actor has role `european_ally` or `frontline_ally`; at least one is required".into()));
+    }
+    for (name, value) in &arch.parameters {
+        let path = vec![Seg::Key("parameters".into()), Seg::Key(name.clone())];
+        match detente_engine::params::spec(name) {
+            None => out.push((path, format!("unknown model parameter `{name}`; `detente params` lists them"))),
+            Some(s) if !(s.low..=s.high).contains(value) => out.push((
+                path,
+                format!("{} is out of range; allowed: {} to {} {}", fmt_num(*value), fmt_num(s.low), fmt_num(s.high), s.unit),
+            )),
+            Some(_) => {}
+        }
+    }
+    out
+}

@@ -1,0 +1,39 @@
+//! `detente bench`: measure simulated architecture-years per second for an architecture
+//! (monthly steps), the speed target of the core engine.
+
+use super::run::scenario_for;
+use super::{CliError, CmdResult};
+use detente_engine::{run_ensemble, EnsembleOptions};
+use std::time::Instant;
+
+#[derive(clap::Args, Debug)]
+pub struct BenchArgs {
+    #[arg(default_value = "baseline")]
+    pub architecture: String,
+    #[arg(long, default_value_t = 200_000)]
+    pub runs: u64,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+pub fn run(args: BenchArgs) -> CmdResult {
+    let scenario = scenario_for(&args.architecture, None)?;
+    let start = Instant::now();
+    let s = run_ensemble(&scenario, EnsembleOptions::new(args.runs, args.seed), None, &|_| true, None)
+        .map_err(|_| CliError::Other(anyhow::anyhow!("cancelled")))?;
+    let secs = start.elapsed().as_secs_f64();
+    let years = args.runs as f64 * scenario.policy.horizon_months as f64 / 12.0;
+    let at_risk = s.months_at_risk as f64 / 12.0;
+    println!(
+        "{}: {} runs x {} years in {:.3} s on {} threads: {:.0} architecture-years/s ({:.0} years simulated before first war/s), p_war {:.4}",
+        scenario.name,
+        args.runs,
+        scenario.policy.horizon_months / 12,
+        secs,
+        rayon::current_num_threads(),
+        years / secs,
+        at_risk / secs,
+        s.p_war().value
+    );
+    Ok(())
+}

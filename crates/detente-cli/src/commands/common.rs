@@ -1,0 +1,196 @@
+//! Helpers shared by the simulation commands: loading an architecture named on the command
+//! line, progress bars, turning a [`Summary`] into JSON and into a readable table, and
+//! writing per-run records to CSV or Parquet.
+
+use super::{input_err, CliError};
+use detente_arch::Loaded;
+use detente_engine::{Estimate, Pathway, RunOutcome, Summary, RUNG_NAMES};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde_json::{json, Value};
+
+/// Load a built-in or a file; invalid input is an input error (exit 2).
+pub fn load_architecture(spec: &str) -> Result<Loaded, CliError> {
+    detente_arch::load(spec).map_err(|e| match e {
+        detente_arch::LoadError::Io(..) => CliError::Other(anyhow::anyhow!("{e}")),
+        _ => input_err(e.to_string()),
+    })
+}
+
+/// A progress bar on stderr that draws only on a terminal.
+pub fn progress_bar(total: u64, what: &str) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} runs ({per_sec}, eta {eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message(what.to_string());
+    bar
+}
+
+pub fn ci(e: &Estimate) -> Value {
+    json!([e.low, e.high])
+}
+
+/// The summary as the JSON object documented in the README.
+pub fn summary_json(name: &str, s: &Summary, seed: u64, interval: &str) -> Value {
+    let mut by_pathway = serde_json::Map::new();
+    for p in Pathway::ALL {
+        let e = s.p_war_via(p);
+        by_pathway.insert(
+            p.name().to_string(),
+            json!({
+                "label": p.label(),
+                "p_war": e.value,
+                "p_war_ci": ci(&e),
+                "crises_per_year": s.crises_per_year(p),
+                "crises": s.crises_by_pathway[p.index()],
+            }),
+        );
+    }
+    let survival: Vec<Value> = s
+        .survival_by_year()
+        .iter()
+        .enumerate()
+        .map(|(y, e)| json!({"year": y + 1, "p_no_war": e.value, "ci": ci(e)}))
+        .collect();
+    let highest: serde_json::Map<String, Value> = RUNG_NAMES
+        .iter()
+        .zip(s.max_rung_counts)
+        .map(|(n, c)| (n.to_string(), json!(c)))
+        .collect();
+    let (pw, pn, pc) = (s.p_war(), s.p_nuclear(), s.p_ceasefire_break());
+    json!({
+        "architecture": name,
+        "runs": s.runs,
+        "seed": seed,
+        "horizon_years": s.horizon_months as f64 / 12.0,
+        "interval": interval,
+        "p_war": pw.value,
+        "p_war_ci": ci(&pw),
+        "p_nuclear": pn.value,
+        "p_nuclear_ci": ci(&pn),
+        "p_ceasefire_breakdown": pc.value,
+        "p_ceasefire_breakdown_ci": ci(&pc),
+        "by_pathway": by_pathway,
+        "survival": survival,
+        "highest_rung_runs": highest,
+        "mean_cost_usd_bn": s.mean_cost_bn(),
+    })
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.2} %", 100.0 * x)
+}
+
+fn pct_ci(e: &Estimate) -> String {
+    format!("{:>8}  [{:.2}, {:.2}] %", pct(e.value), 100.0 * e.low, 100.0 * e.high)
+}
+
+/// The summary as a readable table.
+pub fn summary_table(name: &str, s: &Summary, seed: u64, interval: &str) -> String {
+    let mut out = String::new();
+    let years = s.horizon_months as f64 / 12.0;
+    out.push_str(&format!("Architecture: {name}\n"));
+    out.push_str(&format!("{} runs, seed {seed}, horizon {years} years; intervals: {interval}\n\n", s.runs));
+    out.push_str(&format!("  NATO-Russia war within {years} years   {}\n", pct_ci(&s.p_war())));
+    out.push_str(&format!("  Nuclear use                          {}\n", pct_ci(&s.p_nuclear())));
+    out.push_str(&format!("  Russia-Ukraine ceasefire breaks down {}\n", pct_ci(&s.p_ceasefire_break())));
+    out.push_str(&format!("  Mean defence + mechanism cost        {:.0} US$ bn over the horizon\n\n", s.mean_cost_bn()));
+    out.push_str("  Pathway                                                    first war via   [95 % interval]    crises/yr\n");
+    for p in Pathway::ALL {
+        let e = s.p_war_via(p);
+        out.push_str(&format!(
+            "  {:<58} {:>8}   [{:.2}, {:.2}] %   {:>8.3}\n",
+            p.label(),
+            pct(e.value),
+            100.0 * e.low,
+            100.0 * e.high,
+            s.crises_per_year(p)
+        ));
+    }
+    out.push_str("\n  Survival (probability of no war by the end of each year)\n  ");
+    for (y, e) in s.survival_by_year().iter().enumerate() {
+        out.push_str(&format!("y{}: {:.3}  ", y + 1, e.value));
+        if (y + 1) % 5 == 0 {
+            out.push_str("\n  ");
+        }
+    }
+    out.push('\n');
+    out
+}
+
+/// Writes per-run records to a CSV or Parquet file chosen by extension.
+pub enum RunWriter {
+    Csv(csv::Writer<std::fs::File>),
+    Parquet(super::parquet_out::ParquetRuns),
+}
+
+impl RunWriter {
+    pub fn create(path: &str) -> Result<RunWriter, CliError> {
+        let lower = path.to_ascii_lowercase();
+        if lower.ends_with(".csv") {
+            let mut w = csv::Writer::from_path(path).map_err(|e| CliError::Other(anyhow::anyhow!("{path}: {e}")))?;
+            w.write_record(RUN_COLUMNS).map_err(|e| CliError::Other(e.into()))?;
+            Ok(RunWriter::Csv(w))
+        } else if lower.ends_with(".parquet") {
+            Ok(RunWriter::Parquet(super::parquet_out::ParquetRuns::create(path)?))
+        } else {
+            Err(input_err(format!("--out {path}: unknown extension; allowed: .csv or .parquet")))
+        }
+    }
+
+    pub fn write(&mut self, records: &[RunOutcome]) -> Result<(), CliError> {
+        match self {
+            RunWriter::Csv(w) => {
+                for o in records {
+                    w.write_record(run_row(o)).map_err(|e| CliError::Other(e.into()))?;
+                }
+                Ok(())
+            }
+            RunWriter::Parquet(p) => p.write(records),
+        }
+    }
+
+    pub fn finish(self) -> Result<(), CliError> {
+        match self {
+            RunWriter::Csv(mut w) => w.flush().map_err(|e| CliError::Other(e.into())),
+            RunWriter::Parquet(p) => p.finish(),
+        }
+    }
+}
+
+/// Columns of the per-run table.
+pub const RUN_COLUMNS: [&str; 15] = [
+    "run",
+    "war",
+    "war_month",
+    "war_pathway",
+    "nuclear",
+    "crises_gray_zone",
+    "crises_snap_exercise",
+    "crises_ukraine_spillover",
+    "crises_belarus",
+    "crises_moldova_georgia",
+    "crises_deliberate_attack",
+    "crises_hybrid",
+    "max_rung",
+    "ceasefire_break_month",
+    "cost_usd_bn",
+];
+
+fn run_row(o: &RunOutcome) -> Vec<String> {
+    let opt = |v: Option<u32>| v.map_or(String::new(), |x| x.to_string());
+    let mut row = vec![
+        o.run.to_string(),
+        (o.war_month.is_some() as u8).to_string(),
+        opt(o.war_month),
+        o.war_pathway.map_or(String::new(), |p| p.name().to_string()),
+        (o.nuclear as u8).to_string(),
+    ];
+    row.extend(o.crises.iter().map(|c| c.to_string()));
+    row.push(o.max_rung.map_or(String::new(), |r| r.to_string()));
+    row.push(opt(o.ceasefire_break_month));
+    row.push(format!("{:.3}", o.cost_bn));
+    row
+}

@@ -1,0 +1,103 @@
+//! `detente compare A B ...`: run several architectures with common random numbers and
+//! report each one's p(war) and its paired difference from the first, with intervals.
+
+use super::common::{ci, progress_bar};
+use super::run::{check_ensemble_flags, scenario_for};
+use super::{input_err, CliError, CmdResult};
+use detente_engine::{compare, EnsembleOptions, Pathway};
+use serde_json::json;
+
+#[derive(clap::Args, Debug)]
+pub struct CompareArgs {
+    /// Two or more built-in architectures or TOML files; differences are against the first.
+    #[arg(required = true, num_args = 2..)]
+    pub architectures: Vec<String>,
+    #[arg(long, default_value_t = 10_000)]
+    pub runs: u64,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    #[arg(long)]
+    pub horizon_years: Option<u32>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(args: CompareArgs) -> CmdResult {
+    check_ensemble_flags(args.runs, args.horizon_years)?;
+    if args.architectures.len() < 2 {
+        return Err(input_err("compare needs at least two architectures"));
+    }
+    let scenarios = args
+        .architectures
+        .iter()
+        .map(|a| scenario_for(a, args.horizon_years))
+        .collect::<Result<Vec<_>, _>>()?;
+    let bar = progress_bar(args.runs, "compare");
+    let progress = |done: u64| {
+        bar.set_position(done);
+        true
+    };
+    let cmp = compare(&scenarios, EnsembleOptions::new(args.runs, args.seed), None, &progress)
+        .map_err(|_| CliError::Other(anyhow::anyhow!("cancelled")))?;
+    bar.finish_and_clear();
+    if args.json {
+        let list: Vec<_> = scenarios
+            .iter()
+            .zip(&cmp.summaries)
+            .enumerate()
+            .map(|(i, (sc, s))| {
+                let (p, d) = (s.p_war(), cmp.diff_vs_first(i));
+                let by: serde_json::Map<String, serde_json::Value> =
+                    Pathway::ALL.iter().map(|pw| (pw.name().to_string(), json!(s.p_war_via(*pw).value))).collect();
+                json!({
+                    "name": sc.name,
+                    "p_war": p.value,
+                    "p_war_ci": ci(&p),
+                    "diff_vs_first": d.value,
+                    "diff_ci": [d.low, d.high],
+                    "p_nuclear": s.p_nuclear().value,
+                    "p_war_by_pathway": by,
+                    "mean_cost_usd_bn": s.mean_cost_bn(),
+                })
+            })
+            .collect();
+        let out = json!({
+            "runs": args.runs,
+            "seed": args.seed,
+            "common_random_numbers": true,
+            "architectures": list,
+        });
+        println!("{}", serde_json::to_string_pretty(&out).map_err(|e| CliError::Other(e.into()))?);
+    } else {
+        println!("{} runs each, seed {}, common random numbers; differences are paired, vs {}\n", args.runs, args.seed, scenarios[0].name);
+        println!("  {:<16} {:>9}  {:<18} {:>10}  {:<20} {:>12}", "architecture", "p(war)", "95 % interval", "diff", "95 % interval", "cost US$ bn");
+        for (i, (sc, s)) in scenarios.iter().zip(&cmp.summaries).enumerate() {
+            let (p, d) = (s.p_war(), cmp.diff_vs_first(i));
+            println!(
+                "  {:<16} {:>8.2}%  [{:>6.2}, {:>6.2}] %  {:>+9.2}%  [{:>+7.2}, {:>+7.2}] %  {:>12.0}",
+                sc.name,
+                100.0 * p.value,
+                100.0 * p.low,
+                100.0 * p.high,
+                100.0 * d.value,
+                100.0 * d.low,
+                100.0 * d.high,
+                s.mean_cost_bn()
+            );
+        }
+        println!("\n  First war by pathway (% of runs)");
+        print!("  {:<20}", "pathway");
+        for sc in &scenarios {
+            print!(" {:>14}", sc.name);
+        }
+        println!();
+        for pw in Pathway::ALL {
+            print!("  {:<20}", pw.name());
+            for s in &cmp.summaries {
+                print!(" {:>13.2}%", 100.0 * s.p_war_via(pw).value);
+            }
+            println!();
+        }
+    }
+    Ok(())
+}

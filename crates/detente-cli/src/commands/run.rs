@@ -1,0 +1,95 @@
+//! `detente run`: simulate an ensemble of one architecture and print the summary (a table,
+//! or JSON with `--json`); `--out` also writes one row per run as CSV or Parquet.
+
+use super::common::{load_architecture, progress_bar, summary_json, summary_table, RunWriter};
+use super::{input_err, CliError, CmdResult};
+use detente_engine::{run_ensemble, EnsembleOptions, Scenario};
+
+#[derive(clap::Args, Debug)]
+pub struct RunArgs {
+    /// A built-in architecture (see `detente list`) or a TOML file.
+    #[arg(default_value = "baseline")]
+    pub architecture: String,
+    /// Number of runs in the ensemble.
+    #[arg(long, default_value_t = 10_000)]
+    pub runs: u64,
+    /// Seed of the ensemble's random streams.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Override the architecture's horizon (1-50 years).
+    #[arg(long)]
+    pub horizon_years: Option<u32>,
+    /// Print one JSON object instead of the table.
+    #[arg(long)]
+    pub json: bool,
+    /// Write one row per run to FILE (.csv or .parquet).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<String>,
+}
+
+/// Check the ensemble flags shared by `run` and `compare`.
+pub fn check_ensemble_flags(runs: u64, horizon: Option<u32>) -> Result<(), CliError> {
+    if runs == 0 {
+        return Err(input_err("--runs 0: allowed: at least 1"));
+    }
+    if let Some(h) = horizon {
+        if !(1..=50).contains(&h) {
+            return Err(input_err(format!("--horizon-years {h}: allowed: 1 to 50")));
+        }
+    }
+    Ok(())
+}
+
+/// The scenario of an architecture, with the horizon overridden if asked.
+pub fn scenario_for(spec: &str, horizon: Option<u32>) -> Result<Scenario, CliError> {
+    let loaded = load_architecture(spec)?;
+    let mut scenario = loaded.architecture.to_scenario();
+    if let Some(h) = horizon {
+        scenario.policy.horizon_months = h * 12;
+    }
+    Ok(scenario)
+}
+
+pub fn run(args: RunArgs) -> CmdResult {
+    check_ensemble_flags(args.runs, args.horizon_years)?;
+    let scenario = scenario_for(&args.architecture, args.horizon_years)?;
+    let mut writer = match &args.out {
+        Some(path) => Some(RunWriter::create(path)?),
+        None => None,
+    };
+    let bar = progress_bar(args.runs, &scenario.name);
+    let mut write_error: Option<CliError> = None;
+    let mut sink = |records: &[detente_engine::RunOutcome]| {
+        if let (Some(w), None) = (writer.as_mut(), write_error.as_ref()) {
+            if let Err(e) = w.write(records) {
+                write_error = Some(e);
+            }
+        }
+    };
+    let options = EnsembleOptions::new(args.runs, args.seed);
+    let progress = |done: u64| {
+        bar.set_position(done);
+        true
+    };
+    let sink_ref: Option<&mut detente_engine::ensemble::RunSink> = if args.out.is_some() { Some(&mut sink) } else { None };
+    let summary = run_ensemble(&scenario, options, None, &progress, sink_ref)
+        .map_err(|_| CliError::Other(anyhow::anyhow!("cancelled")))?;
+    bar.finish_and_clear();
+    if let Some(e) = write_error {
+        return Err(e);
+    }
+    if let Some(w) = writer {
+        w.finish()?;
+    }
+    let interval = "Monte Carlo only (Wilson 95 %)";
+    if args.json {
+        let value = summary_json(&scenario.name, &summary, args.seed, interval);
+        println!("{}", serde_json::to_string_pretty(&value).map_err(|e| CliError::Other(e.into()))?);
+    } else {
+        print!("{}", summary_table(&scenario.name, &summary, args.seed, interval));
+        if let Some(path) = &args.out {
+            println!("\nPer-run records written to {path}");
+        }
+    }
+    Ok(())
+}

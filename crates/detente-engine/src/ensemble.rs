@@ -1,0 +1,325 @@
+//! Ensembles: many runs of one architecture (or of several, paired run by run), in parallel
+//! on all cores, reduced to a streaming [`Summary`]. Runs are cut into fixed chunks; chunks
+//! run in parallel and their summaries are merged in chunk order, so the result is the same
+//! bytes whatever the number of threads. Memory is flat in the number of runs: only a batch
+//! of chunks is in flight at a time, and per-run records go to an optional sink batch by batch.
+
+use crate::params::ModelParams;
+use crate::pathway::{Pathway, PATHWAY_COUNT};
+use crate::policy::Policy;
+use crate::rng::{stream_rng, EngineRng, Stream};
+use crate::run::{simulate_run, RunOutcome};
+use crate::slow::Trajectory;
+use crate::stats::{paired_mean, wilson, Estimate};
+use rayon::prelude::*;
+
+/// An architecture ready to simulate: the model's parameters and the architecture's policy.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scenario {
+    pub name: String,
+    pub params: ModelParams,
+    pub policy: Policy,
+}
+
+/// Draws a run's model parameters when parameter uncertainty is switched on.
+pub trait ParamDraw: Sync {
+    /// A parameter set for one run, drawn with `rng` around `base`.
+    fn draw(&self, rng: &mut EngineRng, base: &ModelParams) -> ModelParams;
+}
+
+/// How to run an ensemble.
+#[derive(Clone, Copy, Debug)]
+pub struct EnsembleOptions {
+    pub runs: u64,
+    pub seed: u64,
+    /// Runs per chunk (the unit of parallel work; fixed so results do not depend on threads).
+    pub chunk: u64,
+}
+
+impl EnsembleOptions {
+    pub fn new(runs: u64, seed: u64) -> Self {
+        EnsembleOptions { runs, seed, chunk: 2048 }
+    }
+}
+
+/// The ensemble was cancelled by its progress callback.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cancelled;
+
+/// Streaming summary of an ensemble of runs of one architecture.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Summary {
+    pub runs: u64,
+    pub horizon_months: u32,
+    pub wars: u64,
+    pub nuclear: u64,
+    pub war_by_pathway: [u64; PATHWAY_COUNT],
+    pub crises_by_pathway: [u64; PATHWAY_COUNT],
+    pub months_at_risk: u64,
+    /// Number of runs whose first war came in each month.
+    pub war_month_counts: Vec<u64>,
+    /// Number of runs whose highest crisis rung was r (index r); runs without crisis excluded.
+    pub max_rung_counts: [u64; 5],
+    pub runs_with_crisis: u64,
+    pub ceasefire_breaks: u64,
+    pub cost_bn_sum: f64,
+}
+
+impl Summary {
+    pub fn new(horizon_months: u32) -> Self {
+        Summary {
+            runs: 0,
+            horizon_months,
+            wars: 0,
+            nuclear: 0,
+            war_by_pathway: [0; PATHWAY_COUNT],
+            crises_by_pathway: [0; PATHWAY_COUNT],
+            months_at_risk: 0,
+            war_month_counts: vec![0; horizon_months as usize],
+            max_rung_counts: [0; 5],
+            runs_with_crisis: 0,
+            ceasefire_breaks: 0,
+            cost_bn_sum: 0.0,
+        }
+    }
+
+    /// Add one run.
+    pub fn add(&mut self, o: &RunOutcome) {
+        self.runs += 1;
+        if let Some(m) = o.war_month {
+            self.wars += 1;
+            self.war_month_counts[m as usize] += 1;
+            if let Some(p) = o.war_pathway {
+                self.war_by_pathway[p.index()] += 1;
+            }
+            if o.nuclear {
+                self.nuclear += 1;
+            }
+        }
+        for (acc, c) in self.crises_by_pathway.iter_mut().zip(o.crises) {
+            *acc += c as u64;
+        }
+        if let Some(r) = o.max_rung {
+            self.max_rung_counts[r as usize] += 1;
+            self.runs_with_crisis += 1;
+        }
+        if o.ceasefire_break_month.is_some() {
+            self.ceasefire_breaks += 1;
+        }
+        self.months_at_risk += o.months_at_risk as u64;
+        self.cost_bn_sum += o.cost_bn;
+    }
+
+    /// Merge another summary (of later runs) into this one.
+    pub fn merge(&mut self, other: &Summary) {
+        self.runs += other.runs;
+        self.wars += other.wars;
+        self.nuclear += other.nuclear;
+        for i in 0..PATHWAY_COUNT {
+            self.war_by_pathway[i] += other.war_by_pathway[i];
+            self.crises_by_pathway[i] += other.crises_by_pathway[i];
+        }
+        self.months_at_risk += other.months_at_risk;
+        for (a, b) in self.war_month_counts.iter_mut().zip(&other.war_month_counts) {
+            *a += b;
+        }
+        for (a, b) in self.max_rung_counts.iter_mut().zip(other.max_rung_counts) {
+            *a += b;
+        }
+        self.runs_with_crisis += other.runs_with_crisis;
+        self.ceasefire_breaks += other.ceasefire_breaks;
+        self.cost_bn_sum += other.cost_bn_sum;
+    }
+
+    /// Probability of a NATO-Russia war within the horizon.
+    pub fn p_war(&self) -> Estimate {
+        wilson(self.wars, self.runs)
+    }
+
+    /// Probability of nuclear use within the horizon.
+    pub fn p_nuclear(&self) -> Estimate {
+        wilson(self.nuclear, self.runs)
+    }
+
+    /// Probability that the first war came through `pathway`.
+    pub fn p_war_via(&self, pathway: Pathway) -> Estimate {
+        wilson(self.war_by_pathway[pathway.index()], self.runs)
+    }
+
+    /// Crises per year at risk (before the first war) on `pathway`.
+    pub fn crises_per_year(&self, pathway: Pathway) -> f64 {
+        if self.months_at_risk == 0 {
+            return 0.0;
+        }
+        self.crises_by_pathway[pathway.index()] as f64 / (self.months_at_risk as f64 / 12.0)
+    }
+
+    /// Probability of a Russia-Ukraine ceasefire breakdown within the horizon.
+    pub fn p_ceasefire_break(&self) -> Estimate {
+        wilson(self.ceasefire_breaks, self.runs)
+    }
+
+    /// Probability of no war by the end of each year of the horizon (a partial last year counts).
+    pub fn survival_by_year(&self) -> Vec<Estimate> {
+        let years = self.horizon_months.div_ceil(12) as usize;
+        let mut out = Vec::with_capacity(years);
+        let mut cum = 0u64;
+        for y in 0..years {
+            let end = ((y + 1) * 12).min(self.horizon_months as usize);
+            cum += self.war_month_counts[y * 12..end].iter().sum::<u64>();
+            let w = wilson(cum, self.runs);
+            out.push(Estimate { value: 1.0 - w.value, low: 1.0 - w.high, high: 1.0 - w.low, n: self.runs });
+        }
+        out
+    }
+
+    /// Mean cost over the horizon (US$ bn).
+    pub fn mean_cost_bn(&self) -> f64 {
+        if self.runs == 0 {
+            0.0
+        } else {
+            self.cost_bn_sum / self.runs as f64
+        }
+    }
+}
+
+/// A per-run record stream: receives the runs of each batch in run order.
+pub type RunSink<'a> = dyn FnMut(&[RunOutcome]) + 'a;
+
+/// Called after each batch with the number of runs done; return false to cancel.
+pub type Progress<'a> = dyn Fn(u64) -> bool + Sync + 'a;
+
+const CHUNKS_PER_BATCH: u64 = 64;
+
+/// Simulate one run of a scenario, drawing its parameters first if asked to.
+fn one_run(scenario: &Scenario, shared: &Trajectory, draw: Option<&dyn ParamDraw>, seed: u64, run: u64) -> RunOutcome {
+    match draw {
+        None => simulate_run(&scenario.params, &scenario.policy, shared, seed, run),
+        Some(d) => {
+            let mut rng = stream_rng(seed, run, Stream::Parameters);
+            let params = d.draw(&mut rng, &scenario.params);
+            let trajectory = Trajectory::new(&params, &scenario.policy);
+            simulate_run(&params, &scenario.policy, &trajectory, seed, run)
+        }
+    }
+}
+
+/// Run an ensemble of one scenario.
+pub fn run_ensemble(
+    scenario: &Scenario,
+    options: EnsembleOptions,
+    draw: Option<&dyn ParamDraw>,
+    progress: &Progress,
+    mut sink: Option<&mut RunSink>,
+) -> Result<Summary, Cancelled> {
+    let trajectory = Trajectory::new(&scenario.params, &scenario.policy);
+    let horizon = scenario.policy.horizon_months;
+    let chunk = options.chunk.max(1);
+    let chunks = options.runs.div_ceil(chunk);
+    let keep = sink.is_some();
+    let mut total = Summary::new(horizon);
+    let mut first = 0;
+    while first < chunks {
+        let last = (first + CHUNKS_PER_BATCH).min(chunks);
+        let parts: Vec<(Summary, Vec<RunOutcome>)> = (first..last)
+            .into_par_iter()
+            .map(|c| {
+                let mut s = Summary::new(horizon);
+                let mut records = Vec::new();
+                for run in c * chunk..((c + 1) * chunk).min(options.runs) {
+                    let o = one_run(scenario, &trajectory, draw, options.seed, run);
+                    s.add(&o);
+                    if keep {
+                        records.push(o);
+                    }
+                }
+                (s, records)
+            })
+            .collect();
+        for (s, records) in &parts {
+            total.merge(s);
+            if let Some(sink) = sink.as_mut() {
+                sink(records);
+            }
+        }
+        first = last;
+        if !progress(total.runs) {
+            return Err(Cancelled);
+        }
+    }
+    Ok(total)
+}
+
+/// Result of a paired comparison of several scenarios.
+#[derive(Clone, Debug)]
+pub struct Comparison {
+    pub summaries: Vec<Summary>,
+    /// For each scenario, sum and sum of squares of (war in this scenario - war in the first), per run.
+    diff_sum: Vec<f64>,
+    diff_sq: Vec<f64>,
+}
+
+impl Comparison {
+    /// Paired difference in p(war) of scenario `i` from the first, with its 95 % interval.
+    pub fn diff_vs_first(&self, i: usize) -> Estimate {
+        paired_mean(self.diff_sum[i], self.diff_sq[i], self.summaries[i].runs)
+    }
+}
+
+/// Run several scenarios with common random numbers: run r of each uses the same streams.
+pub fn compare(
+    scenarios: &[Scenario],
+    options: EnsembleOptions,
+    draw: Option<&dyn ParamDraw>,
+    progress: &Progress,
+) -> Result<Comparison, Cancelled> {
+    let trajectories: Vec<Trajectory> = scenarios.iter().map(|s| Trajectory::new(&s.params, &s.policy)).collect();
+    let k = scenarios.len();
+    let chunk = options.chunk.max(1);
+    let chunks = options.runs.div_ceil(chunk);
+    let fresh = || -> (Vec<Summary>, Vec<f64>, Vec<f64>) {
+        (
+            scenarios.iter().map(|s| Summary::new(s.policy.horizon_months)).collect(),
+            vec![0.0; k],
+            vec![0.0; k],
+        )
+    };
+    let mut total = fresh();
+    let mut first = 0;
+    while first < chunks {
+        let last = (first + CHUNKS_PER_BATCH).min(chunks);
+        let parts: Vec<_> = (first..last)
+            .into_par_iter()
+            .map(|c| {
+                let mut acc = fresh();
+                for run in c * chunk..((c + 1) * chunk).min(options.runs) {
+                    let mut base_war = 0.0;
+                    for (i, (s, t)) in scenarios.iter().zip(&trajectories).enumerate() {
+                        let o = one_run(s, t, draw, options.seed, run);
+                        acc.0[i].add(&o);
+                        let war = if o.war_month.is_some() { 1.0 } else { 0.0 };
+                        if i == 0 {
+                            base_war = war;
+                        }
+                        let d: f64 = war - base_war;
+                        acc.1[i] += d;
+                        acc.2[i] += d * d;
+                    }
+                }
+                acc
+            })
+            .collect();
+        for part in &parts {
+            for i in 0..k {
+                total.0[i].merge(&part.0[i]);
+                total.1[i] += part.1[i];
+                total.2[i] += part.2[i];
+            }
+        }
+        first = last;
+        if !progress(total.0.first().map_or(0, |s| s.runs)) {
+            return Err(Cancelled);
+        }
+    }
+    Ok(Comparison { summaries: total.0, diff_sum: total.1, diff_sq: total.2 })
+}

@@ -1,0 +1,257 @@
+//! The model's global parameters: every number the engine uses that is not a choice of the
+//! architecture. Each has a unit, a default, a plausible range and a source (a data file, a
+//! seed essay, a publication) or the word "assumption". This table is the one place defaults
+//! live; `docs/model.md` is written from it, sensitivity analysis explores its ranges, and the
+//! uncertainty option draws from them.
+
+/// Description of one model parameter: the row of the defaults table.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ParamSpec {
+    pub name: &'static str,
+    pub default: f64,
+    pub unit: &'static str,
+    /// Lower end of the plausible range explored by sensitivity and uncertainty analysis.
+    pub low: f64,
+    /// Upper end of the plausible range.
+    pub high: f64,
+    /// Where the default comes from, or "assumption".
+    pub source: &'static str,
+    /// What the parameter means.
+    pub doc: &'static str,
+}
+
+macro_rules! model_params {
+    ($( $(#[doc = $doc:expr])+ $name:ident : $default:expr, $unit:expr, [$lo:expr, $hi:expr], $source:expr; )*) => {
+        /// The model's global parameters (see the module docs and `docs/model.md`).
+        #[derive(Clone, Debug, PartialEq)]
+        pub struct ModelParams {
+            $( $(#[doc = $doc])+ pub $name: f64, )*
+        }
+
+        impl Default for ModelParams {
+            fn default() -> Self {
+                Self { $( $name: $default, )* }
+            }
+        }
+
+        /// The defaults table, in declaration order.
+        pub static PARAM_SPECS: &[ParamSpec] = &[
+            $( ParamSpec {
+                name: stringify!($name),
+                default: $default,
+                unit: $unit,
+                low: $lo,
+                high: $hi,
+                source: $source,
+                doc: concat!($($doc),+),
+            }, )*
+        ];
+
+        impl ModelParams {
+            /// The value of the parameter called `name`, if there is one.
+            pub fn get(&self, name: &str) -> Option<f64> {
+                match name {
+                    $( stringify!($name) => Some(self.$name), )*
+                    _ => None,
+                }
+            }
+
+            /// Set the parameter called `name`; returns false if there is none.
+            pub fn set(&mut self, name: &str, value: f64) -> bool {
+                match name {
+                    $( stringify!($name) => { self.$name = value; true } )*
+                    _ => false,
+                }
+            }
+        }
+    };
+}
+
+model_params! {
+    // ---- Crisis layer: escalation ladder (fitted to ICB crises by `detente calibrate`) ----
+    /// Threshold to climb from rung 0 (crisis, no violence) to rung 1 (minor clashes); logit scale.
+    threshold_1: 2.0, "logit", [1.0, 3.0], "ICB v15 1918-1989 fit (docs/validation.md); prior assumption";
+    /// Threshold to climb from rung 1 (minor clashes) to rung 2 (serious clashes, mobilisation).
+    threshold_2: 2.3, "logit", [1.3, 3.3], "ICB v15 1918-1989 fit (docs/validation.md); prior assumption";
+    /// Threshold to climb from rung 2 (serious clashes) to rung 3 (NATO-Russia conventional war).
+    threshold_3: 2.6, "logit", [1.6, 3.6], "ICB v15 1918-1989 fit (docs/validation.md); prior assumption";
+    /// Threshold to climb from rung 3 (conventional war) to rung 4 (nuclear use). No crisis in ICB reached it.
+    threshold_4: 5.0, "logit", [3.5, 7.0], "assumption (no nuclear use in any recorded crisis)";
+    /// Extra threshold to climb to war (rung 3), and to strike preemptively, between two nuclear-armed great powers.
+    nuclear_shadow: 2.5, "logit", [1.0, 4.0], "assumption; no direct war between nuclear-armed great powers since 1945 (Berlin 1961, Cuba 1962 stayed below rung 3)";
+    /// Effect of the gravity of threat (ICB gravcr scaled to 0-1) on escalation propensity.
+    beta_gravity: 1.0, "logit per unit", [0.0, 2.0], "ICB v15 fit; prior assumption";
+    /// Effect of a protracted conflict (ICB protrac, 0/1) on escalation propensity.
+    beta_protracted: 0.3, "logit", [-0.5, 1.0], "ICB v15 fit; prior assumption";
+    /// Effect of great-power involvement (ICB powinv scaled to 0-1) on escalation propensity.
+    beta_power_involvement: -0.3, "logit per unit", [-1.2, 0.6], "ICB v15 fit; prior assumption";
+    /// Effect of the number of crisis actors (log of count) on escalation propensity.
+    beta_actors: 0.2, "logit per log-actor", [-0.3, 0.7], "ICB v15 fit; prior assumption";
+    /// Effect of power discrepancy between adversaries (ICB powdissy scaled to 0-1).
+    beta_power_discrepancy: -0.2, "logit per unit", [-1.0, 0.6], "ICB v15 fit; prior assumption";
+    /// Base log-odds of de-escalating a rung in a round when neither side climbs.
+    deescalation_base: 0.0, "logit", [-1.0, 1.0], "ICB v15 fit; prior assumption";
+    /// Effect of third-party mediation (ICB mediate, 0/1) on de-escalation.
+    deescalation_mediation: 0.4, "logit", [-0.2, 1.2], "ICB v15 fit; prior assumption";
+    /// Effect of global-organisation involvement (ICB globorg, 0/1) on de-escalation.
+    deescalation_global_org: 0.2, "logit", [-0.4, 0.8], "ICB v15 fit; prior assumption";
+    /// Effect of regional-organisation involvement (ICB regorg, 0/1) on de-escalation.
+    deescalation_regional_org: 0.2, "logit", [-0.4, 0.8], "ICB v15 fit; prior assumption";
+    /// Effect of gravity on de-escalation (graver crises are harder to climb down from).
+    deescalation_gravity: -0.5, "logit per unit", [-1.5, 0.5], "assumption";
+    /// Rounds of move and counter-move in one crisis (each round roughly a few days).
+    crisis_rounds: 12.0, "rounds", [6.0, 24.0], "assumption";
+    /// Standard deviation of each side's error in reading the other's intent, in peacetime-era crises.
+    misperception_sd: 1.0, "logit", [0.3, 2.0], "assumption (Jervis 1976 on misperception; no direct measure)";
+    /// Weight of fear that the other side moves first on one's own escalation (logit per unit belief).
+    first_strike_fear: 1.5, "logit per unit belief", [0.5, 3.0], "assumption (Schelling 1960 reciprocal fear of surprise attack)";
+    /// Belief (probability the other climbs) above which preemption is considered.
+    preemption_threshold: 0.6, "probability", [0.45, 0.8], "assumption";
+    /// Steepness of the preemption response to belief above the threshold.
+    preemption_steepness: 12.0, "logit per unit belief", [6.0, 20.0], "assumption";
+    /// Largest per-round probability of a preemptive strike at rungs 1-2.
+    preemption_max: 0.15, "probability per round", [0.02, 0.35], "assumption";
+
+    // ---- Side terms: what tilts each side up or down the ladder in NATO-Russia crises ----
+    /// Weight of Russian threat perception on Russia's escalation propensity.
+    russia_threat_weight: 1.0, "logit per unit", [0.3, 2.0], "assumption (seed 003: posture must not exacerbate Russian threat perception)";
+    /// Weight of alliance credibility on Russia's restraint (deterrence in a crisis).
+    deterrence_weight: 1.5, "logit per unit", [0.5, 3.0], "assumption (seed 003: Moscow avoids a direct clash thanks to US presence and commitment)";
+    /// Weight of NATO's aggregate escalation-risk tolerance on NATO's escalation propensity.
+    nato_tolerance_weight: 1.0, "logit per unit", [0.3, 2.0], "assumption (seed 000: most vulnerable are most tolerant of escalation risk)";
+    /// Russian threat perception with no added Western posture (0-1 index).
+    russia_threat_base: 0.6, "index 0-1", [0.4, 0.8], "assumption (seed 003: Russia frames NATO as aggressive, preparing to strike)";
+    /// Rise in Russian threat perception per added forward brigade (the spiral effect).
+    threat_per_brigade: 0.03, "index per brigade", [0.0, 0.08], "assumption (seed 003: calibrate posture to avoid feeding threat perception)";
+    /// Rise in Russian threat perception from a full porcupine package for Ukraine.
+    threat_per_porcupine: 0.05, "index at full strength", [0.0, 0.15], "assumption (defensive systems: small spiral)";
+
+    // ---- Slow layer ----
+    /// Years for Russian forces near NATO's northern frontier to reach 95 % of their post-war target, without export controls.
+    rearm_years: 5.0, "years", [3.0, 10.0], "assumption; seed 003 (Finnish intelligence 2025), German defence minister: ready by 2029";
+    /// Largest fractional slowdown of Russian rearmament by a fully covering, leak-free export-control regime.
+    export_control_max_slowdown: 0.4, "fraction", [0.15, 0.7], "assumption (CoCom analogy, seed 003)";
+    /// Speed-up of rearmament per unit of connectivity that is not under export control.
+    connectivity_rearm_leak: 0.3, "fraction per unit connectivity", [0.0, 0.8], "assumption (seed 003: controls keep trade from strengthening Russian forces)";
+    /// Years for connectivity to move most of the way to the architecture's target.
+    connectivity_years: 3.0, "years", [1.0, 6.0], "assumption";
+    /// Fractional cut in peacetime misperception at full connectivity.
+    connectivity_misperception_cut: 0.35, "fraction", [0.1, 0.6], "assumption (seed 003: severed ties breed misinterpretation)";
+    /// Cohesion change per percentage point of European spending above its starting share of GDP.
+    cohesion_per_spending_point: 0.08, "per pp of GDP", [0.0, 0.2], "assumption (seed 000: burden-sharing builds trust)";
+    /// Cohesion lost per unit of war fatigue accumulated.
+    cohesion_fatigue_weight: 0.3, "per unit fatigue", [0.0, 0.6], "assumption (seed 000: Western/Central European concern)";
+    /// Weight of US commitment (versus European capability) in alliance credibility.
+    us_credibility_weight: 0.6, "fraction", [0.4, 0.8], "SIPRI 2024: US about 66 % of NATO spending (data/PROVENANCE.md); range assumption";
+    /// European spending (% of GDP) at which Europe's share of credibility saturates.
+    europe_spending_saturation_pct: 3.5, "% of GDP", [2.5, 5.0], "assumption (NATO 2025 target debates)";
+    /// Capability boost per unit strength of joint production and stockpile replenishment.
+    joint_production_boost: 0.15, "fraction at full strength", [0.05, 0.3], "assumption (seed 000)";
+
+    // ---- Ceasefire in Ukraine (Fortna 2003/2004: terms make cease-fires last) ----
+    /// Hazard of the Russia-Ukraine ceasefire breaking down with no protective terms.
+    ceasefire_base_hazard: 0.07, "per year", [0.03, 0.2], "assumption; Fortna: almost half of interstate wars since 1945 resumed (data/PROVENANCE.md)";
+    /// Fractional cut in the breakdown hazard from a formal agreement.
+    ceasefire_formal_cut: 0.2, "fraction", [0.05, 0.4], "assumption, direction from Fortna 2003";
+    /// Fractional cut from specific (as opposed to vague) terms, at full specificity.
+    ceasefire_specific_cut: 0.2, "fraction", [0.05, 0.4], "assumption, direction from Fortna 2003";
+    /// Fractional cut from a demilitarised zone.
+    ceasefire_dmz_cut: 0.3, "fraction", [0.1, 0.5], "assumption, direction from Fortna 2003";
+    /// Fractional cut from third-party monitoring by peacekeepers (observers get half).
+    ceasefire_monitoring_cut: 0.35, "fraction", [0.1, 0.6], "assumption, direction from Fortna 2003";
+    /// Fractional cut from a joint dispute-resolution body.
+    ceasefire_dispute_cut: 0.15, "fraction", [0.0, 0.35], "assumption, direction from Fortna 2003";
+    /// Fractional cut from a well-equipped, porcupine Ukraine, at full strength.
+    ceasefire_porcupine_cut: 0.35, "fraction", [0.1, 0.6], "assumption (seed 000 porcupine; seed 003 well-equipped Ukraine)";
+    /// Rise in breakdown hazard when Russian rearmament is complete.
+    ceasefire_rearm_rise: 0.5, "fraction", [0.0, 1.0], "assumption (seed 000: fear Russia uses the armistice to rebuild)";
+    /// Mean length of a second Russia-Ukraine war once the ceasefire breaks.
+    second_war_months: 18.0, "months", [6.0, 36.0], "assumption";
+
+    // ---- Event layer: base rates of crisis triggers by pathway ----
+    /// (a) Gray-zone incidents (airspace, sea, cable) that become NATO-Russia crises.
+    gray_zone_crisis_rate: 0.3, "crises per year", [0.1, 1.0], "assumption; ELN counted ~40-60 close encounters a year in 2014-15, 3 high-risk in 2014 (data/PROVENANCE.md)";
+    /// Fractional cut in gray-zone crisis rate from a full incidents-at-sea-style code.
+    incidents_code_cut: 0.4, "fraction", [0.1, 0.7], "assumption; INCSEA 1972 credited with fewer dangerous incidents (data/PROVENANCE.md)";
+    /// (b) Large Russian snap exercises near NATO.
+    snap_exercise_rate: 6.0, "exercises per year", [3.0, 10.0], "NATO: at least 18 large-scale snap exercises 2013-2015 (data/PROVENANCE.md)";
+    /// Probability that a snap exercise is read as attack preparation and starts a crisis, at baseline misperception.
+    snap_misread_probability: 0.02, "probability", [0.005, 0.08], "assumption (seed 003 scenario)";
+    /// Fractional cut in misreading from full exercise notification and observation.
+    exercise_notification_cut: 0.5, "fraction", [0.2, 0.8], "assumption; Vienna Document 2011 thresholds (data/PROVENANCE.md)";
+    /// (c) NATO-Russia crises per year while a second Russia-Ukraine war is under way.
+    spillover_crisis_rate: 1.5, "crises per war-year", [0.5, 4.0], "assumption; Przewodów missile, Nov 2022 (seed 003)";
+    /// (d) Mass unrest in Belarus.
+    belarus_unrest_rate: 0.035, "episodes per year", [0.01, 0.1], "assumption; one mass-protest episode (2020) in about 30 years of Lukashenko's rule (seed 003)";
+    /// Probability Russia intervenes in Belarusian unrest, producing a NATO-Russia crisis.
+    belarus_intervention_probability: 0.7, "probability", [0.4, 0.9], "assumption (seed 003: Moscow would not accept the loss of Belarus)";
+    /// (e) NATO-Russia crises over Moldova or Georgia.
+    moldova_georgia_crisis_rate: 0.06, "crises per year", [0.02, 0.15], "assumption; Georgia 2008, Transnistria (seed 003)";
+    /// (f) Deliberate limited attack: rate when the quick-success probability is 0.5, credibility 0.5, Russian rearmament complete.
+    deliberate_attack_rate: 0.04, "decisions per year", [0.005, 0.15], "assumption (seed 003: remote while the alliance is united; seed 000: not implausible medium term)";
+    /// (g) Russian sabotage and hybrid attacks in Europe.
+    hybrid_attack_rate: 34.0, "attacks per year", [12.0, 50.0], "CSIS tally: 12 in 2023, 34 in 2024 (data/PROVENANCE.md)";
+    /// Probability that one hybrid attack becomes a NATO-Russia crisis (attribution and assertive response).
+    hybrid_crisis_probability: 0.01, "probability", [0.003, 0.04], "assumption (none has so far)";
+    /// Fractional cut in hybrid attacks that become crises from full infrastructure defence.
+    hybrid_defence_cut: 0.5, "fraction", [0.2, 0.8], "assumption";
+    /// Rise in gray-zone and hybrid crisis rates per unit of NATO's escalation tolerance (assertive responses).
+    assertiveness_weight: 0.8, "fraction per unit", [0.0, 1.5], "assumption (seed 003: NATO considers 'being more aggressive')";
+
+    // ---- Risk-reduction mechanisms: effects at full strength ----
+    /// Fractional cut in crisis misperception from a hotline.
+    hotline_misperception_cut: 0.3, "fraction", [0.1, 0.5], "assumption; US-Soviet hotline 1963 (seed 003)";
+    /// Fractional cut in misperception from dialogue kept open in crises.
+    dialogue_misperception_cut: 0.2, "fraction", [0.05, 0.4], "assumption (seed 003: talk when things go wrong)";
+    /// Rise in de-escalation log-odds from dialogue kept open in crises.
+    dialogue_deescalation: 0.6, "logit", [0.2, 1.2], "assumption (seed 003)";
+    /// Rise in the nuclear threshold from arms control.
+    arms_control_nuclear_threshold: 0.8, "logit", [0.2, 1.5], "assumption";
+    /// Fractional cut in first-strike fear from arms control (limits on long-range systems).
+    arms_control_fear_cut: 0.25, "fraction", [0.05, 0.5], "assumption (seed 003: Russia fears US long-range systems)";
+    /// Fractional cut in Russia's quick-success probability per unit strength of a porcupine Ukraine (deters renewed offensive, ties down forces).
+    porcupine_denial: 0.1, "fraction", [0.0, 0.3], "assumption";
+
+    // ---- Costs ----
+    /// Annual cost of a full porcupine package for Ukraine (air defence, counter-mobility).
+    porcupine_cost_bn: 20.0, "US$ bn per year", [10.0, 40.0], "assumption; Ukraine's 2024 defence spending US$64.7 bn (SIPRI, data/PROVENANCE.md)";
+    /// Annual cost of one forward-stationed NATO brigade.
+    brigade_cost_bn: 1.5, "US$ bn per brigade-year", [0.7, 3.0], "assumption";
+    /// Annual cost of the risk-reduction and connectivity mechanisms together, at full strength.
+    risk_reduction_cost_bn: 0.5, "US$ bn per year", [0.1, 2.0], "assumption";
+}
+
+/// Look up the spec of a parameter by name.
+pub fn spec(name: &str) -> Option<&'static ParamSpec> {
+    PARAM_SPECS.iter().find(|s| s.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_lie_in_their_ranges() {
+        for s in PARAM_SPECS {
+            assert!(
+                s.low <= s.default && s.default <= s.high,
+                "{} default {} outside [{}, {}]",
+                s.name,
+                s.default,
+                s.low,
+                s.high
+            );
+            assert!(!s.source.is_empty() && !s.unit.is_empty());
+        }
+    }
+
+    #[test]
+    fn get_and_set_by_name() {
+        let mut p = ModelParams::default();
+        assert_eq!(p.get("rearm_years"), Some(5.0));
+        assert!(p.set("rearm_years", 7.0));
+        assert_eq!(p.rearm_years, 7.0);
+        assert!(!p.set("no_such", 1.0));
+        assert_eq!(PARAM_SPECS.len(), PARAM_SPECS.iter().map(|s| s.name).collect::<std::collections::HashSet<_>>().len());
+    }
+}

@@ -1,0 +1,131 @@
+//! What an architecture decides, as plain numbers the engine reads: mechanism strengths,
+//! ceasefire terms, spending paths, starting conditions, which pathways are live. The
+//! architecture crate builds a `Policy` from a TOML file; the engine never sees the file.
+//! Every field is documented with its unit; `docs/model.md` says which model quantity each
+//! one moves.
+
+use crate::pathway::PATHWAY_COUNT;
+
+/// Ceasefire terms between Russia and Ukraine (brief, element 11; Fortna's terms).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CeasefireTerms {
+    /// A formal, written agreement (1) or an informal or de facto ceasefire (0).
+    pub formal: f64,
+    /// Specificity of the terms, 0 (vague) to 1 (specific, with implementation measures).
+    pub specificity: f64,
+    /// A demilitarised zone (1) or not (0).
+    pub dmz: f64,
+    /// Third-party monitoring: 0 none, 0.5 observers, 1 armed peacekeepers.
+    pub monitoring: f64,
+    /// A joint dispute-resolution body (1) or not (0).
+    pub dispute_resolution: f64,
+}
+
+/// Strengths of the mechanisms, each 0 (absent) to 1 (fully in place).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct MechanismStrengths {
+    pub hotline: f64,
+    pub incidents_code: f64,
+    pub exercise_notification: f64,
+    pub crisis_dialogue: f64,
+    pub arms_control: f64,
+    pub porcupine: f64,
+    pub hybrid_defence: f64,
+    /// Export-control coverage of military and dual-use goods (CoCom-like regime).
+    pub export_controls: f64,
+    /// Fraction of controlled goods that leaks through anyway.
+    pub export_leakage: f64,
+    /// Target connectivity (trade, flights, exchanges) as a fraction of pre-2022 levels.
+    pub connectivity_target: f64,
+    pub joint_production: f64,
+}
+
+/// An architecture as the engine sees it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Policy {
+    /// Months simulated.
+    pub horizon_months: u32,
+    pub mechanisms: MechanismStrengths,
+    pub ceasefire: CeasefireTerms,
+    /// NATO brigades added in place on the eastern flank beyond the base posture.
+    pub added_brigades: f64,
+    /// Probability that a limited Russian grab in the Baltics succeeds quickly against the
+    /// posture (from the campaign model, or a fallback); 0-1.
+    pub quick_success_probability: f64,
+    /// Russian forces near NATO's northern frontier at the start (thousand troops).
+    pub russia_forces_start_k: f64,
+    /// Post-war target of those forces (thousand troops).
+    pub russia_forces_target_k: f64,
+    /// European NATO defence spending at the start (% of GDP).
+    pub europe_spending_start_pct: f64,
+    /// European NATO defence spending target (% of GDP).
+    pub europe_spending_target_pct: f64,
+    /// Years to move from the start to the target.
+    pub europe_spending_ramp_years: f64,
+    /// GDP of European NATO members and Canada (US$ bn).
+    pub europe_gdp_bn: f64,
+    /// US defence spending (US$ bn per year).
+    pub us_spending_bn: f64,
+    /// Transatlantic cohesion at the start, 0-1.
+    pub cohesion_start: f64,
+    /// Drift of cohesion per year, absent other effects.
+    pub cohesion_drift_per_year: f64,
+    /// US commitment to European defence, 0-1.
+    pub us_commitment: f64,
+    /// European war fatigue at the start, 0-1.
+    pub war_fatigue_start: f64,
+    /// Growth of war fatigue per year.
+    pub war_fatigue_growth_per_year: f64,
+    /// Connectivity at the start, as a fraction of pre-2022 levels.
+    pub connectivity_start: f64,
+    /// NATO's escalation-risk tolerance, 0-1 (spending-weighted over NATO actors, or as set).
+    pub nato_escalation_tolerance: f64,
+    /// Escalation-risk tolerance of the frontline states, 0-1.
+    pub frontline_escalation_tolerance: f64,
+    /// Whether the Russia-Ukraine ceasefire holds at the start (true) or war is under way.
+    pub ceasefire_holds_at_start: bool,
+    /// Which pathways can trigger crises.
+    pub pathway_enabled: [bool; PATHWAY_COUNT],
+    /// Multipliers on each pathway's base trigger rate (1 = the model default).
+    pub pathway_rate_multiplier: [f64; PATHWAY_COUNT],
+}
+
+impl Default for Policy {
+    /// A neutral policy: no mechanisms, a vague informal ceasefire, 2024 figures.
+    fn default() -> Self {
+        Policy {
+            horizon_months: 120,
+            mechanisms: MechanismStrengths {
+                export_leakage: 0.5,
+                ..MechanismStrengths::default()
+            },
+            ceasefire: CeasefireTerms {
+                formal: 0.0,
+                specificity: 0.0,
+                dmz: 0.0,
+                monitoring: 0.0,
+                dispute_resolution: 0.0,
+            },
+            added_brigades: 0.0,
+            quick_success_probability: 0.5,
+            russia_forces_start_k: 30.0,
+            russia_forces_target_k: 80.0,
+            europe_spending_start_pct: 1.99,
+            europe_spending_target_pct: 1.99,
+            europe_spending_ramp_years: 5.0,
+            europe_gdp_bn: 25_600.0,
+            us_spending_bn: 997.0,
+            cohesion_start: 0.7,
+            cohesion_drift_per_year: 0.0,
+            us_commitment: 0.7,
+            war_fatigue_start: 0.3,
+            war_fatigue_growth_per_year: 0.03,
+            connectivity_start: 0.05,
+            nato_escalation_tolerance: 0.4,
+            frontline_escalation_tolerance: 0.7,
+            ceasefire_holds_at_start: true,
+            pathway_enabled: [true; PATHWAY_COUNT],
+            pathway_rate_multiplier: [1.0; PATHWAY_COUNT],
+        }
+    }
+}

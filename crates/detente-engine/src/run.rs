@@ -1,0 +1,203 @@
+//! One run: a single history of the architecture over the horizon. Month by month the
+//! ceasefire may break (and a second Russia-Ukraine war runs its course), triggers arrive by
+//! pathway at the slow state's rates, and each trigger opens a crisis played out on the
+//! ladder. The run ends at the first NATO-Russia war (rung 3 or higher) or at the horizon.
+
+use crate::crisis::{CrisisInputs, Ladder, SideTerms, NUCLEAR_RUNG, WAR_RUNG};
+use crate::params::ModelParams;
+use crate::pathway::{Pathway, PATHWAY_COUNT};
+use crate::policy::Policy;
+use crate::rng::{stream_rng, EngineRng, Stream};
+use crate::slow::{MonthState, Trajectory};
+use rand::Rng;
+
+/// What happened in one run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunOutcome {
+    /// Index of the run in its ensemble.
+    pub run: u64,
+    /// Month (0-based) of the first NATO-Russia war, if any.
+    pub war_month: Option<u32>,
+    /// Pathway through which the first war came.
+    pub war_pathway: Option<Pathway>,
+    /// Whether that war went nuclear.
+    pub nuclear: bool,
+    /// Crises started, by pathway.
+    pub crises: [u32; PATHWAY_COUNT],
+    /// Highest rung reached by any crisis (None if there was no crisis).
+    pub max_rung: Option<u8>,
+    /// Month the Russia-Ukraine ceasefire first broke down, if it did.
+    pub ceasefire_break_month: Option<u32>,
+    /// Months simulated before the first war or the horizon.
+    pub months_at_risk: u32,
+    /// Defence and mechanism spending over the horizon (US$ bn).
+    pub cost_bn: f64,
+}
+
+/// How crises on each pathway look (assumptions documented in `docs/model.md`).
+pub struct PathwayCrisis {
+    /// Gravity of threat, 0-1 (ICB gravcr / 6).
+    pub gravity: f64,
+    /// Number of crisis actors.
+    pub actors: f64,
+    /// Rung at which the crisis starts.
+    pub start_rung: u8,
+}
+
+/// Crisis profile of each pathway, in pathway index order.
+pub const PATHWAY_CRISES: [PathwayCrisis; PATHWAY_COUNT] = [
+    PathwayCrisis { gravity: 2.0 / 6.0, actors: 2.0, start_rung: 0 },
+    PathwayCrisis { gravity: 4.0 / 6.0, actors: 3.0, start_rung: 0 },
+    PathwayCrisis { gravity: 4.0 / 6.0, actors: 4.0, start_rung: 1 },
+    PathwayCrisis { gravity: 3.0 / 6.0, actors: 4.0, start_rung: 0 },
+    PathwayCrisis { gravity: 3.0 / 6.0, actors: 3.0, start_rung: 0 },
+    PathwayCrisis { gravity: 1.0, actors: 4.0, start_rung: 2 },
+    PathwayCrisis { gravity: 2.0 / 6.0, actors: 2.0, start_rung: 0 },
+];
+
+/// Power discrepancy between NATO and Russia used for every NATO-Russia crisis (assumption:
+/// NATO's aggregate conventional superiority, seed 003; ICB powdissy scale 0-1).
+pub const NATO_RUSSIA_POWER_DISCREPANCY: f64 = 0.5;
+
+fn logit(p: f64) -> f64 {
+    let p = p.clamp(1e-6, 1.0 - 1e-6);
+    (p / (1.0 - p)).ln()
+}
+
+/// The crisis inputs and side terms of a crisis on `pathway` in month state `st`.
+pub fn crisis_setting(
+    params: &ModelParams,
+    policy: &Policy,
+    st: &MonthState,
+    pathway: Pathway,
+) -> (CrisisInputs, SideTerms) {
+    let profile = &PATHWAY_CRISES[pathway.index()];
+    let mech = &policy.mechanisms;
+    let inputs = CrisisInputs {
+        gravity: profile.gravity,
+        protracted: 1.0,
+        power_involvement: 1.0,
+        actors: profile.actors,
+        power_discrepancy: NATO_RUSSIA_POWER_DISCREPANCY,
+        mediation: 0.0,
+        global_org: 0.0,
+        regional_org: 0.0,
+        start_rung: profile.start_rung,
+    };
+    let tolerance = if pathway == Pathway::SnapExercise {
+        policy.frontline_escalation_tolerance
+    } else {
+        policy.nato_escalation_tolerance
+    };
+    let mut russia_shift = params.russia_threat_weight * (st.russia_threat - 0.5)
+        - params.deterrence_weight * (st.credibility - 0.5);
+    if pathway == Pathway::DeliberateAttack {
+        let quick = policy.quick_success_probability * (1.0 - params.porcupine_denial * mech.porcupine.clamp(0.0, 1.0));
+        russia_shift += logit(quick);
+    }
+    let sides = SideTerms {
+        nato_shift: params.nato_tolerance_weight * (tolerance.clamp(0.0, 1.0) - 0.5),
+        russia_shift,
+        misperception_sd: st.misperception * (1.0 - params.hotline_misperception_cut * mech.hotline.clamp(0.0, 1.0)),
+        first_strike_fear: params.first_strike_fear
+            * (1.0 - params.arms_control_fear_cut * mech.arms_control.clamp(0.0, 1.0)),
+        nuclear_threshold_shift: params.arms_control_nuclear_threshold * mech.arms_control.clamp(0.0, 1.0),
+        deescalation_shift: params.dialogue_deescalation * mech.crisis_dialogue.clamp(0.0, 1.0),
+        war_threshold_shift: params.nuclear_shadow,
+    };
+    (inputs, sides)
+}
+
+/// Number of events of a Poisson process with mean `mean`, by inversion.
+fn poisson<R: Rng>(rng: &mut R, mean: f64) -> u32 {
+    if mean <= 0.0 {
+        return 0;
+    }
+    let u: f64 = rng.random();
+    let mut p = (-mean).exp();
+    let mut cdf = p;
+    let mut k = 0;
+    while u > cdf && k < 1000 {
+        k += 1;
+        p *= mean / k as f64;
+        cdf += p;
+    }
+    k
+}
+
+fn pick_pathway<R: Rng>(rng: &mut R, rates: &[f64; PATHWAY_COUNT], total: f64) -> Pathway {
+    let mut u = rng.random::<f64>() * total;
+    for (i, r) in rates.iter().enumerate() {
+        if u < *r {
+            return Pathway::ALL[i];
+        }
+        u -= r;
+    }
+    // Rounding left u just above the last positive rate: take the last live pathway.
+    let last = rates.iter().rposition(|r| *r > 0.0).unwrap_or(0);
+    Pathway::ALL[last]
+}
+
+/// Simulate run `run` of an ensemble seeded with `seed`, over a precomputed slow path.
+pub fn simulate_run(params: &ModelParams, policy: &Policy, trajectory: &Trajectory, seed: u64, run: u64) -> RunOutcome {
+    let mut cf_rng: EngineRng = stream_rng(seed, run, Stream::Ceasefire);
+    let mut trigger_rng: EngineRng = stream_rng(seed, run, Stream::Triggers);
+    let mut crisis_rng: EngineRng = stream_rng(seed, run, Stream::Crises);
+    let mut outcome = RunOutcome {
+        run,
+        war_month: None,
+        war_pathway: None,
+        nuclear: false,
+        crises: [0; PATHWAY_COUNT],
+        max_rung: None,
+        ceasefire_break_month: None,
+        months_at_risk: 0,
+        cost_bn: 0.0,
+    };
+    let mut ceasefire_holds = policy.ceasefire_holds_at_start;
+    let mut second_war_ends = if ceasefire_holds { 0 } else { second_war_length(&mut cf_rng, params) };
+    for (m, st) in trajectory.months.iter().enumerate() {
+        let m = m as u32;
+        outcome.cost_bn += st.europe_spending_bn + st.us_spending_bn + st.mechanism_cost_bn;
+        if outcome.war_month.is_some() {
+            continue;
+        }
+        outcome.months_at_risk += 1;
+        // The ceasefire stream draws once a month whatever happens, so it stays aligned
+        // across architectures.
+        let u: f64 = cf_rng.random();
+        if ceasefire_holds {
+            if u < st.ceasefire_breakdown {
+                ceasefire_holds = false;
+                outcome.ceasefire_break_month.get_or_insert(m);
+                second_war_ends = m + second_war_length(&mut cf_rng, params);
+            }
+        } else if m >= second_war_ends {
+            ceasefire_holds = true;
+        }
+        let rates = if ceasefire_holds { &st.rates_peace } else { &st.rates_war };
+        let total: f64 = rates.iter().sum();
+        let events = poisson(&mut trigger_rng, total);
+        for _ in 0..events {
+            let pathway = pick_pathway(&mut trigger_rng, rates, total);
+            outcome.crises[pathway.index()] += 1;
+            let (inputs, sides) = crisis_setting(params, policy, st, pathway);
+            let result = Ladder::new(params, &inputs, &sides).simulate(&mut crisis_rng);
+            outcome.max_rung = Some(outcome.max_rung.map_or(result.max_rung, |r| r.max(result.max_rung)));
+            if result.max_rung >= WAR_RUNG {
+                outcome.war_month = Some(m);
+                outcome.war_pathway = Some(pathway);
+                outcome.nuclear = result.max_rung >= NUCLEAR_RUNG;
+                break;
+            }
+        }
+    }
+    outcome
+}
+
+/// Length in months (at least 1) of a second Russia-Ukraine war.
+fn second_war_length<R: Rng>(rng: &mut R, params: &ModelParams) -> u32 {
+    let u: f64 = rng.random();
+    let months = -params.second_war_months.max(0.1) * (1.0 - u).ln();
+    (months.ceil() as u32).max(1)
+}
