@@ -22,7 +22,7 @@ pub mod validate;
 
 pub use builtin::{builtin, BUILTINS};
 pub use format::Architecture;
-pub use scenario::{FallbackQuickSuccess, QuickSuccess};
+pub use scenario::{CampaignQuickSuccess, FallbackQuickSuccess, QuickSuccess};
 pub use validate::{parse_architecture, schema, Diagnostic};
 
 use std::fmt;
@@ -55,7 +55,11 @@ impl fmt::Display for LoadError {
         match self {
             LoadError::NotFound(spec) => {
                 let names: Vec<&str> = BUILTINS.iter().map(|b| b.name).collect();
-                write!(f, "`{spec}` is neither a built-in architecture ({}) nor a readable file", names.join(", "))
+                write!(
+                    f,
+                    "`{spec}` is neither a built-in architecture ({}) nor a readable file",
+                    names.join(", ")
+                )
             }
             LoadError::Io(path, e) => write!(f, "{path}: {e}"),
             LoadError::Invalid(diags) => {
@@ -65,7 +69,12 @@ impl fmt::Display for LoadError {
                     }
                     write!(f, "{d}")?;
                 }
-                write!(f, "\n{} problem{} found", diags.len(), if diags.len() == 1 { "" } else { "s" })
+                write!(
+                    f,
+                    "\n{} problem{} found",
+                    diags.len(),
+                    if diags.len() == 1 { "" } else { "s" }
+                )
             }
         }
     }
@@ -76,7 +85,12 @@ impl std::error::Error for LoadError {}
 /// Parse architecture text; `origin` names it in diagnostics.
 pub fn load_str(text: &str, origin: &str) -> Result<Loaded, LoadError> {
     let architecture = parse_architecture(text, origin).map_err(LoadError::Invalid)?;
-    Ok(Loaded { name: architecture.name.clone(), source: text.to_string(), origin: origin.to_string(), architecture })
+    Ok(Loaded {
+        name: architecture.name.clone(),
+        source: text.to_string(),
+        origin: origin.to_string(),
+        architecture,
+    })
 }
 
 /// Load a built-in architecture by name, or a file by path.
@@ -93,8 +107,9 @@ pub fn load(spec: &str) -> Result<Loaded, LoadError> {
 }
 
 impl Architecture {
-    /// The engine's view of this architecture, with the built-in quick-success source.
+    /// The engine's view of this architecture, with the campaign model giving the forward
+    /// posture's quick-success probability.
     pub fn to_scenario(&self) -> detente_engine::Scenario {
-        self.to_scenario_with(&FallbackQuickSuccess)
+        self.to_scenario_with(&CampaignQuickSuccess)
     }
 }

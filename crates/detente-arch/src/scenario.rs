@@ -5,12 +5,39 @@
 //! model, once plugged in) so this crate stays independent of how it is computed.
 
 use crate::format::{Architecture, Mechanism, Monitoring, Role};
-use detente_engine::{CeasefireTerms, MechanismStrengths, ModelParams, Pathway, Policy, Scenario, PATHWAY_COUNT};
+use detente_engine::{
+    CeasefireTerms, MechanismStrengths, ModelParams, Pathway, Policy, Scenario, PATHWAY_COUNT,
+};
 
 /// Where the probability of a quick Russian success against a posture comes from.
 pub trait QuickSuccess {
     /// Probability that a limited grab succeeds quickly against `posture` with the added brigades.
     fn probability(&self, posture: &str, heavy: u32, mechanised: u32, light: u32) -> f64;
+}
+
+/// The campaign model (`detente-campaign`): the probability that Tallinn or Riga falls
+/// within 7 days against the posture with the added brigades, from 2,000 replications with a
+/// fixed seed (so the same architecture always gets the same figure), cached per posture.
+pub struct CampaignQuickSuccess;
+
+/// Replications and seed of the campaign model behind every architecture's quick-success probability.
+pub const CAMPAIGN_REPLICATIONS: u32 = 2_000;
+pub const CAMPAIGN_SEED: u64 = 2025;
+
+impl QuickSuccess for CampaignQuickSuccess {
+    fn probability(&self, posture: &str, heavy: u32, mechanised: u32, light: u32) -> f64 {
+        match detente_campaign::Posture::builtin(posture) {
+            Some(base) => {
+                let p = base.with_added_brigades(heavy, mechanised, light);
+                detente_campaign::quick_success_probability(
+                    &p,
+                    CAMPAIGN_REPLICATIONS,
+                    CAMPAIGN_SEED,
+                )
+            }
+            None => FallbackQuickSuccess.probability(posture, heavy, mechanised, light),
+        }
+    }
 }
 
 /// A closed-form stand-in used where the campaign model is not plugged in: 0.5 against the
@@ -45,28 +72,47 @@ impl Architecture {
         let nato = |r: Role| matches!(r, Role::Us | Role::EuropeanAlly | Role::FrontlineAlly);
         let europe = |r: Role| matches!(r, Role::EuropeanAlly | Role::FrontlineAlly);
         let weighted_tolerance = |pred: &dyn Fn(Role) -> bool| {
-            let (w, t) = self
-                .actors
-                .iter()
-                .filter(|a| pred(a.role))
-                .fold((0.0, 0.0), |(w, t), a| (w + a.spending_usd_bn, t + a.spending_usd_bn * a.escalation_tolerance));
+            let (w, t) =
+                self.actors
+                    .iter()
+                    .filter(|a| pred(a.role))
+                    .fold((0.0, 0.0), |(w, t), a| {
+                        (
+                            w + a.spending_usd_bn,
+                            t + a.spending_usd_bn * a.escalation_tolerance,
+                        )
+                    });
             if w > 0.0 {
                 t / w
             } else {
                 0.5
             }
         };
-        let europe_spending: f64 = self.actors.iter().filter(|a| europe(a.role)).map(|a| a.spending_usd_bn).sum();
+        let europe_spending: f64 = self
+            .actors
+            .iter()
+            .filter(|a| europe(a.role))
+            .map(|a| a.spending_usd_bn)
+            .sum();
         let europe_gdp: f64 = self
             .actors
             .iter()
             .filter(|a| europe(a.role))
             .map(|a| a.spending_usd_bn / (a.spending_pct_gdp / 100.0))
             .sum();
-        let us_spending: f64 = self.actors.iter().filter(|a| a.role == Role::Us).map(|a| a.spending_usd_bn).sum();
+        let us_spending: f64 = self
+            .actors
+            .iter()
+            .filter(|a| a.role == Role::Us)
+            .map(|a| a.spending_usd_bn)
+            .sum();
         let m = &self.mechanisms;
         let ff = &m.forward_forces;
-        let (heavy, mechanised, light) = if ff.enabled { (ff.heavy, ff.mechanised, ff.light) } else { (0, 0, 0) };
+        let (heavy, mechanised, light) = if ff.enabled {
+            (ff.heavy, ff.mechanised, ff.light)
+        } else {
+            (0, 0, 0)
+        };
         let d = &self.dynamics;
         let c = &self.ceasefire;
         let mut pathway_enabled = [true; PATHWAY_COUNT];
@@ -94,7 +140,11 @@ impl Architecture {
                 arms_control: strength(&m.arms_control),
                 porcupine: strength(&m.porcupine),
                 hybrid_defence: strength(&m.hybrid_defence),
-                export_controls: if m.export_controls.enabled { m.export_controls.strength } else { 0.0 },
+                export_controls: if m.export_controls.enabled {
+                    m.export_controls.strength
+                } else {
+                    0.0
+                },
                 export_leakage: m.export_controls.leakage,
                 connectivity_target: if m.managed_connectivity.enabled {
                     m.managed_connectivity.strength
@@ -115,10 +165,19 @@ impl Architecture {
                 dispute_resolution: if c.dispute_resolution { 1.0 } else { 0.0 },
             },
             added_brigades: (heavy + mechanised + light) as f64,
-            quick_success_probability: quick.probability(ff.posture.name(), heavy, mechanised, light),
+            quick_success_probability: quick.probability(
+                ff.posture.name(),
+                heavy,
+                mechanised,
+                light,
+            ),
             russia_forces_start_k: d.russia_forces_start_k,
             russia_forces_target_k: d.russia_forces_target_k,
-            europe_spending_start_pct: if europe_gdp > 0.0 { 100.0 * europe_spending / europe_gdp } else { 2.0 },
+            europe_spending_start_pct: if europe_gdp > 0.0 {
+                100.0 * europe_spending / europe_gdp
+            } else {
+                2.0
+            },
             europe_spending_target_pct: d.europe_spending_target_pct,
             europe_spending_ramp_years: d.europe_spending_ramp_years,
             europe_gdp_bn: europe_gdp,
@@ -135,6 +194,10 @@ impl Architecture {
             pathway_enabled,
             pathway_rate_multiplier,
         };
-        Scenario { name: self.name.clone(), params, policy }
+        Scenario {
+            name: self.name.clone(),
+            params,
+            policy,
+        }
     }
 }

@@ -28,9 +28,17 @@ pub struct Diagnostic {
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.path.is_empty() {
-            write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
+            write!(
+                f,
+                "{}:{}:{}: {}",
+                self.file, self.line, self.column, self.message
+            )
         } else {
-            write!(f, "{}:{}:{}: `{}`: {}", self.file, self.line, self.column, self.path, self.message)
+            write!(
+                f,
+                "{}:{}:{}: `{}`: {}",
+                self.file, self.line, self.column, self.path, self.message
+            )
         }
     }
 }
@@ -68,24 +76,41 @@ impl Kind {
     }
 }
 
-fn from_table_like<'a>(entries: impl Iterator<Item = (&'a toml_edit::Key, &'a toml_edit::Item)>, span: Option<Range<usize>>) -> Node {
-    let entries = entries.map(|(k, v)| (k.get().to_string(), k.span(), from_item(v))).collect();
-    Node { kind: Kind::Table(entries), span }
+fn from_table_like<'a>(
+    entries: impl Iterator<Item = (&'a toml_edit::Key, &'a toml_edit::Item)>,
+    span: Option<Range<usize>>,
+) -> Node {
+    let entries = entries
+        .map(|(k, v)| (k.get().to_string(), k.span(), from_item(v)))
+        .collect();
+    Node {
+        kind: Kind::Table(entries),
+        span,
+    }
 }
 
 fn from_item(item: &toml_edit::Item) -> Node {
     match item {
-        toml_edit::Item::None => Node { kind: Kind::Table(Vec::new()), span: None },
+        toml_edit::Item::None => Node {
+            kind: Kind::Table(Vec::new()),
+            span: None,
+        },
         toml_edit::Item::Value(v) => from_value(v),
         toml_edit::Item::Table(t) => from_table_like(table_entries(t), t.span()),
         toml_edit::Item::ArrayOfTables(a) => Node {
-            kind: Kind::Array(a.iter().map(|t| from_table_like(table_entries(t), t.span())).collect()),
+            kind: Kind::Array(
+                a.iter()
+                    .map(|t| from_table_like(table_entries(t), t.span()))
+                    .collect(),
+            ),
             span: a.span(),
         },
     }
 }
 
-fn table_entries(t: &toml_edit::Table) -> impl Iterator<Item = (&toml_edit::Key, &toml_edit::Item)> {
+fn table_entries(
+    t: &toml_edit::Table,
+) -> impl Iterator<Item = (&toml_edit::Key, &toml_edit::Item)> {
     t.iter().filter_map(move |(k, _)| t.get_key_value(k))
 }
 
@@ -107,7 +132,10 @@ fn from_value(v: &toml_edit::Value) -> Node {
             Kind::Table(entries)
         }
     };
-    Node { kind, span: v.span() }
+    Node {
+        kind,
+        span: v.span(),
+    }
 }
 
 impl Node {
@@ -134,12 +162,18 @@ impl Node {
             return self.span.clone();
         };
         let child = match (&self.kind, first) {
-            (Kind::Table(entries), Seg::Key(k)) => entries.iter().find(|(name, _, _)| name == k).map(|(_, ks, n)| (ks, n)),
+            (Kind::Table(entries), Seg::Key(k)) => entries
+                .iter()
+                .find(|(name, _, _)| name == k)
+                .map(|(_, ks, n)| (ks, n)),
             (Kind::Array(items), Seg::Index(i)) => items.get(*i).map(|n| (&None, n)),
             _ => None,
         };
         match child {
-            Some((key_span, node)) => node.span_at(rest).or_else(|| key_span.clone()).or_else(|| self.span.clone()),
+            Some((key_span, node)) => node
+                .span_at(rest)
+                .or_else(|| key_span.clone())
+                .or_else(|| self.span.clone()),
             None => self.span.clone(),
         }
     }
@@ -187,7 +221,11 @@ impl<'a> Checker<'a> {
         for _ in 0..16 {
             if let Some(r) = s.get("$ref").and_then(Value::as_str) {
                 let name = r.trim_start_matches("#/definitions/");
-                match self.root_schema.get("definitions").and_then(|d| d.get(name)) {
+                match self
+                    .root_schema
+                    .get("definitions")
+                    .and_then(|d| d.get(name))
+                {
                     Some(t) => s = t,
                     None => return s,
                 }
@@ -207,10 +245,18 @@ impl<'a> Checker<'a> {
         self.found.push((span, path_string(path), message));
     }
 
-    fn check(&mut self, node: &Node, schema: &'a Value, path: &mut Vec<Seg>, key_span: Option<Range<usize>>) {
+    fn check(
+        &mut self,
+        node: &Node,
+        schema: &'a Value,
+        path: &mut Vec<Seg>,
+        key_span: Option<Range<usize>>,
+    ) {
         let schema = self.resolve(schema);
         let span = node.span.clone().or(key_span.clone());
-        if let Some(Value::Array(alternatives)) = schema.get("oneOf").or_else(|| schema.get("anyOf")) {
+        if let Some(Value::Array(alternatives)) =
+            schema.get("oneOf").or_else(|| schema.get("anyOf"))
+        {
             let mut allowed = Vec::new();
             for alt in alternatives {
                 let alt = self.resolve(alt);
@@ -223,7 +269,10 @@ impl<'a> Checker<'a> {
             }
             // General alternatives: valid if any one is.
             for alt in alternatives {
-                let mut sub = Checker { root_schema: self.root_schema, found: Vec::new() };
+                let mut sub = Checker {
+                    root_schema: self.root_schema,
+                    found: Vec::new(),
+                };
                 sub.check(node, alt, path, key_span.clone());
                 if sub.found.is_empty() {
                     return;
@@ -236,7 +285,11 @@ impl<'a> Checker<'a> {
         }
         let ty = match schema.get("type") {
             Some(Value::String(t)) => t.as_str(),
-            Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).find(|t| *t != "null").unwrap_or("null"),
+            Some(Value::Array(ts)) => ts
+                .iter()
+                .filter_map(Value::as_str)
+                .find(|t| *t != "null")
+                .unwrap_or("null"),
             _ => return,
         };
         match (ty, &node.kind) {
@@ -279,11 +332,21 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn check_enum(&mut self, node: &Node, allowed: &[Value], span: Option<Range<usize>>, path: &[Seg]) {
+    fn check_enum(
+        &mut self,
+        node: &Node,
+        allowed: &[Value],
+        span: Option<Range<usize>>,
+        path: &[Seg],
+    ) {
         let value = node.to_json();
         if !allowed.contains(&value) {
             let list: Vec<String> = allowed.iter().map(|v| v.to_string()).collect();
-            self.report(span, path, format!("{} is not allowed; allowed: {}", value, list.join(", ")));
+            self.report(
+                span,
+                path,
+                format!("{} is not allowed; allowed: {}", value, list.join(", ")),
+            );
         }
     }
 
@@ -292,11 +355,21 @@ impl<'a> Checker<'a> {
         let max = schema.get("maximum").and_then(Value::as_f64);
         if min.is_some_and(|m| x < m) || max.is_some_and(|m| x > m) {
             let allowed = range_text(schema).unwrap_or_default();
-            self.report(span, path, format!("{} is out of range; allowed: {allowed}", fmt_num(x)));
+            self.report(
+                span,
+                path,
+                format!("{} is out of range; allowed: {allowed}", fmt_num(x)),
+            );
         }
     }
 
-    fn check_table(&mut self, entries: &[(String, Option<Range<usize>>, Node)], schema: &'a Value, span: Option<Range<usize>>, path: &mut Vec<Seg>) {
+    fn check_table(
+        &mut self,
+        entries: &[(String, Option<Range<usize>>, Node)],
+        schema: &'a Value,
+        span: Option<Range<usize>>,
+        path: &mut Vec<Seg>,
+    ) {
         let props = schema.get("properties").and_then(Value::as_object);
         let extra = schema.get("additionalProperties");
         for (key, key_span, child) in entries {
@@ -305,11 +378,16 @@ impl<'a> Checker<'a> {
                 Some(child_schema) => self.check(child, child_schema, path, key_span.clone()),
                 None => match extra {
                     Some(Value::Bool(false)) | None if props.is_some() => {
-                        let allowed: Vec<&str> = props.map(|p| p.keys().map(String::as_str).collect()).unwrap_or_default();
+                        let allowed: Vec<&str> = props
+                            .map(|p| p.keys().map(String::as_str).collect())
+                            .unwrap_or_default();
                         self.report(
                             key_span.clone().or(child.span.clone()),
                             path,
-                            format!("unknown key `{key}`; allowed keys here: {}", allowed.join(", ")),
+                            format!(
+                                "unknown key `{key}`; allowed keys here: {}",
+                                allowed.join(", ")
+                            ),
                         );
                     }
                     Some(s @ Value::Object(_)) => self.check(child, s, path, key_span.clone()),
@@ -328,7 +406,11 @@ impl<'a> Checker<'a> {
                         .and_then(|s| s.get("description").and_then(Value::as_str))
                         .map(|d| format!(" ({d})"))
                         .unwrap_or_default();
-                    self.report(span.clone(), path, format!("missing required key `{r}`{what}"));
+                    self.report(
+                        span.clone(),
+                        path,
+                        format!("missing required key `{r}`{what}"),
+                    );
                     path.pop();
                 }
             }
@@ -351,7 +433,10 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
-    let col = before.rfind('\n').map_or(before.chars().count(), |i| before[i + 1..].chars().count()) + 1;
+    let col = before
+        .rfind('\n')
+        .map_or(before.chars().count(), |i| before[i + 1..].chars().count())
+        + 1;
     (line, col)
 }
 
@@ -365,21 +450,38 @@ pub fn schema() -> Value {
 pub fn parse_architecture(text: &str, file: &str) -> Result<Architecture, Vec<Diagnostic>> {
     let diag = |span: Option<Range<usize>>, path: String, message: String| {
         let (line, column) = line_col(text, span.map_or(0, |s| s.start));
-        Diagnostic { file: file.to_string(), line, column, path, message }
+        Diagnostic {
+            file: file.to_string(),
+            line,
+            column,
+            path,
+            message,
+        }
     };
     let doc = match toml_edit::ImDocument::parse(text) {
         Ok(doc) => doc,
         Err(e) => {
             let message = e.message().trim().to_string();
-            return Err(vec![diag(e.span(), String::new(), format!("TOML syntax error: {message}"))]);
+            return Err(vec![diag(
+                e.span(),
+                String::new(),
+                format!("TOML syntax error: {message}"),
+            )]);
         }
     };
     let root = from_table_like(table_entries(doc.as_table()), Some(0..0));
     let schema = schema();
-    let mut checker = Checker { root_schema: &schema, found: Vec::new() };
+    let mut checker = Checker {
+        root_schema: &schema,
+        found: Vec::new(),
+    };
     checker.check(&root, &schema, &mut Vec::new(), None);
     if !checker.found.is_empty() {
-        return Err(checker.found.into_iter().map(|(s, p, m)| diag(s, p, m)).collect());
+        return Err(checker
+            .found
+            .into_iter()
+            .map(|(s, p, m)| diag(s, p, m))
+            .collect());
     }
     let arch: Architecture = match serde_json::from_value(root.to_json()) {
         Ok(a) => a,
@@ -406,36 +508,74 @@ fn semantic_problems(arch: &Architecture) -> Vec<(Vec<Seg>, String)> {
     let ids: Vec<&str> = arch.actors.iter().map(|a| a.id.as_str()).collect();
     for (i, a) in arch.actors.iter().enumerate() {
         if ids.iter().filter(|id| **id == a.id).count() > 1 {
-            out.push((vec![Seg::Key("actors".into()), Seg::Index(i), Seg::Key("id".into())], format!("duplicate actor id `{}`; ids must be unique", a.id)));
+            out.push((
+                vec![
+                    Seg::Key("actors".into()),
+                    Seg::Index(i),
+                    Seg::Key("id".into()),
+                ],
+                format!("duplicate actor id `{}`; ids must be unique", a.id),
+            ));
         }
         if a.id.is_empty() {
-            out.push((vec![Seg::Key("actors".into()), Seg::Index(i), Seg::Key("id".into())], "actor id must not be empty".into()));
+            out.push((
+                vec![
+                    Seg::Key("actors".into()),
+                    Seg::Index(i),
+                    Seg::Key("id".into()),
+                ],
+                "actor id must not be empty".into(),
+            ));
         }
     }
     for (g, group) in arch.groups.iter().enumerate() {
         for (m, member) in group.members.iter().enumerate() {
             if !ids.contains(&member.as_str()) {
                 out.push((
-                    vec![Seg::Key("groups".into()), Seg::Index(g), Seg::Key("members".into()), Seg::Index(m)],
-                    format!("unknown actor `{member}`; actors declared: {}", ids.join(", ")),
+                    vec![
+                        Seg::Key("groups".into()),
+                        Seg::Index(g),
+                        Seg::Key("members".into()),
+                        Seg::Index(m),
+                    ],
+                    format!(
+                        "unknown actor `{member}`; actors declared: {}",
+                        ids.join(", ")
+                    ),
                 ));
             }
         }
     }
     let has = |role: Role| arch.actors.iter().any(|a| a.role == role);
     if !has(Role::Russia) {
-        out.push((vec![Seg::Key("actors".into())], "no actor has role `russia`; exactly one is required".into()));
+        out.push((
+            vec![Seg::Key("actors".into())],
+            "no actor has role `russia`; exactly one is required".into(),
+        ));
     }
     if !(has(Role::EuropeanAlly) || has(Role::FrontlineAlly)) {
-        out.push((vec![Seg::Key("actors".into())], "no actor has role `european_ally` or `frontline_ally`; at least one is required".into()));
+        out.push((
+            vec![Seg::Key("actors".into())],
+            "no actor has role `european_ally` or `frontline_ally`; at least one is required"
+                .into(),
+        ));
     }
     for (name, value) in &arch.parameters {
         let path = vec![Seg::Key("parameters".into()), Seg::Key(name.clone())];
         match detente_engine::params::spec(name) {
-            None => out.push((path, format!("unknown model parameter `{name}`; `detente params` lists them"))),
+            None => out.push((
+                path,
+                format!("unknown model parameter `{name}`; `detente params` lists them"),
+            )),
             Some(s) if !(s.low..=s.high).contains(value) => out.push((
                 path,
-                format!("{} is out of range; allowed: {} to {} {}", fmt_num(*value), fmt_num(s.low), fmt_num(s.high), s.unit),
+                format!(
+                    "{} is out of range; allowed: {} to {} {}",
+                    fmt_num(*value),
+                    fmt_num(s.low),
+                    fmt_num(s.high),
+                    s.unit
+                ),
             )),
             Some(_) => {}
         }

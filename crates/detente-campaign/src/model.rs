@@ -79,6 +79,9 @@ struct CAxis {
     def_strike_loss: f64,
     /// Defender reinforcements (hour, combat power), sorted by hour.
     def_events: Vec<(f64, f64)>,
+    /// Share of NATO air attrition apportioned to this axis (its share of the attacker's
+    /// total planned combat power).
+    air_share: f64,
 }
 
 /// Outcome of one replication.
@@ -158,7 +161,20 @@ impl Compiled {
                 def_in_place,
                 def_strike_loss,
                 def_events,
+                air_share: 0.0,
             });
+        }
+        let att_total: f64 = axes
+            .iter()
+            .map(|a| a.att_events.iter().map(|e| e.1).sum::<f64>())
+            .sum();
+        for a in &mut axes {
+            let mine: f64 = a.att_events.iter().map(|e| e.1).sum();
+            a.air_share = if att_total > 0.0 {
+                mine / att_total
+            } else {
+                0.0
+            };
         }
         let att_ad: f64 = p
             .attacker
@@ -288,7 +304,6 @@ impl Compiled {
             let t_end = (t + 1.0) as f32;
             // Arrivals.
             let mut pending_attack = false;
-            let mut total_a = 0.0;
             for (ax, s) in self.axes.iter().zip(st.iter_mut()) {
                 while s.ai < ax.att_events.len() && ax.att_events[s.ai].0 <= t {
                     let c = ax.att_events[s.ai].1;
@@ -309,9 +324,6 @@ impl Compiled {
                     }
                     s.di += 1;
                 }
-                if !s.done {
-                    total_a += s.a;
-                }
             }
             // NATO air power.
             let avail = if self.air_ramp > 0.0 {
@@ -324,14 +336,16 @@ impl Compiled {
             let exploit_kmh = exploit_base / (1.0 + self.interdiction * air_eff);
             let mut active = false;
             for (ax, s) in self.axes.iter().zip(st.iter_mut()) {
-                if s.done {
-                    continue;
-                }
-                if total_a > 0.0 && s.a > 0.0 {
-                    let l = (air_kill * s.a / total_a).min(s.a);
+                if s.a > 0.0 {
+                    // Sorties are apportioned by the planned weight of each axis, so axes do
+                    // not interact through the air war (keeps the model monotone).
+                    let l = (air_kill * ax.air_share).min(s.a);
                     s.a -= l;
                     out.attacker_lost += l;
                     out.attacker_lost_air += l;
+                }
+                if s.done {
+                    continue;
                 }
                 if s.committed <= 0.0 || s.a < self.bp_att * s.committed {
                     continue; // culminated (or not yet arrived)

@@ -579,12 +579,27 @@ impl Posture {
         }
         finite_in(self.quick_success.hours, 1.0, 1e5, "quick_success.hours")?;
         let a = &self.air;
-        finite_in(a.nato_kill_cp_per_hour, 0.0, 100.0, "air.nato_kill_cp_per_hour")?;
-        finite_in(a.nato_initial_fraction, 0.0, 1.0, "air.nato_initial_fraction")?;
+        finite_in(
+            a.nato_kill_cp_per_hour,
+            0.0,
+            100.0,
+            "air.nato_kill_cp_per_hour",
+        )?;
+        finite_in(
+            a.nato_initial_fraction,
+            0.0,
+            1.0,
+            "air.nato_initial_fraction",
+        )?;
         finite_in(a.nato_ramp_hours, 0.0, 1e4, "air.nato_ramp_hours")?;
         finite_in(a.iads_per_bn, 0.0, 100.0, "air.iads_per_bn")?;
         finite_in(a.sead_hours, 1.0, 1e6, "air.sead_hours")?;
-        finite_in(a.interdiction_slowdown, 0.0, 100.0, "air.interdiction_slowdown")?;
+        finite_in(
+            a.interdiction_slowdown,
+            0.0,
+            100.0,
+            "air.interdiction_slowdown",
+        )?;
         finite_in(a.attacker_air_bonus, 0.0, 100.0, "air.attacker_air_bonus")?;
         finite_in(a.defender_ad_per_bn, 0.0, 100.0, "air.defender_ad_per_bn")?;
         finite_in(a.opening_strike_loss, 0.0, 1.0, "air.opening_strike_loss")?;
@@ -599,12 +614,42 @@ impl Posture {
             (m.helmbold_w, 0.0, 1.0, "model.helmbold_w"),
             (m.attrition_attacker, 0.0, 1.0, "model.attrition_attacker"),
             (m.attrition_defender, 0.0, 1.0, "model.attrition_defender"),
-            (m.defence_posture_factor, 0.1, 10.0, "model.defence_posture_factor"),
-            (m.terrain_defence_open, 0.1, 10.0, "model.terrain_defence_open"),
-            (m.terrain_defence_mixed, 0.1, 10.0, "model.terrain_defence_mixed"),
-            (m.terrain_defence_forest, 0.1, 10.0, "model.terrain_defence_forest"),
-            (m.terrain_defence_urban, 0.1, 10.0, "model.terrain_defence_urban"),
-            (m.advance_kmh_at_3to1, 0.0, 100.0, "model.advance_kmh_at_3to1"),
+            (
+                m.defence_posture_factor,
+                0.1,
+                10.0,
+                "model.defence_posture_factor",
+            ),
+            (
+                m.terrain_defence_open,
+                0.1,
+                10.0,
+                "model.terrain_defence_open",
+            ),
+            (
+                m.terrain_defence_mixed,
+                0.1,
+                10.0,
+                "model.terrain_defence_mixed",
+            ),
+            (
+                m.terrain_defence_forest,
+                0.1,
+                10.0,
+                "model.terrain_defence_forest",
+            ),
+            (
+                m.terrain_defence_urban,
+                0.1,
+                10.0,
+                "model.terrain_defence_urban",
+            ),
+            (
+                m.advance_kmh_at_3to1,
+                0.0,
+                100.0,
+                "model.advance_kmh_at_3to1",
+            ),
             (m.advance_kmh_max, 0.0, 100.0, "model.advance_kmh_max"),
             (m.exploit_kmh, 0.01, 100.0, "model.exploit_kmh"),
             (m.speed_open, 0.01, 10.0, "model.speed_open"),
@@ -612,15 +657,30 @@ impl Posture {
             (m.speed_forest, 0.01, 10.0, "model.speed_forest"),
             (m.speed_urban, 0.01, 10.0, "model.speed_urban"),
             (m.counter_mobility, 0.0, 100.0, "model.counter_mobility"),
-            (m.defender_breakpoint_loss, 0.01, 1.0, "model.defender_breakpoint_loss"),
+            (
+                m.defender_breakpoint_loss,
+                0.01,
+                1.0,
+                "model.defender_breakpoint_loss",
+            ),
             (m.breakpoint_spread, 0.0, 0.5, "model.breakpoint_spread"),
             (m.overrun_ratio, 1.0, 1e6, "model.overrun_ratio"),
             (m.retreat_fraction, 0.0, 1.0, "model.retreat_fraction"),
-            (m.attacker_breakpoint_remaining, 0.0, 1.0, "model.attacker_breakpoint_remaining"),
+            (
+                m.attacker_breakpoint_remaining,
+                0.0,
+                1.0,
+                "model.attacker_breakpoint_remaining",
+            ),
             (m.sigma_attacker, 0.0, 3.0, "model.sigma_attacker"),
             (m.sigma_defender, 0.0, 3.0, "model.sigma_defender"),
             (m.sigma_air, 0.0, 3.0, "model.sigma_air"),
-            (m.sigma_reinforcement_delay, 0.0, 3.0, "model.sigma_reinforcement_delay"),
+            (
+                m.sigma_reinforcement_delay,
+                0.0,
+                3.0,
+                "model.sigma_reinforcement_delay",
+            ),
             (m.sigma_tempo, 0.0, 3.0, "model.sigma_tempo"),
             (m.sigma_axis, 0.0, 3.0, "model.sigma_axis"),
         ] {
@@ -643,14 +703,17 @@ pub fn parse_add_brigades(spec: &str) -> Result<(u32, u32, u32), String> {
             ));
         };
         let kind = BrigadeKind::parse(k).ok_or_else(|| {
-            format!("--add-brigades: unknown brigade kind {:?}; allowed: heavy, mechanised, light", k.trim())
+            format!(
+                "--add-brigades: unknown brigade kind {:?}; allowed: heavy, mechanised, light",
+                k.trim()
+            )
         })?;
-        let n: u32 = n
-            .trim()
-            .parse()
-            .ok()
-            .filter(|&n| n <= 50)
-            .ok_or_else(|| format!("--add-brigades: {:?} is not a whole number 0..=50", n.trim()))?;
+        let n: u32 = n.trim().parse().ok().filter(|&n| n <= 50).ok_or_else(|| {
+            format!(
+                "--add-brigades: {:?} is not a whole number 0..=50",
+                n.trim()
+            )
+        })?;
         match kind {
             BrigadeKind::Heavy => out.0 += n,
             BrigadeKind::Mechanised => out.1 += n,

@@ -104,12 +104,21 @@ impl Sweep {
 
     /// Heatmap SVG of `p_rapid_7d` (`seven_days = true`) or `p_rapid_60h`.
     pub fn heatmap_svg(&self, seven_days: bool) -> String {
-        let metric = |c: &SweepCell| if seven_days { c.p_rapid_7d } else { c.p_rapid_60h };
+        let metric = |c: &SweepCell| {
+            if seven_days {
+                c.p_rapid_7d
+            } else {
+                c.p_rapid_60h
+            }
+        };
         let within = if seven_days { "7 days" } else { "60 hours" };
         let (nx, ny) = (self.max_light + 1, self.max_heavy + 1);
         let cell = 56.0;
         let (left, top) = (90.0, 70.0);
-        let (w, h) = (left + nx as f64 * cell + 150.0, top + ny as f64 * cell + 70.0);
+        let (w, h) = (
+            left + nx as f64 * cell + 150.0,
+            top + ny as f64 * cell + 70.0,
+        );
         let mut s = String::new();
         let _ = writeln!(
             s,

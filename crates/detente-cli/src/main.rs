@@ -22,6 +22,16 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     // COMMANDS: one variant per command module; keep one line each.
+    /// Serve the workbench (JSON API + web UI) from this binary.
+    Serve(commands::serve::ServeArgs),
+    /// Write a self-contained HTML report comparing architectures.
+    Report(commands::report::ReportArgs),
+    /// Fit the crisis layer to ICB crises (maximum likelihood, standard errors, baselines, CV).
+    Calibrate(commands::calibrate::CalibrateArgs),
+    /// The fitted crisis layer's probabilities of the four ICB violence levels, per crisis.
+    PredictCrises(commands::predict_crises::PredictCrisesArgs),
+    /// Morris or Sobol sensitivity of p(war) to the uncertain parameters.
+    Sensitivity(commands::sensitivity::SensitivityArgs),
     /// Simulate an architecture and read the risk of war by pathway, with intervals.
     Run(commands::run::RunArgs),
     /// Run architectures with common random numbers and report paired differences.
@@ -45,10 +55,26 @@ enum Command {
     Plan(commands::plan::Args),
 }
 
+/// Let a closed pipe (`detente run | head`) end the process quietly, as Unix tools do,
+/// instead of panicking on the next write.
+fn restore_default_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called once at start-up, before any thread exists; SIG_DFL is a valid handler.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() -> ExitCode {
+    restore_default_sigpipe();
     let cli = Cli::parse();
     let result = match cli.command {
         // DISPATCH: one arm per command module.
+        Command::Serve(a) => commands::serve::run(a),
+        Command::Report(a) => commands::report::run(a),
+        Command::Calibrate(a) => commands::calibrate::run(a),
+        Command::PredictCrises(a) => commands::predict_crises::run(a),
+        Command::Sensitivity(a) => commands::sensitivity::run(a),
         Command::Run(a) => commands::run::run(a),
         Command::Compare(a) => commands::compare::run(a),
         Command::List(a) => commands::architecture::list(a),

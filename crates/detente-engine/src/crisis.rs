@@ -168,7 +168,10 @@ impl Ladder {
         let r = rung as usize;
         let belief = logistic(self.climb[r] + other + noise);
         let preempt = if (1..WAR_RUNG).contains(&rung) {
-            self.preempt_max * logistic(self.preempt_steepness * (belief - self.preempt_threshold) - self.preempt_shift)
+            self.preempt_max
+                * logistic(
+                    self.preempt_steepness * (belief - self.preempt_threshold) - self.preempt_shift,
+                )
         } else {
             0.0
         };
@@ -195,16 +198,25 @@ impl Ladder {
                 rung += 1;
             } else if rng.random::<f64>() < self.deescalate {
                 if rung == 0 {
-                    return CrisisOutcome { max_rung: max, rounds: round };
+                    return CrisisOutcome {
+                        max_rung: max,
+                        rounds: round,
+                    };
                 }
                 rung -= 1;
             }
             max = max.max(rung);
             if rung == NUCLEAR_RUNG {
-                return CrisisOutcome { max_rung: max, rounds: round };
+                return CrisisOutcome {
+                    max_rung: max,
+                    rounds: round,
+                };
             }
         }
-        CrisisOutcome { max_rung: max, rounds: self.rounds }
+        CrisisOutcome {
+            max_rung: max,
+            rounds: self.rounds,
+        }
     }
 
     /// Noise-averaged transition probabilities at `rung`: (jump to war, climb one, de-escalate).
@@ -212,10 +224,12 @@ impl Ladder {
         let (nodes, weights) = gauss_hermite();
         let (mut np, mut ne, mut rp, mut re) = (0.0, 0.0, 0.0, 0.0);
         for (z, w) in nodes.iter().zip(weights) {
-            let (a, b) = self.side_move(rung, self.nato_shift, self.russia_shift, self.sd * z.abs());
+            let (a, b) =
+                self.side_move(rung, self.nato_shift, self.russia_shift, self.sd * z.abs());
             np += w * a;
             ne += w * b;
-            let (a, b) = self.side_move(rung, self.russia_shift, self.nato_shift, self.sd * z.abs());
+            let (a, b) =
+                self.side_move(rung, self.russia_shift, self.nato_shift, self.sd * z.abs());
             rp += w * a;
             re += w * b;
         }
@@ -228,7 +242,8 @@ impl Ladder {
 
     /// Exact distribution of the highest rung reached (index = rung).
     pub fn max_rung_distribution(&self) -> [f64; RUNGS] {
-        let moves: Vec<(f64, f64, f64)> = (0..NUCLEAR_RUNG).map(|r| self.averaged_moves(r)).collect();
+        let moves: Vec<(f64, f64, f64)> =
+            (0..NUCLEAR_RUNG).map(|r| self.averaged_moves(r)).collect();
         // mass[r][m]: probability of being at rung r, having reached at most m, crisis live.
         let mut mass = [[0.0f64; RUNGS]; RUNGS];
         let mut done = [0.0f64; RUNGS];
@@ -310,7 +325,8 @@ fn physicists_rule(n: usize) -> (Vec<f64>, Vec<f64>) {
             for j in 0..n {
                 let p3 = p2;
                 p2 = p1;
-                p1 = z * (2.0 / (j as f64 + 1.0)).sqrt() * p2 - (j as f64 / (j as f64 + 1.0)).sqrt() * p3;
+                p1 = z * (2.0 / (j as f64 + 1.0)).sqrt() * p2
+                    - (j as f64 / (j as f64 + 1.0)).sqrt() * p3;
             }
             pp = (2.0 * n as f64).sqrt() * p2;
             let z1 = z;
@@ -375,7 +391,10 @@ mod tests {
     fn simulation_agrees_with_exact_distribution() {
         let p = ModelParams::default();
         for start in 0..=2u8 {
-            let inputs = CrisisInputs { start_rung: start, ..example() };
+            let inputs = CrisisInputs {
+                start_rung: start,
+                ..example()
+            };
             let mut sides = SideTerms::historical(&p);
             sides.russia_shift = 0.4;
             let ladder = Ladder::new(&p, &inputs, &sides);
@@ -403,7 +422,14 @@ mod tests {
         let p = ModelParams::default();
         let sides = SideTerms::historical(&p);
         let base = max_rung_distribution(&p, &example(), &sides);
-        let mediated = max_rung_distribution(&p, &CrisisInputs { mediation: 1.0, ..example() }, &sides);
+        let mediated = max_rung_distribution(
+            &p,
+            &CrisisInputs {
+                mediation: 1.0,
+                ..example()
+            },
+            &sides,
+        );
         assert!(mediated[3] + mediated[4] < base[3] + base[4]);
     }
 }

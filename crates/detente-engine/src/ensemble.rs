@@ -38,7 +38,11 @@ pub struct EnsembleOptions {
 
 impl EnsembleOptions {
     pub fn new(runs: u64, seed: u64) -> Self {
-        EnsembleOptions { runs, seed, chunk: 2048 }
+        EnsembleOptions {
+            runs,
+            seed,
+            chunk: 2048,
+        }
     }
 }
 
@@ -120,7 +124,11 @@ impl Summary {
             self.crises_by_pathway[i] += other.crises_by_pathway[i];
         }
         self.months_at_risk += other.months_at_risk;
-        for (a, b) in self.war_month_counts.iter_mut().zip(&other.war_month_counts) {
+        for (a, b) in self
+            .war_month_counts
+            .iter_mut()
+            .zip(&other.war_month_counts)
+        {
             *a += b;
         }
         for (a, b) in self.max_rung_counts.iter_mut().zip(other.max_rung_counts) {
@@ -168,7 +176,12 @@ impl Summary {
             let end = ((y + 1) * 12).min(self.horizon_months as usize);
             cum += self.war_month_counts[y * 12..end].iter().sum::<u64>();
             let w = wilson(cum, self.runs);
-            out.push(Estimate { value: 1.0 - w.value, low: 1.0 - w.high, high: 1.0 - w.low, n: self.runs });
+            out.push(Estimate {
+                value: 1.0 - w.value,
+                low: 1.0 - w.high,
+                high: 1.0 - w.low,
+                n: self.runs,
+            });
         }
         out
     }
@@ -192,7 +205,13 @@ pub type Progress<'a> = dyn Fn(u64) -> bool + Sync + 'a;
 const CHUNKS_PER_BATCH: u64 = 64;
 
 /// Simulate one run of a scenario, drawing its parameters first if asked to.
-fn one_run(scenario: &Scenario, shared: &Trajectory, draw: Option<&dyn ParamDraw>, seed: u64, run: u64) -> RunOutcome {
+fn one_run(
+    scenario: &Scenario,
+    shared: &Trajectory,
+    draw: Option<&dyn ParamDraw>,
+    seed: u64,
+    run: u64,
+) -> RunOutcome {
     match draw {
         None => simulate_run(&scenario.params, &scenario.policy, shared, seed, run),
         Some(d) => {
@@ -273,13 +292,19 @@ pub fn compare(
     draw: Option<&dyn ParamDraw>,
     progress: &Progress,
 ) -> Result<Comparison, Cancelled> {
-    let trajectories: Vec<Trajectory> = scenarios.iter().map(|s| Trajectory::new(&s.params, &s.policy)).collect();
+    let trajectories: Vec<Trajectory> = scenarios
+        .iter()
+        .map(|s| Trajectory::new(&s.params, &s.policy))
+        .collect();
     let k = scenarios.len();
     let chunk = options.chunk.max(1);
     let chunks = options.runs.div_ceil(chunk);
     let fresh = || -> (Vec<Summary>, Vec<f64>, Vec<f64>) {
         (
-            scenarios.iter().map(|s| Summary::new(s.policy.horizon_months)).collect(),
+            scenarios
+                .iter()
+                .map(|s| Summary::new(s.policy.horizon_months))
+                .collect(),
             vec![0.0; k],
             vec![0.0; k],
         )
@@ -321,5 +346,9 @@ pub fn compare(
             return Err(Cancelled);
         }
     }
-    Ok(Comparison { summaries: total.0, diff_sum: total.1, diff_sq: total.2 })
+    Ok(Comparison {
+        summaries: total.0,
+        diff_sum: total.1,
+        diff_sq: total.2,
+    })
 }

@@ -29,7 +29,9 @@ pub mod slow;
 pub mod stats;
 
 pub use crisis::{max_rung_distribution, CrisisInputs, Ladder, SideTerms, RUNGS, RUNG_NAMES};
-pub use ensemble::{compare, run_ensemble, Cancelled, Comparison, EnsembleOptions, ParamDraw, Scenario, Summary};
+pub use ensemble::{
+    compare, run_ensemble, Cancelled, Comparison, EnsembleOptions, ParamDraw, Scenario, Summary,
+};
 pub use params::{ModelParams, ParamSpec, PARAM_SPECS};
 pub use pathway::{Pathway, PATHWAY_COUNT};
 pub use policy::{CeasefireTerms, MechanismStrengths, Policy};

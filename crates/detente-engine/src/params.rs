@@ -70,33 +70,33 @@ macro_rules! model_params {
 model_params! {
     // ---- Crisis layer: escalation ladder (fitted to ICB crises by `detente calibrate`) ----
     /// Threshold to climb from rung 0 (crisis, no violence) to rung 1 (minor clashes); logit scale.
-    threshold_1: 2.0, "logit", [1.0, 3.0], "ICB v15 1918-1989 fit (docs/validation.md); prior assumption";
+    threshold_1: 1.893, "logit", [1.58, 2.21], "ICB v15 1918-1989 fit, docs/validation.md";
     /// Threshold to climb from rung 1 (minor clashes) to rung 2 (serious clashes, mobilisation).
-    threshold_2: 2.3, "logit", [1.3, 3.3], "ICB v15 1918-1989 fit (docs/validation.md); prior assumption";
+    threshold_2: 3.064, "logit", [2.73, 3.4], "ICB v15 1918-1989 fit, docs/validation.md";
     /// Threshold to climb from rung 2 (serious clashes) to rung 3 (NATO-Russia conventional war).
-    threshold_3: 2.6, "logit", [1.6, 3.6], "ICB v15 1918-1989 fit (docs/validation.md); prior assumption";
+    threshold_3: 3.394, "logit", [2.94, 3.84], "ICB v15 1918-1989 fit, docs/validation.md";
     /// Threshold to climb from rung 3 (conventional war) to rung 4 (nuclear use). No crisis in ICB reached it.
     threshold_4: 5.0, "logit", [3.5, 7.0], "assumption (no nuclear use in any recorded crisis)";
     /// Extra threshold to climb to war (rung 3), and to strike preemptively, between two nuclear-armed great powers.
     nuclear_shadow: 2.5, "logit", [1.0, 4.0], "assumption; no direct war between nuclear-armed great powers since 1945 (Berlin 1961, Cuba 1962 stayed below rung 3)";
     /// Effect of the gravity of threat (ICB gravcr scaled to 0-1) on escalation propensity.
-    beta_gravity: 1.0, "logit per unit", [0.0, 2.0], "ICB v15 fit; prior assumption";
+    beta_gravity: 0.835, "logit per unit", [0.53, 1.14], "ICB v15 1918-1989 fit, docs/validation.md";
     /// Effect of a protracted conflict (ICB protrac, 0/1) on escalation propensity.
-    beta_protracted: 0.3, "logit", [-0.5, 1.0], "ICB v15 fit; prior assumption";
+    beta_protracted: 0.317, "logit", [0.15, 0.48], "ICB v15 1918-1989 fit, docs/validation.md";
     /// Effect of great-power involvement (ICB powinv scaled to 0-1) on escalation propensity.
-    beta_power_involvement: -0.3, "logit per unit", [-1.2, 0.6], "ICB v15 fit; prior assumption";
+    beta_power_involvement: -0.156, "logit per unit", [-0.49, 0.18], "ICB v15 1918-1989 fit, docs/validation.md";
     /// Effect of the number of crisis actors (log of count) on escalation propensity.
-    beta_actors: 0.2, "logit per log-actor", [-0.3, 0.7], "ICB v15 fit; prior assumption";
+    beta_actors: 0.357, "logit per log-actor", [0.22, 0.49], "ICB v15 1918-1989 fit, docs/validation.md";
     /// Effect of power discrepancy between adversaries (ICB powdissy scaled to 0-1).
-    beta_power_discrepancy: -0.2, "logit per unit", [-1.0, 0.6], "ICB v15 fit; prior assumption";
+    beta_power_discrepancy: -0.194, "logit per unit", [-0.53, 0.15], "ICB v15 1918-1989 fit, docs/validation.md";
     /// Base log-odds of de-escalating a rung in a round when neither side climbs.
     deescalation_base: 0.0, "logit", [-1.0, 1.0], "ICB v15 fit; prior assumption";
     /// Effect of third-party mediation (ICB mediate, 0/1) on de-escalation.
-    deescalation_mediation: 0.4, "logit", [-0.2, 1.2], "ICB v15 fit; prior assumption";
+    deescalation_mediation: 0.4, "logit", [-0.2, 1.2], "assumption (prior); ICB v15 1918-1989 fit gives -0.17 ± 0.24, not adopted: third parties are selected into violent crises, docs/validation.md";
     /// Effect of global-organisation involvement (ICB globorg, 0/1) on de-escalation.
-    deescalation_global_org: 0.2, "logit", [-0.4, 0.8], "ICB v15 fit; prior assumption";
+    deescalation_global_org: 0.2, "logit", [-0.4, 0.8], "assumption (prior); ICB v15 1918-1989 fit gives -0.25 ± 0.23, not adopted: third parties are selected into violent crises, docs/validation.md";
     /// Effect of regional-organisation involvement (ICB regorg, 0/1) on de-escalation.
-    deescalation_regional_org: 0.2, "logit", [-0.4, 0.8], "ICB v15 fit; prior assumption";
+    deescalation_regional_org: 0.2, "logit", [-0.4, 0.8], "assumption (prior); ICB v15 1918-1989 fit gives -0.18 ± 0.24, not adopted: third parties are selected into violent crises, docs/validation.md";
     /// Effect of gravity on de-escalation (graver crises are harder to climb down from).
     deescalation_gravity: -0.5, "logit per unit", [-1.5, 0.5], "assumption";
     /// Rounds of move and counter-move in one crisis (each round roughly a few days).
@@ -252,6 +252,13 @@ mod tests {
         assert!(p.set("rearm_years", 7.0));
         assert_eq!(p.rearm_years, 7.0);
         assert!(!p.set("no_such", 1.0));
-        assert_eq!(PARAM_SPECS.len(), PARAM_SPECS.iter().map(|s| s.name).collect::<std::collections::HashSet<_>>().len());
+        assert_eq!(
+            PARAM_SPECS.len(),
+            PARAM_SPECS
+                .iter()
+                .map(|s| s.name)
+                .collect::<std::collections::HashSet<_>>()
+                .len()
+        );
     }
 }

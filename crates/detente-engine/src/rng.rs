@@ -29,6 +29,7 @@ fn splitmix64(mut z: u64) -> u64 {
 
 /// The generator for `stream` of run `run` in an ensemble seeded with `seed`.
 pub fn stream_rng(seed: u64, run: u64, stream: Stream) -> EngineRng {
-    let key = splitmix64(splitmix64(seed) ^ splitmix64(run.wrapping_mul(8).wrapping_add(stream as u64)));
+    let key =
+        splitmix64(splitmix64(seed) ^ splitmix64(run.wrapping_mul(8).wrapping_add(stream as u64)));
     EngineRng::seed_from_u64(key)
 }

@@ -46,21 +46,51 @@ pub struct PathwayCrisis {
 
 /// Crisis profile of each pathway, in pathway index order.
 pub const PATHWAY_CRISES: [PathwayCrisis; PATHWAY_COUNT] = [
-    PathwayCrisis { gravity: 2.0 / 6.0, actors: 2.0, start_rung: 0 },
-    PathwayCrisis { gravity: 4.0 / 6.0, actors: 3.0, start_rung: 0 },
-    PathwayCrisis { gravity: 4.0 / 6.0, actors: 4.0, start_rung: 1 },
-    PathwayCrisis { gravity: 3.0 / 6.0, actors: 4.0, start_rung: 0 },
-    PathwayCrisis { gravity: 3.0 / 6.0, actors: 3.0, start_rung: 0 },
-    PathwayCrisis { gravity: 1.0, actors: 4.0, start_rung: 2 },
-    PathwayCrisis { gravity: 2.0 / 6.0, actors: 2.0, start_rung: 0 },
+    PathwayCrisis {
+        gravity: 2.0 / 6.0,
+        actors: 2.0,
+        start_rung: 0,
+    },
+    PathwayCrisis {
+        gravity: 4.0 / 6.0,
+        actors: 3.0,
+        start_rung: 0,
+    },
+    PathwayCrisis {
+        gravity: 4.0 / 6.0,
+        actors: 4.0,
+        start_rung: 1,
+    },
+    PathwayCrisis {
+        gravity: 3.0 / 6.0,
+        actors: 4.0,
+        start_rung: 0,
+    },
+    PathwayCrisis {
+        gravity: 3.0 / 6.0,
+        actors: 3.0,
+        start_rung: 0,
+    },
+    PathwayCrisis {
+        gravity: 1.0,
+        actors: 4.0,
+        start_rung: 2,
+    },
+    PathwayCrisis {
+        gravity: 2.0 / 6.0,
+        actors: 2.0,
+        start_rung: 0,
+    },
 ];
 
 /// Power discrepancy between NATO and Russia used for every NATO-Russia crisis (assumption:
 /// NATO's aggregate conventional superiority, seed 003; ICB powdissy scale 0-1).
 pub const NATO_RUSSIA_POWER_DISCREPANCY: f64 = 0.5;
 
+/// Log-odds, with the probability clipped to [0.01, 0.99] so a posture the campaign model
+/// finds (almost) never or always overrun shifts a crisis by at most ±4.6.
 fn logit(p: f64) -> f64 {
-    let p = p.clamp(1e-6, 1.0 - 1e-6);
+    let p = p.clamp(0.01, 0.99);
     (p / (1.0 - p)).ln()
 }
 
@@ -92,16 +122,19 @@ pub fn crisis_setting(
     let mut russia_shift = params.russia_threat_weight * (st.russia_threat - 0.5)
         - params.deterrence_weight * (st.credibility - 0.5);
     if pathway == Pathway::DeliberateAttack {
-        let quick = policy.quick_success_probability * (1.0 - params.porcupine_denial * mech.porcupine.clamp(0.0, 1.0));
+        let quick = policy.quick_success_probability
+            * (1.0 - params.porcupine_denial * mech.porcupine.clamp(0.0, 1.0));
         russia_shift += logit(quick);
     }
     let sides = SideTerms {
         nato_shift: params.nato_tolerance_weight * (tolerance.clamp(0.0, 1.0) - 0.5),
         russia_shift,
-        misperception_sd: st.misperception * (1.0 - params.hotline_misperception_cut * mech.hotline.clamp(0.0, 1.0)),
+        misperception_sd: st.misperception
+            * (1.0 - params.hotline_misperception_cut * mech.hotline.clamp(0.0, 1.0)),
         first_strike_fear: params.first_strike_fear
             * (1.0 - params.arms_control_fear_cut * mech.arms_control.clamp(0.0, 1.0)),
-        nuclear_threshold_shift: params.arms_control_nuclear_threshold * mech.arms_control.clamp(0.0, 1.0),
+        nuclear_threshold_shift: params.arms_control_nuclear_threshold
+            * mech.arms_control.clamp(0.0, 1.0),
         deescalation_shift: params.dialogue_deescalation * mech.crisis_dialogue.clamp(0.0, 1.0),
         war_threshold_shift: params.nuclear_shadow,
     };
@@ -139,7 +172,13 @@ fn pick_pathway<R: Rng>(rng: &mut R, rates: &[f64; PATHWAY_COUNT], total: f64) -
 }
 
 /// Simulate run `run` of an ensemble seeded with `seed`, over a precomputed slow path.
-pub fn simulate_run(params: &ModelParams, policy: &Policy, trajectory: &Trajectory, seed: u64, run: u64) -> RunOutcome {
+pub fn simulate_run(
+    params: &ModelParams,
+    policy: &Policy,
+    trajectory: &Trajectory,
+    seed: u64,
+    run: u64,
+) -> RunOutcome {
     let mut cf_rng: EngineRng = stream_rng(seed, run, Stream::Ceasefire);
     let mut trigger_rng: EngineRng = stream_rng(seed, run, Stream::Triggers);
     let mut crisis_rng: EngineRng = stream_rng(seed, run, Stream::Crises);
@@ -155,7 +194,11 @@ pub fn simulate_run(params: &ModelParams, policy: &Policy, trajectory: &Trajecto
         cost_bn: 0.0,
     };
     let mut ceasefire_holds = policy.ceasefire_holds_at_start;
-    let mut second_war_ends = if ceasefire_holds { 0 } else { second_war_length(&mut cf_rng, params) };
+    let mut second_war_ends = if ceasefire_holds {
+        0
+    } else {
+        second_war_length(&mut cf_rng, params)
+    };
     for (m, st) in trajectory.months.iter().enumerate() {
         let m = m as u32;
         outcome.cost_bn += st.europe_spending_bn + st.us_spending_bn + st.mechanism_cost_bn;
@@ -175,7 +218,11 @@ pub fn simulate_run(params: &ModelParams, policy: &Policy, trajectory: &Trajecto
         } else if m >= second_war_ends {
             ceasefire_holds = true;
         }
-        let rates = if ceasefire_holds { &st.rates_peace } else { &st.rates_war };
+        let rates = if ceasefire_holds {
+            &st.rates_peace
+        } else {
+            &st.rates_war
+        };
         let total: f64 = rates.iter().sum();
         let events = poisson(&mut trigger_rng, total);
         for _ in 0..events {
@@ -183,7 +230,11 @@ pub fn simulate_run(params: &ModelParams, policy: &Policy, trajectory: &Trajecto
             outcome.crises[pathway.index()] += 1;
             let (inputs, sides) = crisis_setting(params, policy, st, pathway);
             let result = Ladder::new(params, &inputs, &sides).simulate(&mut crisis_rng);
-            outcome.max_rung = Some(outcome.max_rung.map_or(result.max_rung, |r| r.max(result.max_rung)));
+            outcome.max_rung = Some(
+                outcome
+                    .max_rung
+                    .map_or(result.max_rung, |r| r.max(result.max_rung)),
+            );
             if result.max_rung >= WAR_RUNG {
                 outcome.war_month = Some(m);
                 outcome.war_pathway = Some(pathway);

@@ -86,8 +86,8 @@ pub fn month_state(p: &ModelParams, pol: &Policy, m: u32) -> MonthState {
         * (1.0 - p.export_control_max_slowdown * control)
         * (1.0 + p.connectivity_rearm_leak * connectivity * (1.0 - control));
     let rearmament = 1.0 - (-rate * years).exp();
-    let russia_forces_k =
-        pol.russia_forces_start_k + (pol.russia_forces_target_k - pol.russia_forces_start_k) * rearmament;
+    let russia_forces_k = pol.russia_forces_start_k
+        + (pol.russia_forces_target_k - pol.russia_forces_start_k) * rearmament;
 
     // European spending ramps linearly to its target.
     let ramp = if pol.europe_spending_ramp_years <= 0.0 {
@@ -112,7 +112,9 @@ pub fn month_state(p: &ModelParams, pol: &Policy, m: u32) -> MonthState {
             * (1.0 + p.joint_production_boost * clamp01(mech.joint_production)),
     );
     let credibility = clamp01(
-        cohesion * (p.us_credibility_weight * clamp01(pol.us_commitment) + (1.0 - p.us_credibility_weight) * europe_part),
+        cohesion
+            * (p.us_credibility_weight * clamp01(pol.us_commitment)
+                + (1.0 - p.us_credibility_weight) * europe_part),
     );
 
     // Misperception falls with connectivity and open dialogue.
@@ -131,10 +133,13 @@ pub fn month_state(p: &ModelParams, pol: &Policy, m: u32) -> MonthState {
     let tolerance = clamp01(pol.nato_escalation_tolerance);
     let assertive = 1.0 + p.assertiveness_weight * tolerance;
     let misread_scale = misperception / p.misperception_sd.max(1e-9);
-    let quick = clamp01(pol.quick_success_probability * (1.0 - p.porcupine_denial * clamp01(mech.porcupine)));
+    let quick = clamp01(
+        pol.quick_success_probability * (1.0 - p.porcupine_denial * clamp01(mech.porcupine)),
+    );
     let mut per_year = [0.0; PATHWAY_COUNT];
-    per_year[Pathway::GrayZone.index()] =
-        p.gray_zone_crisis_rate * (1.0 - p.incidents_code_cut * clamp01(mech.incidents_code)) * assertive;
+    per_year[Pathway::GrayZone.index()] = p.gray_zone_crisis_rate
+        * (1.0 - p.incidents_code_cut * clamp01(mech.incidents_code))
+        * assertive;
     per_year[Pathway::SnapExercise.index()] = p.snap_exercise_rate
         * clamp01(
             p.snap_misread_probability
@@ -143,19 +148,28 @@ pub fn month_state(p: &ModelParams, pol: &Policy, m: u32) -> MonthState {
                 * (0.5 + clamp01(pol.frontline_escalation_tolerance)),
         );
     per_year[Pathway::UkraineSpillover.index()] = 0.0;
-    per_year[Pathway::Belarus.index()] = p.belarus_unrest_rate * clamp01(p.belarus_intervention_probability);
+    per_year[Pathway::Belarus.index()] =
+        p.belarus_unrest_rate * clamp01(p.belarus_intervention_probability);
     per_year[Pathway::MoldovaGeorgia.index()] = p.moldova_georgia_crisis_rate;
     per_year[Pathway::DeliberateAttack.index()] = p.deliberate_attack_rate
         * (quick / 0.5)
         * (2.0 * (1.0 - credibility))
         * (russia_forces_k / pol.russia_forces_target_k.max(1e-6));
     per_year[Pathway::Hybrid.index()] = p.hybrid_attack_rate
-        * clamp01(p.hybrid_crisis_probability * (1.0 - p.hybrid_defence_cut * clamp01(mech.hybrid_defence)) * assertive);
+        * clamp01(
+            p.hybrid_crisis_probability
+                * (1.0 - p.hybrid_defence_cut * clamp01(mech.hybrid_defence))
+                * assertive,
+        );
 
     let mut rates_peace = [0.0; PATHWAY_COUNT];
     let mut rates_war = [0.0; PATHWAY_COUNT];
     for (i, pathway) in Pathway::ALL.iter().enumerate() {
-        let live = if pol.pathway_enabled[i] { pol.pathway_rate_multiplier[i].max(0.0) } else { 0.0 };
+        let live = if pol.pathway_enabled[i] {
+            pol.pathway_rate_multiplier[i].max(0.0)
+        } else {
+            0.0
+        };
         rates_peace[i] = per_year[i] * live / 12.0;
         rates_war[i] = if *pathway == Pathway::UkraineSpillover {
             p.spillover_crisis_rate * live / 12.0

@@ -17,7 +17,12 @@ pub struct Estimate {
 /// Proportion `k / n` with its Wilson score 95 % interval.
 pub fn wilson(k: u64, n: u64) -> Estimate {
     if n == 0 {
-        return Estimate { value: f64::NAN, low: 0.0, high: 1.0, n };
+        return Estimate {
+            value: f64::NAN,
+            low: 0.0,
+            high: 1.0,
+            n,
+        };
     }
     let nf = n as f64;
     let p = k as f64 / nf;
@@ -27,8 +32,16 @@ pub fn wilson(k: u64, n: u64) -> Estimate {
     let half = Z95 * (p * (1.0 - p) / nf + z2 / (4.0 * nf * nf)).sqrt() / denom;
     Estimate {
         value: p,
-        low: if k == 0 { 0.0 } else { (centre - half).max(0.0) },
-        high: if k >= n { 1.0 } else { (centre + half).min(1.0) },
+        low: if k == 0 {
+            0.0
+        } else {
+            (centre - half).max(0.0)
+        },
+        high: if k >= n {
+            1.0
+        } else {
+            (centre + half).min(1.0)
+        },
         n,
     }
 }
@@ -36,13 +49,27 @@ pub fn wilson(k: u64, n: u64) -> Estimate {
 /// Mean of paired differences from their sum and sum of squares, with a normal 95 % interval.
 pub fn paired_mean(sum: f64, sum_sq: f64, n: u64) -> Estimate {
     if n == 0 {
-        return Estimate { value: f64::NAN, low: f64::NAN, high: f64::NAN, n };
+        return Estimate {
+            value: f64::NAN,
+            low: f64::NAN,
+            high: f64::NAN,
+            n,
+        };
     }
     let nf = n as f64;
     let mean = sum / nf;
-    let var = if n > 1 { ((sum_sq - nf * mean * mean) / (nf - 1.0)).max(0.0) } else { 0.0 };
+    let var = if n > 1 {
+        ((sum_sq - nf * mean * mean) / (nf - 1.0)).max(0.0)
+    } else {
+        0.0
+    };
     let half = Z95 * (var / nf).sqrt();
-    Estimate { value: mean, low: mean - half, high: mean + half, n }
+    Estimate {
+        value: mean,
+        low: mean - half,
+        high: mean + half,
+        n,
+    }
 }
 
 #[cfg(test)]
@@ -53,7 +80,10 @@ mod tests {
     fn wilson_matches_reference_values() {
         // Reference: Wilson interval for 10/100 is about [0.0552, 0.1744].
         let e = wilson(10, 100);
-        assert!((e.low - 0.0552).abs() < 1e-3 && (e.high - 0.1744).abs() < 1e-3, "{e:?}");
+        assert!(
+            (e.low - 0.0552).abs() < 1e-3 && (e.high - 0.1744).abs() < 1e-3,
+            "{e:?}"
+        );
         let z = wilson(0, 1000);
         assert_eq!(z.low, 0.0);
         assert!(z.high > 0.0 && z.high < 0.004);

@@ -28,7 +28,11 @@ pub fn show(args: ShowArgs) -> CmdResult {
         }
         None => {
             let names: Vec<&str> = BUILTINS.iter().map(|b| b.name).collect();
-            Err(input_err(format!("no built-in architecture `{}`; allowed: {}", args.name, names.join(", "))))
+            Err(input_err(format!(
+                "no built-in architecture `{}`; allowed: {}",
+                args.name,
+                names.join(", ")
+            )))
         }
     }
 }
@@ -62,7 +66,8 @@ pub fn check(args: CheckArgs) -> CmdResult {
 pub struct SchemaArgs {}
 
 pub fn schema(_: SchemaArgs) -> CmdResult {
-    let s = serde_json::to_string_pretty(&detente_arch::schema()).map_err(|e| CliError::Other(e.into()))?;
+    let s = serde_json::to_string_pretty(&detente_arch::schema())
+        .map_err(|e| CliError::Other(e.into()))?;
     println!("{s}");
     Ok(())
 }
@@ -72,10 +77,37 @@ pub struct ParamsArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Print a Markdown table (the one in docs/model.md).
+    #[arg(long, conflicts_with = "json")]
+    pub markdown: bool,
+}
+
+/// The defaults table as Markdown, as in docs/model.md.
+pub fn params_markdown() -> String {
+    let mut out = String::from(
+        "| parameter | default | unit | range | source | meaning |\n|---|---|---|---|---|---|\n",
+    );
+    for s in detente_engine::PARAM_SPECS {
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} – {} | {} | {} |\n",
+            s.name,
+            s.default,
+            s.unit,
+            s.low,
+            s.high,
+            s.source,
+            s.doc.trim()
+        ));
+    }
+    out
 }
 
 pub fn params(args: ParamsArgs) -> CmdResult {
     let specs = detente_engine::PARAM_SPECS;
+    if args.markdown {
+        print!("{}", params_markdown());
+        return Ok(());
+    }
     if args.json {
         let v: Vec<_> = specs
             .iter()
@@ -83,10 +115,16 @@ pub fn params(args: ParamsArgs) -> CmdResult {
                 serde_json::json!({"name": s.name, "default": s.default, "unit": s.unit, "low": s.low, "high": s.high, "source": s.source, "doc": s.doc})
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&v).map_err(|e| CliError::Other(e.into()))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&v).map_err(|e| CliError::Other(e.into()))?
+        );
     } else {
         for s in specs {
-            println!("{:<34} {:>9} {:<26} [{}, {}]  {}", s.name, s.default, s.unit, s.low, s.high, s.source);
+            println!(
+                "{:<34} {:>9} {:<26} [{}, {}]  {}",
+                s.name, s.default, s.unit, s.low, s.high, s.source
+            );
         }
     }
     Ok(())

@@ -19,8 +19,14 @@ pub struct BenchArgs {
 pub fn run(args: BenchArgs) -> CmdResult {
     let scenario = scenario_for(&args.architecture, None)?;
     let start = Instant::now();
-    let s = run_ensemble(&scenario, EnsembleOptions::new(args.runs, args.seed), None, &|_| true, None)
-        .map_err(|_| CliError::Other(anyhow::anyhow!("cancelled")))?;
+    let s = run_ensemble(
+        &scenario,
+        EnsembleOptions::new(args.runs, args.seed),
+        None,
+        &|_| true,
+        None,
+    )
+    .map_err(|_| CliError::Other(anyhow::anyhow!("cancelled")))?;
     let secs = start.elapsed().as_secs_f64();
     let years = args.runs as f64 * scenario.policy.horizon_months as f64 / 12.0;
     let at_risk = s.months_at_risk as f64 / 12.0;

@@ -132,7 +132,10 @@ pub fn run(args: CampaignArgs) -> CmdResult {
                 .iter()
                 .map(|(n, d)| serde_json::json!({"name": n, "description": d}))
                 .collect();
-            println!("{}", serde_json::to_string_pretty(&v).map_err(anyhow::Error::from)?);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&v).map_err(anyhow::Error::from)?
+            );
         } else {
             for (n, d) in Posture::builtin_names() {
                 println!("{n:<14} {d}");
@@ -169,7 +172,13 @@ pub fn run(args: CampaignArgs) -> CmdResult {
         return Ok(());
     }
     if args.sweep {
-        let sw = sweep(&posture, args.max_added, args.max_added, args.sweep_runs, args.seed);
+        let sw = sweep(
+            &posture,
+            args.max_added,
+            args.max_added,
+            args.sweep_runs,
+            args.seed,
+        );
         std::fs::create_dir_all(&args.out_dir)?;
         let stem = format!("campaign-sweep-{}", sanitize(&posture.name));
         let csv = args.out_dir.join(format!("{stem}.csv"));
@@ -183,7 +192,10 @@ pub fn run(args: CampaignArgs) -> CmdResult {
                 "sweep": sw,
                 "files": [csv.display().to_string(), svg7.display().to_string(), svg60.display().to_string()],
             });
-            println!("{}", serde_json::to_string_pretty(&v).map_err(anyhow::Error::from)?);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&v).map_err(anyhow::Error::from)?
+            );
         } else {
             println!(
                 "Sweep of {}: P({} falls within 7 days) [within 60 h], {} replications per cell, seed {}",
@@ -226,6 +238,12 @@ pub fn run(args: CampaignArgs) -> CmdResult {
 
 fn sanitize(s: &str) -> String {
     s.chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '+' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '+' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect()
 }

@@ -84,7 +84,12 @@ fn pct(x: f64) -> String {
 }
 
 fn pct_ci(e: &Estimate) -> String {
-    format!("{:>8}  [{:.2}, {:.2}] %", pct(e.value), 100.0 * e.low, 100.0 * e.high)
+    format!(
+        "{:>8}  [{:.2}, {:.2}] %",
+        pct(e.value),
+        100.0 * e.low,
+        100.0 * e.high
+    )
 }
 
 /// The summary as a readable table.
@@ -92,11 +97,26 @@ pub fn summary_table(name: &str, s: &Summary, seed: u64, interval: &str) -> Stri
     let mut out = String::new();
     let years = s.horizon_months as f64 / 12.0;
     out.push_str(&format!("Architecture: {name}\n"));
-    out.push_str(&format!("{} runs, seed {seed}, horizon {years} years; intervals: {interval}\n\n", s.runs));
-    out.push_str(&format!("  NATO-Russia war within {years} years   {}\n", pct_ci(&s.p_war())));
-    out.push_str(&format!("  Nuclear use                          {}\n", pct_ci(&s.p_nuclear())));
-    out.push_str(&format!("  Russia-Ukraine ceasefire breaks down {}\n", pct_ci(&s.p_ceasefire_break())));
-    out.push_str(&format!("  Mean defence + mechanism cost        {:.0} US$ bn over the horizon\n\n", s.mean_cost_bn()));
+    out.push_str(&format!(
+        "{} runs, seed {seed}, horizon {years} years; intervals: {interval}\n\n",
+        s.runs
+    ));
+    out.push_str(&format!(
+        "  NATO-Russia war within {years} years   {}\n",
+        pct_ci(&s.p_war())
+    ));
+    out.push_str(&format!(
+        "  Nuclear use                          {}\n",
+        pct_ci(&s.p_nuclear())
+    ));
+    out.push_str(&format!(
+        "  Russia-Ukraine ceasefire breaks down {}\n",
+        pct_ci(&s.p_ceasefire_break())
+    ));
+    out.push_str(&format!(
+        "  Mean defence + mechanism cost        {:.0} US$ bn over the horizon\n\n",
+        s.mean_cost_bn()
+    ));
     out.push_str("  Pathway                                                    first war via   [95 % interval]    crises/yr\n");
     for p in Pathway::ALL {
         let e = s.p_war_via(p);
@@ -130,13 +150,19 @@ impl RunWriter {
     pub fn create(path: &str) -> Result<RunWriter, CliError> {
         let lower = path.to_ascii_lowercase();
         if lower.ends_with(".csv") {
-            let mut w = csv::Writer::from_path(path).map_err(|e| CliError::Other(anyhow::anyhow!("{path}: {e}")))?;
-            w.write_record(RUN_COLUMNS).map_err(|e| CliError::Other(e.into()))?;
+            let mut w = csv::Writer::from_path(path)
+                .map_err(|e| CliError::Other(anyhow::anyhow!("{path}: {e}")))?;
+            w.write_record(RUN_COLUMNS)
+                .map_err(|e| CliError::Other(e.into()))?;
             Ok(RunWriter::Csv(w))
         } else if lower.ends_with(".parquet") {
-            Ok(RunWriter::Parquet(super::parquet_out::ParquetRuns::create(path)?))
+            Ok(RunWriter::Parquet(super::parquet_out::ParquetRuns::create(
+                path,
+            )?))
         } else {
-            Err(input_err(format!("--out {path}: unknown extension; allowed: .csv or .parquet")))
+            Err(input_err(format!(
+                "--out {path}: unknown extension; allowed: .csv or .parquet"
+            )))
         }
     }
 
@@ -144,7 +170,8 @@ impl RunWriter {
         match self {
             RunWriter::Csv(w) => {
                 for o in records {
-                    w.write_record(run_row(o)).map_err(|e| CliError::Other(e.into()))?;
+                    w.write_record(run_row(o))
+                        .map_err(|e| CliError::Other(e.into()))?;
                 }
                 Ok(())
             }
@@ -185,7 +212,8 @@ fn run_row(o: &RunOutcome) -> Vec<String> {
         o.run.to_string(),
         (o.war_month.is_some() as u8).to_string(),
         opt(o.war_month),
-        o.war_pathway.map_or(String::new(), |p| p.name().to_string()),
+        o.war_pathway
+            .map_or(String::new(), |p| p.name().to_string()),
         (o.nuclear as u8).to_string(),
     ];
     row.extend(o.crises.iter().map(|c| c.to_string()));

@@ -37,8 +37,13 @@ pub fn run(args: CompareArgs) -> CmdResult {
         bar.set_position(done);
         true
     };
-    let cmp = compare(&scenarios, EnsembleOptions::new(args.runs, args.seed), None, &progress)
-        .map_err(|_| CliError::Other(anyhow::anyhow!("cancelled")))?;
+    let cmp = compare(
+        &scenarios,
+        EnsembleOptions::new(args.runs, args.seed),
+        None,
+        &progress,
+    )
+    .map_err(|_| CliError::Other(anyhow::anyhow!("cancelled")))?;
     bar.finish_and_clear();
     if args.json {
         let list: Vec<_> = scenarios
@@ -47,8 +52,10 @@ pub fn run(args: CompareArgs) -> CmdResult {
             .enumerate()
             .map(|(i, (sc, s))| {
                 let (p, d) = (s.p_war(), cmp.diff_vs_first(i));
-                let by: serde_json::Map<String, serde_json::Value> =
-                    Pathway::ALL.iter().map(|pw| (pw.name().to_string(), json!(s.p_war_via(*pw).value))).collect();
+                let by: serde_json::Map<String, serde_json::Value> = Pathway::ALL
+                    .iter()
+                    .map(|pw| (pw.name().to_string(), json!(s.p_war_via(*pw).value)))
+                    .collect();
                 json!({
                     "name": sc.name,
                     "p_war": p.value,
@@ -67,10 +74,19 @@ pub fn run(args: CompareArgs) -> CmdResult {
             "common_random_numbers": true,
             "architectures": list,
         });
-        println!("{}", serde_json::to_string_pretty(&out).map_err(|e| CliError::Other(e.into()))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&out).map_err(|e| CliError::Other(e.into()))?
+        );
     } else {
-        println!("{} runs each, seed {}, common random numbers; differences are paired, vs {}\n", args.runs, args.seed, scenarios[0].name);
-        println!("  {:<16} {:>9}  {:<18} {:>10}  {:<20} {:>12}", "architecture", "p(war)", "95 % interval", "diff", "95 % interval", "cost US$ bn");
+        println!(
+            "{} runs each, seed {}, common random numbers; differences are paired, vs {}\n",
+            args.runs, args.seed, scenarios[0].name
+        );
+        println!(
+            "  {:<16} {:>9}  {:<18} {:>10}  {:<20} {:>12}",
+            "architecture", "p(war)", "95 % interval", "diff", "95 % interval", "cost US$ bn"
+        );
         for (i, (sc, s)) in scenarios.iter().zip(&cmp.summaries).enumerate() {
             let (p, d) = (s.p_war(), cmp.diff_vs_first(i));
             println!(

@@ -2,17 +2,23 @@
 //! Errors that are the user's fault (bad input) are `CliError::Input` and exit with code 2;
 //! everything else exits with code 1.
 
-pub mod campaign;
 pub mod architecture;
 pub mod bench;
+pub mod calibrate;
+pub mod campaign;
 pub mod common;
 pub mod compare;
 pub mod deliberate;
 pub mod elicit;
 pub mod plan;
+pub mod predict_crises;
+pub mod sensitivity;
+pub mod uncertainty_flags;
 
 pub mod parquet_out;
+pub mod report;
 pub mod run;
+pub mod serve;
 
 use std::process::ExitCode;
 

@@ -53,9 +53,12 @@ fn optional_i32(values: impl Iterator<Item = Option<u32>>) -> (Vec<i32>, Vec<i16
 impl ParquetRuns {
     pub fn create(path: &str) -> Result<Self, CliError> {
         let schema = Arc::new(parse_message_type(SCHEMA).map_err(err)?);
-        let file = std::fs::File::create(path).map_err(|e| CliError::Other(anyhow::anyhow!("{path}: {e}")))?;
+        let file = std::fs::File::create(path)
+            .map_err(|e| CliError::Other(anyhow::anyhow!("{path}: {e}")))?;
         let props = Arc::new(WriterProperties::builder().build());
-        Ok(ParquetRuns { writer: SerializedFileWriter::new(file, schema, props).map_err(err)? })
+        Ok(ParquetRuns {
+            writer: SerializedFileWriter::new(file, schema, props).map_err(err)?,
+        })
     }
 
     pub fn write(&mut self, records: &[RunOutcome]) -> Result<(), CliError> {
@@ -69,38 +72,63 @@ impl ParquetRuns {
             match index {
                 0 => {
                     let v: Vec<i64> = records.iter().map(|o| o.run as i64).collect();
-                    col.typed::<Int64Type>().write_batch(&v, None, None).map_err(err)?;
+                    col.typed::<Int64Type>()
+                        .write_batch(&v, None, None)
+                        .map_err(err)?;
                 }
                 1 => {
-                    col.typed::<Int32Type>().write_batch(&i32s(&|o| o.war_month.is_some() as i32), None, None).map_err(err)?;
+                    col.typed::<Int32Type>()
+                        .write_batch(&i32s(&|o| o.war_month.is_some() as i32), None, None)
+                        .map_err(err)?;
                 }
                 2 => {
                     let (v, d) = optional_i32(records.iter().map(|o| o.war_month));
-                    col.typed::<Int32Type>().write_batch(&v, Some(&d), None).map_err(err)?;
+                    col.typed::<Int32Type>()
+                        .write_batch(&v, Some(&d), None)
+                        .map_err(err)?;
                 }
                 3 => {
-                    let v: Vec<ByteArray> = records.iter().filter_map(|o| o.war_pathway).map(|p| ByteArray::from(p.name())).collect();
-                    let d: Vec<i16> = records.iter().map(|o| o.war_pathway.is_some() as i16).collect();
-                    col.typed::<ByteArrayType>().write_batch(&v, Some(&d), None).map_err(err)?;
+                    let v: Vec<ByteArray> = records
+                        .iter()
+                        .filter_map(|o| o.war_pathway)
+                        .map(|p| ByteArray::from(p.name()))
+                        .collect();
+                    let d: Vec<i16> = records
+                        .iter()
+                        .map(|o| o.war_pathway.is_some() as i16)
+                        .collect();
+                    col.typed::<ByteArrayType>()
+                        .write_batch(&v, Some(&d), None)
+                        .map_err(err)?;
                 }
                 4 => {
-                    col.typed::<Int32Type>().write_batch(&i32s(&|o| o.nuclear as i32), None, None).map_err(err)?;
+                    col.typed::<Int32Type>()
+                        .write_batch(&i32s(&|o| o.nuclear as i32), None, None)
+                        .map_err(err)?;
                 }
                 i if (5..5 + PATHWAY_COUNT).contains(&i) => {
                     let k = i - 5;
-                    col.typed::<Int32Type>().write_batch(&i32s(&|o| o.crises[k] as i32), None, None).map_err(err)?;
+                    col.typed::<Int32Type>()
+                        .write_batch(&i32s(&|o| o.crises[k] as i32), None, None)
+                        .map_err(err)?;
                 }
                 12 => {
                     let (v, d) = optional_i32(records.iter().map(|o| o.max_rung.map(u32::from)));
-                    col.typed::<Int32Type>().write_batch(&v, Some(&d), None).map_err(err)?;
+                    col.typed::<Int32Type>()
+                        .write_batch(&v, Some(&d), None)
+                        .map_err(err)?;
                 }
                 13 => {
                     let (v, d) = optional_i32(records.iter().map(|o| o.ceasefire_break_month));
-                    col.typed::<Int32Type>().write_batch(&v, Some(&d), None).map_err(err)?;
+                    col.typed::<Int32Type>()
+                        .write_batch(&v, Some(&d), None)
+                        .map_err(err)?;
                 }
                 _ => {
                     let v: Vec<f64> = records.iter().map(|o| o.cost_bn).collect();
-                    col.typed::<DoubleType>().write_batch(&v, None, None).map_err(err)?;
+                    col.typed::<DoubleType>()
+                        .write_batch(&v, None, None)
+                        .map_err(err)?;
                 }
             }
             col.close().map_err(err)?;

@@ -25,6 +25,16 @@ pub struct RunArgs {
     /// Write one row per run to FILE (.csv or .parquet).
     #[arg(long, value_name = "FILE")]
     pub out: Option<String>,
+    /// Draw the uncertain model parameters once per run (fitted ones from their estimated
+    /// distribution, the rest uniform on their ranges), so intervals include parameter uncertainty.
+    #[arg(long)]
+    pub uncertainty: bool,
+    /// With --uncertainty: priors file (`detente elicit --write-priors`) for the parameters it names.
+    #[arg(long, value_name = "FILE", requires = "uncertainty")]
+    pub priors: Option<std::path::PathBuf>,
+    /// With --uncertainty: fitted parameters (`detente calibrate`) drawn from their covariance.
+    #[arg(long, value_name = "FILE", requires = "uncertainty")]
+    pub params: Option<std::path::PathBuf>,
 }
 
 /// Check the ensemble flags shared by `run` and `compare`.
@@ -71,8 +81,19 @@ pub fn run(args: RunArgs) -> CmdResult {
         bar.set_position(done);
         true
     };
-    let sink_ref: Option<&mut detente_engine::ensemble::RunSink> = if args.out.is_some() { Some(&mut sink) } else { None };
-    let summary = run_ensemble(&scenario, options, None, &progress, sink_ref)
+    let sink_ref: Option<&mut detente_engine::ensemble::RunSink> = if args.out.is_some() {
+        Some(&mut sink)
+    } else {
+        None
+    };
+    let draw = super::uncertainty_flags::build(
+        args.uncertainty,
+        args.priors.as_deref(),
+        args.params.as_deref(),
+    )?;
+    let draw_ref: Option<&dyn detente_engine::ParamDraw> =
+        draw.as_ref().map(|d| d as &dyn detente_engine::ParamDraw);
+    let summary = run_ensemble(&scenario, options, draw_ref, &progress, sink_ref)
         .map_err(|_| CliError::Other(anyhow::anyhow!("cancelled")))?;
     bar.finish_and_clear();
     if let Some(e) = write_error {
@@ -81,12 +102,22 @@ pub fn run(args: RunArgs) -> CmdResult {
     if let Some(w) = writer {
         w.finish()?;
     }
-    let interval = "Monte Carlo only (Wilson 95 %)";
+    let interval = if draw.is_some() {
+        "Monte Carlo + parameter uncertainty (Wilson 95 % over runs with drawn parameters)"
+    } else {
+        "Monte Carlo only (Wilson 95 %)"
+    };
     if args.json {
         let value = summary_json(&scenario.name, &summary, args.seed, interval);
-        println!("{}", serde_json::to_string_pretty(&value).map_err(|e| CliError::Other(e.into()))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&value).map_err(|e| CliError::Other(e.into()))?
+        );
     } else {
-        print!("{}", summary_table(&scenario.name, &summary, args.seed, interval));
+        print!(
+            "{}",
+            summary_table(&scenario.name, &summary, args.seed, interval)
+        );
         if let Some(path) = &args.out {
             println!("\nPer-run records written to {path}");
         }

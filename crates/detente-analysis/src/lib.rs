@@ -1,0 +1,28 @@
+//! `detente-analysis`: grounding the model in history and carrying what we do not know.
+//!
+//! * [`icb`] reads ICB crisis-level files and maps their codes to the crisis layer's inputs;
+//! * [`score`] has the proper scoring rules (ranked probability score, log-loss);
+//! * [`optim`] is a small BFGS optimiser with numerical derivatives;
+//! * [`ordlogit`] is the ordered-logit baseline;
+//! * [`calibrate`] fits the crisis layer to ICB by maximum likelihood, with standard errors,
+//!   baselines and k-fold cross-validation;
+//! * [`paramfile`] reads and writes the fitted-parameter TOML file (`params.toml`);
+//! * [`uncertainty`] draws every model parameter for a run ([`detente_engine::ParamDraw`]);
+//! * [`sensitivity`] has Morris screening and Sobol indices (SALib's estimators and layout);
+//! * [`svg`] draws bar charts of indices.
+//!
+//! Invariant: library code only — no printing, no terminal; errors are values with the file,
+//! line and field they concern.
+
+// Dense linear algebra and matrix layouts read best with index loops.
+#![allow(clippy::needless_range_loop)]
+
+pub mod calibrate;
+pub mod icb;
+pub mod optim;
+pub mod ordlogit;
+pub mod paramfile;
+pub mod score;
+pub mod sensitivity;
+pub mod svg;
+pub mod uncertainty;

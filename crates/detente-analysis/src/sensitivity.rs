@@ -1,0 +1,397 @@
+//! Global sensitivity analysis of `p_war`, with SALib's estimators and sample layout.
+//!
+//! Sobol: base points are the first `N` points of an Owen-scrambled Sobol sequence in 2D
+//! dimensions (Burley 2020, `sobol_burley`; no points skipped, as SALib >= 1.4.6 does by
+//! default with `scramble=True, skip_values=0`; N should be a power of two); columns 0..D
+//! form matrix A, D..2D matrix B; each base point gives D + 2 rows in SALib's order A,
+//! AB_1 .. AB_D, B (AB_j is A with column j from B). Analysis as `SALib.analyze.sobol` with
+//! `calc_second_order=False`: outputs standardised by their mean and (population) standard
+//! deviation; first order `S1_j = mean(B * (AB_j - A)) / var([A, B])` (Saltelli 2010), total
+//! `ST_j = 0.5 * mean((A - AB_j)^2) / var([A, B])` (Jansen 1999); 95 % half-widths = 1.96 x the
+//! standard deviation (ddof 1) of the estimates over 100 bootstrap resamples of base points.
+//!
+//! Morris: `r` trajectories on a 4-level grid with step 2/3 of the unit range (as SALib's
+//! `morris.sample` with `num_levels=4`); elementary effects per unit of the scaled input;
+//! mu, mu* (mean absolute effect), sigma (ddof 1) and a bootstrap 95 % half-width of mu*.
+//!
+//! Model evaluations run an ensemble with the same seed for every row (common random
+//! numbers), so differences between rows come from the parameters alone.
+
+use detente_engine::{run_ensemble, Cancelled, EnsembleOptions, Scenario, PARAM_SPECS};
+use rand::{Rng, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// z for a two-sided 95 % interval (`scipy.stats.norm.ppf(0.975)`).
+pub const Z95: f64 = 1.959_963_984_540_054;
+/// Bootstrap resamples (SALib's default).
+pub const RESAMPLES: usize = 100;
+
+/// The uncertain inputs, in SALib's problem format.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Problem {
+    pub num_vars: usize,
+    pub names: Vec<String>,
+    pub bounds: Vec<[f64; 2]>,
+}
+
+impl Problem {
+    /// Parameters of `PARAM_SPECS` with a non-empty range, or those named (in the given order).
+    pub fn from_specs(names: Option<&[String]>) -> Result<Problem, String> {
+        let specs: Vec<_> = match names {
+            None => PARAM_SPECS.iter().filter(|s| s.high > s.low).collect(),
+            Some(ns) => ns
+                .iter()
+                .map(|n| {
+                    PARAM_SPECS.iter().find(|s| s.name == n).ok_or_else(|| {
+                        format!(
+                            "`{n}` is not a model parameter (names are listed in docs/model.md)"
+                        )
+                    })
+                })
+                .collect::<Result<_, _>>()?,
+        };
+        for s in &specs {
+            if s.high <= s.low || s.high.is_nan() || s.low.is_nan() {
+                return Err(format!(
+                    "`{}` has an empty range [{}, {}]: nothing to vary",
+                    s.name, s.low, s.high
+                ));
+            }
+        }
+        if specs.is_empty() {
+            return Err("no parameters to vary".into());
+        }
+        Ok(Problem {
+            num_vars: specs.len(),
+            names: specs.iter().map(|s| s.name.to_string()).collect(),
+            bounds: specs.iter().map(|s| [s.low, s.high]).collect(),
+        })
+    }
+
+    fn scale(&self, unit: &[f64]) -> Vec<f64> {
+        unit.iter()
+            .zip(&self.bounds)
+            .map(|(u, b)| b[0] + u * (b[1] - b[0]))
+            .collect()
+    }
+}
+
+/// Largest number of inputs for Sobol (2D dimensions of the sequence are needed).
+pub const MAX_SOBOL_VARS: usize = (sobol_burley::NUM_DIMENSIONS / 2) as usize;
+
+/// Sobol sample matrix: `n * (D + 2)` rows in SALib's layout.
+pub fn sobol_samples(problem: &Problem, n: usize, seed: u32) -> Result<Vec<Vec<f64>>, String> {
+    let d = problem.num_vars;
+    if d > MAX_SOBOL_VARS {
+        return Err(format!(
+            "Sobol analysis supports at most {MAX_SOBOL_VARS} parameters, {d} given"
+        ));
+    }
+    if n == 0 || n > 1 << 16 {
+        return Err(format!("N must be between 1 and 65536, got {n}"));
+    }
+    let mut rows = Vec::with_capacity(n * (d + 2));
+    for i in 0..n {
+        let base: Vec<f64> = (0..2 * d)
+            .map(|k| sobol_burley::sample(i as u32, k as u32, seed) as f64)
+            .collect();
+        let a = &base[..d];
+        let b = &base[d..];
+        rows.push(problem.scale(a));
+        for j in 0..d {
+            let mut ab = a.to_vec();
+            ab[j] = b[j];
+            rows.push(problem.scale(&ab));
+        }
+        rows.push(problem.scale(b));
+    }
+    Ok(rows)
+}
+
+/// Sobol indices of one input.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SobolIndex {
+    pub name: String,
+    #[serde(rename = "S1")]
+    pub s1: f64,
+    #[serde(rename = "S1_conf")]
+    pub s1_conf: f64,
+    #[serde(rename = "ST")]
+    pub st: f64,
+    #[serde(rename = "ST_conf")]
+    pub st_conf: f64,
+}
+
+fn first_total(a: &[f64], abj: &[f64], b: &[f64], idx: &[usize]) -> (f64, f64) {
+    let n = idx.len() as f64;
+    let mut ys = Vec::with_capacity(2 * idx.len());
+    ys.extend(idx.iter().map(|&i| a[i]));
+    ys.extend(idx.iter().map(|&i| b[i]));
+    let max = ys.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    let min = ys.iter().cloned().fold(f64::INFINITY, f64::min);
+    if max - min <= f64::EPSILON {
+        return (0.0, 0.0);
+    }
+    let mean = ys.iter().sum::<f64>() / ys.len() as f64;
+    let var = ys.iter().map(|y| (y - mean).powi(2)).sum::<f64>() / ys.len() as f64;
+    if var <= f64::EPSILON {
+        return (0.0, 0.0);
+    }
+    let s1 = idx.iter().map(|&i| b[i] * (abj[i] - a[i])).sum::<f64>() / n / var;
+    let st = 0.5 * idx.iter().map(|&i| (a[i] - abj[i]).powi(2)).sum::<f64>() / n / var;
+    (s1, st)
+}
+
+fn sd1(v: &[f64]) -> f64 {
+    let n = v.len() as f64;
+    if v.len() < 2 {
+        return 0.0;
+    }
+    let m = v.iter().sum::<f64>() / n;
+    (v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0)).sqrt()
+}
+
+/// Sobol first-order and total indices from outputs `y` in [`sobol_samples`] order.
+pub fn sobol_analyze(names: &[String], y: &[f64], seed: u64) -> Result<Vec<SobolIndex>, String> {
+    let d = names.len();
+    if y.is_empty() || !y.len().is_multiple_of(d + 2) {
+        return Err(format!(
+            "{} outputs is not a multiple of D + 2 = {}",
+            y.len(),
+            d + 2
+        ));
+    }
+    let n = y.len() / (d + 2);
+    let mean = y.iter().sum::<f64>() / y.len() as f64;
+    let sd = (y.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / y.len() as f64).sqrt();
+    let ys: Vec<f64> = if sd > 0.0 {
+        y.iter().map(|v| (v - mean) / sd).collect()
+    } else {
+        vec![0.0; y.len()]
+    };
+    let step = d + 2;
+    let a: Vec<f64> = (0..n).map(|i| ys[i * step]).collect();
+    let b: Vec<f64> = (0..n).map(|i| ys[i * step + d + 1]).collect();
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+    let resamples: Vec<Vec<usize>> = (0..RESAMPLES)
+        .map(|_| (0..n).map(|_| rng.random_range(0..n)).collect())
+        .collect();
+    let all: Vec<usize> = (0..n).collect();
+    Ok((0..d)
+        .map(|j| {
+            let abj: Vec<f64> = (0..n).map(|i| ys[i * step + 1 + j]).collect();
+            let (s1, st) = first_total(&a, &abj, &b, &all);
+            let boot: Vec<(f64, f64)> = resamples
+                .iter()
+                .map(|r| first_total(&a, &abj, &b, r))
+                .collect();
+            let s1b: Vec<f64> = boot.iter().map(|v| v.0).collect();
+            let stb: Vec<f64> = boot.iter().map(|v| v.1).collect();
+            SobolIndex {
+                name: names[j].clone(),
+                s1,
+                s1_conf: Z95 * sd1(&s1b),
+                st,
+                st_conf: Z95 * sd1(&stb),
+            }
+        })
+        .collect())
+}
+
+/// Morris levels and step (SALib defaults: 4 levels, step p / (2 (p - 1)) = 2/3).
+pub const MORRIS_LEVELS: usize = 4;
+
+/// Morris trajectories: `r * (D + 1)` rows, trajectory after trajectory.
+pub fn morris_samples(problem: &Problem, r: usize, seed: u64) -> Vec<Vec<f64>> {
+    let d = problem.num_vars;
+    let p = MORRIS_LEVELS as f64;
+    let delta = p / (2.0 * (p - 1.0));
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+    let mut rows = Vec::with_capacity(r * (d + 1));
+    for _ in 0..r {
+        let mut x: Vec<f64> = (0..d)
+            .map(|_| rng.random_range(0..MORRIS_LEVELS) as f64 / (p - 1.0))
+            .collect();
+        let mut order: Vec<usize> = (0..d).collect();
+        for i in (1..d).rev() {
+            let j = rng.random_range(0..=i);
+            order.swap(i, j);
+        }
+        rows.push(problem.scale(&x));
+        for &k in &order {
+            x[k] = if x[k] + delta <= 1.0 + 1e-12 {
+                x[k] + delta
+            } else {
+                x[k] - delta
+            };
+            rows.push(problem.scale(&x));
+        }
+    }
+    rows
+}
+
+/// Morris measures of one input.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MorrisIndex {
+    pub name: String,
+    pub mu: f64,
+    pub mu_star: f64,
+    pub sigma: f64,
+    pub mu_star_conf: f64,
+}
+
+/// Morris measures from trajectories `x` (rows of [`morris_samples`]) and outputs `y`.
+pub fn morris_analyze(
+    problem: &Problem,
+    x: &[Vec<f64>],
+    y: &[f64],
+    seed: u64,
+) -> Result<Vec<MorrisIndex>, String> {
+    let d = problem.num_vars;
+    if x.len() != y.len() || y.is_empty() || !y.len().is_multiple_of(d + 1) {
+        return Err(format!(
+            "{} outputs for {} samples: need a multiple of D + 1 = {}",
+            y.len(),
+            x.len(),
+            d + 1
+        ));
+    }
+    let r = y.len() / (d + 1);
+    let mut ee = vec![Vec::with_capacity(r); d];
+    for t in 0..r {
+        for s in 0..d {
+            let i0 = t * (d + 1) + s;
+            let (x0, x1) = (&x[i0], &x[i0 + 1]);
+            let k = (0..d)
+                .find(|&k| x0[k] != x1[k])
+                .ok_or_else(|| format!("trajectory {t}, step {s}: no input changes"))?;
+            let [lo, hi] = problem.bounds[k];
+            let du = (x1[k] - x0[k]) / (hi - lo);
+            ee[k].push((y[i0 + 1] - y[i0]) / du);
+        }
+    }
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+    Ok((0..d)
+        .map(|k| {
+            let e = &ee[k];
+            let n = e.len().max(1) as f64;
+            let mu = e.iter().sum::<f64>() / n;
+            let mu_star = e.iter().map(|v| v.abs()).sum::<f64>() / n;
+            let boot: Vec<f64> = (0..1000)
+                .map(|_| {
+                    (0..e.len())
+                        .map(|_| e[rng.random_range(0..e.len().max(1))].abs())
+                        .sum::<f64>()
+                        / n
+                })
+                .collect();
+            MorrisIndex {
+                name: problem.names[k].clone(),
+                mu,
+                mu_star,
+                sigma: sd1(e),
+                mu_star_conf: Z95 * sd1(&boot),
+            }
+        })
+        .collect())
+}
+
+/// p(war) of `scenario` with each row's parameter values, every row with the same seed and
+/// `runs` runs. `progress(done)` is called after each batch; return false to cancel.
+pub fn evaluate_p_war(
+    scenario: &Scenario,
+    names: &[String],
+    rows: &[Vec<f64>],
+    runs: u64,
+    seed: u64,
+    progress: &(dyn Fn(usize) -> bool + Sync),
+) -> Result<Vec<f64>, Cancelled> {
+    let mut out = Vec::with_capacity(rows.len());
+    for batch in rows.chunks(32) {
+        let part: Vec<f64> = batch
+            .par_iter()
+            .map(|row| {
+                let mut s = scenario.clone();
+                for (n, v) in names.iter().zip(row) {
+                    s.params.set(n, *v);
+                }
+                let opts = EnsembleOptions {
+                    runs,
+                    seed,
+                    chunk: runs.max(1),
+                };
+                run_ensemble(&s, opts, None, &|_| true, None)
+                    .map(|sum| sum.p_war().value)
+                    .unwrap_or(f64::NAN)
+            })
+            .collect();
+        out.extend(part);
+        if !progress(out.len()) {
+            return Err(Cancelled);
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ishigami(x: &[f64]) -> f64 {
+        x[0].sin() + 7.0 * x[1].sin().powi(2) + 0.1 * x[2].powi(4) * x[0].sin()
+    }
+
+    fn pi_problem() -> Problem {
+        let pi = std::f64::consts::PI;
+        Problem {
+            num_vars: 3,
+            names: vec!["x1".into(), "x2".into(), "x3".into()],
+            bounds: vec![[-pi, pi]; 3],
+        }
+    }
+
+    #[test]
+    fn sobol_indices_of_ishigami_match_known_values() {
+        let p = pi_problem();
+        let rows = sobol_samples(&p, 4096, 7).unwrap();
+        assert_eq!(rows.len(), 4096 * 5);
+        let y: Vec<f64> = rows.iter().map(|r| ishigami(r)).collect();
+        let s = sobol_analyze(&p.names, &y, 1).unwrap();
+        // Analytic values: S1 = 0.3139, 0.4424, 0; ST = 0.5576, 0.4424, 0.2437.
+        let want = [(0.3139, 0.5576), (0.4424, 0.4424), (0.0, 0.2437)];
+        for (got, (s1, st)) in s.iter().zip(want) {
+            assert!((got.s1 - s1).abs() < 0.05, "{got:?}");
+            assert!((got.st - st).abs() < 0.05, "{got:?}");
+            assert!(got.s1_conf > 0.0 && got.s1_conf < 0.2);
+        }
+    }
+
+    #[test]
+    fn morris_on_a_linear_function_gives_its_slopes() {
+        let p = Problem {
+            num_vars: 3,
+            names: vec!["a".into(), "b".into(), "c".into()],
+            bounds: vec![[0.0, 1.0], [0.0, 2.0], [-1.0, 1.0]],
+        };
+        let x = morris_samples(&p, 20, 3);
+        let y: Vec<f64> = x
+            .iter()
+            .map(|r| 3.0 * r[0] - 1.0 * r[1] + 0.0 * r[2])
+            .collect();
+        let m = morris_analyze(&p, &x, &y, 1).unwrap();
+        // Effects per unit of the scaled input: slope * range.
+        assert!(
+            (m[0].mu - 3.0).abs() < 1e-9 && (m[0].mu_star - 3.0).abs() < 1e-9 && m[0].sigma < 1e-9
+        );
+        assert!((m[1].mu + 2.0).abs() < 1e-9 && (m[1].mu_star - 2.0).abs() < 1e-9);
+        assert!(m[2].mu_star.abs() < 1e-12);
+    }
+
+    #[test]
+    fn unknown_parameter_is_reported() {
+        let e = Problem::from_specs(Some(&["nope".to_string()])).unwrap_err();
+        assert!(e.contains("nope"));
+    }
+}

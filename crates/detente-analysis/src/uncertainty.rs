@@ -1,0 +1,337 @@
+//! Parameter uncertainty for ensembles: [`Uncertainty`] implements
+//! [`detente_engine::ParamDraw`] and draws every parameter of `PARAM_SPECS` once per run.
+//! Fitted crisis-layer parameters come from their estimated distribution: a multivariate
+//! normal with the covariance of a `params.toml` ([`Uncertainty::with_fitted`]), or, with
+//! only the built-in defaults, independent normals centred on the scenario's value with the
+//! range read as +/- 2 standard errors. Every other parameter is uniform on its [low, high]
+//! range, unless a priors file (`detente elicit --write-priors`: `[[priors]]` with a `name`
+//! and `[[priors.components]]` of `weight`, `family` normal|lognormal|gamma|beta and
+//! `params`) gives it a mixture, which then takes precedence. Parameters whose range is a
+//! single point are left at the scenario's value.
+
+use crate::calibrate::FITTED;
+use crate::optim::cholesky;
+use crate::paramfile::ParamsFile;
+use detente_engine::rng::EngineRng;
+use detente_engine::{ModelParams, ParamDraw, PARAM_SPECS};
+use rand::Rng;
+use rand_distr::{Beta, Distribution, Gamma, StandardNormal};
+use serde::Deserialize;
+use std::path::Path;
+
+/// One mixture component of a prior.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Component {
+    Normal { mean: f64, sd: f64 },
+    LogNormal { mu: f64, sigma: f64 },
+    Gamma { shape: f64, rate: f64 },
+    Beta { alpha: f64, beta: f64 },
+}
+
+/// How one parameter is drawn.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Marginal {
+    /// Uniform on [low, high].
+    Uniform { low: f64, high: f64 },
+    /// Normal centred on the scenario's value.
+    NormalAroundBase { sd: f64 },
+    /// A weighted mixture (weights need not sum to 1).
+    Mixture(Vec<(f64, Component)>),
+}
+
+#[derive(Clone, Debug)]
+struct Mvn {
+    names: Vec<String>,
+    mean: Vec<f64>,
+    chol: Vec<Vec<f64>>,
+}
+
+/// Draws every uncertain parameter for each run.
+#[derive(Clone, Debug)]
+pub struct Uncertainty {
+    marginals: Vec<(String, Marginal)>,
+    mvn: Option<Mvn>,
+    /// Human-readable description of what is drawn from where.
+    pub description: String,
+}
+
+fn sample_component<R: Rng>(c: &Component, rng: &mut R) -> f64 {
+    let z: f64 = StandardNormal.sample(rng);
+    match *c {
+        Component::Normal { mean, sd } => mean + sd * z,
+        Component::LogNormal { mu, sigma } => (mu + sigma * z).exp(),
+        Component::Gamma { shape, rate } => Gamma::new(shape, 1.0 / rate)
+            .map(|g| g.sample(rng))
+            .unwrap_or(f64::NAN),
+        Component::Beta { alpha, beta } => Beta::new(alpha, beta)
+            .map(|b| b.sample(rng))
+            .unwrap_or(f64::NAN),
+    }
+}
+
+impl Marginal {
+    fn sample<R: Rng>(&self, rng: &mut R, base: f64) -> f64 {
+        match self {
+            Marginal::Uniform { low, high } => low + (high - low) * rng.random::<f64>(),
+            Marginal::NormalAroundBase { sd } => {
+                let z: f64 = StandardNormal.sample(rng);
+                base + sd * z
+            }
+            Marginal::Mixture(cs) => {
+                let total: f64 = cs.iter().map(|c| c.0).sum();
+                let mut u = rng.random::<f64>() * total;
+                let mut chosen = &cs[cs.len() - 1].1;
+                for (w, c) in cs {
+                    if u < *w {
+                        chosen = c;
+                        break;
+                    }
+                    u -= w;
+                }
+                sample_component(chosen, rng)
+            }
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct RawPriors {
+    priors: Vec<RawPrior>,
+}
+
+#[derive(Deserialize)]
+struct RawPrior {
+    name: String,
+    components: Vec<RawComponent>,
+}
+
+#[derive(Deserialize)]
+struct RawComponent {
+    weight: f64,
+    family: String,
+    params: Vec<f64>,
+}
+
+/// Parse a priors file into mixtures by parameter name (`file` names it in messages).
+pub fn parse_priors(file: &str, text: &str) -> Result<Vec<(String, Marginal)>, String> {
+    let raw: RawPriors = toml::from_str(text).map_err(|e| {
+        format!("{file}: {e}; expected [[priors]] tables with `name` and [[priors.components]] (weight, family = normal|lognormal|gamma|beta, params = [a, b])")
+    })?;
+    let base = ModelParams::default();
+    let mut out = Vec::new();
+    for (i, p) in raw.priors.into_iter().enumerate() {
+        if base.get(&p.name).is_none() {
+            return Err(format!(
+                "{file}: priors[{i}].name: `{}` is not a model parameter (see `docs/model.md`)",
+                p.name
+            ));
+        }
+        if p.components.is_empty() {
+            return Err(format!(
+                "{file}: priors[{i}] (`{}`) has no components",
+                p.name
+            ));
+        }
+        let mut cs = Vec::new();
+        for (j, c) in p.components.into_iter().enumerate() {
+            let at = format!("{file}: priors[{i}].components[{j}]");
+            if !(c.weight.is_finite() && c.weight >= 0.0) {
+                return Err(format!("{at}.weight: must be a finite number >= 0"));
+            }
+            if c.params.len() != 2 || c.params.iter().any(|v| !v.is_finite()) {
+                return Err(format!("{at}.params: must be two finite numbers"));
+            }
+            let (a, b) = (c.params[0], c.params[1]);
+            let comp = match c.family.as_str() {
+                "normal" if b > 0.0 => Component::Normal { mean: a, sd: b },
+                "lognormal" if b > 0.0 => Component::LogNormal { mu: a, sigma: b },
+                "gamma" if a > 0.0 && b > 0.0 => Component::Gamma { shape: a, rate: b },
+                "beta" if a > 0.0 && b > 0.0 => Component::Beta { alpha: a, beta: b },
+                "normal" | "lognormal" | "gamma" | "beta" => {
+                    return Err(format!(
+                    "{at}.params: invalid for family {} (scale and shape parameters must be > 0)",
+                    c.family
+                ))
+                }
+                other => {
+                    return Err(format!(
+                        "{at}.family: `{other}` is not one of normal, lognormal, gamma, beta"
+                    ))
+                }
+            };
+            cs.push((c.weight, comp));
+        }
+        if cs.iter().map(|c| c.0).sum::<f64>() <= 0.0 {
+            return Err(format!("{file}: priors[{i}]: the weights sum to 0"));
+        }
+        out.push((p.name, Marginal::Mixture(cs)));
+    }
+    Ok(out)
+}
+
+impl Uncertainty {
+    /// Fitted crisis-layer parameters normal around the scenario's value with sd = range/4;
+    /// every other parameter with a range uniform on it.
+    pub fn from_defaults() -> Uncertainty {
+        let marginals = PARAM_SPECS
+            .iter()
+            .filter(|s| s.high > s.low)
+            .map(|s| {
+                let m = if FITTED.contains(&s.name) {
+                    Marginal::NormalAroundBase {
+                        sd: (s.high - s.low) / 4.0,
+                    }
+                } else {
+                    Marginal::Uniform {
+                        low: s.low,
+                        high: s.high,
+                    }
+                };
+                (s.name.to_string(), m)
+            })
+            .collect();
+        Uncertainty {
+            marginals,
+            mvn: None,
+            description: "fitted crisis-layer parameters normal (built-in ranges = ±2 s.e.), others uniform on their ranges".into(),
+        }
+    }
+
+    /// Draw the parameters of a `params.toml` from its multivariate normal.
+    pub fn with_fitted(mut self, pf: &ParamsFile) -> Result<Uncertainty, String> {
+        let names: Vec<String> = pf.parameters.iter().map(|p| p.name.clone()).collect();
+        let chol = cholesky(&pf.covariance)
+            .or_else(|| {
+                // Fall back to independent normals with the standard errors.
+                let k = names.len();
+                let diag: Vec<Vec<f64>> = (0..k)
+                    .map(|i| {
+                        (0..k)
+                            .map(|j| {
+                                if i == j {
+                                    pf.parameters[i].se.max(1e-12)
+                                } else {
+                                    0.0
+                                }
+                            })
+                            .collect()
+                    })
+                    .collect();
+                Some(diag)
+            })
+            .ok_or("covariance not usable")?;
+        self.marginals.retain(|(n, _)| !names.contains(n));
+        self.mvn = Some(Mvn {
+            names,
+            mean: pf.parameters.iter().map(|p| p.value).collect(),
+            chol,
+        });
+        self.description = format!(
+            "{} fitted parameters multivariate normal from the fit's covariance; others as before",
+            pf.parameters.len()
+        );
+        Ok(self)
+    }
+
+    /// Read a `params.toml` and use [`Uncertainty::with_fitted`].
+    pub fn with_fitted_file(self, path: &Path) -> Result<Uncertainty, String> {
+        let pf = ParamsFile::read(path)?;
+        self.with_fitted(&pf)
+    }
+
+    /// Give the parameters named in a priors file their mixtures.
+    pub fn with_priors_text(mut self, file: &str, text: &str) -> Result<Uncertainty, String> {
+        let priors = parse_priors(file, text)?;
+        let names: Vec<&String> = priors.iter().map(|p| &p.0).collect();
+        if let Some(m) = self.mvn.as_mut() {
+            if m.names.iter().any(|n| names.contains(&n)) {
+                return Err(format!("{file}: a prior names a parameter that the fitted file already draws; drop one of them"));
+            }
+        }
+        self.marginals.retain(|(n, _)| !names.contains(&n));
+        self.description.push_str(&format!(
+            "; {} parameters from the priors file {file}",
+            priors.len()
+        ));
+        self.marginals.extend(priors);
+        Ok(self)
+    }
+
+    /// Read a priors file and use [`Uncertainty::with_priors_text`].
+    pub fn with_priors(self, path: &Path) -> Result<Uncertainty, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+        self.with_priors_text(&path.display().to_string(), &text)
+    }
+
+    /// Names of the parameters drawn.
+    pub fn names(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.marginals.iter().map(|m| m.0.clone()).collect();
+        if let Some(m) = &self.mvn {
+            v.extend(m.names.iter().cloned());
+        }
+        v
+    }
+}
+
+impl ParamDraw for Uncertainty {
+    fn draw(&self, rng: &mut EngineRng, base: &ModelParams) -> ModelParams {
+        let mut p = base.clone();
+        for (name, m) in &self.marginals {
+            let b = base.get(name).unwrap_or(0.0);
+            let v = m.sample(rng, b);
+            if v.is_finite() {
+                p.set(name, v);
+            }
+        }
+        if let Some(m) = &self.mvn {
+            let z: Vec<f64> = (0..m.names.len())
+                .map(|_| StandardNormal.sample(rng))
+                .collect();
+            for (i, name) in m.names.iter().enumerate() {
+                let v = m.mean[i] + (0..=i).map(|j| m.chol[i][j] * z[j]).sum::<f64>();
+                p.set(name, v);
+            }
+        }
+        p
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use detente_engine::rng::{stream_rng, Stream};
+
+    #[test]
+    fn draws_stay_in_uniform_ranges_and_vary() {
+        let u = Uncertainty::from_defaults();
+        let base = ModelParams::default();
+        let mut rng = stream_rng(1, 0, Stream::Parameters);
+        let a = u.draw(&mut rng, &base);
+        let b = u.draw(&mut rng, &base);
+        assert_ne!(a, b);
+        for s in PARAM_SPECS.iter().filter(|s| !FITTED.contains(&s.name)) {
+            let v = a.get(s.name).unwrap();
+            assert!(s.low <= v && v <= s.high, "{} = {v}", s.name);
+        }
+    }
+
+    #[test]
+    fn priors_file_overrides_and_bad_family_is_reported() {
+        let text = "[[priors]]\nname = \"rearm_years\"\n[[priors.components]]\nweight = 1.0\nfamily = \"gamma\"\nparams = [25.0, 5.0]\n";
+        let u = Uncertainty::from_defaults()
+            .with_priors_text("p.toml", text)
+            .unwrap();
+        let mut rng = stream_rng(2, 0, Stream::Parameters);
+        let mean: f64 = (0..2000)
+            .map(|_| u.draw(&mut rng, &ModelParams::default()).rearm_years)
+            .sum::<f64>()
+            / 2000.0;
+        assert!((mean - 5.0).abs() < 0.2, "{mean}");
+        let bad = text.replace("gamma", "cauchy");
+        let e = Uncertainty::from_defaults()
+            .with_priors_text("p.toml", &bad)
+            .unwrap_err();
+        assert!(e.contains("priors[0].components[0].family"), "{e}");
+    }
+}

@@ -1,0 +1,170 @@
+//! `detente calibrate`: fit the crisis layer to ICB crises by maximum likelihood and write
+//! the fitted values, standard errors and covariance to a `params.toml`; prints the fit
+//! beside the baselines (training frequencies, ordered logit), in-sample and cross-validated.
+
+use super::{input_err, CliError, CmdResult};
+use detente_analysis::calibrate::{calibrate, Calibration, CalibrationOptions};
+use detente_analysis::icb;
+use detente_analysis::paramfile::ParamsFile;
+use std::path::PathBuf;
+
+#[derive(clap::Args, Debug)]
+pub struct CalibrateArgs {
+    /// ICB crisis-level CSV file (e.g. data/icb1v15_1918-1989.csv).
+    #[arg(long, value_name = "FILE")]
+    pub icb: PathBuf,
+    /// ICB actor-level CSV file; used only to fill a missing `noactr` by counting actors.
+    #[arg(long, value_name = "FILE")]
+    pub actors: Option<PathBuf>,
+    /// Where to write the fitted parameters (TOML).
+    #[arg(long, value_name = "FILE", default_value = "params.toml")]
+    pub out: PathBuf,
+    /// Folds of cross-validation (0 = none).
+    #[arg(long, default_value_t = 5)]
+    pub folds: usize,
+    /// Candidate L2 penalties on the effects, comma-separated; chosen by cross-validated RPS.
+    #[arg(long, value_delimiter = ',', default_value = "0,1,4,16")]
+    pub penalty: Vec<f64>,
+    /// Parameters to fit (default: the crisis layer's identifiable ones).
+    #[arg(long, value_delimiter = ',')]
+    pub fit: Option<Vec<String>>,
+    /// Iteration limit of each optimisation.
+    #[arg(long, default_value_t = 200)]
+    pub max_iter: usize,
+    /// Seed of the fold assignment.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn table(c: &Calibration, out: &str) -> String {
+    let mut s = format!(
+        "Crisis-layer calibration: {} crises (held out 1990+: {}, no viol code: {}), penalty {}, {} BFGS iterations{}\n\n",
+        c.n_crises,
+        c.excluded.held_out_1990_on,
+        c.excluded.no_violence_code,
+        c.penalty,
+        c.iterations,
+        if c.converged { "" } else { " (NOT converged)" }
+    );
+    s += &format!("{:<28} {:>9} {:>9}\n", "parameter", "estimate", "s.e.");
+    for e in &c.estimates {
+        s += &format!("{:<28} {:>9.3} {:>9.3}\n", e.name, e.value, e.se);
+    }
+    s += &format!("\nlog-likelihood {:.2}\n\n", c.log_likelihood);
+    s += &format!(
+        "{:<22} {:>10} {:>10} {:>10} {:>10}\n",
+        "forecaster", "RPS in", "logloss in", "RPS CV", "logloss CV"
+    );
+    let cv = c.cross_validated.as_ref();
+    let rows = [
+        ("crisis model", &c.in_sample.model, cv.map(|v| &v.model)),
+        (
+            "training frequencies",
+            &c.in_sample.frequencies,
+            cv.map(|v| &v.frequencies),
+        ),
+        (
+            "ordered logit",
+            &c.in_sample.ordered_logit,
+            cv.map(|v| &v.ordered_logit),
+        ),
+    ];
+    for (name, ins, cvs) in rows {
+        let (a, b) = cvs.map_or(("-".to_string(), "-".to_string()), |v| {
+            (format!("{:.4}", v.rps), format!("{:.4}", v.log_loss))
+        });
+        s += &format!(
+            "{:<22} {:>10.4} {:>10.4} {:>10} {:>10}\n",
+            name, ins.rps, ins.log_loss, a, b
+        );
+    }
+    if !c.penalty_grid.is_empty() {
+        s += "\npenalty  CV RPS   CV log-loss\n";
+        for g in &c.penalty_grid {
+            s += &format!("{:<8} {:.4}   {:.4}\n", g.penalty, g.cv_rps, g.cv_log_loss);
+        }
+    }
+    s += &format!("\nWritten to {out}\n");
+    s
+}
+
+pub fn run(args: CalibrateArgs) -> CmdResult {
+    if args.penalty.iter().any(|p| !(p.is_finite() && *p >= 0.0)) {
+        return Err(input_err(
+            "--penalty: allowed: comma-separated numbers >= 0",
+        ));
+    }
+    if args.folds == 1 {
+        return Err(input_err(
+            "--folds 1: allowed: 0 (no cross-validation) or 2 and more",
+        ));
+    }
+    let mut crises = icb::read_crises(&args.icb).map_err(|e| input_err(e.to_string()))?;
+    if let Some(a) = &args.actors {
+        let counts = icb::count_actors(a).map_err(|e| input_err(e.to_string()))?;
+        icb::fill_actors(&mut crises, &counts);
+    }
+    let mut opts = CalibrationOptions {
+        folds: args.folds,
+        penalties: args.penalty.clone(),
+        max_iter: args.max_iter,
+        seed: args.seed,
+        ..Default::default()
+    };
+    if let Some(f) = &args.fit {
+        for n in f {
+            if !detente_engine::PARAM_SPECS.iter().any(|s| s.name == n) {
+                return Err(input_err(format!("--fit: `{n}` is not a model parameter")));
+            }
+        }
+        opts.fitted = f.clone();
+    }
+    let bar = if args.json {
+        None
+    } else {
+        Some(indicatif::ProgressBar::new_spinner())
+    };
+    let progress = |msg: &str| {
+        if let Some(b) = &bar {
+            b.set_message(msg.to_string());
+            b.tick();
+        }
+    };
+    let c = calibrate(&crises, &opts, &progress)
+        .map_err(|e| input_err(format!("{}: {e}", args.icb.display())))?;
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let source = format!(
+        "ICB crisis-level file {} (crises triggered before 1990)",
+        args.icb.display()
+    );
+    let pf = ParamsFile::from_calibration(&c, &source);
+    let mut text = pf.to_toml();
+    text.push_str(&format!(
+        "\n# fit: in-sample RPS model {:.4}, frequencies {:.4}, ordered logit {:.4}\n",
+        c.in_sample.model.rps, c.in_sample.frequencies.rps, c.in_sample.ordered_logit.rps
+    ));
+    if let Some(cv) = &c.cross_validated {
+        text.push_str(&format!(
+            "# fit: {}-fold CV RPS model {:.4}, frequencies {:.4}, ordered logit {:.4}\n",
+            c.folds, cv.model.rps, cv.frequencies.rps, cv.ordered_logit.rps
+        ));
+    }
+    std::fs::write(&args.out, text).map_err(|e| {
+        CliError::Other(anyhow::anyhow!("{}: cannot write: {e}", args.out.display()))
+    })?;
+    if args.json {
+        let v = serde_json::to_value(&c).map_err(|e| CliError::Other(e.into()))?;
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&v).map_err(|e| CliError::Other(e.into()))?
+        );
+    } else {
+        print!("{}", table(&c, &args.out.display().to_string()));
+    }
+    Ok(())
+}

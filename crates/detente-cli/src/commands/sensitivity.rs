@@ -1,0 +1,240 @@
+//! `detente sensitivity`: which uncertain parameters drive p(war)? Morris screening (mu*,
+//! sigma) or Sobol first-order and total indices with bootstrap 95 % intervals, every model
+//! evaluation an ensemble with the same seed. `--export DIR` writes SALib's files
+//! (problem.json, samples.csv, outputs.csv); `--plot FILE.svg` a bar chart.
+
+use super::common::load_architecture;
+use super::{input_err, CliError, CmdResult};
+use detente_analysis::sensitivity::{
+    evaluate_p_war, morris_analyze, morris_samples, sobol_analyze, sobol_samples, Problem,
+};
+use detente_analysis::svg::{bar_chart, Series};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde_json::json;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    Morris,
+    Sobol,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct SensitivityArgs {
+    /// A built-in architecture (see `detente list`) or a TOML file.
+    #[arg(default_value = "baseline")]
+    pub architecture: String,
+    /// morris (screening) or sobol (variance-based indices).
+    #[arg(long, value_enum, default_value = "morris")]
+    pub method: Method,
+    /// Sobol: base points (a power of two); Morris: trajectories.
+    #[arg(long, default_value_t = 64)]
+    pub n: usize,
+    /// Seed of the sample and of every ensemble (common random numbers).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Parameters to vary, comma-separated (default: every parameter with a range).
+    #[arg(long, value_delimiter = ',')]
+    pub params: Option<Vec<String>>,
+    /// Runs per model evaluation.
+    #[arg(long, default_value_t = 2000)]
+    pub runs: u64,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Write problem.json, samples.csv and outputs.csv (SALib's formats) to DIR.
+    #[arg(long, value_name = "DIR")]
+    pub export: Option<PathBuf>,
+    /// Write a bar chart of the indices (SVG).
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
+}
+
+fn other(e: impl std::fmt::Display) -> CliError {
+    CliError::Other(anyhow::anyhow!("{e}"))
+}
+
+fn export(dir: &PathBuf, problem: &Problem, rows: &[Vec<f64>], y: &[f64]) -> Result<(), CliError> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| other(format!("{}: cannot create: {e}", dir.display())))?;
+    let pj = serde_json::to_string_pretty(problem).map_err(other)?;
+    std::fs::write(dir.join("problem.json"), pj)
+        .map_err(|e| other(format!("{}: {e}", dir.join("problem.json").display())))?;
+    let mut s = std::io::BufWriter::new(
+        std::fs::File::create(dir.join("samples.csv"))
+            .map_err(|e| other(format!("{}: {e}", dir.join("samples.csv").display())))?,
+    );
+    writeln!(s, "{}", problem.names.join(","))?;
+    for r in rows {
+        let line: Vec<String> = r.iter().map(|v| format!("{v:?}")).collect();
+        writeln!(s, "{}", line.join(","))?;
+    }
+    s.flush()?;
+    let mut o = String::from("p_war\n");
+    for v in y {
+        o.push_str(&format!("{v:?}\n"));
+    }
+    std::fs::write(dir.join("outputs.csv"), o)
+        .map_err(|e| other(format!("{}: {e}", dir.join("outputs.csv").display())))?;
+    Ok(())
+}
+
+pub fn run(args: SensitivityArgs) -> CmdResult {
+    if args.n == 0 {
+        return Err(input_err(
+            "--n 0: allowed: at least 1 (Sobol: a power of two up to 65536)",
+        ));
+    }
+    if args.runs == 0 {
+        return Err(input_err("--runs 0: allowed: at least 1"));
+    }
+    if args.method == Method::Sobol && (!args.n.is_power_of_two() || args.n > 1 << 16) {
+        return Err(input_err(format!(
+            "--n {}: allowed for sobol: a power of two from 1 to 65536",
+            args.n
+        )));
+    }
+    let problem = Problem::from_specs(args.params.as_deref())
+        .map_err(|e| input_err(format!("--params: {e}")))?;
+    let loaded = load_architecture(&args.architecture)?;
+    let scenario = loaded.architecture.to_scenario();
+    let rows = match args.method {
+        Method::Sobol => sobol_samples(&problem, args.n, args.seed as u32).map_err(input_err)?,
+        Method::Morris => morris_samples(&problem, args.n, args.seed),
+    };
+    let bar = ProgressBar::with_draw_target(Some(rows.len() as u64), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} evaluations (eta {eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message(format!("{} sensitivity", scenario.name));
+    let start = std::time::Instant::now();
+    let y = evaluate_p_war(
+        &scenario,
+        &problem.names,
+        &rows,
+        args.runs,
+        args.seed,
+        &|done| {
+            bar.set_position(done as u64);
+            true
+        },
+    )
+    .map_err(|_| other("cancelled"))?;
+    bar.finish_and_clear();
+    let seconds = start.elapsed().as_secs_f64();
+    if let Some(dir) = &args.export {
+        export(dir, &problem, &rows, &y)?;
+    }
+    let method = match args.method {
+        Method::Sobol => "sobol",
+        Method::Morris => "morris",
+    };
+    let (indices_json, names_sorted, series) = match args.method {
+        Method::Sobol => {
+            let mut idx = sobol_analyze(&problem.names, &y, args.seed).map_err(other)?;
+            let value = serde_json::to_value(&idx).map_err(other)?;
+            idx.sort_by(|a, b| b.st.total_cmp(&a.st));
+            let names: Vec<String> = idx.iter().map(|i| i.name.clone()).collect();
+            let series = vec![
+                (
+                    "S1",
+                    "#4a7ab5",
+                    idx.iter().map(|i| i.s1).collect::<Vec<_>>(),
+                    idx.iter().map(|i| i.s1_conf).collect::<Vec<_>>(),
+                ),
+                (
+                    "ST",
+                    "#c8553d",
+                    idx.iter().map(|i| i.st).collect(),
+                    idx.iter().map(|i| i.st_conf).collect(),
+                ),
+            ];
+            (value, names, series)
+        }
+        Method::Morris => {
+            let mut idx = morris_analyze(&problem, &rows, &y, args.seed).map_err(other)?;
+            let value = serde_json::to_value(&idx).map_err(other)?;
+            idx.sort_by(|a, b| b.mu_star.total_cmp(&a.mu_star));
+            let names: Vec<String> = idx.iter().map(|i| i.name.clone()).collect();
+            let series = vec![
+                (
+                    "mu*",
+                    "#4a7ab5",
+                    idx.iter().map(|i| i.mu_star).collect::<Vec<_>>(),
+                    idx.iter().map(|i| i.mu_star_conf).collect::<Vec<_>>(),
+                ),
+                (
+                    "sigma",
+                    "#c8553d",
+                    idx.iter().map(|i| i.sigma).collect(),
+                    vec![0.0; idx.len()],
+                ),
+            ];
+            (value, names, series)
+        }
+    };
+    if let Some(path) = &args.plot {
+        let ser: Vec<Series> = series
+            .iter()
+            .map(|(l, c, v, h)| Series {
+                label: l,
+                colour: c,
+                values: v.clone(),
+                half_widths: h.clone(),
+            })
+            .collect();
+        let title = format!(
+            "{} indices of p(war), {} ({} evaluations x {} runs)",
+            method,
+            scenario.name,
+            y.len(),
+            args.runs
+        );
+        let axis = if args.method == Method::Sobol {
+            "index (share of variance)"
+        } else {
+            "elementary effect on p(war) per full range"
+        };
+        std::fs::write(path, bar_chart(&title, axis, &names_sorted, &ser))
+            .map_err(|e| other(format!("{}: {e}", path.display())))?;
+    }
+    if args.json {
+        let v = json!({
+            "architecture": scenario.name,
+            "method": method,
+            "n": args.n,
+            "seed": args.seed,
+            "runs_per_evaluation": args.runs,
+            "evaluations": y.len(),
+            "seconds": seconds,
+            "output": "p_war",
+            "indices": indices_json,
+        });
+        println!("{}", serde_json::to_string_pretty(&v).map_err(other)?);
+    } else {
+        println!(
+            "{method} sensitivity of p(war), {}: {} parameters, {} evaluations x {} runs (seed {}), {:.1} s",
+            scenario.name,
+            problem.num_vars,
+            y.len(),
+            args.runs,
+            args.seed,
+            seconds
+        );
+        let (a, b) = (series[0].0, series[1].0);
+        println!(
+            "{:<34} {:>9} {:>9} {:>9} {:>9}",
+            "parameter", a, "±95%", b, "±95%"
+        );
+        for (i, n) in names_sorted.iter().enumerate() {
+            println!(
+                "{:<34} {:>9.4} {:>9.4} {:>9.4} {:>9.4}",
+                n, series[0].2[i], series[0].3[i], series[1].2[i], series[1].3[i]
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,41 @@
+//! `detente serve`: the JSON API and the web UI from this binary (see `detente-server`).
+
+use super::{input_err, CliError, CmdResult};
+use std::net::SocketAddr;
+
+#[derive(clap::Args, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on; loopback by default. Any other address requires a token.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: String,
+    /// SQLite database of saved architectures and runs (created if missing).
+    #[arg(long, default_value = "detente.sqlite")]
+    pub db: std::path::PathBuf,
+    /// Bearer token required on /api (default: the DETENTE_TOKEN environment variable).
+    #[arg(long)]
+    pub token: Option<String>,
+}
+
+pub fn run(args: ServeArgs) -> CmdResult {
+    let addr: SocketAddr = args.addr.parse().map_err(|e| {
+        input_err(format!(
+            "--addr {}: {e}; expected IP:PORT such as 127.0.0.1:8080",
+            args.addr
+        ))
+    })?;
+    let token = args
+        .token
+        .or_else(|| std::env::var("DETENTE_TOKEN").ok())
+        .filter(|t| !t.is_empty());
+    if !addr.ip().is_loopback() && token.is_none() {
+        return Err(input_err(format!(
+            "--addr {addr} is not a loopback address: a bearer token is required (--token or DETENTE_TOKEN)"
+        )));
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::Other(e.into()))?;
+    rt.block_on(detente_server::serve(addr, &args.db, token))
+        .map_err(|e| CliError::Other(anyhow::anyhow!(e)))
+}

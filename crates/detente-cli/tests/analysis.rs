@@ -1,0 +1,198 @@
+//! End-to-end tests of calibrate, predict-crises, sensitivity and run --uncertainty. Kept
+//! fast: a 60-crisis excerpt of the ICB file, few iterations, small samples, few runs.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn detente(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_detente"))
+        .args(args)
+        .output()
+        .expect("runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("detente-analysis-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// The first `n` crises of the ICB file, written to `dir`.
+fn icb_excerpt(dir: &Path, n: usize) -> PathBuf {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/icb1v15_1918-1989.csv");
+    let text = std::fs::read_to_string(src).unwrap();
+    let lines: Vec<&str> = text.lines().take(n + 1).collect();
+    let p = dir.join("icb.csv");
+    std::fs::write(&p, lines.join("\n") + "\n").unwrap();
+    p
+}
+
+#[test]
+fn calibrate_then_predict() {
+    let dir = tmp("cal");
+    let icb = icb_excerpt(&dir, 60);
+    let out = dir.join("params.toml");
+    let o = detente(&[
+        "calibrate",
+        "--icb",
+        icb.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--folds",
+        "2",
+        "--penalty",
+        "1",
+        "--max-iter",
+        "3",
+        "--fit",
+        "threshold_1,threshold_2,beta_gravity",
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["n_crises"], 60);
+    assert_eq!(v["estimates"].as_array().unwrap().len(), 3);
+    for m in ["model", "frequencies", "ordered_logit"] {
+        let r = v["in_sample"][m]["rps"].as_f64().unwrap();
+        assert!((0.0..1.0).contains(&r), "{m} {r}");
+        assert!(v["cross_validated"][m]["rps"].as_f64().is_some());
+    }
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.contains("format = \"detente-params/1\"") && text.contains("covariance"));
+
+    let o = detente(&[
+        "predict-crises",
+        "--params",
+        out.to_str().unwrap(),
+        "--icb",
+        icb.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let arr = v.as_array().unwrap();
+    assert_eq!(arr.len(), 60);
+    assert_eq!(arr[0]["crisno"], 1);
+    for row in arr {
+        let p: Vec<f64> = row["p"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect();
+        assert_eq!(p.len(), 4);
+        assert!((p.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+    }
+
+    // Uncertainty from the fitted file.
+    let o = detente(&[
+        "run",
+        "--runs",
+        "300",
+        "--uncertainty",
+        "--params",
+        out.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["interval"]
+        .as_str()
+        .unwrap()
+        .contains("parameter uncertainty"));
+}
+
+#[test]
+fn bad_icb_cell_exits_2_with_line_and_field() {
+    let dir = tmp("bad");
+    let p = dir.join("bad.csv");
+    std::fs::write(&p, "crisno,viol,gravcr,protrac,powinv,noactr,powdissy,mediate,globorg,regorg\n1,2,x,1,1,2,,1,1,1\n").unwrap();
+    let params = dir.join("missing.toml");
+    let o = detente(&[
+        "calibrate",
+        "--icb",
+        p.to_str().unwrap(),
+        "--out",
+        params.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.contains("line 2") && e.contains("gravcr"), "{e}");
+    let o = detente(&[
+        "predict-crises",
+        "--params",
+        params.to_str().unwrap(),
+        "--icb",
+        p.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}
+
+#[test]
+fn sobol_export_and_plot() {
+    let dir = tmp("sobol");
+    let exp = dir.join("export");
+    let svg = dir.join("s.svg");
+    let o = detente(&[
+        "sensitivity",
+        "baseline",
+        "--method",
+        "sobol",
+        "--n",
+        "8",
+        "--runs",
+        "200",
+        "--params",
+        "threshold_3,nuclear_shadow,gray_zone_crisis_rate",
+        "--json",
+        "--export",
+        exp.to_str().unwrap(),
+        "--plot",
+        svg.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let idx = v["indices"].as_array().unwrap();
+    assert_eq!(idx.len(), 3);
+    for k in ["name", "S1", "S1_conf", "ST", "ST_conf"] {
+        assert!(idx[0].get(k).is_some(), "missing {k}");
+    }
+    let samples = std::fs::read_to_string(exp.join("samples.csv")).unwrap();
+    assert_eq!(samples.lines().count(), 1 + 8 * 5);
+    assert!(samples.starts_with("threshold_3,nuclear_shadow,gray_zone_crisis_rate"));
+    let outputs = std::fs::read_to_string(exp.join("outputs.csv")).unwrap();
+    assert_eq!(outputs.lines().next(), Some("p_war"));
+    assert_eq!(outputs.lines().count(), 1 + 8 * 5);
+    let problem: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(exp.join("problem.json")).unwrap()).unwrap();
+    assert_eq!(problem["num_vars"], 3);
+    assert!(std::fs::read_to_string(svg).unwrap().starts_with("<svg"));
+}
+
+#[test]
+fn morris_json_and_bad_flags() {
+    let o = detente(&[
+        "sensitivity",
+        "--method",
+        "morris",
+        "--n",
+        "2",
+        "--runs",
+        "100",
+        "--params",
+        "nuclear_shadow,rearm_years",
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["indices"][0].get("mu_star").is_some() && v["indices"][0].get("sigma").is_some());
+    let o = detente(&["sensitivity", "--method", "sobol", "--n", "6"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = detente(&["sensitivity", "--params", "no_such_param"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no_such_param"));
+}

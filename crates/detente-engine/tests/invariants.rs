@@ -1,0 +1,163 @@
+#![allow(clippy::field_reassign_with_default)]
+//! Invariants of the engine: determinism whatever the thread count, probabilities in [0, 1],
+//! no war without triggers, mechanisms that cut misperception never raise the risk, and
+//! agreement of the Monte Carlo estimate with exact results.
+
+use detente_engine::crisis::{max_rung_distribution, CrisisInputs, SideTerms};
+use detente_engine::run::crisis_setting;
+use detente_engine::*;
+use proptest::prelude::*;
+
+fn scenario(policy: Policy) -> Scenario {
+    Scenario {
+        name: "test".into(),
+        params: ModelParams::default(),
+        policy,
+    }
+}
+
+fn ensemble(s: &Scenario, runs: u64, seed: u64) -> Summary {
+    run_ensemble(s, EnsembleOptions::new(runs, seed), None, &|_| true, None).unwrap()
+}
+
+#[test]
+fn same_seed_same_result_whatever_the_thread_count() {
+    let s = scenario(Policy::default());
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap()
+        .install(|| ensemble(&s, 9_000, 5));
+    let three = rayon::ThreadPoolBuilder::new()
+        .num_threads(3)
+        .build()
+        .unwrap()
+        .install(|| ensemble(&s, 9_000, 5));
+    assert_eq!(one, three);
+    let other_seed = ensemble(&s, 9_000, 6);
+    assert_ne!(one, other_seed);
+}
+
+#[test]
+fn no_triggers_no_war() {
+    let mut policy = Policy::default();
+    policy.pathway_enabled = [false; PATHWAY_COUNT];
+    let s = ensemble(&scenario(policy), 5_000, 1);
+    assert_eq!(s.wars, 0);
+    assert_eq!(s.crises_by_pathway.iter().sum::<u64>(), 0);
+    assert!(s.survival_by_year().iter().all(|e| e.value == 1.0));
+}
+
+/// A policy whose slow state does not move, so every trigger rate and every crisis is the same
+/// in every month: the time to the first war is then exactly geometric.
+fn stationary_policy(pathway: Pathway) -> Policy {
+    let mut p = Policy::default();
+    p.pathway_enabled = [false; PATHWAY_COUNT];
+    p.pathway_enabled[pathway.index()] = true;
+    p.war_fatigue_growth_per_year = 0.0;
+    p.cohesion_drift_per_year = 0.0;
+    p.europe_spending_target_pct = p.europe_spending_start_pct;
+    p.mechanisms.connectivity_target = p.connectivity_start;
+    p.russia_forces_target_k = p.russia_forces_start_k;
+    p
+}
+
+#[test]
+fn ensemble_agrees_with_exact_survival_in_a_stationary_model() {
+    let pathway = Pathway::MoldovaGeorgia;
+    let mut policy = stationary_policy(pathway);
+    policy.pathway_rate_multiplier[pathway.index()] = 5.0;
+    let params = ModelParams::default();
+    let st = detente_engine::slow::month_state(&params, &policy, 0);
+    let (inputs, sides) = crisis_setting(&params, &policy, &st, pathway);
+    let d = max_rung_distribution(&params, &inputs, &sides);
+    let q = d[3] + d[4];
+    let monthly_rate = st.rates_peace[pathway.index()];
+    let s = ensemble(&scenario(policy.clone()), 40_000, 11);
+    for (y, e) in s.survival_by_year().iter().enumerate() {
+        // Poisson triggers thinned by the war probability q: P(no war by month m) = exp(-rate q m).
+        let exact = (-monthly_rate * q * 12.0 * (y + 1) as f64).exp();
+        assert!(
+            e.low <= exact && exact <= e.high,
+            "year {}: exact {exact} outside [{}, {}]",
+            y + 1,
+            e.low,
+            e.high
+        );
+    }
+}
+
+#[test]
+fn strengthening_hotline_and_dialogue_does_not_raise_p_war() {
+    let weak = Policy::default();
+    let mut strong = weak.clone();
+    strong.mechanisms.hotline = 1.0;
+    strong.mechanisms.crisis_dialogue = 1.0;
+    strong.mechanisms.exercise_notification = 1.0;
+    let cmp = compare(
+        &[scenario(weak), scenario(strong)],
+        EnsembleOptions::new(20_000, 3),
+        None,
+        &|_| true,
+    )
+    .unwrap();
+    let d = cmp.diff_vs_first(1);
+    assert!(d.high <= 0.0 || d.value <= 0.0, "p_war rose: {d:?}");
+    assert!(d.value < 0.0);
+}
+
+fn arb_params() -> impl Strategy<Value = ModelParams> {
+    let n = PARAM_SPECS.len();
+    proptest::collection::vec(0.0f64..=1.0, n).prop_map(|u| {
+        let mut p = ModelParams::default();
+        for (s, x) in PARAM_SPECS.iter().zip(u) {
+            p.set(s.name, s.low + x * (s.high - s.low));
+        }
+        p
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn probabilities_stay_in_unit_interval(params in arb_params(), hot in 0.0f64..=1.0, port in 0.0f64..=1.0, seed in 0u64..1000) {
+        let mut policy = Policy::default();
+        policy.horizon_months = 36;
+        policy.mechanisms.hotline = hot;
+        policy.mechanisms.porcupine = port;
+        let s = Scenario { name: "p".into(), params, policy };
+        let sum = ensemble(&s, 300, seed);
+        for e in [sum.p_war(), sum.p_nuclear(), sum.p_ceasefire_break()] {
+            prop_assert!((0.0..=1.0).contains(&e.value) && 0.0 <= e.low && e.low <= e.value && e.value <= e.high && e.high <= 1.0);
+        }
+        let surv = sum.survival_by_year();
+        for w in surv.windows(2) {
+            prop_assert!(w[1].value <= w[0].value);
+        }
+        prop_assert!(sum.nuclear <= sum.wars);
+    }
+
+    /// Less misperception (what hotlines, dialogue and connectivity buy) never raises the
+    /// exact probability that a crisis reaches war.
+    #[test]
+    fn less_misperception_never_raises_crisis_war_probability(
+        params in arb_params(),
+        gravity in 0.0f64..=1.0,
+        start in 0u8..=2,
+        nato in -2.0f64..=2.0,
+        russia in -2.0f64..=2.0,
+        sd in 0.0f64..=3.0,
+        cut in 0.0f64..=1.0,
+    ) {
+        let inputs = CrisisInputs { gravity, protracted: 1.0, power_involvement: 1.0, actors: 3.0, power_discrepancy: 0.5, mediation: 0.0, global_org: 0.0, regional_org: 0.0, start_rung: start };
+        let mut sides = SideTerms::historical(&params);
+        sides.nato_shift = nato;
+        sides.russia_shift = russia;
+        sides.misperception_sd = sd;
+        let before = max_rung_distribution(&params, &inputs, &sides);
+        sides.misperception_sd = sd * (1.0 - cut);
+        let after = max_rung_distribution(&params, &inputs, &sides);
+        prop_assert!(after[3] + after[4] <= before[3] + before[4] + 1e-9, "before {:?} after {:?}", before, after);
+    }
+}

@@ -1,0 +1,495 @@
+// detente web UI: vanilla JS, no build step, no external requests.
+'use strict';
+
+const $ = (sel) => document.querySelector(sel);
+const el = (tag, attrs = {}, ...kids) => {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'class') e.className = v;
+    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else if (v !== undefined && v !== null && v !== false) e.setAttribute(k, v === true ? '' : v);
+  }
+  for (const k of kids.flat()) if (k !== null && k !== undefined) e.append(k.nodeType ? k : String(k));
+  return e;
+};
+const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]));
+const pct = (x, d = 2) => (100 * x).toFixed(d) + ' %';
+const PALETTE = ['#1f5fa8', '#c0392b', '#2e8b57', '#7d3c98', '#d68910', '#5d6d7e'];
+
+// A bearer token may be given once as #token=... in the address; it is kept for the session.
+const hashToken = new URLSearchParams(location.hash.slice(1)).get('token');
+if (hashToken) { sessionStorage.setItem('detente-token', hashToken); history.replaceState(null, '', location.pathname); }
+const TOKEN = sessionStorage.getItem('detente-token');
+
+async function api(method, path, body) {
+  const headers = {};
+  if (TOKEN) headers.Authorization = 'Bearer ' + TOKEN;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const r = await fetch('/api' + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const ct = r.headers.get('content-type') || '';
+  const data = ct.includes('json') ? await r.json() : await r.text();
+  return { ok: r.ok, status: r.status, data };
+}
+
+async function download(path, filename) {
+  const headers = TOKEN ? { Authorization: 'Bearer ' + TOKEN } : {};
+  const r = await fetch('/api' + path, { headers });
+  if (!r.ok) { alert('Download failed: ' + (await r.text())); return; }
+  const blob = await r.blob();
+  const a = el('a', { href: URL.createObjectURL(blob), download: filename });
+  document.body.append(a); a.click(); a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 5000);
+}
+
+// ---------- state ----------
+const state = { schema: null, archs: [], current: null, arch: null, runId: null, pollTimer: null, clickAt: 0 };
+
+// ---------- tabs ----------
+document.querySelectorAll('.tab').forEach((b) => b.addEventListener('click', () => {
+  document.querySelectorAll('.tab').forEach((t) => t.classList.toggle('active', t === b));
+  document.querySelectorAll('.tabpane').forEach((p) => p.classList.toggle('active', p.id === 'tab-' + b.dataset.tab));
+  if (b.dataset.tab === 'history') loadRuns();
+}));
+document.querySelectorAll('.etab').forEach((b) => b.addEventListener('click', () => {
+  document.querySelectorAll('.etab').forEach((t) => t.classList.toggle('active', t === b));
+  document.querySelectorAll('.editpane').forEach((p) => p.classList.toggle('active', p.id === 'edit-' + b.dataset.edit));
+}));
+
+// ---------- schema helpers ----------
+function resolveSchema(s) {
+  if (!s) return {};
+  let out = { ...s };
+  const ref = s.$ref || (s.allOf && s.allOf.length === 1 && s.allOf[0].$ref);
+  if (ref) {
+    const def = state.schema.definitions[ref.split('/').pop()];
+    out = { ...def, ...s, description: s.description || def.description };
+    delete out.allOf; delete out.$ref;
+  }
+  return out;
+}
+
+function humanize(key) { return key.replace(/_/g, ' ').replace(/\bpct\b/, '%').replace(/\bkm\b/, 'km'); }
+
+// Build the form for an object at `path` from the schema.
+function buildFields(obj, schema, path, container, depth) {
+  const props = schema.properties || {};
+  for (const [key, sub0] of Object.entries(props)) {
+    if (!(key in obj)) continue;
+    const sub = resolveSchema(sub0);
+    const p = path ? path + '.' + key : key;
+    const v = obj[key];
+    if (sub.type === 'object' || (typeof v === 'object' && v !== null && !Array.isArray(v) && sub.properties)) {
+      if (!sub.properties) continue; // free maps (parameters) are edited as TOML
+      const fs = el('fieldset', { 'data-path': p }, el('legend', { title: sub.description || '' }, humanize(key)));
+      buildFields(v, sub, p, fs, depth + 1);
+      container.append(fs);
+    } else if (typeof v === 'boolean') {
+      const id = 'f-' + p;
+      const cb = el('input', { type: 'checkbox', id, 'data-path': p, checked: v });
+      container.append(el('div', { class: 'field', 'data-field': p },
+        el('label', { for: id, title: sub.description || '' }, cb, ' ', key === 'enabled' ? 'enabled' : humanize(key))));
+    } else if (typeof v === 'number') {
+      container.append(numberField(p, key, v, sub));
+    } else if (typeof v === 'string' && sub.enum) {
+      const sel = el('select', { 'data-path': p, id: 'f-' + p }, sub.enum.map((o) => el('option', { value: o, selected: o === v }, o)));
+      container.append(el('div', { class: 'field', 'data-field': p }, el('label', { for: 'f-' + p, title: sub.description || '' }, humanize(key)), sel));
+    } else if (typeof v === 'string' && depth === 0 && key !== 'description') {
+      container.append(el('div', { class: 'field', 'data-field': p }, el('label', { for: 'f-' + p }, humanize(key)),
+        el('input', { id: 'f-' + p, 'data-path': p, value: v })));
+    }
+  }
+}
+
+function numberField(p, key, v, sub) {
+  const id = 'f-' + p;
+  const isInt = sub.type === 'integer';
+  const has = sub.minimum !== undefined && sub.maximum !== undefined;
+  const desc = sub.description || '';
+  const range = has ? `${sub.minimum}–${sub.maximum}` : (sub.minimum !== undefined ? `≥ ${sub.minimum}` : '');
+  const num = el('input', { type: 'number', id, 'data-path': p, value: v, step: isInt ? 1 : 'any', title: desc });
+  const wrap = el('div', { class: 'field', 'data-field': p },
+    el('label', { for: id, title: desc }, humanize(key), ' ', el('span', { class: 'unit' }, unitOf(desc, range))), num);
+  if (has && sub.maximum - sub.minimum <= 1000) {
+    const step = isInt ? 1 : (sub.maximum - sub.minimum) / 100;
+    const slider = el('input', { type: 'range', min: sub.minimum, max: sub.maximum, step, value: v, 'aria-label': humanize(key) });
+    slider.addEventListener('input', () => { num.value = slider.value; num.dispatchEvent(new Event('change', { bubbles: true })); });
+    num.addEventListener('input', () => { slider.value = num.value; });
+    wrap.append(slider);
+  }
+  return wrap;
+}
+
+// Units from the schema's description: the trailing clause, e.g. "thousand troops" or "0-1".
+function unitOf(desc, range) {
+  const m = desc.match(/\(([^)]*)\)\s*\.?$/) || desc.match(/,\s*([^,.]*)\.?$/);
+  const u = m ? m[1] : '';
+  return '[' + [u, range && !u.includes(range.replace('–', '-')) ? range : ''].filter(Boolean).join('; ') + ']';
+}
+
+function renderForm() {
+  const form = $('#arch-form');
+  form.innerHTML = '';
+  if (!state.arch) return;
+  const top = resolveSchema(state.schema);
+  const order = ['name', 'horizon_years', 'mechanisms', 'dynamics', 'ceasefire', 'pathways'];
+  const sch = { properties: Object.fromEntries(order.filter((k) => top.properties[k]).map((k) => [k, top.properties[k]])) };
+  buildFields(state.arch, sch, '', form, 0);
+  form.append(el('p', { class: 'muted' }, 'Actors, groups and model parameters are edited in the TOML tab.'));
+}
+
+function formToArch() {
+  const a = JSON.parse(JSON.stringify(state.arch));
+  document.querySelectorAll('#arch-form [data-path]').forEach((inp) => {
+    if (inp.tagName === 'FIELDSET') return;
+    const keys = inp.dataset.path.split('.');
+    let o = a;
+    for (const k of keys.slice(0, -1)) o = o[k];
+    const last = keys[keys.length - 1];
+    if (inp.type === 'checkbox') o[last] = inp.checked;
+    else if (inp.type === 'number') o[last] = inp.value === '' ? null : Number(inp.value);
+    else o[last] = inp.value;
+  });
+  return a;
+}
+
+// ---------- validation ----------
+function showDiagnostics(diags) {
+  document.querySelectorAll('.field.invalid').forEach((f) => { f.classList.remove('invalid'); f.querySelectorAll('.err').forEach((e) => e.remove()); });
+  const box = $('#diagnostics');
+  box.innerHTML = '';
+  if (!diags.length) { box.append(el('div', { class: 'ok' }, '✓ valid')); return; }
+  for (const d of diags) {
+    box.append(el('div', { class: 'diag' }, `line ${d.line}, column ${d.column}${d.path ? ' · ' + d.path : ''}: ${d.message}`));
+    const f = d.path && (document.querySelector(`[data-field="${CSS.escape(d.path)}"]`));
+    if (f) { f.classList.add('invalid'); f.append(el('div', { class: 'err' }, d.message)); }
+  }
+}
+
+let vTimer = null;
+function scheduleValidate(fromForm) {
+  clearTimeout(vTimer);
+  vTimer = setTimeout(() => validateNow(fromForm), fromForm ? 150 : 400);
+}
+
+async function validateNow(fromForm) {
+  const body = fromForm ? { architecture: formToArch() } : { toml: $('#toml').value };
+  const r = await api('POST', '/validate', body);
+  if (r.ok) {
+    if (fromForm) $('#toml').value = r.data.toml;
+    state.arch = r.data.architecture;
+    if (!fromForm) renderForm();
+    showDiagnostics([]);
+    return true;
+  }
+  if (r.status === 422) {
+    if (fromForm && r.data.toml) $('#toml').value = r.data.toml;
+    showDiagnostics(r.data.diagnostics || []);
+  } else {
+    $('#diagnostics').innerHTML = '';
+    $('#diagnostics').append(el('div', { class: 'diag' }, r.data.error || String(r.data)));
+  }
+  return false;
+}
+
+$('#arch-form').addEventListener('change', () => scheduleValidate(true));
+$('#toml').addEventListener('input', () => scheduleValidate(false));
+
+// ---------- architectures ----------
+async function loadArchList(select) {
+  const r = await api('GET', '/architectures');
+  state.archs = [...r.data.builtins, ...r.data.saved];
+  const s = $('#arch-select');
+  s.innerHTML = '';
+  const g1 = el('optgroup', { label: 'Built-in' }, r.data.builtins.map((a) => el('option', { value: a.name }, a.name)));
+  s.append(g1);
+  if (r.data.saved.length) s.append(el('optgroup', { label: 'Saved' }, r.data.saved.map((a) => el('option', { value: a.name }, a.name))));
+  if (select) s.value = select;
+  const c = $('#compare-choices');
+  c.innerHTML = '';
+  state.archs.forEach((a, i) => c.append(el('label', {}, el('input', { type: 'checkbox', value: a.name, checked: i < 2 }), ' ', a.name + (a.builtin ? '' : ' (saved)'))));
+}
+
+async function openArch(name) {
+  const r = await api('GET', '/architectures/' + encodeURIComponent(name));
+  if (!r.ok) { $('#diagnostics').textContent = r.data.error; return; }
+  state.current = name;
+  state.arch = r.data.architecture;
+  $('#toml').value = r.data.toml;
+  const info = state.archs.find((a) => a.name === name);
+  $('#arch-summary').textContent = info && info.summary ? info.summary : (r.data.builtin ? '' : 'saved architecture');
+  $('#save-name').value = r.data.builtin ? name + '-edited' : name;
+  $('#delete-arch-btn').disabled = r.data.builtin;
+  renderForm();
+  showDiagnostics([]);
+}
+
+$('#arch-select').addEventListener('change', (e) => openArch(e.target.value));
+
+$('#save-btn').addEventListener('click', async () => {
+  const name = $('#save-name').value.trim();
+  if (!name) { alert('Give a name to save under.'); return; }
+  const r = await api('PUT', '/architectures/' + encodeURIComponent(name), { toml: $('#toml').value });
+  if (r.ok) { await loadArchList(name); await openArch(name); $('#diagnostics').append(el('div', { class: 'ok' }, 'saved as ' + name)); }
+  else if (r.status === 422) showDiagnostics(r.data.diagnostics);
+  else alert(r.data.error);
+});
+
+$('#delete-arch-btn').addEventListener('click', async () => {
+  if (!state.current || !confirm('Delete saved architecture ' + state.current + '?')) return;
+  await api('DELETE', '/architectures/' + encodeURIComponent(state.current));
+  await loadArchList('baseline');
+  await openArch('baseline');
+});
+
+// ---------- runs ----------
+function setProgress(done, total, text) {
+  const f = total ? done / total : 0;
+  $('#progress-bar').style.width = (100 * f).toFixed(1) + '%';
+  $('#progress-text').textContent = text || `${done.toLocaleString()} / ${total.toLocaleString()} runs`;
+}
+
+$('#run-btn').addEventListener('click', async () => {
+  state.clickAt = performance.now();
+  const body = { toml: $('#toml').value, runs: Number($('#runs').value), seed: Number($('#seed').value) };
+  $('#run-btn').disabled = true;
+  const r = await api('POST', '/runs', body);
+  if (!r.ok) {
+    $('#run-btn').disabled = false;
+    if (r.status === 422) showDiagnostics(r.data.diagnostics);
+    $('#result').innerHTML = '';
+    $('#result').append(el('p', { class: 'error' }, r.data.error || String(r.data)));
+    return;
+  }
+  state.runId = r.data.id;
+  $('#cancel-btn').disabled = false;
+  setProgress(0, body.runs, 'queued');
+  poll();
+});
+
+$('#cancel-btn').addEventListener('click', async () => {
+  if (state.runId) await api('POST', `/runs/${state.runId}/cancel`);
+});
+
+async function poll() {
+  const id = state.runId;
+  const r = await api('GET', '/runs/' + id);
+  if (!r.ok || id !== state.runId) return;
+  const d = r.data;
+  setProgress(d.progress.done, d.progress.total, d.status === 'queued' ? 'queued…' : undefined);
+  if (d.status === 'done') {
+    const ms = performance.now() - state.clickAt;
+    finishRun();
+    setProgress(d.runs, d.runs, `done: ${d.runs.toLocaleString()} runs in ${(d.elapsed_ms / 1000).toFixed(2)} s`);
+    renderResult(d, ms);
+  } else if (d.status === 'cancelled' || d.status === 'failed' || d.status === 'interrupted') {
+    finishRun();
+    setProgress(0, 1, d.status);
+    $('#result').innerHTML = '';
+    $('#result').append(el('p', { class: 'muted' }, `Run ${id} ${d.status}.`));
+  } else {
+    state.pollTimer = setTimeout(poll, 80);
+  }
+}
+
+function finishRun() {
+  $('#run-btn').disabled = false;
+  $('#cancel-btn').disabled = true;
+}
+
+function kpi(label, v, ci) {
+  return el('div', { class: 'kpi' }, el('div', { class: 'v' }, pct(v)), el('div', { class: 'l' }, label),
+    ci ? el('div', { class: 'ci' }, `95 % interval ${pct(ci[0])} – ${pct(ci[1])}`) : null);
+}
+
+function renderResult(run, clientMs) {
+  const s = run.summary;
+  const box = $('#result');
+  box.innerHTML = '';
+  box.append(el('h2', {}, `${s.architecture}: ${s.runs.toLocaleString()} runs, ${s.horizon_years} years, seed ${s.seed}`));
+  box.append(el('div', { class: 'headline' },
+    kpi(`p(NATO–Russia war within ${s.horizon_years} years)`, s.p_war, s.p_war_ci),
+    kpi('p(nuclear use)', s.p_nuclear, s.p_nuclear_ci),
+    kpi('p(Russia–Ukraine ceasefire breaks down)', s.p_ceasefire_breakdown, s.p_ceasefire_breakdown_ci),
+    el('div', { class: 'kpi' }, el('div', { class: 'v' }, Math.round(s.mean_cost_usd_bn).toLocaleString()), el('div', { class: 'l' }, 'mean cost, US$ bn over the horizon'))));
+  const charts = el('div', { class: 'charts' });
+  charts.innerHTML = survivalChart([s], 'survival-chart') + pathwayChart([s], 'pathway-chart') + crisesChart([s], 'crises-chart');
+  box.append(charts);
+  box.append(el('div', { class: 'row' },
+    el('button', { onclick: () => download(`/runs/${run.id}/export?format=json`, `detente-run-${run.id}.json`) }, 'Export JSON'),
+    el('button', { onclick: () => download(`/runs/${run.id}/export?format=csv`, `detente-run-${run.id}.csv`) }, 'Export CSV'),
+    el('span', { class: 'muted', id: 'timing', 'data-ms': Math.round(clientMs || 0) },
+      `run ${run.id}; server ${run.elapsed_ms} ms` + (clientMs ? `; click to chart ${Math.round(clientMs)} ms` : ''))));
+}
+
+// ---------- charts (inline SVG) ----------
+function niceMax(x) {
+  if (x <= 0) return 1;
+  const mag = Math.pow(10, Math.floor(Math.log10(x)));
+  for (const m of [1, 2, 2.5, 5, 10]) if (m * mag >= x) return m * mag;
+  return 10 * mag;
+}
+
+function survivalChart(sums, id) {
+  const W = 620, H = 300, ml = 62, mr = 20, mt = 30, mb = 46;
+  const pw = W - ml - mr, ph = H - mt - mb;
+  const xmax = Math.max(...sums.map((s) => s.survival.length));
+  const minLow = Math.min(...sums.flatMap((s) => s.survival.map((y) => y.ci[0])));
+  const ymin = Math.max(0, 1 - niceMax(1 - minLow));
+  const sx = (x) => ml + pw * x / xmax, sy = (y) => mt + ph * (1 - (y - ymin) / (1 - ymin));
+  let g = `<text x="${ml}" y="18" font-weight="600" font-size="14">Probability of no war yet, by year (95 % band)</text>`;
+  for (let i = 0; i <= 5; i++) {
+    const y = ymin + (1 - ymin) * i / 5;
+    g += `<line x1="${ml}" x2="${ml + pw}" y1="${sy(y)}" y2="${sy(y)}" stroke="#e3e3e3"/><text x="${ml - 6}" y="${sy(y) + 4}" text-anchor="end">${(100 * y).toFixed(1)} %</text>`;
+  }
+  const step = xmax > 20 ? 5 : xmax > 10 ? 2 : 1;
+  for (let x = 0; x <= xmax; x += step) g += `<text x="${sx(x)}" y="${mt + ph + 16}" text-anchor="middle">${x}</text>`;
+  g += `<line x1="${ml}" x2="${ml}" y1="${mt}" y2="${mt + ph}" stroke="#333"/><line x1="${ml}" x2="${ml + pw}" y1="${mt + ph}" y2="${mt + ph}" stroke="#333"/>`;
+  g += `<text x="${ml + pw / 2}" y="${H - 8}" text-anchor="middle">years from the start of the horizon</text>`;
+  g += `<text transform="translate(14 ${mt + ph / 2}) rotate(-90)" text-anchor="middle">P(no NATO–Russia war yet)</text>`;
+  sums.forEach((s, i) => {
+    const c = PALETTE[i % PALETTE.length];
+    const pts = [{ year: 0, p_no_war: 1, ci: [1, 1] }, ...s.survival];
+    const band = pts.map((p) => `${sx(p.year)},${sy(p.ci[1])}`).concat(pts.slice().reverse().map((p) => `${sx(p.year)},${sy(p.ci[0])}`)).join(' ');
+    g += `<polygon points="${band}" fill="${c}" fill-opacity="0.2"/>`;
+    g += `<polyline points="${pts.map((p) => `${sx(p.year)},${sy(p.p_no_war)}`).join(' ')}" fill="none" stroke="${c}" stroke-width="2"/>`;
+    pts.slice(1).forEach((p) => { g += `<circle cx="${sx(p.year)}" cy="${sy(p.p_no_war)}" r="2.5" fill="${c}"><title>year ${p.year}: ${pct(p.p_no_war)} [${pct(p.ci[0])}, ${pct(p.ci[1])}]</title></circle>`; });
+    if (sums.length > 1) g += `<rect x="${ml + 10}" y="${mt + ph - 18 - 16 * i}" width="10" height="10" fill="${c}"/><text x="${ml + 24}" y="${mt + ph - 9 - 16 * i}">${esc(s.architecture)}</text>`;
+  });
+  return `<svg id="${id}" class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="survival curve" font-size="12" font-family="sans-serif">${g}</svg>`;
+}
+
+// Horizontal grouped bars with whiskers. rows: labels; series: [{name, vals: [[v, lo, hi]]}].
+function barChart(id, title, rows, series, xLabel, percent) {
+  const k = series.length, barH = 13, gh = barH * k + 8;
+  const W = 680, ml = 300, mr = 24, mt = 28 + (k > 1 ? 16 * k : 0), mb = 40;
+  const H = Math.max(110, mt + mb + gh * rows.length), pw = W - ml - mr;
+  const all = series.flatMap((s) => s.vals);
+  const hiRaw = Math.max(0, ...all.map((v) => v[2]));
+  const loRaw = Math.min(0, ...all.map((v) => v[1]));
+  let hi = hiRaw > 0 ? niceMax(hiRaw) : 0;
+  let lo = loRaw < 0 ? -niceMax(-loRaw) : 0;
+  if (hi === 0 && lo === 0) hi = 1;
+  const short = (t) => t.length > 46 ? t.slice(0, 45) + '…' : t;
+  const sx = (x) => ml + pw * (x - lo) / (hi - lo);
+  const fmt = (x) => percent ? (100 * x).toFixed(Math.abs(hi - lo) < 0.05 ? 2 : 1) + (percent === 'pp' ? ' pp' : ' %') : x.toFixed(3);
+  let g = `<text x="8" y="18" font-weight="600" font-size="14">${esc(title)}</text>`;
+  if (k > 1) series.forEach((s, i) => { g += `<rect x="${ml}" y="${26 + 16 * i}" width="10" height="10" fill="${PALETTE[i % 6]}"/><text x="${ml + 14}" y="${35 + 16 * i}">${esc(s.name)}</text>`; });
+  for (let i = 0; i <= 5; i++) {
+    const x = lo + (hi - lo) * i / 5;
+    g += `<line x1="${sx(x)}" x2="${sx(x)}" y1="${mt}" y2="${H - mb}" stroke="#e3e3e3"/><text x="${sx(x)}" y="${H - mb + 14}" text-anchor="middle">${fmt(x)}</text>`;
+  }
+  g += `<line x1="${sx(0)}" x2="${sx(0)}" y1="${mt}" y2="${H - mb}" stroke="#333"/>`;
+  g += `<text x="${ml + pw / 2}" y="${H - 8}" text-anchor="middle">${esc(xLabel)}</text>`;
+  rows.forEach((label, r) => {
+    const gy = mt + gh * r;
+    g += `<text x="${ml - 6}" y="${gy + gh / 2 + 3}" text-anchor="end"><title>${esc(label)}</title>${esc(short(label))}</text>`;
+    series.forEach((s, i) => {
+      const [v, l, u] = s.vals[r];
+      const y = gy + 4 + barH * i, x0 = Math.min(sx(0), sx(v)), x1 = Math.max(sx(0), sx(v)), ym = y + (barH - 2) / 2;
+      g += `<rect x="${x0}" y="${y}" width="${Math.max(0.5, x1 - x0)}" height="${barH - 2}" fill="${PALETTE[i % 6]}" fill-opacity="0.85"><title>${esc(s.name)} · ${esc(label)}: ${fmt(v)} [${fmt(l)}, ${fmt(u)}]</title></rect>`;
+      if (u > l) g += `<path d="M${sx(l)} ${ym}H${sx(u)}M${sx(l)} ${ym - 4}V${ym + 4}M${sx(u)} ${ym - 4}V${ym + 4}" stroke="#111" fill="none"/>`;
+    });
+  });
+  return `<svg id="${id}" class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(title)}" font-size="12" font-family="sans-serif">${g}</svg>`;
+}
+
+function pathwayKeys(s) { return Object.keys(s.by_pathway); }
+
+function pathwayChart(sums, id) {
+  const keys = pathwayKeys(sums[0]);
+  return barChart(id, 'First war by pathway: p(war via pathway), 95 % whiskers', keys.map((k) => sums[0].by_pathway[k].label),
+    sums.map((s) => ({ name: s.architecture, vals: keys.map((k) => [s.by_pathway[k].p_war, ...s.by_pathway[k].p_war_ci]) })),
+    'probability that the first war comes this way', true);
+}
+
+function crisesChart(sums, id) {
+  const keys = pathwayKeys(sums[0]);
+  return barChart(id, 'Crises per year at risk, by pathway', keys.map((k) => sums[0].by_pathway[k].label),
+    sums.map((s) => ({ name: s.architecture, vals: keys.map((k) => { const v = s.by_pathway[k].crises_per_year; return [v, v, v]; }) })),
+    'crises per year (before the first war)', false);
+}
+
+// ---------- compare ----------
+function chosen() { return [...document.querySelectorAll('#compare-choices input:checked')].map((i) => i.value); }
+
+$('#compare-btn').addEventListener('click', async () => {
+  const archs = chosen();
+  if (archs.length < 2) { $('#compare-status').textContent = 'Tick at least two architectures.'; return; }
+  $('#compare-btn').disabled = true;
+  $('#compare-status').textContent = 'running…';
+  const t0 = performance.now();
+  const r = await api('POST', '/compare', { architectures: archs, runs: Number($('#compare-runs').value), seed: Number($('#compare-seed').value) });
+  $('#compare-btn').disabled = false;
+  if (!r.ok) { $('#compare-status').textContent = r.data.error; return; }
+  $('#compare-status').textContent = `done in ${Math.round(performance.now() - t0)} ms`;
+  renderCompare(r.data);
+});
+
+function renderCompare(d) {
+  const box = $('#compare-result');
+  box.innerHTML = '';
+  const sums = d.results;
+  box.append(el('h2', {}, `${sums.map((s) => s.architecture).join(' vs ')}: ${d.runs.toLocaleString()} runs each, seed ${d.seed}`));
+  const t = el('table', {}, el('tr', {}, ['Architecture', 'p(war) [95 %]', `Paired difference vs ${d.baseline} [95 %]`, 'p(nuclear) [95 %]', 'Mean cost (US$ bn)'].map((h) => el('th', {}, h))));
+  sums.forEach((s, i) => {
+    const df = d.diff_vs_first[i];
+    t.append(el('tr', {}, el('td', {}, s.architecture),
+      el('td', { class: 'n' }, `${pct(s.p_war)} [${pct(s.p_war_ci[0])}, ${pct(s.p_war_ci[1])}]`),
+      el('td', { class: 'n' }, i === 0 ? '—' : `${(100 * df.value).toFixed(2)} pp [${(100 * df.ci[0]).toFixed(2)}, ${(100 * df.ci[1]).toFixed(2)}]`),
+      el('td', { class: 'n' }, `${pct(s.p_nuclear)} [${pct(s.p_nuclear_ci[0])}, ${pct(s.p_nuclear_ci[1])}]`),
+      el('td', { class: 'n' }, Math.round(s.mean_cost_usd_bn).toLocaleString())));
+  });
+  box.append(t);
+  const charts = el('div', { class: 'charts' });
+  const diffRows = sums.slice(1).map((s) => `${s.architecture} − ${d.baseline}`);
+  const diffVals = d.diff_vs_first.slice(1).map((x) => [x.value, x.ci[0], x.ci[1]]);
+  charts.innerHTML = barChart('diff-chart', 'Paired difference in p(war) vs ' + d.baseline + ' (95 % CI)', diffRows, [{ name: 'difference', vals: diffVals }],
+    'percentage points (negative = safer)', 'pp') + survivalChart(sums, 'compare-survival') + pathwayChart(sums, 'compare-pathways');
+  box.append(charts);
+}
+
+$('#report-btn').addEventListener('click', async () => {
+  const archs = chosen();
+  if (!archs.length) return;
+  const q = archs.map((a) => 'arch=' + encodeURIComponent(a)).join('&') + `&runs=${Number($('#compare-runs').value)}&seed=${Number($('#compare-seed').value)}`;
+  $('#compare-status').textContent = 'building report…';
+  await download('/report?' + q, 'detente-report.html');
+  $('#compare-status').textContent = 'report downloaded';
+});
+
+// ---------- history ----------
+async function loadRuns() {
+  const r = await api('GET', '/runs');
+  const box = $('#runs-list');
+  box.innerHTML = '';
+  if (!r.ok) { box.textContent = r.data.error; return; }
+  if (!r.data.runs.length) { box.append(el('p', { class: 'muted' }, 'No runs yet.')); return; }
+  const t = el('table', {}, el('tr', {}, ['#', 'Architecture', 'Runs', 'Seed', 'Status', 'p(war)', 'Time', ''].map((h) => el('th', {}, h))));
+  for (const run of r.data.runs) {
+    t.append(el('tr', {}, el('td', {}, run.id), el('td', {}, run.architecture), el('td', { class: 'n' }, run.runs.toLocaleString()), el('td', { class: 'n' }, run.seed),
+      el('td', {}, run.status), el('td', { class: 'n' }, run.p_war !== undefined && run.p_war !== null ? pct(run.p_war) : ''),
+      el('td', { class: 'n' }, run.elapsed_ms !== null ? run.elapsed_ms + ' ms' : ''),
+      el('td', {},
+        el('button', { onclick: () => reopen(run.id), disabled: run.status !== 'done' }, 'Open'), ' ',
+        el('button', { onclick: () => download(`/runs/${run.id}/export?format=csv`, `detente-run-${run.id}.csv`), disabled: run.status !== 'done' }, 'CSV'), ' ',
+        el('button', { onclick: async () => { await api('DELETE', '/runs/' + run.id); loadRuns(); } }, 'Delete'))));
+  }
+  box.append(t);
+}
+
+async function reopen(id) {
+  const r = await api('GET', '/runs/' + id);
+  if (!r.ok) return;
+  document.querySelector('.tab[data-tab="run"]').click();
+  $('#toml').value = r.data.toml;
+  await validateNow(false);
+  renderResult(r.data);
+}
+
+// ---------- start ----------
+(async () => {
+  const s = await api('GET', '/schema');
+  state.schema = s.data;
+  await loadArchList('baseline');
+  await openArch('baseline');
+})();

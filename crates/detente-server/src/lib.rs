@@ -1,0 +1,753 @@
+//! `detente serve`: a JSON API and an embedded web UI over the engine and the architecture
+//! format, with an SQLite store of saved architectures and runs, and the HTML report.
+//!
+//! The server knows the engine only through its public API (`run_ensemble`, `compare`,
+//! `Summary`, `PARAM_SPECS`); architectures come only from the built-ins or the store (never
+//! from a path on the server's disk). Runs execute on blocking threads behind a semaphore.
+
+pub mod report;
+pub mod store;
+pub mod summary;
+
+use axum::body::Body;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{DefaultBodyLimit, Path, Query, RawQuery, Request, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use detente_arch::{Architecture, Diagnostic, LoadError, Loaded};
+use detente_engine::{run_ensemble, EnsembleOptions};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+use store::Store;
+use tokio::sync::Semaphore;
+
+pub const INDEX_HTML: &str = include_str!("../assets/index.html");
+pub const APP_JS: &str = include_str!("../assets/app.js");
+pub const STYLE_CSS: &str = include_str!("../assets/style.css");
+pub const OPENAPI_JSON: &str = include_str!("../assets/openapi.json");
+
+/// The server's limits.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Largest ensemble of one run.
+    pub max_runs: u64,
+    /// Largest ensemble per architecture in a comparison or report.
+    pub max_compare_runs: u64,
+    /// Most architectures in one comparison.
+    pub max_compare_archs: usize,
+    /// Longest horizon in years.
+    pub max_horizon_years: u32,
+    /// Runs executing at once; the rest queue.
+    pub in_flight: usize,
+    /// Request body limit in bytes.
+    pub body_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_runs: 2_000_000,
+            max_compare_runs: 500_000,
+            max_compare_archs: 6,
+            max_horizon_years: 50,
+            in_flight: 2,
+            body_bytes: 1 << 20,
+        }
+    }
+}
+
+/// A run under way or queued.
+struct Live {
+    total: u64,
+    done: AtomicU64,
+    cancel: AtomicBool,
+    status: Mutex<&'static str>,
+}
+
+pub struct AppState {
+    pub store: Store,
+    pub token: Option<String>,
+    pub limits: Limits,
+    live: Mutex<HashMap<i64, Arc<Live>>>,
+    sem: Arc<Semaphore>,
+}
+
+impl AppState {
+    pub fn new(store: Store, token: Option<String>, limits: Limits) -> Arc<AppState> {
+        let sem = Arc::new(Semaphore::new(limits.in_flight.max(1)));
+        Arc::new(AppState {
+            store,
+            token,
+            limits,
+            live: Mutex::new(HashMap::new()),
+            sem,
+        })
+    }
+
+    fn live(&self) -> std::sync::MutexGuard<'_, HashMap<i64, Arc<Live>>> {
+        self.live.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// An error answered as JSON `{error, diagnostics?}`.
+pub struct ApiError {
+    status: StatusCode,
+    body: Value,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, msg: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            body: json!({"error": msg.into()}),
+        }
+    }
+    fn bad(msg: impl Into<String>) -> ApiError {
+        Self::new(StatusCode::BAD_REQUEST, msg)
+    }
+    fn not_found(msg: impl Into<String>) -> ApiError {
+        Self::new(StatusCode::NOT_FOUND, msg)
+    }
+    fn invalid(diags: &[Diagnostic], toml: Option<&str>) -> ApiError {
+        ApiError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            body: json!({
+                "ok": false,
+                "error": format!("the architecture is invalid: {} problem(s)", diags.len()),
+                "diagnostics": diags_json(diags),
+                "toml": toml,
+            }),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(self.body)).into_response()
+    }
+}
+
+impl From<rusqlite::Error> for ApiError {
+    fn from(e: rusqlite::Error) -> Self {
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("store: {e}"))
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(r: JsonRejection) -> Self {
+        let status = r.status();
+        let msg = if status == StatusCode::PAYLOAD_TOO_LARGE {
+            "request body too large: the limit is 1 MiB".to_string()
+        } else {
+            r.body_text()
+        };
+        ApiError::new(status, msg)
+    }
+}
+
+type ApiResult<T = Json<Value>> = Result<T, ApiError>;
+
+fn diags_json(diags: &[Diagnostic]) -> Value {
+    json!(diags
+        .iter()
+        .map(|d| json!({"file": d.file, "line": d.line, "column": d.column, "path": d.path, "message": d.message}))
+        .collect::<Vec<_>>())
+}
+
+fn load_err(e: LoadError, toml: Option<&str>) -> ApiError {
+    match e {
+        LoadError::Invalid(d) => ApiError::invalid(&d, toml),
+        other => ApiError::bad(other.to_string()),
+    }
+}
+
+/// A built-in or saved architecture by name (never a path on the server's disk).
+fn resolve(state: &AppState, name: &str) -> ApiResult<Loaded> {
+    if let Some(b) = detente_arch::builtin(name) {
+        return detente_arch::load_str(b.toml, &format!("<builtin:{}>", b.name))
+            .map_err(|e| load_err(e, None));
+    }
+    match state.store.get_architecture(name)? {
+        Some(text) => detente_arch::load_str(&text, &format!("<saved:{name}>"))
+            .map_err(|e| load_err(e, Some(&text))),
+        None => Err(ApiError::not_found(format!(
+            "no built-in or saved architecture named `{name}`"
+        ))),
+    }
+}
+
+fn check_horizon(state: &AppState, l: &Loaded) -> ApiResult<()> {
+    let h = l.architecture.horizon_years;
+    if h > state.limits.max_horizon_years {
+        return Err(ApiError::bad(format!(
+            "horizon_years = {h} exceeds this server's limit of {} years",
+            state.limits.max_horizon_years
+        )));
+    }
+    Ok(())
+}
+
+fn check_runs(runs: u64, max: u64) -> ApiResult<()> {
+    if runs == 0 {
+        return Err(ApiError::bad("runs must be at least 1"));
+    }
+    if runs > max {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("{runs} runs exceeds this server's limit of {max} runs per request; use the CLI for larger ensembles"),
+        ));
+    }
+    Ok(())
+}
+
+/// The router. Tests call it with `tower::ServiceExt::oneshot`.
+pub fn app(state: Arc<AppState>) -> Router {
+    let api = Router::new()
+        .route("/architectures", get(list_architectures))
+        .route(
+            "/architectures/{name}",
+            get(get_architecture)
+                .put(put_architecture)
+                .delete(delete_architecture),
+        )
+        .route("/schema", get(|| async { Json(detente_arch::schema()) }))
+        .route("/params", get(params))
+        .route("/validate", post(validate))
+        .route("/runs", post(start_run).get(list_runs))
+        .route("/runs/{id}", get(get_run).delete(delete_run))
+        .route("/runs/{id}/cancel", post(cancel_run))
+        .route("/runs/{id}/export", get(export_run))
+        .route("/compare", post(compare_handler))
+        .route("/report", get(report_handler))
+        .fallback(|| async { ApiError::not_found("no such API endpoint; see /api/openapi.json") })
+        .route_layer(middleware::from_fn_with_state(state.clone(), auth));
+    let body_bytes = state.limits.body_bytes;
+    Router::new()
+        .route(
+            "/",
+            get(|| async {
+                (
+                    [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                    INDEX_HTML,
+                )
+            }),
+        )
+        .route(
+            "/app.js",
+            get(|| async {
+                (
+                    [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+                    APP_JS,
+                )
+            }),
+        )
+        .route(
+            "/style.css",
+            get(|| async {
+                (
+                    [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+                    STYLE_CSS,
+                )
+            }),
+        )
+        .route(
+            "/api/openapi.json",
+            get(|| async { ([(header::CONTENT_TYPE, "application/json")], OPENAPI_JSON) }),
+        )
+        .nest("/api", api)
+        .layer(DefaultBodyLimit::max(body_bytes))
+        .with_state(state)
+}
+
+/// Bearer-token check for the API when the server has a token.
+async fn auth(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+    if let Some(token) = &state.token {
+        let given = req
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or("");
+        let ok = given.len() == token.len()
+            && given
+                .bytes()
+                .zip(token.bytes())
+                .fold(0u8, |a, (x, y)| a | (x ^ y))
+                == 0;
+        if !ok {
+            return ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "missing or wrong bearer token (Authorization: Bearer TOKEN)",
+            )
+            .into_response();
+        }
+    }
+    next.run(req).await
+}
+
+async fn params() -> Json<Value> {
+    Json(json!(detente_engine::PARAM_SPECS
+        .iter()
+        .map(|p| json!({"name": p.name, "default": p.default, "unit": p.unit, "low": p.low, "high": p.high, "source": p.source, "doc": p.doc}))
+        .collect::<Vec<_>>()))
+}
+
+async fn list_architectures(State(state): State<Arc<AppState>>) -> ApiResult {
+    let builtins: Vec<Value> = detente_arch::BUILTINS
+        .iter()
+        .map(|b| json!({"name": b.name, "summary": b.summary, "builtin": true}))
+        .collect();
+    let saved: Vec<Value> = state
+        .store
+        .list_architectures()?
+        .into_iter()
+        .map(|(name, at)| json!({"name": name, "saved_at": at, "builtin": false}))
+        .collect();
+    Ok(Json(json!({"builtins": builtins, "saved": saved})))
+}
+
+async fn get_architecture(
+    State(state): State<Arc<AppState>>,
+    Path(name): Path<String>,
+) -> ApiResult {
+    let builtin = detente_arch::builtin(&name).is_some();
+    let l = resolve(&state, &name)?;
+    Ok(Json(
+        json!({"name": name, "builtin": builtin, "toml": l.source, "architecture": l.architecture}),
+    ))
+}
+
+#[derive(Deserialize)]
+struct TomlBody {
+    toml: String,
+}
+
+async fn put_architecture(
+    State(state): State<Arc<AppState>>,
+    Path(name): Path<String>,
+    body: Result<Json<TomlBody>, JsonRejection>,
+) -> ApiResult {
+    let Json(body) = body?;
+    if detente_arch::builtin(&name).is_some() {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            format!("`{name}` is a built-in; save under another name"),
+        ));
+    }
+    if name.is_empty()
+        || name.len() > 100
+        || !name
+            .chars()
+            .all(|c| c.is_alphanumeric() || "-_. ".contains(c))
+    {
+        return Err(ApiError::bad(
+            "name: 1 to 100 letters, digits, spaces, `-`, `_` or `.`",
+        ));
+    }
+    let l = detente_arch::load_str(&body.toml, &format!("<saved:{name}>"))
+        .map_err(|e| load_err(e, Some(&body.toml)))?;
+    state.store.put_architecture(&name, &body.toml)?;
+    Ok(Json(
+        json!({"ok": true, "name": name, "architecture": l.architecture.name, "saved": true}),
+    ))
+}
+
+async fn delete_architecture(
+    State(state): State<Arc<AppState>>,
+    Path(name): Path<String>,
+) -> ApiResult {
+    if state.store.delete_architecture(&name)? {
+        Ok(Json(json!({"deleted": name})))
+    } else {
+        Err(ApiError::not_found(format!(
+            "no saved architecture named `{name}`"
+        )))
+    }
+}
+
+#[derive(Deserialize)]
+struct ValidateBody {
+    toml: Option<String>,
+    architecture: Option<Value>,
+}
+
+/// Validate TOML text, or an architecture as JSON (the form), answering both forms.
+async fn validate(body: Result<Json<ValidateBody>, JsonRejection>) -> ApiResult {
+    let Json(body) = body?;
+    let text = match (body.toml, body.architecture) {
+        (Some(t), _) => t,
+        (None, Some(v)) => {
+            let arch: Architecture = serde_json::from_value(v)
+                .map_err(|e| ApiError::bad(format!("architecture: {e}")))?;
+            toml::to_string(&arch).map_err(|e| ApiError::bad(format!("architecture: {e}")))?
+        }
+        (None, None) => {
+            return Err(ApiError::bad(
+                "send {\"toml\": TEXT} or {\"architecture\": OBJECT}",
+            ))
+        }
+    };
+    match detente_arch::load_str(&text, "<edited>") {
+        Ok(l) => Ok(Json(
+            json!({"ok": true, "diagnostics": [], "toml": text, "architecture": l.architecture}),
+        )),
+        Err(e) => Err(load_err(e, Some(&text))),
+    }
+}
+
+#[derive(Deserialize)]
+struct RunBody {
+    architecture: Option<String>,
+    toml: Option<String>,
+    runs: Option<u64>,
+    seed: Option<u64>,
+}
+
+async fn start_run(
+    State(state): State<Arc<AppState>>,
+    body: Result<Json<RunBody>, JsonRejection>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let Json(body) = body?;
+    let runs = body.runs.unwrap_or(10_000);
+    let seed = body.seed.unwrap_or(1);
+    check_runs(runs, state.limits.max_runs)?;
+    let loaded = match (&body.toml, &body.architecture) {
+        (Some(t), _) => detente_arch::load_str(t, "<edited>").map_err(|e| load_err(e, Some(t)))?,
+        (None, Some(name)) => resolve(&state, name)?,
+        (None, None) => {
+            return Err(ApiError::bad(
+                "send `architecture` (a name) or `toml` (the text)",
+            ))
+        }
+    };
+    check_horizon(&state, &loaded)?;
+    let id = state
+        .store
+        .insert_run(&loaded.name, &loaded.source, seed, runs)?;
+    let live = Arc::new(Live {
+        total: runs,
+        done: AtomicU64::new(0),
+        cancel: AtomicBool::new(false),
+        status: Mutex::new("queued"),
+    });
+    state.live().insert(id, live.clone());
+    let st = state.clone();
+    tokio::spawn(async move {
+        let permit = st.sem.clone().acquire_owned().await;
+        let set = |s: &'static str| *live.status.lock().unwrap_or_else(|e| e.into_inner()) = s;
+        if live.cancel.load(Ordering::Relaxed) || permit.is_err() {
+            set("cancelled");
+            let _ = st.store.finish_run(id, "cancelled", None, 0);
+            st.live().remove(&id);
+            return;
+        }
+        set("running");
+        let _ = st.store.set_status(id, "running");
+        let start = Instant::now();
+        let l2 = live.clone();
+        let name = loaded.name.clone();
+        let res = tokio::task::spawn_blocking(move || {
+            let scenario = loaded.architecture.to_scenario();
+            let progress = |done: u64| {
+                l2.done.store(done, Ordering::Relaxed);
+                !l2.cancel.load(Ordering::Relaxed)
+            };
+            run_ensemble(
+                &scenario,
+                EnsembleOptions::new(runs, seed),
+                None,
+                &progress,
+                None,
+            )
+        })
+        .await;
+        let ms = start.elapsed().as_millis() as i64;
+        let (status, summary) = match res {
+            Ok(Ok(s)) => ("done", Some(summary::summary_json(&name, &s, seed))),
+            Ok(Err(_)) => ("cancelled", None),
+            Err(_) => ("failed", None),
+        };
+        let _ = st.store.finish_run(id, status, summary.as_ref(), ms);
+        set(status);
+        drop(permit);
+        st.live().remove(&id);
+    });
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(json!({"id": id, "status": "queued", "runs": runs, "seed": seed})),
+    ))
+}
+
+async fn get_run(State(state): State<Arc<AppState>>, Path(id): Path<i64>) -> ApiResult {
+    let live = state.live().get(&id).cloned();
+    let row = state
+        .store
+        .get_run(id)?
+        .ok_or_else(|| ApiError::not_found(format!("no run {id}")))?;
+    let mut v = row.to_json(true);
+    match live {
+        Some(l) if row.finished_at.is_none() => {
+            v["status"] = json!(*l.status.lock().unwrap_or_else(|e| e.into_inner()));
+            v["progress"] = json!({"done": l.done.load(Ordering::Relaxed), "total": l.total});
+        }
+        _ => {
+            let done = if row.status == "done" { row.runs } else { 0 };
+            v["progress"] = json!({"done": done, "total": row.runs});
+        }
+    }
+    Ok(Json(v))
+}
+
+async fn cancel_run(State(state): State<Arc<AppState>>, Path(id): Path<i64>) -> ApiResult {
+    match state.live().get(&id) {
+        Some(l) => {
+            l.cancel.store(true, Ordering::Relaxed);
+            Ok(Json(json!({"id": id, "cancelling": true})))
+        }
+        None => match state.store.get_run(id)? {
+            Some(r) => Ok(Json(
+                json!({"id": id, "cancelling": false, "status": r.status}),
+            )),
+            None => Err(ApiError::not_found(format!("no run {id}"))),
+        },
+    }
+}
+
+async fn list_runs(State(state): State<Arc<AppState>>) -> ApiResult {
+    let rows = state.store.list_runs(200)?;
+    Ok(Json(
+        json!({"runs": rows.iter().map(|r| r.to_json(false)).collect::<Vec<_>>()}),
+    ))
+}
+
+async fn delete_run(State(state): State<Arc<AppState>>, Path(id): Path<i64>) -> ApiResult {
+    if let Some(l) = state.live().get(&id) {
+        l.cancel.store(true, Ordering::Relaxed);
+    }
+    if state.store.delete_run(id)? {
+        Ok(Json(json!({"deleted": id})))
+    } else {
+        Err(ApiError::not_found(format!("no run {id}")))
+    }
+}
+
+#[derive(Deserialize)]
+struct ExportQuery {
+    format: Option<String>,
+}
+
+async fn export_run(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<i64>,
+    Query(q): Query<ExportQuery>,
+) -> ApiResult<Response> {
+    let row = state
+        .store
+        .get_run(id)?
+        .ok_or_else(|| ApiError::not_found(format!("no run {id}")))?;
+    let Some(summary) = &row.summary else {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            format!("run {id} has no result ({})", row.status),
+        ));
+    };
+    let fmt = q.format.as_deref().unwrap_or("json");
+    let (ctype, body) = match fmt {
+        "json" => (
+            "application/json",
+            serde_json::to_string_pretty(&row.to_json(true)).unwrap_or_default(),
+        ),
+        "csv" => ("text/csv; charset=utf-8", summary::summary_csv(summary)),
+        other => return Err(ApiError::bad(format!("format={other}: allowed: json, csv"))),
+    };
+    let disp = format!("attachment; filename=\"detente-run-{id}.{fmt}\"");
+    Ok((
+        [
+            (header::CONTENT_TYPE, ctype.to_string()),
+            (header::CONTENT_DISPOSITION, disp),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+struct CompareBody {
+    architectures: Vec<String>,
+    runs: Option<u64>,
+    seed: Option<u64>,
+}
+
+async fn run_comparison(
+    state: &Arc<AppState>,
+    names: &[String],
+    runs: u64,
+    seed: u64,
+) -> ApiResult<report::ReportData> {
+    check_runs(runs, state.limits.max_compare_runs)?;
+    if names.is_empty() || names.len() > state.limits.max_compare_archs {
+        return Err(ApiError::bad(format!(
+            "name 1 to {} architectures",
+            state.limits.max_compare_archs
+        )));
+    }
+    let mut loaded = Vec::new();
+    for n in names {
+        let l = resolve(state, n)?;
+        check_horizon(state, &l)?;
+        loaded.push(l);
+    }
+    let _permit = state
+        .sem
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|_| ApiError::bad("server shutting down"))?;
+    tokio::task::spawn_blocking(move || report::run_report(&loaded, runs, seed, &|_| true))
+        .await
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
+        .map_err(|_| ApiError::bad("cancelled"))
+}
+
+async fn compare_handler(
+    State(state): State<Arc<AppState>>,
+    body: Result<Json<CompareBody>, JsonRejection>,
+) -> ApiResult {
+    let Json(body) = body?;
+    let runs = body.runs.unwrap_or(10_000);
+    let seed = body.seed.unwrap_or(1);
+    let start = Instant::now();
+    let data = run_comparison(&state, &body.architectures, runs, seed).await?;
+    let diffs: Vec<Value> = data
+        .diffs
+        .iter()
+        .map(|d| json!({"value": d.0, "ci": [d.1, d.2]}))
+        .collect();
+    Ok(Json(json!({
+        "runs": runs,
+        "seed": seed,
+        "baseline": body.architectures[0],
+        "results": data.summaries,
+        "diff_vs_first": diffs,
+        "elapsed_ms": start.elapsed().as_millis() as u64,
+    })))
+}
+
+/// `GET /api/report?arch=A&arch=B&runs=N&seed=S`: the HTML report as a download.
+async fn report_handler(
+    State(state): State<Arc<AppState>>,
+    RawQuery(q): RawQuery,
+) -> ApiResult<Response> {
+    let mut names = Vec::new();
+    let mut runs = 20_000u64;
+    let mut seed = 1u64;
+    for pair in q.unwrap_or_default().split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let v = percent_decode(v);
+        match k {
+            "arch" => names.push(v),
+            "runs" => {
+                runs = v
+                    .parse()
+                    .map_err(|_| ApiError::bad(format!("runs={v}: not a whole number")))?
+            }
+            "seed" => {
+                seed = v
+                    .parse()
+                    .map_err(|_| ApiError::bad(format!("seed={v}: not a whole number")))?
+            }
+            _ => {}
+        }
+    }
+    if names.is_empty() {
+        names.push("baseline".to_string());
+    }
+    let data = run_comparison(&state, &names, runs, seed).await?;
+    let quoted: Vec<String> = names
+        .iter()
+        .map(|n| {
+            if n.contains(' ') {
+                format!("'{n}'")
+            } else {
+                n.clone()
+            }
+        })
+        .collect();
+    let command = format!(
+        "detente report {} --runs {runs} --seed {seed} --out report.html",
+        quoted.join(" ")
+    );
+    let html = report::report_html(&data, runs, seed, &command);
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        header::CONTENT_TYPE,
+        "text/html; charset=utf-8".parse().expect("static header"),
+    );
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        "attachment; filename=\"detente-report.html\""
+            .parse()
+            .expect("static header"),
+    );
+    Ok((headers, Body::from(html)).into_response())
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < b.len() => {
+                match u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16)
+                {
+                    Ok(v) => {
+                        out.push(v);
+                        i += 2;
+                    }
+                    Err(_) => out.push(b'%'),
+                }
+            }
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Serve on `addr` with the store at `db_path`. Bound to a non-loopback address, a token is required.
+pub async fn serve(
+    addr: SocketAddr,
+    db_path: &std::path::Path,
+    token: Option<String>,
+) -> Result<(), String> {
+    if !addr.ip().is_loopback() && token.as_deref().unwrap_or("").is_empty() {
+        return Err(format!(
+            "--addr {addr} is not a loopback address: set a bearer token with --token or DETENTE_TOKEN"
+        ));
+    }
+    let store = Store::open(db_path).map_err(|e| format!("{}: {e}", db_path.display()))?;
+    let state = AppState::new(store, token.filter(|t| !t.is_empty()), Limits::default());
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("bind {addr}: {e}"))?;
+    eprintln!(
+        "detente: serving the workbench on http://{addr}/ (store: {})",
+        db_path.display()
+    );
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| e.to_string())
+}
