@@ -318,9 +318,8 @@ pub fn evaluate_p_war(
                     s.params.set(n, *v);
                 }
                 let opts = EnsembleOptions {
-                    runs,
-                    seed,
                     chunk: runs.max(1),
+                    ..EnsembleOptions::new(runs, seed)
                 };
                 run_ensemble(&s, opts, None, &|_| true, None)
                     .map(|sum| sum.p_war().value)

@@ -301,3 +301,39 @@ fn editing_a_mechanism_changes_the_answer() {
     let d = v["architectures"][1]["diff_vs_first"].as_f64().unwrap();
     assert!(d < 0.0, "crisis dialogue should lower p_war, got {d}");
 }
+
+#[test]
+fn uncertainty_reports_the_spread_across_parameter_draws() {
+    let v = json(&detente(&[
+        "run",
+        "--uncertainty",
+        "--runs",
+        "4000",
+        "--runs-per-draw",
+        "100",
+        "--json",
+    ]));
+    assert!(v["interval"]
+        .as_str()
+        .unwrap()
+        .contains("parameter uncertainty"));
+    let u = &v["parameter_uncertainty"];
+    assert_eq!(u["draws"], 40);
+    let (lo, hi) = (
+        u["p_war_interval"][0].as_f64().unwrap(),
+        u["p_war_interval"][1].as_f64().unwrap(),
+    );
+    assert!(0.0 <= lo && lo <= hi && hi <= 1.0);
+    let plain = json(&detente(&["run", "--runs", "4000", "--json"]));
+    assert!(plain["parameter_uncertainty"].is_null());
+    assert!(plain["interval"]
+        .as_str()
+        .unwrap()
+        .starts_with("Monte Carlo only"));
+    assert_eq!(
+        detente(&["run", "--uncertainty", "--runs-per-draw", "0"])
+            .status
+            .code(),
+        Some(2)
+    );
+}

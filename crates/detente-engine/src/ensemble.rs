@@ -12,6 +12,7 @@ use crate::run::{simulate_run, RunOutcome};
 use crate::slow::Trajectory;
 use crate::stats::{paired_mean, wilson, Estimate};
 use rayon::prelude::*;
+use std::collections::BTreeMap;
 
 /// An architecture ready to simulate: the model's parameters and the architecture's policy.
 #[derive(Clone, Debug, PartialEq)]
@@ -34,6 +35,10 @@ pub struct EnsembleOptions {
     pub seed: u64,
     /// Runs per chunk (the unit of parallel work; fixed so results do not depend on threads).
     pub chunk: u64,
+    /// With parameter uncertainty: consecutive runs that share one parameter draw. 1 draws
+    /// afresh for every run; more (e.g. 200) also gives the spread of p(war) across draws,
+    /// the interval that reflects what we do not know about the parameters.
+    pub runs_per_draw: u64,
 }
 
 impl EnsembleOptions {
@@ -42,6 +47,7 @@ impl EnsembleOptions {
             runs,
             seed,
             chunk: 2048,
+            runs_per_draw: 1,
         }
     }
 }
@@ -67,6 +73,8 @@ pub struct Summary {
     pub runs_with_crisis: u64,
     pub ceasefire_breaks: u64,
     pub cost_bn_sum: f64,
+    /// With parameter uncertainty and several runs per draw: (runs, wars) per parameter draw.
+    pub draws: BTreeMap<u64, (u64, u64)>,
 }
 
 impl Summary {
@@ -84,7 +92,54 @@ impl Summary {
             runs_with_crisis: 0,
             ceasefire_breaks: 0,
             cost_bn_sum: 0.0,
+            draws: BTreeMap::new(),
         }
+    }
+
+    /// Record run `o` as one of parameter draw `draw`.
+    pub fn add_to_draw(&mut self, draw: u64, o: &RunOutcome) {
+        let e = self.draws.entry(draw).or_insert((0, 0));
+        e.0 += 1;
+        e.1 += o.war_month.is_some() as u64;
+    }
+
+    /// Spread of p(war) across parameter draws: the 2.5 % and 97.5 % points of the draws'
+    /// p(war) estimates, with the number of draws and the share of their variance that
+    /// binomial noise within a draw cannot explain (the parameters' share). None without
+    /// several runs per draw.
+    pub fn p_war_across_draws(&self) -> Option<DrawSpread> {
+        let ps: Vec<(f64, f64)> = self
+            .draws
+            .values()
+            .filter(|(n, _)| *n > 1)
+            .map(|(n, w)| (*w as f64 / *n as f64, *n as f64))
+            .collect();
+        if ps.len() < 2 {
+            return None;
+        }
+        let mut sorted: Vec<f64> = ps.iter().map(|(p, _)| *p).collect();
+        sorted.sort_by(f64::total_cmp);
+        let k = sorted.len() as f64;
+        let quantile = |q: f64| {
+            let h = (k - 1.0) * q;
+            let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+            sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+        };
+        let mean = sorted.iter().sum::<f64>() / k;
+        let var = sorted.iter().map(|p| (p - mean).powi(2)).sum::<f64>() / (k - 1.0);
+        let noise = ps.iter().map(|(p, n)| p * (1.0 - p) / n).sum::<f64>() / k;
+        let parameter_share = if var > 0.0 {
+            (1.0 - noise / var).max(0.0)
+        } else {
+            0.0
+        };
+        Some(DrawSpread {
+            low: quantile(0.025),
+            median: quantile(0.5),
+            high: quantile(0.975),
+            draws: ps.len() as u64,
+            parameter_share,
+        })
     }
 
     /// Add one run.
@@ -137,6 +192,11 @@ impl Summary {
         self.runs_with_crisis += other.runs_with_crisis;
         self.ceasefire_breaks += other.ceasefire_breaks;
         self.cost_bn_sum += other.cost_bn_sum;
+        for (d, (n, w)) in &other.draws {
+            let e = self.draws.entry(*d).or_insert((0, 0));
+            e.0 += n;
+            e.1 += w;
+        }
     }
 
     /// Probability of a NATO-Russia war within the horizon.
@@ -196,6 +256,17 @@ impl Summary {
     }
 }
 
+/// How p(war) varies across parameter draws (see [`Summary::p_war_across_draws`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DrawSpread {
+    pub low: f64,
+    pub median: f64,
+    pub high: f64,
+    pub draws: u64,
+    /// Share of the between-draw variance not explained by binomial noise within draws.
+    pub parameter_share: f64,
+}
+
 /// A per-run record stream: receives the runs of each batch in run order.
 pub type RunSink<'a> = dyn FnMut(&[RunOutcome]) + 'a;
 
@@ -209,18 +280,24 @@ fn one_run(
     scenario: &Scenario,
     shared: &Trajectory,
     draw: Option<&dyn ParamDraw>,
-    seed: u64,
+    options: &EnsembleOptions,
     run: u64,
 ) -> RunOutcome {
+    let seed = options.seed;
     match draw {
         None => simulate_run(&scenario.params, &scenario.policy, shared, seed, run),
         Some(d) => {
-            let mut rng = stream_rng(seed, run, Stream::Parameters);
+            let mut rng = stream_rng(seed, draw_index(options, run), Stream::Parameters);
             let params = d.draw(&mut rng, &scenario.params);
             let trajectory = Trajectory::new(&params, &scenario.policy);
             simulate_run(&params, &scenario.policy, &trajectory, seed, run)
         }
     }
+}
+
+/// Which parameter draw run `run` uses.
+fn draw_index(options: &EnsembleOptions, run: u64) -> u64 {
+    run / options.runs_per_draw.max(1)
 }
 
 /// Run an ensemble of one scenario.
@@ -246,8 +323,11 @@ pub fn run_ensemble(
                 let mut s = Summary::new(horizon);
                 let mut records = Vec::new();
                 for run in c * chunk..((c + 1) * chunk).min(options.runs) {
-                    let o = one_run(scenario, &trajectory, draw, options.seed, run);
+                    let o = one_run(scenario, &trajectory, draw, &options, run);
                     s.add(&o);
+                    if draw.is_some() && options.runs_per_draw > 1 {
+                        s.add_to_draw(draw_index(&options, run), &o);
+                    }
                     if keep {
                         records.push(o);
                     }
@@ -320,8 +400,11 @@ pub fn compare(
                 for run in c * chunk..((c + 1) * chunk).min(options.runs) {
                     let mut base_war = 0.0;
                     for (i, (s, t)) in scenarios.iter().zip(&trajectories).enumerate() {
-                        let o = one_run(s, t, draw, options.seed, run);
+                        let o = one_run(s, t, draw, &options, run);
                         acc.0[i].add(&o);
+                        if draw.is_some() && options.runs_per_draw > 1 {
+                            acc.0[i].add_to_draw(draw_index(&options, run), &o);
+                        }
                         let war = if o.war_month.is_some() { 1.0 } else { 0.0 };
                         if i == 0 {
                             base_war = war;

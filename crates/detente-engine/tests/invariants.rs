@@ -161,3 +161,53 @@ proptest! {
         prop_assert!(after[3] + after[4] <= before[3] + before[4] + 1e-9, "before {:?} after {:?}", before, after);
     }
 }
+
+/// A draw that switches every trigger off in odd-numbered draws: half the draws then have no
+/// war at all, which the spread across draws must show.
+struct HalfOff;
+
+impl ParamDraw for HalfOff {
+    fn draw(&self, rng: &mut detente_engine::rng::EngineRng, base: &ModelParams) -> ModelParams {
+        use rand::Rng;
+        let mut p = base.clone();
+        if rng.random::<bool>() {
+            for name in [
+                "gray_zone_crisis_rate",
+                "snap_exercise_rate",
+                "spillover_crisis_rate",
+                "belarus_unrest_rate",
+                "moldova_georgia_crisis_rate",
+                "deliberate_attack_rate",
+                "hybrid_attack_rate",
+            ] {
+                p.set(name, 0.0);
+            }
+        }
+        p
+    }
+}
+
+#[test]
+fn spread_across_parameter_draws_shows_parameter_uncertainty() {
+    let s = scenario(Policy::default());
+    let options = EnsembleOptions {
+        runs_per_draw: 250,
+        ..EnsembleOptions::new(40_000, 9)
+    };
+    let sum = run_ensemble(&s, options, Some(&HalfOff), &|_| true, None).unwrap();
+    let spread = sum.p_war_across_draws().expect("several runs per draw");
+    assert_eq!(spread.draws, 160);
+    assert_eq!(spread.low, 0.0, "some draws have no triggers at all");
+    assert!(spread.high > 0.1);
+    assert!(spread.parameter_share > 0.9);
+    // One run per draw: no spread to report, and the same marginal machinery.
+    let per_run = run_ensemble(
+        &s,
+        EnsembleOptions::new(4_000, 9),
+        Some(&HalfOff),
+        &|_| true,
+        None,
+    )
+    .unwrap();
+    assert!(per_run.p_war_across_draws().is_none());
+}

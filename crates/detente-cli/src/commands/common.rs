@@ -60,6 +60,14 @@ pub fn summary_json(name: &str, s: &Summary, seed: u64, interval: &str) -> Value
         .map(|(n, c)| (n.to_string(), json!(c)))
         .collect();
     let (pw, pn, pc) = (s.p_war(), s.p_nuclear(), s.p_ceasefire_break());
+    let across_draws = s.p_war_across_draws().map(|d| {
+        json!({
+            "draws": d.draws,
+            "p_war_median": d.median,
+            "p_war_interval": [d.low, d.high],
+            "parameter_share_of_variance": d.parameter_share,
+        })
+    });
     json!({
         "architecture": name,
         "runs": s.runs,
@@ -76,6 +84,7 @@ pub fn summary_json(name: &str, s: &Summary, seed: u64, interval: &str) -> Value
         "survival": survival,
         "highest_rung_runs": highest,
         "mean_cost_usd_bn": s.mean_cost_bn(),
+        "parameter_uncertainty": across_draws,
     })
 }
 
@@ -105,6 +114,16 @@ pub fn summary_table(name: &str, s: &Summary, seed: u64, interval: &str) -> Stri
         "  NATO-Russia war within {years} years   {}\n",
         pct_ci(&s.p_war())
     ));
+    if let Some(d) = s.p_war_across_draws() {
+        out.push_str(&format!(
+            "    across {} parameter draws: median {}, 95 % of draws in [{:.2}, {:.2}] % ({:.0} % of their spread is parameter uncertainty, the rest Monte Carlo noise)\n",
+            d.draws,
+            pct(d.median),
+            100.0 * d.low,
+            100.0 * d.high,
+            100.0 * d.parameter_share
+        ));
+    }
     out.push_str(&format!(
         "  Nuclear use                          {}\n",
         pct_ci(&s.p_nuclear())

@@ -35,6 +35,10 @@ pub struct RunArgs {
     /// With --uncertainty: fitted parameters (`detente calibrate`) drawn from their covariance.
     #[arg(long, value_name = "FILE", requires = "uncertainty")]
     pub params: Option<std::path::PathBuf>,
+    /// With --uncertainty: consecutive runs sharing one parameter draw, so the summary also
+    /// shows how p(war) spreads across draws (1 = a fresh draw every run).
+    #[arg(long, default_value_t = 200, requires = "uncertainty")]
+    pub runs_per_draw: u64,
 }
 
 /// Check the ensemble flags shared by `run` and `compare`.
@@ -76,7 +80,17 @@ pub fn run(args: RunArgs) -> CmdResult {
             }
         }
     };
-    let options = EnsembleOptions::new(args.runs, args.seed);
+    if args.runs_per_draw == 0 {
+        return Err(input_err("--runs-per-draw 0: allowed: at least 1"));
+    }
+    let options = EnsembleOptions {
+        runs_per_draw: if args.uncertainty {
+            args.runs_per_draw
+        } else {
+            1
+        },
+        ..EnsembleOptions::new(args.runs, args.seed)
+    };
     let progress = |done: u64| {
         bar.set_position(done);
         true
@@ -103,7 +117,7 @@ pub fn run(args: RunArgs) -> CmdResult {
         w.finish()?;
     }
     let interval = if draw.is_some() {
-        "Monte Carlo + parameter uncertainty (Wilson 95 % over runs with drawn parameters)"
+        "Monte Carlo + parameter uncertainty: p(war) averages over parameter draws (Wilson 95 % for its Monte Carlo error); the spread across draws is shown separately"
     } else {
         "Monte Carlo only (Wilson 95 %)"
     };
