@@ -70,6 +70,11 @@ test('run the 100,000-run baseline and see the survival chart', async () => {
   assert.match(pwar, /%/);
   assert.ok(await page.isVisible('#pathway-chart'));
   assert.ok(await page.isVisible('#crises-chart'));
+  // Pathways in the brief's order (a)…(g), labels not cut mid-word.
+  const labels = await page.$$eval('#pathway-chart text[text-anchor="end"]', (ts) => ts.map((t) => t.querySelector('title').textContent));
+  assert.deepEqual(labels.map((l) => l.slice(0, 3)), ['(a)', '(b)', '(c)', '(d)', '(e)', '(f)', '(g)']);
+  const shown = await page.$$eval('#pathway-chart tspan', (ts) => ts.map((t) => t.textContent));
+  assert.ok(shown.every((t) => !t.endsWith('…')), shown.join(' | '));
   await page.screenshot({ path: join(shots, '02-baseline-result.png'), fullPage: true });
 });
 
@@ -84,6 +89,20 @@ test('an invalid value is shown at its field', async () => {
   await page.waitForSelector('#diagnostics .ok');
 });
 
+test('a form edit keeps the TOML comments', async () => {
+  await page.fill('[data-path="mechanisms.hotline.strength"]', '0.55');
+  await page.dispatchEvent('[data-path="mechanisms.hotline.strength"]', 'change');
+  await page.waitForFunction(() => document.querySelector('#toml').value.includes('strength = 0.55'), null, { timeout: 5000 });
+  const toml = await page.inputValue('#toml');
+  assert.ok(toml.startsWith('# detente architecture: baseline'), toml.slice(0, 80));
+  assert.match(toml, /strength = 0\.55 +# only the White House-Kremlin line/);
+  await page.click('.etab[data-edit="toml"]');
+  await page.screenshot({ path: join(shots, '03b-form-edit-keeps-comments.png') });
+  await page.click('.etab[data-edit="form"]');
+  await page.selectOption('#arch-select', 'baseline');
+  await page.waitForSelector('#diagnostics .ok');
+});
+
 test('compare two architectures side by side with paired differences', async () => {
   await page.click('.tab[data-tab="compare"]');
   await page.fill('#compare-runs', '20000');
@@ -92,6 +111,38 @@ test('compare two architectures side by side with paired differences', async () 
   const rows = await page.$$eval('#compare-result table tr', (trs) => trs.length);
   assert.equal(rows, 3);
   await page.screenshot({ path: join(shots, '04-compare.png'), fullPage: true });
+});
+
+test('a small Morris sensitivity analysis from the UI', async () => {
+  await page.click('.tab[data-tab="sensitivity"]');
+  await page.selectOption('#sens-method', 'morris');
+  await page.fill('#sens-n', '4');
+  await page.fill('#sens-runs', '500');
+  const t0 = Date.now();
+  await page.click('#sens-btn');
+  await page.waitForSelector('#sens-chart rect', { timeout: 40000 });
+  console.log(`Morris sensitivity (n 4, 500 runs per evaluation, all parameters): click to chart ${Date.now() - t0} ms`);
+  const bars = await page.$$eval('#sens-chart rect', (rs) => rs.length);
+  assert.ok(bars >= 20, `only ${bars} bars`);
+  const rows = await page.$$eval('#sens-table tr', (trs) => trs.length);
+  assert.ok(rows > 10);
+  await page.screenshot({ path: join(shots, '06-sensitivity-morris.png'), fullPage: true });
+});
+
+test('the planner\'s tables, and applying the plan', async () => {
+  await page.click('.tab[data-tab="plan"]');
+  await page.click('#plan-btn');
+  await page.waitForSelector('#plan-chart rect', { timeout: 10000 });
+  assert.ok((await page.$$eval('#plan-assign tr', (t) => t.length)) > 3);
+  assert.ok((await page.$$eval('#plan-burden tr', (t) => t.length)) > 3);
+  await page.screenshot({ path: join(shots, '07-plan.png'), fullPage: true });
+  const before = await page.inputValue('#toml');
+  await page.click('#plan-apply');
+  await page.waitForSelector('#diagnostics .ok');
+  const after = await page.inputValue('#toml');
+  assert.notEqual(after, before);
+  assert.ok(after.startsWith('# detente architecture: baseline'));
+  await page.screenshot({ path: join(shots, '08-plan-applied.png') });
 });
 
 test('runs are listed in the store', async () => {

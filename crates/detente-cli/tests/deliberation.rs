@@ -235,3 +235,28 @@ fn plan_infeasible_names_conflicts_and_bad_input_exits_2() {
     let (code, _, err) = detente(&["plan", "no-such-architecture"]);
     assert_eq!(code, 2, "{err}");
 }
+
+/// Regression: `--apply` on a built-in wrote `strength` into `[mechanisms.forward_forces]`,
+/// which the architecture format does not have; the applied file must validate and run.
+#[test]
+fn plan_applied_to_a_builtin_is_a_valid_runnable_architecture() {
+    for name in ["baseline", "two-pronged"] {
+        let out_toml = tmp(&format!("applied-{name}.toml"));
+        let (code, _, err) =
+            detente(&["plan", name, "--apply", "--out", out_toml.to_str().unwrap()]);
+        assert_eq!(code, 0, "{err}");
+        let path = out_toml.to_str().unwrap();
+        let (code, _, err) = detente(&["check", path]);
+        assert_eq!(code, 0, "{name}: {err}");
+        let applied = std::fs::read_to_string(&out_toml).unwrap();
+        assert!(toml_value(&applied, "mechanisms.forward_forces", "strength").is_none());
+        let heavy: i64 = toml_value(&applied, "mechanisms.forward_forces", "heavy")
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((0..=3).contains(&heavy));
+        let (code, out, err) = detente(&["run", path, "--runs", "500", "--json"]);
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains("\"p_war\""));
+    }
+}

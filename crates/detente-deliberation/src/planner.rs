@@ -859,12 +859,25 @@ pub fn apply_plan(
         let t = mechs[name]
             .as_table_like_mut()
             .ok_or_else(|| Error::file(file, format!("`mechanisms.{name}` must be a table")))?;
-        let round = (s * 1e4).round() / 1e4;
         set_keep_decor(t, "enabled", toml_edit::Value::from(true));
-        set_keep_decor(t, "strength", toml_edit::Value::from(round));
+        if name == "forward_forces" {
+            // Forward forces are sized in brigades, not by a strength: full coverage of the
+            // denial mission is FULL_DENIAL_HEAVY_BRIGADES heavy brigades added in place.
+            let heavy = (s * FULL_DENIAL_HEAVY_BRIGADES).round() as i64;
+            set_keep_decor(t, "heavy", toml_edit::Value::from(heavy));
+        } else {
+            let round = (s * 1e4).round() / 1e4;
+            set_keep_decor(t, "strength", toml_edit::Value::from(round));
+        }
     }
     Ok(doc.to_string())
 }
+
+/// Heavy brigades added in place when the eastern-flank denial mission is fully covered
+/// (assumption, range 2-7: RAND 2016 found about seven brigades, three of them heavy, could
+/// prevent a rapid overrun of the Baltic states; against the 2025 posture the campaign model
+/// finds three added heavy brigades enough to stop a quick fall of Tallinn or Riga).
+pub const FULL_DENIAL_HEAVY_BRIGADES: f64 = 3.0;
 
 /// Set `key` to `v`, keeping the old value's comments and spacing.
 fn set_keep_decor(t: &mut dyn toml_edit::TableLike, key: &str, v: toml_edit::Value) {
@@ -1006,10 +1019,15 @@ strength = 0.0
             doc["mechanisms"]["hotline"]["enabled"].as_bool(),
             Some(true)
         );
-        let s = doc["mechanisms"]["forward_forces"]["strength"]
-            .as_float()
+        // Forward forces are sized in heavy brigades, not by a strength.
+        assert!(doc["mechanisms"]["forward_forces"]
+            .get("strength")
+            .is_none());
+        let heavy = doc["mechanisms"]["forward_forces"]["heavy"]
+            .as_integer()
             .unwrap();
-        assert!((s - p.coverage["eastern_flank_denial"]).abs() < 1e-4);
+        let want = (p.coverage["eastern_flank_denial"] * FULL_DENIAL_HEAVY_BRIGADES).round() as i64;
+        assert_eq!(heavy, want);
 
         let bad = text.replace("escalation_tolerance = 0.8", "escalation_tolerance = 8");
         let e = input_from_toml(&bad, "a.toml").unwrap_err().to_string();

@@ -134,22 +134,21 @@ function renderForm() {
   const order = ['name', 'horizon_years', 'mechanisms', 'dynamics', 'ceasefire', 'pathways'];
   const sch = { properties: Object.fromEntries(order.filter((k) => top.properties[k]).map((k) => [k, top.properties[k]])) };
   buildFields(state.arch, sch, '', form, 0);
-  form.append(el('p', { class: 'muted' }, 'Actors, groups and model parameters are edited in the TOML tab.'));
+  form.append(el('p', { class: 'muted' }, 'Actors, groups and model parameters are edited in the TOML tab. Form edits change only the keys edited; the TOML keeps its comments.'));
+  state.formBase = formValues();
 }
 
-function formToArch() {
-  const a = JSON.parse(JSON.stringify(state.arch));
+// The form's values by dotted path.
+function formValues() {
+  const out = {};
   document.querySelectorAll('#arch-form [data-path]').forEach((inp) => {
     if (inp.tagName === 'FIELDSET') return;
-    const keys = inp.dataset.path.split('.');
-    let o = a;
-    for (const k of keys.slice(0, -1)) o = o[k];
-    const last = keys[keys.length - 1];
-    if (inp.type === 'checkbox') o[last] = inp.checked;
-    else if (inp.type === 'number') o[last] = inp.value === '' ? null : Number(inp.value);
-    else o[last] = inp.value;
+    const p = inp.dataset.path;
+    if (inp.type === 'checkbox') out[p] = inp.checked;
+    else if (inp.type === 'number') out[p] = inp.value === '' ? null : Number(inp.value);
+    else out[p] = inp.value;
   });
-  return a;
+  return out;
 }
 
 // ---------- validation ----------
@@ -172,8 +171,17 @@ function scheduleValidate(fromForm) {
 }
 
 async function validateNow(fromForm) {
-  const body = fromForm ? { architecture: formToArch() } : { toml: $('#toml').value };
-  const r = await api('POST', '/validate', body);
+  let r;
+  if (fromForm) {
+    // Patch only the keys the form changed, in place, so the TOML keeps its comments.
+    const now = formValues(), set = {};
+    for (const [k, v] of Object.entries(now)) if (state.formBase[k] !== v) set[k] = v;
+    if (!Object.keys(set).length) return true;
+    r = await api('POST', '/patch', { toml: $('#toml').value, set });
+    if (r.ok || r.status === 422) state.formBase = now;
+  } else {
+    r = await api('POST', '/validate', { toml: $('#toml').value });
+  }
   if (r.ok) {
     if (fromForm) $('#toml').value = r.data.toml;
     state.arch = r.data.architecture;
@@ -213,6 +221,7 @@ async function openArch(name) {
   const r = await api('GET', '/architectures/' + encodeURIComponent(name));
   if (!r.ok) { $('#diagnostics').textContent = r.data.error; return; }
   state.current = name;
+  document.querySelectorAll('.cur-arch').forEach((b) => { b.textContent = name; });
   state.arch = r.data.architecture;
   $('#toml').value = r.data.toml;
   const info = state.archs.find((a) => a.name === name);
@@ -359,9 +368,12 @@ function survivalChart(sums, id) {
 }
 
 // Horizontal grouped bars with whiskers. rows: labels; series: [{name, vals: [[v, lo, hi]]}].
-function barChart(id, title, rows, series, xLabel, percent) {
-  const k = series.length, barH = 13, gh = barH * k + 8;
-  const W = 680, ml = 300, mr = 24, mt = 28 + (k > 1 ? 16 * k : 0), mb = 40;
+function barChart(id, title, rows, series, xLabel, percent, opts = {}) {
+  const k = series.length, barH = 13;
+  const labels = rows.map((t) => wrapLabel(t, 40));
+  const twoLines = labels.some((l) => l.length > 1);
+  const gh = Math.max(barH * k + 8, twoLines ? 32 : 0);
+  const W = 680, ml = 270, mr = 24, mt = 28 + (k > 1 ? 16 * k : 0), mb = 40;
   const H = Math.max(110, mt + mb + gh * rows.length), pw = W - ml - mr;
   const all = series.flatMap((s) => s.vals);
   const hiRaw = Math.max(0, ...all.map((v) => v[2]));
@@ -369,9 +381,8 @@ function barChart(id, title, rows, series, xLabel, percent) {
   let hi = hiRaw > 0 ? niceMax(hiRaw) : 0;
   let lo = loRaw < 0 ? -niceMax(-loRaw) : 0;
   if (hi === 0 && lo === 0) hi = 1;
-  const short = (t) => t.length > 46 ? t.slice(0, 45) + '…' : t;
   const sx = (x) => ml + pw * (x - lo) / (hi - lo);
-  const fmt = (x) => percent ? (100 * x).toFixed(Math.abs(hi - lo) < 0.05 ? 2 : 1) + (percent === 'pp' ? ' pp' : ' %') : x.toFixed(3);
+  const fmt = (x) => percent ? (100 * x).toFixed(Math.abs(hi - lo) < 0.05 ? 2 : 1) + (percent === 'pp' ? ' pp' : ' %') : x.toFixed(opts.digits ?? 3);
   let g = `<text x="8" y="18" font-weight="600" font-size="14">${esc(title)}</text>`;
   if (k > 1) series.forEach((s, i) => { g += `<rect x="${ml}" y="${26 + 16 * i}" width="10" height="10" fill="${PALETTE[i % 6]}"/><text x="${ml + 14}" y="${35 + 16 * i}">${esc(s.name)}</text>`; });
   for (let i = 0; i <= 5; i++) {
@@ -382,18 +393,40 @@ function barChart(id, title, rows, series, xLabel, percent) {
   g += `<text x="${ml + pw / 2}" y="${H - 8}" text-anchor="middle">${esc(xLabel)}</text>`;
   rows.forEach((label, r) => {
     const gy = mt + gh * r;
-    g += `<text x="${ml - 6}" y="${gy + gh / 2 + 3}" text-anchor="end"><title>${esc(label)}</title>${esc(short(label))}</text>`;
+    const lines = labels[r], y0 = gy + gh / 2 + 4 - 7 * (lines.length - 1);
+    g += `<text x="${ml - 6}" y="${y0}" text-anchor="end"><title>${esc(opts.tips ? opts.tips[r] : label)}</title>` +
+      lines.map((t, j) => `<tspan x="${ml - 6}" y="${y0 + 14 * j}">${esc(t)}</tspan>`).join('') + '</text>';
+    const by = gy + (gh - barH * k) / 2 + 1;
     series.forEach((s, i) => {
       const [v, l, u] = s.vals[r];
-      const y = gy + 4 + barH * i, x0 = Math.min(sx(0), sx(v)), x1 = Math.max(sx(0), sx(v)), ym = y + (barH - 2) / 2;
+      const y = by + barH * i, x0 = Math.min(sx(0), sx(v)), x1 = Math.max(sx(0), sx(v)), ym = y + (barH - 2) / 2;
       g += `<rect x="${x0}" y="${y}" width="${Math.max(0.5, x1 - x0)}" height="${barH - 2}" fill="${PALETTE[i % 6]}" fill-opacity="0.85"><title>${esc(s.name)} · ${esc(label)}: ${fmt(v)} [${fmt(l)}, ${fmt(u)}]</title></rect>`;
       if (u > l) g += `<path d="M${sx(l)} ${ym}H${sx(u)}M${sx(l)} ${ym - 4}V${ym + 4}M${sx(u)} ${ym - 4}V${ym + 4}" stroke="#111" fill="none"/>`;
     });
   });
-  return `<svg id="${id}" class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(title)}" font-size="12" font-family="sans-serif">${g}</svg>`;
+  return `<svg id="${id}" class="chart${opts.tall ? ' tall' : ''}" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(title)}" font-size="12" font-family="sans-serif">${g}</svg>`;
 }
 
-function pathwayKeys(s) { return Object.keys(s.by_pathway); }
+// Split a label into at most two balanced lines of at most `max` characters (at spaces).
+function wrapLabel(t, max) {
+  t = String(t).replace(/ -> /g, ' → ');
+  if (t.length <= max) return [t];
+  const words = t.split(' ');
+  let best = null;
+  for (let i = 1; i < words.length; i++) {
+    const a = words.slice(0, i).join(' '), b = words.slice(i).join(' ');
+    const m = Math.max(a.length, b.length);
+    if (!best || m < best.m) best = { a, b, m };
+  }
+  if (!best) return [t.slice(0, max - 1) + '…'];
+  const cut = (x) => x.length > max ? x.slice(0, max - 1) + '…' : x;
+  return [cut(best.a), cut(best.b)];
+}
+
+// Pathways in the brief's order (a)…(g): the labels start with "(a)", "(b)", …
+function pathwayKeys(s) {
+  return Object.keys(s.by_pathway).sort((x, y) => s.by_pathway[x].label.localeCompare(s.by_pathway[y].label));
+}
 
 function pathwayChart(sums, id) {
   const keys = pathwayKeys(sums[0]);
@@ -457,6 +490,206 @@ $('#report-btn').addEventListener('click', async () => {
   $('#compare-status').textContent = 'report downloaded';
 });
 
+// ---------- sensitivity ----------
+let PARAMS = null;
+async function paramSpecs() {
+  if (!PARAMS) { const r = await api('GET', '/params'); PARAMS = r.ok ? r.data : []; }
+  return PARAMS;
+}
+const sens = { id: null, t0: 0 };
+
+function sensCost() {
+  const method = $('#sens-method').value, n = Number($('#sens-n').value), runs = Number($('#sens-runs').value);
+  const names = $('#sens-params').value.split(',').map((x) => x.trim()).filter(Boolean);
+  const d = names.length || (PARAMS ? PARAMS.filter((p) => p.high > p.low).length : 0);
+  if (!d) return;
+  const evals = n * (d + (method === 'sobol' ? 2 : 1));
+  $('#sens-cost').textContent = `${d} parameters: ${evals.toLocaleString()} evaluations × ${runs.toLocaleString()} runs = ${(evals * runs).toLocaleString()} model runs`;
+}
+['#sens-method', '#sens-n', '#sens-runs', '#sens-params'].forEach((q) => $(q).addEventListener('input', sensCost));
+$('#sens-method').addEventListener('change', () => {
+  const sobol = $('#sens-method').value === 'sobol';
+  $('#sens-n').value = sobol ? 4 : 4;
+  $('#sens-runs').value = sobol ? 300 : 500;
+  sensCost();
+});
+
+function sensProgress(done, total, text) {
+  $('#sens-bar').style.width = (total ? 100 * done / total : 0).toFixed(1) + '%';
+  $('#sens-text').textContent = text || `${done.toLocaleString()} / ${total.toLocaleString()} evaluations`;
+}
+
+$('#sens-btn').addEventListener('click', async () => {
+  await paramSpecs();
+  const names = $('#sens-params').value.split(',').map((x) => x.trim()).filter(Boolean);
+  const body = { toml: $('#toml').value, method: $('#sens-method').value, n: Number($('#sens-n').value),
+    runs: Number($('#sens-runs').value), seed: Number($('#sens-seed').value) };
+  if (names.length) body.params = names;
+  sens.t0 = performance.now();
+  $('#sens-btn').disabled = true;
+  const r = await api('POST', '/sensitivity', body);
+  if (!r.ok) {
+    $('#sens-btn').disabled = false;
+    sensProgress(0, 1, 'refused');
+    $('#sens-result').innerHTML = '';
+    $('#sens-result').append(el('p', { class: 'error' }, r.data.error || String(r.data)));
+    return;
+  }
+  sens.id = r.data.id;
+  $('#sens-cancel').disabled = false;
+  sensProgress(0, r.data.evaluations, 'queued…');
+  sensPoll();
+});
+
+$('#sens-cancel').addEventListener('click', async () => { if (sens.id) await api('POST', `/sensitivity/${sens.id}/cancel`); });
+
+async function sensPoll() {
+  const id = sens.id;
+  const r = await api('GET', '/sensitivity/' + id);
+  if (!r.ok || id !== sens.id) return;
+  const d = r.data;
+  if (d.status === 'queued' || d.status === 'running') {
+    sensProgress(d.progress.done, d.progress.total, d.status === 'queued' ? 'queued…' : undefined);
+    setTimeout(sensPoll, 150);
+    return;
+  }
+  $('#sens-btn').disabled = false;
+  $('#sens-cancel').disabled = true;
+  if (d.status === 'done') {
+    const ms = Math.round(performance.now() - sens.t0);
+    sensProgress(1, 1, `done: ${d.evaluations.toLocaleString()} evaluations in ${d.result.seconds.toFixed(1)} s`);
+    renderSensitivity(d.result, ms);
+  } else {
+    sensProgress(0, 1, d.status);
+    $('#sens-result').innerHTML = '';
+    $('#sens-result').append(el('p', { class: d.error ? 'error' : 'muted' }, `Analysis ${d.status}` + (d.error ? ': ' + d.error : '.')));
+  }
+}
+
+function paramTip(spec, name) {
+  if (!spec) return name;
+  return `${name} [${spec.unit || 'dimensionless'}]: ${spec.doc} Default ${spec.default}; range ${spec.low} – ${spec.high}. Source: ${spec.source}.`;
+}
+
+function renderSensitivity(res, clientMs) {
+  const box = $('#sens-result');
+  box.innerHTML = '';
+  const specs = Object.fromEntries((res.params || []).map((p) => [p.name, p]));
+  const sobol = res.method === 'sobol';
+  const key = sobol ? (i) => i.ST : (i) => i.mu_star;
+  const idx = [...res.indices].sort((a, b) => key(b) - key(a));
+  const top = Number($('#sens-top') ? $('#sens-top').value : 20) || idx.length;
+  const shown = idx.slice(0, top);
+  box.append(el('h2', {}, `${sobol ? 'Sobol' : 'Morris'} sensitivity of p(war): ${res.architecture}, ${res.parameters} parameters, ${res.evaluations.toLocaleString()} evaluations × ${res.runs_per_evaluation.toLocaleString()} runs, seed ${res.seed}`));
+  const topSel = el('select', { id: 'sens-top', onchange: () => renderSensitivity(res) },
+    [10, 20, 40, 0].map((k) => el('option', { value: k, selected: k === top || (k === 0 && top >= idx.length && idx.length > 40) }, k ? `top ${k}` : 'all')));
+  box.append(el('div', { class: 'row' }, el('label', {}, 'Show ', topSel),
+    el('span', { class: 'muted', id: 'sens-timing', 'data-ms': clientMs || '' },
+      `sorted by ${sobol ? 'ST' : 'mu*'}; server ${res.seconds.toFixed(1)} s` + (clientMs ? `; click to chart ${(clientMs / 1000).toFixed(1)} s` : '') +
+      '; hover a parameter for its unit, meaning and range')));
+  const rows = shown.map((i) => i.name + (specs[i.name] && specs[i.name].unit ? ` [${specs[i.name].unit}]` : ''));
+  const tips = shown.map((i) => paramTip(specs[i.name], i.name));
+  let svg;
+  if (sobol) {
+    svg = barChart('sens-chart', 'Sobol indices of p(war): S1 and ST with 95 % bootstrap intervals', rows,
+      [{ name: 'S1 (first order)', vals: shown.map((i) => [i.S1, i.S1 - i.S1_conf, i.S1 + i.S1_conf]) },
+        { name: 'ST (total)', vals: shown.map((i) => [i.ST, i.ST - i.ST_conf, i.ST + i.ST_conf]) }],
+      'share of the variance of p(war)', false, { tips, digits: 2, tall: true });
+  } else {
+    svg = barChart('sens-chart', 'Morris: mu* with 95 % bootstrap interval, and sigma', rows,
+      [{ name: 'mu* (mean |effect|)', vals: shown.map((i) => [i.mu_star, Math.max(0, i.mu_star - i.mu_star_conf), i.mu_star + i.mu_star_conf]) },
+        { name: 'sigma (spread of effects)', vals: shown.map((i) => [i.sigma, i.sigma, i.sigma]) }],
+      'change in p(war) over the parameter\'s full range', false, { tips, digits: 3, tall: true });
+  }
+  const c = el('div', { class: 'wide-chart' });
+  c.innerHTML = svg;
+  box.append(c);
+  if (shown.length < idx.length) box.append(el('p', { class: 'muted' }, `${idx.length - shown.length} less influential parameters are not drawn; all are in the table.`));
+  const head = sobol ? ['Parameter', 'Unit', 'S1', '± 95 %', 'ST', '± 95 %'] : ['Parameter', 'Unit', 'mu*', '± 95 %', 'sigma', 'mu'];
+  const t = el('table', { id: 'sens-table' }, el('tr', {}, head.map((h) => el('th', {}, h))));
+  for (const i of idx) {
+    const vals = sobol ? [i.S1, i.S1_conf, i.ST, i.ST_conf] : [i.mu_star, i.mu_star_conf, i.sigma, i.mu];
+    t.append(el('tr', { title: paramTip(specs[i.name], i.name) }, el('td', {}, i.name), el('td', {}, specs[i.name] ? specs[i.name].unit : ''),
+      vals.map((v) => el('td', { class: 'n' }, v.toFixed(4)))));
+  }
+  box.append(el('div', { class: 'scroll' }, t));
+}
+
+// ---------- planner ----------
+let lastPlan = null;
+$('#plan-btn').addEventListener('click', runPlan);
+
+async function runPlan() {
+  $('#plan-status').textContent = 'planning…';
+  $('#plan-apply').disabled = true;
+  const t0 = performance.now();
+  const r = await api('POST', '/plan', { toml: $('#toml').value });
+  const box = $('#plan-result');
+  box.innerHTML = '';
+  if (!r.ok) {
+    lastPlan = null;
+    $('#plan-status').textContent = r.data.infeasible ? 'infeasible' : 'error';
+    box.append(el('p', { class: 'error', id: 'plan-error' }, r.data.error || String(r.data)));
+    if (r.data.conflicts && r.data.conflicts.length) {
+      box.append(el('h3', {}, 'Constraints that conflict (relax one of them)'));
+      const t = el('table', {}, el('tr', {}, ['Constraint', 'What it says', 'Must be violated by'].map((h) => el('th', {}, h))));
+      r.data.conflicts.forEach((c) => t.append(el('tr', {}, el('td', {}, c.constraint), el('td', {}, c.description), el('td', { class: 'n' }, c.violation.toFixed(4)))));
+      box.append(t);
+    }
+    return;
+  }
+  lastPlan = r.data;
+  $('#plan-status').textContent = `solved in ${Math.round(performance.now() - t0)} ms`;
+  $('#plan-apply').disabled = false;
+  renderPlan(r.data);
+}
+
+function renderPlan(p) {
+  const box = $('#plan-result');
+  const actorName = Object.fromEntries(p.actors.map((a) => [a.id, a.name]));
+  box.append(el('h2', {}, `Plan for ${state.current || p.architecture}: ${p.actors.length} actors, ${p.missions.length} missions; objective (concern-weighted fit) ${p.objective.toFixed(4)}`));
+  box.append(el('p', { class: 'muted' }, `Budget: ${pct(p.params.budget_fraction, 0)} of each actor's defence spending; deployable forces: ${pct(p.params.deployable_fraction, 0)} of its active forces.`));
+  const t = el('table', { id: 'plan-assign' }, el('tr', {}, el('th', {}, 'Mission (share of the whole mission carried)'),
+    p.actors.map((a) => el('th', { title: a.name }, a.id)), el('th', {}, 'coverage'), el('th', {}, 'required')));
+  for (const m of p.missions) {
+    t.append(el('tr', {}, el('td', { title: `${m.id}: US$ ${m.cost_usd_bn} bn/yr, ${m.forces_k} k troops, risk ${m.risk_exposure}; sets ${m.mechanisms.join(', ') || '—'}. ${m.source}` }, m.name),
+      p.actors.map((a) => { const x = (p.assignments[a.id] || {})[m.id]; return el('td', { class: 'n' + (x ? ' hit' : '') }, x ? x.toFixed(3) : '–'); }),
+      el('td', { class: 'n' }, p.coverage[m.id].toFixed(3)), el('td', { class: 'n' }, m.required_level.toFixed(3))));
+  }
+  const b = el('table', { id: 'plan-burden' }, el('tr', {}, ['Actor', 'US$ bn/yr', 'Burden share', 'Capability share', 'Vulnerability', 'Escalation tolerance', 'Risk carried', 'Budget used'].map((h) => el('th', {}, h))));
+  const shortName = (n) => n.split(' (')[0];
+  for (const r of p.burden) {
+    b.append(el('tr', {}, el('td', { title: `${r.name} (${r.actor})` }, shortName(r.name)), el('td', { class: 'n' }, r.burden_usd_bn.toFixed(2)), el('td', { class: 'n' }, pct(r.burden_share, 1)),
+      el('td', { class: 'n' }, pct(r.capability_share, 1)), el('td', { class: 'n' }, r.vulnerability.toFixed(2)), el('td', { class: 'n' }, r.escalation_tolerance.toFixed(2)),
+      el('td', { class: 'n' }, r.risk_carried.toFixed(2)), el('td', { class: 'n' }, pct(r.budget_used, 0))));
+  }
+  box.append(el('h3', {}, 'Assignments'), t);
+  box.append(el('h3', {}, 'Burden beside capability and vulnerability (the mismatch)'));
+  const tables = el('div', { class: 'tables' }, b);
+  const chart = el('div', { style: 'flex: 1; min-width: 400px; max-width: 760px' });
+  chart.innerHTML = barChart('plan-chart', 'Burden share vs capability share vs vulnerability, by actor', p.burden.map((r) => shortName(r.name)),
+    [{ name: 'burden share', vals: p.burden.map((r) => [r.burden_share, r.burden_share, r.burden_share]) },
+      { name: 'capability share (of spending)', vals: p.burden.map((r) => [r.capability_share, r.capability_share, r.capability_share]) },
+      { name: 'vulnerability to Russia (index 0–1)', vals: p.burden.map((r) => [r.vulnerability, r.vulnerability, r.vulnerability]) }],
+    'share of all mission cost or of spending; vulnerability index', false, { digits: 2, tall: true, tips: p.burden.map((r) => `${r.name} (${r.actor})`) });
+  tables.append(chart);
+  box.append(tables);
+  if (p.not_applied && p.not_applied.length) {
+    box.append(el('p', { class: 'note' }, 'Applying the plan sets mechanism strengths; not set: ' +
+      p.not_applied.map((x) => `${x.mechanism} (mission ${x.mission})`).join(', ') + ' — ' + p.not_applied[0].reason + '.'));
+  }
+}
+
+$('#plan-apply').addEventListener('click', async () => {
+  if (!lastPlan) return;
+  $('#toml').value = lastPlan.applied_toml;
+  const ok = await validateNow(false);
+  $('#save-name').value = (state.current || 'architecture') + '-planned';
+  document.querySelector('.tab[data-tab="run"]').click();
+  $('#diagnostics').append(el('div', { class: ok ? 'ok' : 'diag' }, 'plan applied to the editor: mechanism strengths set to the plan\'s coverage' + (ok ? '; press Run' : '')));
+  $('#diagnostics').scrollIntoView({ block: 'nearest' });
+});
+
 // ---------- history ----------
 async function loadRuns() {
   const r = await api('GET', '/runs');
@@ -492,4 +725,6 @@ async function reopen(id) {
   state.schema = s.data;
   await loadArchList('baseline');
   await openArch('baseline');
+  await paramSpecs();
+  sensCost();
 })();

@@ -8,6 +8,7 @@
 pub mod report;
 pub mod store;
 pub mod summary;
+pub mod tools;
 
 use axum::body::Body;
 use axum::extract::rejection::JsonRejection;
@@ -49,6 +50,10 @@ pub struct Limits {
     pub in_flight: usize,
     /// Request body limit in bytes.
     pub body_bytes: usize,
+    /// Most model evaluations (ensembles) in one sensitivity analysis.
+    pub max_sensitivity_evals: u64,
+    /// Most simulated runs in one sensitivity analysis (evaluations × runs per evaluation).
+    pub max_sensitivity_runs: u64,
 }
 
 impl Default for Limits {
@@ -60,6 +65,8 @@ impl Default for Limits {
             max_horizon_years: 50,
             in_flight: 2,
             body_bytes: 1 << 20,
+            max_sensitivity_evals: 5_000,
+            max_sensitivity_runs: 4_000_000,
         }
     }
 }
@@ -77,6 +84,8 @@ pub struct AppState {
     pub token: Option<String>,
     pub limits: Limits,
     live: Mutex<HashMap<i64, Arc<Live>>>,
+    sens: Mutex<HashMap<u64, Arc<tools::SensJob>>>,
+    sens_next: AtomicU64,
     sem: Arc<Semaphore>,
 }
 
@@ -88,12 +97,18 @@ impl AppState {
             token,
             limits,
             live: Mutex::new(HashMap::new()),
+            sens: Mutex::new(HashMap::new()),
+            sens_next: AtomicU64::new(0),
             sem,
         })
     }
 
     fn live(&self) -> std::sync::MutexGuard<'_, HashMap<i64, Arc<Live>>> {
         self.live.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn sens(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Arc<tools::SensJob>>> {
+        self.sens.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
@@ -227,6 +242,11 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/runs/{id}/export", get(export_run))
         .route("/compare", post(compare_handler))
         .route("/report", get(report_handler))
+        .route("/sensitivity", post(tools::start_sensitivity))
+        .route("/sensitivity/{id}", get(tools::get_sensitivity))
+        .route("/sensitivity/{id}/cancel", post(tools::cancel_sensitivity))
+        .route("/plan", get(tools::get_plan).post(tools::post_plan))
+        .route("/patch", post(tools::patch))
         .fallback(|| async { ApiError::not_found("no such API endpoint; see /api/openapi.json") })
         .route_layer(middleware::from_fn_with_state(state.clone(), auth));
     let body_bytes = state.limits.body_bytes;
@@ -471,7 +491,15 @@ async fn start_run(
         .await;
         let ms = start.elapsed().as_millis() as i64;
         let (status, summary) = match res {
-            Ok(Ok(s)) => ("done", Some(summary::summary_json(&name, &s, seed))),
+            Ok(Ok(s)) => (
+                "done",
+                Some(summary::summary_json(
+                    &name,
+                    &s,
+                    seed,
+                    summary::MONTE_CARLO_ONLY,
+                )),
+            ),
             Ok(Err(_)) => ("cancelled", None),
             Err(_) => ("failed", None),
         };

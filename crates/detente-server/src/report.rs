@@ -179,6 +179,30 @@ pub fn svg_lines(
     s
 }
 
+/// A label on at most two balanced lines of at most `max` characters, split at spaces
+/// (`->` shown as an arrow); a longer remainder is cut with an ellipsis.
+pub fn wrap_label(t: &str, max: usize) -> Vec<String> {
+    let t = t.replace(" -> ", " → ");
+    let cut = |x: String| {
+        if x.chars().count() > max {
+            format!("{}…", x.chars().take(max - 1).collect::<String>())
+        } else {
+            x
+        }
+    };
+    if t.chars().count() <= max {
+        return vec![t];
+    }
+    let words: Vec<&str> = t.split(' ').collect();
+    let best = (1..words.len())
+        .map(|i| (words[..i].join(" "), words[i..].join(" ")))
+        .min_by_key(|(a, b)| a.chars().count().max(b.chars().count()));
+    match best {
+        Some((a, b)) => vec![cut(a), cut(b)],
+        None => vec![cut(t)],
+    }
+}
+
 /// A named series of (value, low, high) per category.
 pub type Series = (String, Vec<(f64, f64, f64)>);
 
@@ -193,7 +217,9 @@ pub fn svg_bars(
 ) -> String {
     let k = series.len().max(1) as f64;
     let bar_h = 12.0;
-    let group_h = bar_h * k + 10.0;
+    let labels: Vec<Vec<String>> = rows.iter().map(|t| wrap_label(t, 44)).collect();
+    let two_lines = labels.iter().any(|l| l.len() > 1);
+    let group_h = (bar_h * k + 10.0).max(if two_lines { 34.0 } else { 0.0 });
     let (w, ml, mr, mt, mb) = (760.0, 330.0, 30.0, 30.0 + 16.0 * k, 40.0);
     let h = (mt + mb + group_h * rows.len() as f64).max(110.0);
     let pw = w - ml - mr;
@@ -217,13 +243,6 @@ pub fn svg_bars(
             format!("{:.2} {unit}", 100.0 * x)
         } else {
             format!("{x:.3}")
-        }
-    };
-    let short = |t: &str| {
-        if t.chars().count() > 50 {
-            format!("{}…", t.chars().take(49).collect::<String>())
-        } else {
-            t.to_string()
         }
     };
     let mut s = String::new();
@@ -274,18 +293,30 @@ pub fn svg_bars(
     );
     for (r, label) in rows.iter().enumerate() {
         let gy = mt + group_h * r as f64;
+        let lines = &labels[r];
+        let y0 = gy + group_h / 2.0 + 4.0 - 7.0 * (lines.len() as f64 - 1.0);
         let _ = write!(
             s,
-            r#"<text x="{}" y="{:.1}" text-anchor="end"><title>{}</title>{}</text>"#,
+            r#"<text x="{}" y="{:.1}" text-anchor="end"><title>{}</title>"#,
             ml - 8.0,
-            gy + group_h / 2.0 + 3.0,
+            y0,
             esc(label),
-            esc(&short(label))
         );
+        for (j, line) in lines.iter().enumerate() {
+            let _ = write!(
+                s,
+                r#"<tspan x="{}" y="{:.1}">{}</tspan>"#,
+                ml - 8.0,
+                y0 + 14.0 * j as f64,
+                esc(line)
+            );
+        }
+        s.push_str("</text>");
+        let by = gy + (group_h - bar_h * k) / 2.0 + 1.0;
         for (i, (_, vals)) in series.iter().enumerate() {
             let c = PALETTE[i % PALETTE.len()];
             let (v, l, u) = vals.get(r).copied().unwrap_or((0.0, 0.0, 0.0));
-            let y = gy + 4.0 + bar_h * i as f64;
+            let y = by + bar_h * i as f64;
             let (x0, x1) = (sx(0.0).min(sx(v)), sx(0.0).max(sx(v)));
             let _ = write!(
                 s,
@@ -329,7 +360,7 @@ pub fn run_report(
     let summaries = archs
         .iter()
         .zip(&cmp.summaries)
-        .map(|(a, s)| summary_json(&a.name, s, seed))
+        .map(|(a, s)| summary_json(&a.name, s, seed, crate::summary::MONTE_CARLO_ONLY))
         .collect();
     let diffs = (0..archs.len())
         .map(|i| {

@@ -1,4 +1,5 @@
-//! A [`Summary`] as JSON (the same shape as `detente run --json`) and as CSV.
+//! A [`Summary`] as JSON and as CSV. This is the one definition of the result's JSON shape:
+//! `detente run --json` (the CLI) and the API's run results both use [`summary_json`].
 
 use detente_engine::{Estimate, Pathway, Summary, RUNG_NAMES};
 use serde_json::{json, Value};
@@ -7,8 +8,12 @@ pub fn ci(e: &Estimate) -> Value {
     json!([e.low, e.high])
 }
 
-/// The summary as the JSON object documented in the README (as `detente run --json`).
-pub fn summary_json(name: &str, s: &Summary, seed: u64) -> Value {
+/// Label of the intervals when only Monte Carlo noise is in them.
+pub const MONTE_CARLO_ONLY: &str = "Monte Carlo only (Wilson 95 %)";
+
+/// The summary as the JSON object documented in the README; `interval` says what the
+/// intervals reflect.
+pub fn summary_json(name: &str, s: &Summary, seed: u64, interval: &str) -> Value {
     let mut by_pathway = serde_json::Map::new();
     for p in Pathway::ALL {
         let e = s.p_war_via(p);
@@ -35,12 +40,20 @@ pub fn summary_json(name: &str, s: &Summary, seed: u64) -> Value {
         .map(|(n, c)| (n.to_string(), json!(c)))
         .collect();
     let (pw, pn, pc) = (s.p_war(), s.p_nuclear(), s.p_ceasefire_break());
+    let across_draws = s.p_war_across_draws().map(|d| {
+        json!({
+            "draws": d.draws,
+            "p_war_median": d.median,
+            "p_war_interval": [d.low, d.high],
+            "parameter_share_of_variance": d.parameter_share,
+        })
+    });
     json!({
         "architecture": name,
         "runs": s.runs,
         "seed": seed,
         "horizon_years": s.horizon_months as f64 / 12.0,
-        "interval": "Wilson 95 %",
+        "interval": interval,
         "p_war": pw.value,
         "p_war_ci": ci(&pw),
         "p_nuclear": pn.value,
@@ -51,6 +64,7 @@ pub fn summary_json(name: &str, s: &Summary, seed: u64) -> Value {
         "survival": survival,
         "highest_rung_runs": highest,
         "mean_cost_usd_bn": s.mean_cost_bn(),
+        "parameter_uncertainty": across_draws,
     })
 }
 
@@ -101,10 +115,15 @@ pub fn summary_csv(s: &Value) -> String {
     );
     row("mean_cost_usd_bn", "", &s["mean_cost_usd_bn"], None);
     if let Some(m) = s["by_pathway"].as_object() {
-        for (k, p) in m {
+        // the brief's order (a)…(g), then any other key
+        let mut keys: Vec<&String> = m.keys().collect();
+        keys.sort_by_key(|k| Pathway::from_name(k).map_or(usize::MAX, |p| p.index()));
+        for k in &keys {
+            let p = &m[k.as_str()];
             row("p_war_via", k, &p["p_war"], Some(&p["p_war_ci"]));
         }
-        for (k, p) in m {
+        for k in &keys {
+            let p = &m[k.as_str()];
             row("crises_per_year", k, &p["crises_per_year"], None);
         }
     }

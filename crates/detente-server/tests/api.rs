@@ -316,6 +316,18 @@ async fn openapi_and_ui_are_served() {
     assert_eq!(s, StatusCode::OK);
     assert!(v["openapi"].as_str().unwrap().starts_with("3."));
     assert!(v["paths"]["/runs/{id}"].is_object());
+    for path in [
+        "/sensitivity",
+        "/sensitivity/{id}",
+        "/sensitivity/{id}/cancel",
+        "/plan",
+        "/patch",
+    ] {
+        assert!(
+            v["paths"][path].is_object(),
+            "{path} missing from openapi.json"
+        );
+    }
     let (s, html) = call(&st, "GET", "/", None).await;
     assert_eq!(s, StatusCode::OK);
     let html = String::from_utf8(html).unwrap();
@@ -361,4 +373,188 @@ fn store_survives_reopen() {
     );
     assert_eq!(s.list_runs(10).unwrap()[0].status, "interrupted");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+async fn wait_sensitivity(state: &Arc<AppState>, id: u64) -> Value {
+    for _ in 0..1200 {
+        let (s, v) = call_json(state, "GET", &format!("/api/sensitivity/{id}"), None).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        if !["queued", "running"].contains(&v["status"].as_str().unwrap()) {
+            return v;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("sensitivity job {id} did not finish");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn morris_and_sobol_sensitivity_jobs() {
+    let st = state();
+    let params = ["nuclear_shadow", "misperception_sd", "preemption_threshold"];
+    let body = json!({"architecture": "baseline", "method": "morris", "n": 2, "runs": 200, "seed": 5, "params": params});
+    let (s, v) = call_json(&st, "POST", "/api/sensitivity", Some(body)).await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+    assert_eq!(v["evaluations"], 2 * (3 + 1));
+    let done = wait_sensitivity(&st, v["id"].as_u64().unwrap()).await;
+    assert_eq!(done["status"], "done", "{done}");
+    assert_eq!(done["progress"]["done"], done["progress"]["total"]);
+    let idx = done["result"]["indices"].as_array().unwrap();
+    assert_eq!(idx.len(), 3);
+    for i in idx {
+        assert!(i["mu_star"].as_f64().unwrap() >= 0.0, "{i}");
+        assert!(i["sigma"].as_f64().unwrap() >= 0.0, "{i}");
+        assert!(i["mu_star_conf"].is_number(), "{i}");
+    }
+    let p = &done["result"]["params"][0];
+    assert!(p["unit"].is_string() && p["doc"].is_string(), "{p}");
+
+    // Sobol, from TOML text, with two parameters and n a power of two.
+    let toml = detente_arch::builtin("baseline").unwrap().toml;
+    let body =
+        json!({"toml": toml, "method": "sobol", "n": 4, "runs": 100, "params": &params[..2]});
+    let (s, v) = call_json(&st, "POST", "/api/sensitivity", Some(body)).await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+    let done = wait_sensitivity(&st, v["id"].as_u64().unwrap()).await;
+    assert_eq!(done["status"], "done", "{done}");
+    let idx = done["result"]["indices"].as_array().unwrap();
+    assert_eq!(idx.len(), 2);
+    assert!(
+        idx[0]["S1"].is_number() && idx[0]["ST_conf"].is_number(),
+        "{idx:?}"
+    );
+}
+
+#[tokio::test]
+async fn sensitivity_limits_and_errors() {
+    let st = state();
+    // 69 parameters × 100 trajectories × 100,000 runs: far above the limit.
+    let body = json!({"architecture": "baseline", "method": "morris", "n": 100, "runs": 100000});
+    let (s, v) = call_json(&st, "POST", "/api/sensitivity", Some(body)).await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE, "{v}");
+    assert!(v["error"].as_str().unwrap().contains("at most"), "{v}");
+    let body = json!({"architecture": "baseline", "method": "sobol", "n": 3, "runs": 10});
+    let (s, v) = call_json(&st, "POST", "/api/sensitivity", Some(body)).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    assert!(v["error"].as_str().unwrap().contains("power of two"));
+    let body = json!({"architecture": "baseline", "method": "fast"});
+    let (s, _) = call_json(&st, "POST", "/api/sensitivity", Some(body)).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    let body = json!({"architecture": "baseline", "params": ["nope"]});
+    let (s, v) = call_json(&st, "POST", "/api/sensitivity", Some(body)).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(v["error"].as_str().unwrap().contains("nope"));
+    let (s, _) = call_json(&st, "GET", "/api/sensitivity/999", None).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sensitivity_job_can_be_cancelled() {
+    let st = state();
+    let body = json!({"architecture": "baseline", "method": "morris", "n": 50, "runs": 1000});
+    let (s, v) = call_json(&st, "POST", "/api/sensitivity", Some(body)).await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+    let id = v["id"].as_u64().unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let (s, v) = call_json(&st, "POST", &format!("/api/sensitivity/{id}/cancel"), None).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let done = wait_sensitivity(&st, id).await;
+    assert_eq!(done["status"], "cancelled", "{done}");
+}
+
+#[tokio::test]
+async fn plan_for_builtin_and_text_and_infeasible() {
+    let st = state();
+    let (s, v) = call_json(&st, "GET", "/api/plan?architecture=baseline", None).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert!(v["objective"].as_f64().unwrap() > 0.0);
+    let burden = v["burden"].as_array().unwrap();
+    assert!(!burden.is_empty());
+    let share: f64 = burden
+        .iter()
+        .map(|b| b["burden_share"].as_f64().unwrap())
+        .sum();
+    assert!((share - 1.0).abs() < 1e-6, "{share}");
+    for b in burden {
+        assert!(b["capability_share"].is_number() && b["vulnerability"].is_number());
+    }
+    assert!(v["assignments"].as_object().unwrap().len() == burden.len());
+    // The applied architecture keeps the comments and is valid.
+    let applied = v["applied_toml"].as_str().unwrap();
+    assert!(applied.starts_with("# detente architecture: baseline"));
+    let (s, _) = call_json(&st, "POST", "/api/validate", Some(json!({"toml": applied}))).await;
+    assert_eq!(s, StatusCode::OK);
+
+    // POST with text; an instance that cannot be covered is infeasible, naming constraints.
+    let toml = detente_arch::builtin("baseline").unwrap().toml;
+    let (s, v2) = call_json(&st, "POST", "/api/plan", Some(json!({"toml": toml}))).await;
+    assert_eq!(s, StatusCode::OK, "{v2}");
+    assert_eq!(v2["objective"], v["objective"]);
+    let tight =
+        format!("{toml}\n[planner]\nbudget_fraction = 0.0001\ndeployable_fraction = 0.0001\n");
+    let (s, v) = call_json(&st, "POST", "/api/plan", Some(json!({"toml": tight}))).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["infeasible"], true);
+    assert!(v["error"].as_str().unwrap().contains("infeasible"));
+    assert!(!v["conflicts"].as_array().unwrap().is_empty());
+    let (s, _) = call_json(&st, "GET", "/api/plan?architecture=nope", None).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, v) = call_json(
+        &st,
+        "POST",
+        "/api/plan",
+        Some(json!({"toml": "name = 'x'\n"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+}
+
+#[tokio::test]
+async fn form_patch_keeps_comments() {
+    let st = state();
+    let toml = detente_arch::builtin("baseline").unwrap().toml;
+    let set = json!({"mechanisms.hotline.strength": 0.8, "horizon_years": 12, "mechanisms.hotline.enabled": false});
+    let (s, v) = call_json(
+        &st,
+        "POST",
+        "/api/patch",
+        Some(json!({"toml": toml, "set": set})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let out = v["toml"].as_str().unwrap();
+    assert!(
+        out.starts_with("# detente architecture: baseline\n"),
+        "{out}"
+    );
+    assert!(out.contains("# ---- Actors (brief, elements 1-2)"));
+    assert!(
+        out.contains("strength = 0.8      # only the White House-Kremlin line (seed 003)"),
+        "{out}"
+    );
+    assert!(out.contains("horizon_years = 12"));
+    assert_eq!(v["architecture"]["mechanisms"]["hotline"]["strength"], 0.8);
+    assert_eq!(v["architecture"]["mechanisms"]["hotline"]["enabled"], false);
+    // Only the patched lines change.
+    let changed = toml
+        .lines()
+        .zip(out.lines())
+        .filter(|(a, b)| a != b)
+        .count();
+    assert_eq!(changed, 3);
+    assert_eq!(toml.lines().count(), out.lines().count());
+    // An invalid value answers 422 with the patched text and a located diagnostic.
+    let set = json!({"mechanisms.hotline.strength": 1.7});
+    let (s, v) = call_json(
+        &st,
+        "POST",
+        "/api/patch",
+        Some(json!({"toml": toml, "set": set})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert!(v["toml"]
+        .as_str()
+        .unwrap()
+        .contains("strength = 1.7      # only"));
+    assert_eq!(v["diagnostics"][0]["path"], "mechanisms.hotline.strength");
 }

@@ -4,9 +4,8 @@
 
 use super::{input_err, CliError};
 use detente_arch::Loaded;
-use detente_engine::{Estimate, Pathway, RunOutcome, Summary, RUNG_NAMES};
+use detente_engine::{Estimate, Pathway, RunOutcome, Summary};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use serde_json::{json, Value};
 
 /// Load a built-in or a file; invalid input is an input error (exit 2).
 pub fn load_architecture(spec: &str) -> Result<Loaded, CliError> {
@@ -28,65 +27,7 @@ pub fn progress_bar(total: u64, what: &str) -> ProgressBar {
     bar
 }
 
-pub fn ci(e: &Estimate) -> Value {
-    json!([e.low, e.high])
-}
-
-/// The summary as the JSON object documented in the README.
-pub fn summary_json(name: &str, s: &Summary, seed: u64, interval: &str) -> Value {
-    let mut by_pathway = serde_json::Map::new();
-    for p in Pathway::ALL {
-        let e = s.p_war_via(p);
-        by_pathway.insert(
-            p.name().to_string(),
-            json!({
-                "label": p.label(),
-                "p_war": e.value,
-                "p_war_ci": ci(&e),
-                "crises_per_year": s.crises_per_year(p),
-                "crises": s.crises_by_pathway[p.index()],
-            }),
-        );
-    }
-    let survival: Vec<Value> = s
-        .survival_by_year()
-        .iter()
-        .enumerate()
-        .map(|(y, e)| json!({"year": y + 1, "p_no_war": e.value, "ci": ci(e)}))
-        .collect();
-    let highest: serde_json::Map<String, Value> = RUNG_NAMES
-        .iter()
-        .zip(s.max_rung_counts)
-        .map(|(n, c)| (n.to_string(), json!(c)))
-        .collect();
-    let (pw, pn, pc) = (s.p_war(), s.p_nuclear(), s.p_ceasefire_break());
-    let across_draws = s.p_war_across_draws().map(|d| {
-        json!({
-            "draws": d.draws,
-            "p_war_median": d.median,
-            "p_war_interval": [d.low, d.high],
-            "parameter_share_of_variance": d.parameter_share,
-        })
-    });
-    json!({
-        "architecture": name,
-        "runs": s.runs,
-        "seed": seed,
-        "horizon_years": s.horizon_months as f64 / 12.0,
-        "interval": interval,
-        "p_war": pw.value,
-        "p_war_ci": ci(&pw),
-        "p_nuclear": pn.value,
-        "p_nuclear_ci": ci(&pn),
-        "p_ceasefire_breakdown": pc.value,
-        "p_ceasefire_breakdown_ci": ci(&pc),
-        "by_pathway": by_pathway,
-        "survival": survival,
-        "highest_rung_runs": highest,
-        "mean_cost_usd_bn": s.mean_cost_bn(),
-        "parameter_uncertainty": across_draws,
-    })
-}
+pub use detente_server::summary::{ci, summary_json, MONTE_CARLO_ONLY};
 
 fn pct(x: f64) -> String {
     format!("{:.2} %", 100.0 * x)
@@ -136,15 +77,17 @@ pub fn summary_table(name: &str, s: &Summary, seed: u64, interval: &str) -> Stri
         "  Mean defence + mechanism cost        {:.0} US$ bn over the horizon\n\n",
         s.mean_cost_bn()
     ));
-    out.push_str("  Pathway                                                    first war via   [95 % interval]    crises/yr\n");
+    out.push_str(&format!(
+        "  {:<63} {:>8}   {:<18} {:>9}\n",
+        "Pathway", "first war via", "[95 % interval]", "crises/yr"
+    ));
     for p in Pathway::ALL {
         let e = s.p_war_via(p);
         out.push_str(&format!(
-            "  {:<58} {:>8}   [{:.2}, {:.2}] %   {:>8.3}\n",
+            "  {:<63} {:>13}   {:<18} {:>9.3}\n",
             p.label(),
             pct(e.value),
-            100.0 * e.low,
-            100.0 * e.high,
+            format!("[{:.2}, {:.2}] %", 100.0 * e.low, 100.0 * e.high),
             s.crises_per_year(p)
         ));
     }

@@ -119,7 +119,7 @@ pub fn run(args: RunArgs) -> CmdResult {
     let interval = if draw.is_some() {
         "Monte Carlo + parameter uncertainty: p(war) averages over parameter draws (Wilson 95 % for its Monte Carlo error); the spread across draws is shown separately"
     } else {
-        "Monte Carlo only (Wilson 95 %)"
+        super::common::MONTE_CARLO_ONLY
     };
     if args.json {
         let value = summary_json(&scenario.name, &summary, args.seed, interval);
