@@ -141,6 +141,32 @@ pub fn crisis_setting(
     (inputs, sides)
 }
 
+/// Exact probability of a NATO-Russia war starting in a month with slow state `st`: triggers
+/// on each pathway are Poisson, each ends in war with its crisis's exact war probability, so
+/// the month is war-free with probability exp(-sum over pathways of rate x P(war | crisis)).
+pub fn monthly_war_probability(
+    params: &ModelParams,
+    policy: &Policy,
+    st: &MonthState,
+    ceasefire_holds: bool,
+) -> f64 {
+    let rates = if ceasefire_holds {
+        &st.rates_peace
+    } else {
+        &st.rates_war
+    };
+    let mut hazard = 0.0;
+    for pathway in Pathway::ALL {
+        let rate = rates[pathway.index()];
+        if rate > 0.0 {
+            let (inputs, sides) = crisis_setting(params, policy, st, pathway);
+            let d = Ladder::new(params, &inputs, &sides).max_rung_distribution();
+            hazard += rate * (d[WAR_RUNG as usize] + d[NUCLEAR_RUNG as usize]);
+        }
+    }
+    1.0 - (-hazard).exp()
+}
+
 /// Number of events of a Poisson process with mean `mean`, by inversion.
 fn poisson<R: Rng>(rng: &mut R, mean: f64) -> u32 {
     if mean <= 0.0 {

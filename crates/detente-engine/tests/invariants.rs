@@ -4,7 +4,6 @@
 //! agreement of the Monte Carlo estimate with exact results.
 
 use detente_engine::crisis::{max_rung_distribution, CrisisInputs, SideTerms};
-use detente_engine::run::crisis_setting;
 use detente_engine::*;
 use proptest::prelude::*;
 
@@ -69,14 +68,11 @@ fn ensemble_agrees_with_exact_survival_in_a_stationary_model() {
     policy.pathway_rate_multiplier[pathway.index()] = 5.0;
     let params = ModelParams::default();
     let st = detente_engine::slow::month_state(&params, &policy, 0);
-    let (inputs, sides) = crisis_setting(&params, &policy, &st, pathway);
-    let d = max_rung_distribution(&params, &inputs, &sides);
-    let q = d[3] + d[4];
-    let monthly_rate = st.rates_peace[pathway.index()];
+    let monthly = detente_engine::run::monthly_war_probability(&params, &policy, &st, true);
     let s = ensemble(&scenario(policy.clone()), 40_000, 11);
     for (y, e) in s.survival_by_year().iter().enumerate() {
-        // Poisson triggers thinned by the war probability q: P(no war by month m) = exp(-rate q m).
-        let exact = (-monthly_rate * q * 12.0 * (y + 1) as f64).exp();
+        // Poisson triggers thinned by each crisis's exact war probability: geometric survival.
+        let exact = (1.0 - monthly).powi(12 * (y as i32 + 1));
         assert!(
             e.low <= exact && exact <= e.high,
             "year {}: exact {exact} outside [{}, {}]",
@@ -210,4 +206,53 @@ fn spread_across_parameter_draws_shows_parameter_uncertainty() {
     )
     .unwrap();
     assert!(per_run.p_war_across_draws().is_none());
+}
+
+fn arb_policy() -> impl Strategy<Value = Policy> {
+    proptest::collection::vec(0.0f64..=1.0, 12).prop_map(|u| {
+        let mut p = Policy::default();
+        let m = &mut p.mechanisms;
+        m.hotline = u[0];
+        m.incidents_code = u[1];
+        m.exercise_notification = u[2];
+        m.crisis_dialogue = u[3];
+        m.arms_control = u[4];
+        m.porcupine = u[5];
+        m.hybrid_defence = u[6];
+        m.export_controls = u[7];
+        m.export_leakage = u[8];
+        m.connectivity_target = u[9];
+        p.nato_escalation_tolerance = u[10];
+        p.frontline_escalation_tolerance = u[11];
+        p
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// The whole engine, exactly: in every month, strengthening a mechanism documented to
+    /// cut misperception or misreading (hotline, crisis dialogue, exercise notification)
+    /// never raises the probability that a war starts that month, whatever the other
+    /// mechanisms and parameters.
+    #[test]
+    fn misperception_cutting_mechanisms_never_raise_the_monthly_war_probability(
+        params in arb_params(),
+        policy in arb_policy(),
+        which in 0usize..3,
+        extra in 0.0f64..=1.0,
+        month in 0u32..120,
+        holds in proptest::bool::ANY,
+    ) {
+        let mut stronger = policy.clone();
+        let m = &mut stronger.mechanisms;
+        let slot = match which { 0 => &mut m.hotline, 1 => &mut m.crisis_dialogue, _ => &mut m.exercise_notification };
+        *slot = (*slot + extra).min(1.0);
+        let before = detente_engine::slow::month_state(&params, &policy, month);
+        let after = detente_engine::slow::month_state(&params, &stronger, month);
+        let p0 = detente_engine::run::monthly_war_probability(&params, &policy, &before, holds);
+        let p1 = detente_engine::run::monthly_war_probability(&params, &stronger, &after, holds);
+        prop_assert!((0.0..=1.0).contains(&p0) && (0.0..=1.0).contains(&p1));
+        prop_assert!(p1 <= p0 + 1e-12, "mechanism {which}: {p0} -> {p1}");
+    }
 }
