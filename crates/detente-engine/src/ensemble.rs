@@ -306,6 +306,34 @@ pub fn run_ensemble(
     options: EnsembleOptions,
     draw: Option<&dyn ParamDraw>,
     progress: &Progress,
+    sink: Option<&mut RunSink>,
+) -> Result<Summary, Cancelled> {
+    run_ensemble_streaming(
+        scenario,
+        options,
+        draw,
+        &|s: &Summary| progress(s.runs),
+        sink,
+    )
+}
+
+/// Called after each batch with the summary of the runs done so far (the ensemble's summary
+/// streams); return false to cancel.
+pub type SummaryStream<'a> = dyn Fn(&Summary) -> bool + Sync + 'a;
+
+/// Chunks run in parallel between two progress reports: enough to keep every thread busy,
+/// few enough that a large ensemble reports (and can be cancelled) often. The result does
+/// not depend on it.
+fn chunks_per_batch() -> u64 {
+    (2 * rayon::current_num_threads() as u64).clamp(4, CHUNKS_PER_BATCH)
+}
+
+/// Run an ensemble of one scenario, handing the partial summary to `stream` after each batch.
+pub fn run_ensemble_streaming(
+    scenario: &Scenario,
+    options: EnsembleOptions,
+    draw: Option<&dyn ParamDraw>,
+    stream: &SummaryStream,
     mut sink: Option<&mut RunSink>,
 ) -> Result<Summary, Cancelled> {
     let trajectory = Trajectory::new(&scenario.params, &scenario.policy);
@@ -315,8 +343,9 @@ pub fn run_ensemble(
     let keep = sink.is_some();
     let mut total = Summary::new(horizon);
     let mut first = 0;
+    let per_batch = chunks_per_batch();
     while first < chunks {
-        let last = (first + CHUNKS_PER_BATCH).min(chunks);
+        let last = (first + per_batch).min(chunks);
         let parts: Vec<(Summary, Vec<RunOutcome>)> = (first..last)
             .into_par_iter()
             .map(|c| {
@@ -342,7 +371,7 @@ pub fn run_ensemble(
             }
         }
         first = last;
-        if !progress(total.runs) {
+        if !stream(&total) {
             return Err(Cancelled);
         }
     }
@@ -391,8 +420,9 @@ pub fn compare(
     };
     let mut total = fresh();
     let mut first = 0;
+    let per_batch = chunks_per_batch();
     while first < chunks {
-        let last = (first + CHUNKS_PER_BATCH).min(chunks);
+        let last = (first + per_batch).min(chunks);
         let parts: Vec<_> = (first..last)
             .into_par_iter()
             .map(|c| {

@@ -30,8 +30,8 @@ pub mod stats;
 
 pub use crisis::{max_rung_distribution, CrisisInputs, Ladder, SideTerms, RUNGS, RUNG_NAMES};
 pub use ensemble::{
-    compare, run_ensemble, Cancelled, Comparison, DrawSpread, EnsembleOptions, ParamDraw, Scenario,
-    Summary,
+    compare, run_ensemble, run_ensemble_streaming, Cancelled, Comparison, DrawSpread,
+    EnsembleOptions, ParamDraw, Scenario, Summary, SummaryStream,
 };
 pub use params::{ModelParams, ParamSpec, PARAM_SPECS};
 pub use pathway::{Pathway, PATHWAY_COUNT};

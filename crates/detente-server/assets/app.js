@@ -284,7 +284,14 @@ async function poll() {
   const r = await api('GET', '/runs/' + id);
   if (!r.ok || id !== state.runId) return;
   const d = r.data;
-  setProgress(d.progress.done, d.progress.total, d.status === 'queued' ? 'queued…' : undefined);
+  let text;
+  if (d.status === 'queued') text = 'queued…';
+  else if (d.so_far && d.so_far.runs > 0) {
+    // The summary streams: show p(war) of the runs done so far while the rest run.
+    const f = (x) => (100 * x).toFixed(2);
+    text = `${d.progress.done.toLocaleString()} / ${d.progress.total.toLocaleString()} runs · p(war) so far ${f(d.so_far.p_war)} % [${f(d.so_far.p_war_ci[0])}, ${f(d.so_far.p_war_ci[1])}]`;
+  }
+  setProgress(d.progress.done, d.progress.total, text);
   if (d.status === 'done') {
     const ms = performance.now() - state.clickAt;
     finishRun();

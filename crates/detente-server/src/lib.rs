@@ -1,7 +1,7 @@
 //! `detente serve`: a JSON API and an embedded web UI over the engine and the architecture
 //! format, with an SQLite store of saved architectures and runs, and the HTML report.
 //!
-//! The server knows the engine only through its public API (`run_ensemble`, `compare`,
+//! The server knows the engine only through its public API (`run_ensemble_streaming`, `compare`,
 //! `Summary`, `PARAM_SPECS`); architectures come only from the built-ins or the store (never
 //! from a path on the server's disk). Runs execute on blocking threads behind a semaphore.
 
@@ -19,7 +19,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use detente_arch::{Architecture, Diagnostic, LoadError, Loaded};
-use detente_engine::{run_ensemble, EnsembleOptions};
+use detente_engine::{run_ensemble_streaming, EnsembleOptions};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -77,6 +77,8 @@ struct Live {
     done: AtomicU64,
     cancel: AtomicBool,
     status: Mutex<&'static str>,
+    /// p(war) of the runs done so far, with its interval: the summary streams.
+    so_far: Mutex<Option<Value>>,
 }
 
 pub struct AppState {
@@ -457,6 +459,7 @@ async fn start_run(
         done: AtomicU64::new(0),
         cancel: AtomicBool::new(false),
         status: Mutex::new("queued"),
+        so_far: Mutex::new(None),
     });
     state.live().insert(id, live.clone());
     let st = state.clone();
@@ -476,11 +479,15 @@ async fn start_run(
         let name = loaded.name.clone();
         let res = tokio::task::spawn_blocking(move || {
             let scenario = loaded.architecture.to_scenario();
-            let progress = |done: u64| {
-                l2.done.store(done, Ordering::Relaxed);
+            let progress = |so_far: &detente_engine::Summary| {
+                l2.done.store(so_far.runs, Ordering::Relaxed);
+                let p = so_far.p_war();
+                *l2.so_far.lock().unwrap_or_else(|e| e.into_inner()) = Some(
+                    json!({"runs": so_far.runs, "p_war": p.value, "p_war_ci": [p.low, p.high]}),
+                );
                 !l2.cancel.load(Ordering::Relaxed)
             };
-            run_ensemble(
+            run_ensemble_streaming(
                 &scenario,
                 EnsembleOptions::new(runs, seed),
                 None,
@@ -525,6 +532,9 @@ async fn get_run(State(state): State<Arc<AppState>>, Path(id): Path<i64>) -> Api
         Some(l) if row.finished_at.is_none() => {
             v["status"] = json!(*l.status.lock().unwrap_or_else(|e| e.into_inner()));
             v["progress"] = json!({"done": l.done.load(Ordering::Relaxed), "total": l.total});
+            if let Some(so_far) = l.so_far.lock().unwrap_or_else(|e| e.into_inner()).clone() {
+                v["so_far"] = so_far;
+            }
         }
         _ => {
             let done = if row.status == "done" { row.runs } else { 0 };

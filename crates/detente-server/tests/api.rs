@@ -247,7 +247,23 @@ async fn cancel_a_large_run() {
     )
     .await;
     let id = v["id"].as_i64().unwrap();
-    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    // The summary streams: while the run is under way, p(war) of the runs done so far.
+    let mut seen = None;
+    for _ in 0..200 {
+        let (_, r) = call_json(&st, "GET", &format!("/api/runs/{id}"), None).await;
+        if r["so_far"]["runs"].as_u64().unwrap_or(0) > 0 {
+            seen = Some(r);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let r = seen.expect("a partial summary while running");
+    let p = r["so_far"]["p_war"].as_f64().unwrap();
+    let ci = &r["so_far"]["p_war_ci"];
+    assert!(
+        ci[0].as_f64().unwrap() <= p && p <= ci[1].as_f64().unwrap(),
+        "{r}"
+    );
     let (s, _) = call_json(&st, "POST", &format!("/api/runs/{id}/cancel"), None).await;
     assert_eq!(s, StatusCode::OK);
     let done = wait_done(&st, id).await;

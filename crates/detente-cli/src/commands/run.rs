@@ -3,7 +3,7 @@
 
 use super::common::{load_architecture, progress_bar, summary_json, summary_table, RunWriter};
 use super::{input_err, CliError, CmdResult};
-use detente_engine::{run_ensemble, EnsembleOptions, Scenario};
+use detente_engine::{run_ensemble_streaming, EnsembleOptions, Scenario};
 
 #[derive(clap::Args, Debug)]
 pub struct RunArgs {
@@ -91,8 +91,17 @@ pub fn run(args: RunArgs) -> CmdResult {
         },
         ..EnsembleOptions::new(args.runs, args.seed)
     };
-    let progress = |done: u64| {
-        bar.set_position(done);
+    // The summary streams: the bar shows p(war) so far as the runs come in.
+    let progress = |so_far: &detente_engine::Summary| {
+        bar.set_position(so_far.runs);
+        let p = so_far.p_war();
+        bar.set_message(format!(
+            "{} p(war) so far {:.2} % [{:.2}, {:.2}]",
+            scenario.name,
+            100.0 * p.value,
+            100.0 * p.low,
+            100.0 * p.high
+        ));
         true
     };
     let sink_ref: Option<&mut detente_engine::ensemble::RunSink> = if args.out.is_some() {
@@ -107,7 +116,7 @@ pub fn run(args: RunArgs) -> CmdResult {
     )?;
     let draw_ref: Option<&dyn detente_engine::ParamDraw> =
         draw.as_ref().map(|d| d as &dyn detente_engine::ParamDraw);
-    let summary = run_ensemble(&scenario, options, draw_ref, &progress, sink_ref)
+    let summary = run_ensemble_streaming(&scenario, options, draw_ref, &progress, sink_ref)
         .map_err(|_| CliError::Other(anyhow::anyhow!("cancelled")))?;
     bar.finish_and_clear();
     if let Some(e) = write_error {
