@@ -337,3 +337,39 @@ fn uncertainty_reports_the_spread_across_parameter_draws() {
         Some(2)
     );
 }
+
+#[test]
+fn compare_under_parameter_uncertainty_reports_how_often_each_option_is_safer() {
+    let v = json(&detente(&[
+        "compare",
+        "baseline",
+        "combined",
+        "--runs",
+        "6000",
+        "--uncertainty",
+        "--runs-per-draw",
+        "200",
+        "--json",
+    ]));
+    assert_eq!(v["parameter_uncertainty"], true);
+    let first = &v["architectures"][0];
+    assert!(
+        first["diff_across_draws"]["draws"].is_null()
+            || first["diff_across_draws"]["median"] == 0.0
+    );
+    let other = &v["architectures"][1]["diff_across_draws"];
+    assert_eq!(other["draws"], 30);
+    let share = other["share_of_draws_safer_than_first"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&share));
+    let (lo, med, hi) = (
+        other["interval"][0].as_f64().unwrap(),
+        other["median"].as_f64().unwrap(),
+        other["interval"][1].as_f64().unwrap(),
+    );
+    assert!(lo <= med && med <= hi);
+    let plain = json(&detente(&[
+        "compare", "baseline", "combined", "--runs", "2000", "--json",
+    ]));
+    assert_eq!(plain["parameter_uncertainty"], false);
+    assert!(plain["architectures"][1]["diff_across_draws"].is_null());
+}

@@ -392,6 +392,50 @@ impl Comparison {
     pub fn diff_vs_first(&self, i: usize) -> Estimate {
         paired_mean(self.diff_sum[i], self.diff_sq[i], self.summaries[i].runs)
     }
+
+    /// With parameter uncertainty and several runs per draw: how the difference in p(war)
+    /// between scenario `i` and the first spreads across parameter draws (each draw is shared
+    /// by all scenarios), and the share of draws in which scenario `i` is the safer one.
+    pub fn diff_across_draws(&self, i: usize) -> Option<DiffSpread> {
+        let first = &self.summaries[0].draws;
+        let mut diffs: Vec<f64> = self.summaries[i]
+            .draws
+            .iter()
+            .filter_map(|(d, (n, w))| {
+                let (n0, w0) = first.get(d)?;
+                (*n > 0 && *n0 > 0).then(|| *w as f64 / *n as f64 - *w0 as f64 / *n0 as f64)
+            })
+            .collect();
+        if diffs.len() < 2 {
+            return None;
+        }
+        diffs.sort_by(f64::total_cmp);
+        let k = diffs.len();
+        let quantile = |q: f64| {
+            let h = (k - 1) as f64 * q;
+            let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+            diffs[lo] + (h - lo as f64) * (diffs[hi] - diffs[lo])
+        };
+        let safer = diffs.iter().filter(|d| **d < 0.0).count() as f64 / k as f64;
+        Some(DiffSpread {
+            low: quantile(0.025),
+            median: quantile(0.5),
+            high: quantile(0.975),
+            draws: k as u64,
+            share_safer: safer,
+        })
+    }
+}
+
+/// How a paired difference in p(war) spreads across parameter draws.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DiffSpread {
+    pub low: f64,
+    pub median: f64,
+    pub high: f64,
+    pub draws: u64,
+    /// Share of draws in which the scenario has a lower p(war) than the first.
+    pub share_safer: f64,
 }
 
 /// Run several scenarios with common random numbers: run r of each uses the same streams.

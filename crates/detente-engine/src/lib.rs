@@ -30,7 +30,7 @@ pub mod stats;
 
 pub use crisis::{max_rung_distribution, CrisisInputs, Ladder, SideTerms, RUNGS, RUNG_NAMES};
 pub use ensemble::{
-    compare, run_ensemble, run_ensemble_streaming, Cancelled, Comparison, DrawSpread,
+    compare, run_ensemble, run_ensemble_streaming, Cancelled, Comparison, DiffSpread, DrawSpread,
     EnsembleOptions, ParamDraw, Scenario, Summary, SummaryStream,
 };
 pub use params::{ModelParams, ParamSpec, PARAM_SPECS};

@@ -20,6 +20,8 @@ pub struct CompareArgs {
     pub horizon_years: Option<u32>,
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub uncertainty: super::uncertainty_flags::UncertaintyArgs,
 }
 
 pub fn run(args: CompareArgs) -> CmdResult {
@@ -37,13 +39,15 @@ pub fn run(args: CompareArgs) -> CmdResult {
         bar.set_position(done);
         true
     };
-    let cmp = compare(
-        &scenarios,
-        EnsembleOptions::new(args.runs, args.seed),
-        None,
-        &progress,
-    )
-    .map_err(|_| CliError::Other(anyhow::anyhow!("cancelled")))?;
+    let (draw, runs_per_draw) = args.uncertainty.draw()?;
+    let draw_ref: Option<&dyn detente_engine::ParamDraw> =
+        draw.as_ref().map(|d| d as &dyn detente_engine::ParamDraw);
+    let options = EnsembleOptions {
+        runs_per_draw,
+        ..EnsembleOptions::new(args.runs, args.seed)
+    };
+    let cmp = compare(&scenarios, options, draw_ref, &progress)
+        .map_err(|_| CliError::Other(anyhow::anyhow!("cancelled")))?;
     bar.finish_and_clear();
     if args.json {
         let list: Vec<_> = scenarios
@@ -65,6 +69,12 @@ pub fn run(args: CompareArgs) -> CmdResult {
                     "p_nuclear": s.p_nuclear().value,
                     "p_war_by_pathway": by,
                     "mean_cost_usd_bn": s.mean_cost_bn(),
+                    "diff_across_draws": cmp.diff_across_draws(i).map(|x| json!({
+                        "draws": x.draws,
+                        "median": x.median,
+                        "interval": [x.low, x.high],
+                        "share_of_draws_safer_than_first": x.share_safer,
+                    })),
                 })
             })
             .collect();
@@ -72,6 +82,8 @@ pub fn run(args: CompareArgs) -> CmdResult {
             "runs": args.runs,
             "seed": args.seed,
             "common_random_numbers": true,
+            "parameter_uncertainty": draw.is_some(),
+            "runs_per_draw": runs_per_draw,
             "architectures": list,
         });
         println!(
@@ -100,6 +112,29 @@ pub fn run(args: CompareArgs) -> CmdResult {
                 100.0 * d.high,
                 s.mean_cost_bn()
             );
+        }
+        if draw.is_some() {
+            println!(
+                "\n  Across parameter draws ({} runs per draw; every architecture sees the same draws)",
+                runs_per_draw
+            );
+            println!(
+                "  {:<16} {:>7} {:>14}  {:<22} {:>22}",
+                "architecture", "draws", "median diff", "95 % of draws", "draws safer than first"
+            );
+            for (i, sc) in scenarios.iter().enumerate().skip(1) {
+                if let Some(x) = cmp.diff_across_draws(i) {
+                    println!(
+                        "  {:<16} {:>7} {:>+13.2}%  [{:>+7.2}, {:>+7.2}] %  {:>21.0}%",
+                        sc.name,
+                        x.draws,
+                        100.0 * x.median,
+                        100.0 * x.low,
+                        100.0 * x.high,
+                        100.0 * x.share_safer
+                    );
+                }
+            }
         }
         println!("\n  First war by pathway (% of runs)");
         print!("  {:<20}", "pathway");

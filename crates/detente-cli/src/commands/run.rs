@@ -25,20 +25,8 @@ pub struct RunArgs {
     /// Write one row per run to FILE (.csv or .parquet).
     #[arg(long, value_name = "FILE")]
     pub out: Option<String>,
-    /// Draw the uncertain model parameters once per run (fitted ones from their estimated
-    /// distribution, the rest uniform on their ranges), so intervals include parameter uncertainty.
-    #[arg(long)]
-    pub uncertainty: bool,
-    /// With --uncertainty: priors file (`detente elicit --write-priors`) for the parameters it names.
-    #[arg(long, value_name = "FILE", requires = "uncertainty")]
-    pub priors: Option<std::path::PathBuf>,
-    /// With --uncertainty: fitted parameters (`detente calibrate`) drawn from their covariance.
-    #[arg(long, value_name = "FILE", requires = "uncertainty")]
-    pub params: Option<std::path::PathBuf>,
-    /// With --uncertainty: consecutive runs sharing one parameter draw, so the summary also
-    /// shows how p(war) spreads across draws (1 = a fresh draw every run).
-    #[arg(long, default_value_t = 200, requires = "uncertainty")]
-    pub runs_per_draw: u64,
+    #[command(flatten)]
+    pub uncertainty: super::uncertainty_flags::UncertaintyArgs,
 }
 
 /// Check the ensemble flags shared by `run` and `compare`.
@@ -80,15 +68,9 @@ pub fn run(args: RunArgs) -> CmdResult {
             }
         }
     };
-    if args.runs_per_draw == 0 {
-        return Err(input_err("--runs-per-draw 0: allowed: at least 1"));
-    }
+    let (draw, runs_per_draw) = args.uncertainty.draw()?;
     let options = EnsembleOptions {
-        runs_per_draw: if args.uncertainty {
-            args.runs_per_draw
-        } else {
-            1
-        },
+        runs_per_draw,
         ..EnsembleOptions::new(args.runs, args.seed)
     };
     // The summary streams: the bar shows p(war) so far as the runs come in.
@@ -109,11 +91,6 @@ pub fn run(args: RunArgs) -> CmdResult {
     } else {
         None
     };
-    let draw = super::uncertainty_flags::build(
-        args.uncertainty,
-        args.priors.as_deref(),
-        args.params.as_deref(),
-    )?;
     let draw_ref: Option<&dyn detente_engine::ParamDraw> =
         draw.as_ref().map(|d| d as &dyn detente_engine::ParamDraw);
     let summary = run_ensemble_streaming(&scenario, options, draw_ref, &progress, sink_ref)

@@ -3,7 +3,47 @@
 
 use super::{input_err, CliError};
 use detente_analysis::uncertainty::Uncertainty;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// The parameter-uncertainty flags shared by `run` and `compare`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct UncertaintyArgs {
+    /// Draw the uncertain model parameters (fitted ones from their estimated distribution,
+    /// the rest uniform on their ranges) for each block of runs, so results include what we
+    /// do not know about the parameters, not only Monte Carlo noise.
+    #[arg(long)]
+    pub uncertainty: bool,
+    /// With --uncertainty: priors file (`detente elicit --write-priors`) for the parameters it names.
+    #[arg(long, value_name = "FILE", requires = "uncertainty")]
+    pub priors: Option<PathBuf>,
+    /// With --uncertainty: fitted parameters (`detente calibrate`) drawn from their covariance.
+    #[arg(long, value_name = "FILE", requires = "uncertainty")]
+    pub params: Option<PathBuf>,
+    /// With --uncertainty: consecutive runs sharing one parameter draw, so the summary also
+    /// shows how p(war) spreads across draws (1 = a fresh draw every run).
+    #[arg(long, default_value_t = 200, requires = "uncertainty")]
+    pub runs_per_draw: u64,
+}
+
+impl UncertaintyArgs {
+    /// The draw asked for, if any, and the runs per draw to use.
+    pub fn draw(&self) -> Result<(Option<Uncertainty>, u64), CliError> {
+        if self.runs_per_draw == 0 {
+            return Err(input_err("--runs-per-draw 0: allowed: at least 1"));
+        }
+        let draw = build(
+            self.uncertainty,
+            self.priors.as_deref(),
+            self.params.as_deref(),
+        )?;
+        let per_draw = if draw.is_some() {
+            self.runs_per_draw
+        } else {
+            1
+        };
+        Ok((draw, per_draw))
+    }
+}
 
 /// `None` without `--uncertainty`; otherwise the built-in draw, refined by the files given.
 pub fn build(
