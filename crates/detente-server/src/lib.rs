@@ -709,20 +709,7 @@ async fn report_handler(
         names.push("baseline".to_string());
     }
     let data = run_comparison(&state, &names, runs, seed).await?;
-    let quoted: Vec<String> = names
-        .iter()
-        .map(|n| {
-            if n.contains(' ') {
-                format!("'{n}'")
-            } else {
-                n.clone()
-            }
-        })
-        .collect();
-    let command = format!(
-        "detente report {} --runs {runs} --seed {seed} --out report.html",
-        quoted.join(" ")
-    );
+    let command = report::reproduce_command(&names, runs, seed, "report.html");
     let html = report::report_html(&data, runs, seed, &command);
     let mut headers = HeaderMap::new();
     headers.insert(

@@ -380,6 +380,25 @@ fn triple(v: &Value, key: &str, ci: &str) -> (f64, f64, f64) {
 }
 
 /// The report as one HTML document.
+/// The command that reproduces a report of `architectures` (names or paths) with these runs,
+/// seed and output file.
+pub fn reproduce_command(architectures: &[String], runs: u64, seed: u64, out: &str) -> String {
+    let quoted: Vec<String> = architectures
+        .iter()
+        .map(|n| {
+            if n.contains(' ') {
+                format!("'{n}'")
+            } else {
+                n.clone()
+            }
+        })
+        .collect();
+    format!(
+        "detente report {} --runs {runs} --seed {seed} --out {out}",
+        quoted.join(" ")
+    )
+}
+
 pub fn report_html(data: &ReportData, runs: u64, seed: u64, command: &str) -> String {
     let sums = &data.summaries;
     let names: Vec<String> = sums

@@ -12,29 +12,23 @@ pub struct CompareArgs {
     /// Two or more built-in architectures or TOML files; differences are against the first.
     #[arg(required = true, num_args = 2..)]
     pub architectures: Vec<String>,
-    #[arg(long, default_value_t = 10_000)]
-    pub runs: u64,
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-    #[arg(long)]
-    pub horizon_years: Option<u32>,
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub ensemble: super::run::EnsembleArgs,
     #[command(flatten)]
     pub uncertainty: super::uncertainty_flags::UncertaintyArgs,
 }
 
 pub fn run(args: CompareArgs) -> CmdResult {
-    check_ensemble_flags(args.runs, args.horizon_years)?;
+    check_ensemble_flags(args.ensemble.runs, args.ensemble.horizon_years)?;
     if args.architectures.len() < 2 {
         return Err(input_err("compare needs at least two architectures"));
     }
     let scenarios = args
         .architectures
         .iter()
-        .map(|a| scenario_for(a, args.horizon_years))
+        .map(|a| scenario_for(a, args.ensemble.horizon_years))
         .collect::<Result<Vec<_>, _>>()?;
-    let bar = progress_bar(args.runs, "compare");
+    let bar = progress_bar(args.ensemble.runs, "compare");
     let progress = |done: u64| {
         bar.set_position(done);
         true
@@ -44,12 +38,12 @@ pub fn run(args: CompareArgs) -> CmdResult {
         draw.as_ref().map(|d| d as &dyn detente_engine::ParamDraw);
     let options = EnsembleOptions {
         runs_per_draw,
-        ..EnsembleOptions::new(args.runs, args.seed)
+        ..EnsembleOptions::new(args.ensemble.runs, args.ensemble.seed)
     };
     let cmp = compare(&scenarios, options, draw_ref, &progress)
         .map_err(|_| CliError::Other(anyhow::anyhow!("cancelled")))?;
     bar.finish_and_clear();
-    if args.json {
+    if args.ensemble.json {
         let list: Vec<_> = scenarios
             .iter()
             .zip(&cmp.summaries)
@@ -79,8 +73,8 @@ pub fn run(args: CompareArgs) -> CmdResult {
             })
             .collect();
         let out = json!({
-            "runs": args.runs,
-            "seed": args.seed,
+            "runs": args.ensemble.runs,
+            "seed": args.ensemble.seed,
             "common_random_numbers": true,
             "parameter_uncertainty": draw.is_some(),
             "runs_per_draw": runs_per_draw,
@@ -93,7 +87,7 @@ pub fn run(args: CompareArgs) -> CmdResult {
     } else {
         println!(
             "{} runs each, seed {}, common random numbers; differences are paired, vs {}\n",
-            args.runs, args.seed, scenarios[0].name
+            args.ensemble.runs, args.ensemble.seed, scenarios[0].name
         );
         println!(
             "  {:<16} {:>9}  {:<18} {:>10}  {:<20} {:>12}",

@@ -35,23 +35,11 @@ pub fn run(args: ReportArgs) -> CmdResult {
     let data = detente_server::report::run_report(&loaded, args.runs, args.seed, &progress)
         .map_err(|_| CliError::Other(anyhow::anyhow!("cancelled")))?;
     bar.finish_and_clear();
-    let quoted: Vec<String> = args
-        .architectures
-        .iter()
-        .map(|n| {
-            if n.contains(' ') {
-                format!("'{n}'")
-            } else {
-                n.clone()
-            }
-        })
-        .collect();
-    let command = format!(
-        "detente report {} --runs {} --seed {} --out {}",
-        quoted.join(" "),
+    let command = detente_server::report::reproduce_command(
+        &args.architectures,
         args.runs,
         args.seed,
-        args.out.display()
+        &args.out.display().to_string(),
     );
     let html = detente_server::report::report_html(&data, args.runs, args.seed, &command);
     std::fs::write(&args.out, html)

@@ -10,7 +10,19 @@ pub struct RunArgs {
     /// A built-in architecture (see `detente list`) or a TOML file.
     #[arg(default_value = "baseline")]
     pub architecture: String,
-    /// Number of runs in the ensemble.
+    #[command(flatten)]
+    pub ensemble: EnsembleArgs,
+    /// Write one row per run to FILE (.csv or .parquet).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<String>,
+    #[command(flatten)]
+    pub uncertainty: super::uncertainty_flags::UncertaintyArgs,
+}
+
+/// The ensemble flags shared by `run` and `compare`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct EnsembleArgs {
+    /// Number of runs in the ensemble (of each architecture).
     #[arg(long, default_value_t = 10_000)]
     pub runs: u64,
     /// Seed of the ensemble's random streams.
@@ -22,11 +34,6 @@ pub struct RunArgs {
     /// Print one JSON object instead of the table.
     #[arg(long)]
     pub json: bool,
-    /// Write one row per run to FILE (.csv or .parquet).
-    #[arg(long, value_name = "FILE")]
-    pub out: Option<String>,
-    #[command(flatten)]
-    pub uncertainty: super::uncertainty_flags::UncertaintyArgs,
 }
 
 /// Check the ensemble flags shared by `run` and `compare`.
@@ -53,13 +60,13 @@ pub fn scenario_for(spec: &str, horizon: Option<u32>) -> Result<Scenario, CliErr
 }
 
 pub fn run(args: RunArgs) -> CmdResult {
-    check_ensemble_flags(args.runs, args.horizon_years)?;
-    let scenario = scenario_for(&args.architecture, args.horizon_years)?;
+    check_ensemble_flags(args.ensemble.runs, args.ensemble.horizon_years)?;
+    let scenario = scenario_for(&args.architecture, args.ensemble.horizon_years)?;
     let mut writer = match &args.out {
         Some(path) => Some(RunWriter::create(path)?),
         None => None,
     };
-    let bar = progress_bar(args.runs, &scenario.name);
+    let bar = progress_bar(args.ensemble.runs, &scenario.name);
     let mut write_error: Option<CliError> = None;
     let mut sink = |records: &[detente_engine::RunOutcome]| {
         if let (Some(w), None) = (writer.as_mut(), write_error.as_ref()) {
@@ -71,7 +78,7 @@ pub fn run(args: RunArgs) -> CmdResult {
     let (draw, runs_per_draw) = args.uncertainty.draw()?;
     let options = EnsembleOptions {
         runs_per_draw,
-        ..EnsembleOptions::new(args.runs, args.seed)
+        ..EnsembleOptions::new(args.ensemble.runs, args.ensemble.seed)
     };
     // The summary streams: the bar shows p(war) so far as the runs come in.
     let progress = |so_far: &detente_engine::Summary| {
@@ -107,8 +114,8 @@ pub fn run(args: RunArgs) -> CmdResult {
     } else {
         super::common::MONTE_CARLO_ONLY
     };
-    if args.json {
-        let value = summary_json(&scenario.name, &summary, args.seed, interval);
+    if args.ensemble.json {
+        let value = summary_json(&scenario.name, &summary, args.ensemble.seed, interval);
         println!(
             "{}",
             serde_json::to_string_pretty(&value).map_err(|e| CliError::Other(e.into()))?
@@ -116,7 +123,7 @@ pub fn run(args: RunArgs) -> CmdResult {
     } else {
         print!(
             "{}",
-            summary_table(&scenario.name, &summary, args.seed, interval)
+            summary_table(&scenario.name, &summary, args.ensemble.seed, interval)
         );
         if let Some(path) = &args.out {
             println!("\nPer-run records written to {path}");
