@@ -476,68 +476,67 @@ pub fn parse_architecture(text: &str, file: &str) -> Result<Architecture, Vec<Di
         found: Vec::new(),
     };
     checker.check(&root, &schema, &mut Vec::new(), None);
-    if !checker.found.is_empty() {
-        return Err(checker
-            .found
+    // Checks of meaning run on the raw tree too, so a file with both kinds of problem gets
+    // every one of them in one report.
+    let json = root.to_json();
+    let mut problems: Vec<(Option<Range<usize>>, String, String)> = checker.found;
+    for (path, message) in semantic_problems(&json) {
+        problems.push((root.span_at(&path), path_string(&path), message));
+    }
+    if !problems.is_empty() {
+        problems.sort_by_key(|(span, _, _)| span.as_ref().map_or(0, |s| s.start));
+        return Err(problems
             .into_iter()
             .map(|(s, p, m)| diag(s, p, m))
             .collect());
     }
-    let arch: Architecture = match serde_json::from_value(root.to_json()) {
-        Ok(a) => a,
-        Err(e) => return Err(vec![diag(None, String::new(), e.to_string())]),
-    };
-    let problems = semantic_problems(&arch);
-    if problems.is_empty() {
-        Ok(arch)
-    } else {
-        Err(problems
-            .into_iter()
-            .map(|(path, message)| {
-                let span = root.span_at(&path);
-                diag(span, path_string(&path), message)
-            })
-            .collect())
-    }
+    serde_json::from_value(json).map_err(|e| vec![diag(None, String::new(), e.to_string())])
 }
 
-/// Checks of meaning that the schema cannot express.
-fn semantic_problems(arch: &Architecture) -> Vec<(Vec<Seg>, String)> {
-    use crate::format::Role;
+/// Checks of meaning that the schema cannot express, on the raw tree (values of the wrong
+/// type are skipped here: the schema check reports them).
+fn semantic_problems(doc: &Value) -> Vec<(Vec<Seg>, String)> {
+    let key = |k: &str| Seg::Key(k.to_string());
     let mut out = Vec::new();
-    let ids: Vec<&str> = arch.actors.iter().map(|a| a.id.as_str()).collect();
-    for (i, a) in arch.actors.iter().enumerate() {
-        if ids.iter().filter(|id| **id == a.id).count() > 1 {
+    let empty = Vec::new();
+    let actors = doc
+        .get("actors")
+        .and_then(Value::as_array)
+        .unwrap_or(&empty);
+    let ids: Vec<&str> = actors
+        .iter()
+        .filter_map(|a| a.get("id").and_then(Value::as_str))
+        .collect();
+    for (i, a) in actors.iter().enumerate() {
+        let Some(id) = a.get("id").and_then(Value::as_str) else {
+            continue;
+        };
+        let path = vec![key("actors"), Seg::Index(i), key("id")];
+        if id.is_empty() {
+            out.push((path, "actor id must not be empty".into()));
+        } else if ids.iter().filter(|other| **other == id).count() > 1 {
             out.push((
-                vec![
-                    Seg::Key("actors".into()),
-                    Seg::Index(i),
-                    Seg::Key("id".into()),
-                ],
-                format!("duplicate actor id `{}`; ids must be unique", a.id),
-            ));
-        }
-        if a.id.is_empty() {
-            out.push((
-                vec![
-                    Seg::Key("actors".into()),
-                    Seg::Index(i),
-                    Seg::Key("id".into()),
-                ],
-                "actor id must not be empty".into(),
+                path,
+                format!("duplicate actor id `{id}`; ids must be unique"),
             ));
         }
     }
-    for (g, group) in arch.groups.iter().enumerate() {
-        for (m, member) in group.members.iter().enumerate() {
-            if !ids.contains(&member.as_str()) {
+    let groups = doc
+        .get("groups")
+        .and_then(Value::as_array)
+        .unwrap_or(&empty);
+    for (g, group) in groups.iter().enumerate() {
+        let members = group
+            .get("members")
+            .and_then(Value::as_array)
+            .unwrap_or(&empty);
+        for (m, member) in members.iter().enumerate() {
+            let Some(member) = member.as_str() else {
+                continue;
+            };
+            if !ids.contains(&member) {
                 out.push((
-                    vec![
-                        Seg::Key("groups".into()),
-                        Seg::Index(g),
-                        Seg::Key("members".into()),
-                        Seg::Index(m),
-                    ],
+                    vec![key("groups"), Seg::Index(g), key("members"), Seg::Index(m)],
                     format!(
                         "unknown actor `{member}`; actors declared: {}",
                         ids.join(", ")
@@ -546,39 +545,123 @@ fn semantic_problems(arch: &Architecture) -> Vec<(Vec<Seg>, String)> {
             }
         }
     }
-    let has = |role: Role| arch.actors.iter().any(|a| a.role == role);
-    if !has(Role::Russia) {
-        out.push((
-            vec![Seg::Key("actors".into())],
-            "no actor has role `russia`; exactly one is required".into(),
-        ));
+    if doc.get("actors").is_some_and(Value::is_array) {
+        let has = |role: &str| {
+            actors
+                .iter()
+                .any(|a| a.get("role").and_then(Value::as_str) == Some(role))
+        };
+        if !has("russia") {
+            out.push((
+                vec![key("actors")],
+                "no actor has role `russia`; at least one is required".into(),
+            ));
+        }
+        if !(has("european_ally") || has("frontline_ally")) {
+            out.push((
+                vec![key("actors")],
+                "no actor has role `european_ally` or `frontline_ally`; at least one is required"
+                    .into(),
+            ));
+        }
     }
-    if !(has(Role::EuropeanAlly) || has(Role::FrontlineAlly)) {
-        out.push((
-            vec![Seg::Key("actors".into())],
-            "no actor has role `european_ally` or `frontline_ally`; at least one is required"
-                .into(),
-        ));
-    }
-    for (name, value) in &arch.parameters {
-        let path = vec![Seg::Key("parameters".into()), Seg::Key(name.clone())];
-        match detente_engine::params::spec(name) {
-            None => out.push((
-                path,
-                format!("unknown model parameter `{name}`; `detente params` lists them"),
-            )),
-            Some(s) if !(s.low..=s.high).contains(value) => out.push((
-                path,
-                format!(
-                    "{} is out of range; allowed: {} to {} {}",
-                    fmt_num(*value),
-                    fmt_num(s.low),
-                    fmt_num(s.high),
-                    s.unit
-                ),
-            )),
-            Some(_) => {}
+    if let Some(params) = doc.get("parameters").and_then(Value::as_object) {
+        for (name, value) in params {
+            let Some(value) = value.as_f64() else {
+                continue;
+            };
+            let path = vec![key("parameters"), key(name)];
+            match detente_engine::params::spec(name) {
+                None => out.push((
+                    path,
+                    format!("unknown model parameter `{name}`; `detente params` lists them"),
+                )),
+                Some(s) if !(s.low..=s.high).contains(&value) => out.push((
+                    path,
+                    format!(
+                        "{} is out of range; allowed: {} to {} {}",
+                        fmt_num(value),
+                        fmt_num(s.low),
+                        fmt_num(s.high),
+                        s.unit
+                    ),
+                )),
+                Some(_) => {}
+            }
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn baseline() -> &'static str {
+        crate::builtin("baseline").expect("baseline").toml
+    }
+
+    #[test]
+    fn every_builtin_is_valid() {
+        for b in crate::BUILTINS {
+            let arch =
+                parse_architecture(b.toml, b.name).unwrap_or_else(|d| panic!("{}: {d:?}", b.name));
+            assert_eq!(arch.name, b.name);
+        }
+    }
+
+    #[test]
+    fn reports_every_problem_with_its_line_and_column() {
+        let text = baseline()
+            .replacen("horizon_years = 10", "horizon_years = 0", 1)
+            .replacen("cohesion_start = 0.65", "cohesion_start = \"high\"", 1)
+            .replacen("[ceasefire]\n", "[ceasefire]\ntruce = true\n", 1)
+            .replacen("\"russia\", \"belarus\"", "\"russia\", \"minsk\"", 1);
+        let diags = parse_architecture(&text, "t.toml").unwrap_err();
+        let find = |path: &str| {
+            diags
+                .iter()
+                .find(|d| d.path == path)
+                .unwrap_or_else(|| panic!("{path} in {diags:?}"))
+        };
+        let line_of = |needle: &str| text.lines().position(|l| l.contains(needle)).unwrap() + 1;
+        let h = find("horizon_years");
+        assert_eq!((h.line, h.column), (line_of("horizon_years = 0"), 17));
+        assert!(h.message.contains("allowed: 1 to 50"), "{}", h.message);
+        assert!(find("dynamics.cohesion_start")
+            .message
+            .starts_with("expected a number, found a string"));
+        let t = find("ceasefire.truce");
+        assert_eq!((t.line, t.column), (line_of("truce = true"), 1));
+        assert!(t.message.contains("allowed keys here: dispute_resolution, dmz, dmz_width_km, formal, monitoring, specificity"), "{}", t.message);
+        assert!(find("groups[1].members[1]")
+            .message
+            .contains("unknown actor `minsk`"));
+        assert_eq!(diags.len(), 4, "{diags:?}");
+        assert!(diags.windows(2).all(|w| w[0].line <= w[1].line));
+    }
+
+    #[test]
+    fn syntax_errors_name_the_line() {
+        let diags =
+            parse_architecture("name = \"x\"\nhorizon_years = = 3\n", "s.toml").unwrap_err();
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].line, 2);
+        assert!(diags[0].message.starts_with("TOML syntax error"));
+    }
+
+    #[test]
+    fn missing_sections_are_named() {
+        let diags = parse_architecture("name = \"x\"\nhorizon_years = 5\nactors = []\n", "m.toml")
+            .unwrap_err();
+        for key in ["dynamics", "mechanisms", "ceasefire", "pathways"] {
+            assert!(
+                diags
+                    .iter()
+                    .any(|d| d.path == key && d.message.contains("missing required key")),
+                "{key}: {diags:?}"
+            );
+        }
+        assert!(diags.iter().any(|d| d.message.contains("role `russia`")));
+    }
 }

@@ -175,7 +175,12 @@ fn check_reports_every_problem_with_location() {
             "members = [\"russia\", \"belarus\"]\ncolour = \"red\"",
             1,
         )
-        .replacen("monitoring = \"none\"", "monitoring = \"blue helmets\"", 1);
+        .replacen("monitoring = \"none\"", "monitoring = \"blue helmets\"", 1)
+        .replacen(
+            "members = [\"us\", \"western_europe\"",
+            "members = [\"us\", \"atlantis\"",
+            1,
+        );
     let path = tmp("bad.toml");
     std::fs::write(&path, &bad).unwrap();
     let o = detente(&["check", path.to_str().unwrap()]);
@@ -206,7 +211,28 @@ fn check_reports_every_problem_with_location() {
         ),
         "{err}"
     );
-    assert!(err.contains("4 problems found"), "{err}");
+    // A reference to a missing actor is reported in the same pass as the schema errors.
+    assert!(
+        err.contains(&format!("{file}:{}:", line_of("atlantis"))),
+        "{err}"
+    );
+    assert!(
+        err.contains("`groups[0].members[1]`: unknown actor `atlantis`"),
+        "{err}"
+    );
+    assert!(err.contains("5 problems found"), "{err}");
+    // Problems are listed in file order.
+    let lines: Vec<usize> = err
+        .lines()
+        .filter_map(|l| {
+            l.strip_prefix(&format!("{file}:"))?
+                .split(':')
+                .next()?
+                .parse()
+                .ok()
+        })
+        .collect();
+    assert!(lines.windows(2).all(|w| w[0] <= w[1]), "{lines:?}");
 }
 
 #[test]
