@@ -84,6 +84,16 @@ fn run_json_has_the_documented_fields() {
         );
         assert!(p["crises_per_year"].as_f64().is_some());
     }
+    let payer = &v["mean_cost_by_payer_usd_bn"];
+    let parts: f64 = ["european_defence", "us_defence", "mechanisms"]
+        .iter()
+        .map(|k| payer[*k].as_f64().unwrap())
+        .sum();
+    assert!((parts - v["mean_cost_usd_bn"].as_f64().unwrap()).abs() < 1e-6 * parts);
+    assert!(
+        payer["us_defence"].as_f64().unwrap() > 0.0
+            && payer["european_defence"].as_f64().unwrap() > 0.0
+    );
     let total: f64 = by.values().map(|p| p["p_war"].as_f64().unwrap()).sum();
     assert!((total - v["p_war"].as_f64().unwrap()).abs() < 1e-9);
 }

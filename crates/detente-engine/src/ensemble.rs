@@ -8,7 +8,7 @@ use crate::params::ModelParams;
 use crate::pathway::{Pathway, PATHWAY_COUNT};
 use crate::policy::Policy;
 use crate::rng::{stream_rng, EngineRng, Stream};
-use crate::run::{simulate_run, RunOutcome};
+use crate::run::{simulate_run, Costs, RunOutcome};
 use crate::slow::Trajectory;
 use crate::stats::{paired_mean, wilson, Estimate};
 use rayon::prelude::*;
@@ -73,6 +73,8 @@ pub struct Summary {
     pub runs_with_crisis: u64,
     pub ceasefire_breaks: u64,
     pub cost_bn_sum: f64,
+    /// Sum over runs of spending by who pays.
+    pub costs_sum: Costs,
     /// With parameter uncertainty and several runs per draw: (runs, wars) per parameter draw.
     pub draws: BTreeMap<u64, (u64, u64)>,
 }
@@ -92,6 +94,7 @@ impl Summary {
             runs_with_crisis: 0,
             ceasefire_breaks: 0,
             cost_bn_sum: 0.0,
+            costs_sum: Costs::default(),
             draws: BTreeMap::new(),
         }
     }
@@ -167,6 +170,7 @@ impl Summary {
         }
         self.months_at_risk += o.months_at_risk as u64;
         self.cost_bn_sum += o.cost_bn;
+        self.costs_sum.add(&o.costs);
     }
 
     /// Merge another summary (of later runs) into this one.
@@ -192,6 +196,7 @@ impl Summary {
         self.runs_with_crisis += other.runs_with_crisis;
         self.ceasefire_breaks += other.ceasefire_breaks;
         self.cost_bn_sum += other.cost_bn_sum;
+        self.costs_sum.add(&other.costs_sum);
         for (d, (n, w)) in &other.draws {
             let e = self.draws.entry(*d).or_insert((0, 0));
             e.0 += n;
@@ -244,6 +249,16 @@ impl Summary {
             });
         }
         out
+    }
+
+    /// Mean spending over the horizon by who pays (US$ bn).
+    pub fn mean_costs(&self) -> Costs {
+        let n = self.runs.max(1) as f64;
+        Costs {
+            europe_defence_bn: self.costs_sum.europe_defence_bn / n,
+            us_defence_bn: self.costs_sum.us_defence_bn / n,
+            mechanisms_bn: self.costs_sum.mechanisms_bn / n,
+        }
     }
 
     /// Mean cost over the horizon (US$ bn).

@@ -36,6 +36,6 @@ pub use ensemble::{
 pub use params::{ModelParams, ParamSpec, PARAM_SPECS};
 pub use pathway::{Pathway, PATHWAY_COUNT};
 pub use policy::{CeasefireTerms, MechanismStrengths, Policy};
-pub use run::{simulate_run, RunOutcome};
+pub use run::{simulate_run, Costs, RunOutcome};
 pub use slow::Trajectory;
 pub use stats::Estimate;

@@ -32,6 +32,28 @@ pub struct RunOutcome {
     pub months_at_risk: u32,
     /// Defence and mechanism spending over the horizon (US$ bn).
     pub cost_bn: f64,
+    /// The same, by who pays: European defence, US defence, the architecture's mechanisms.
+    pub costs: Costs,
+}
+
+/// Spending over the horizon by who pays (US$ bn).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Costs {
+    /// European allies' (and Canada's) defence spending.
+    pub europe_defence_bn: f64,
+    /// US defence spending.
+    pub us_defence_bn: f64,
+    /// The architecture's mechanisms: porcupine package, added forward brigades, risk reduction.
+    pub mechanisms_bn: f64,
+}
+
+impl Costs {
+    /// Add another amount part by part.
+    pub fn add(&mut self, other: &Costs) {
+        self.europe_defence_bn += other.europe_defence_bn;
+        self.us_defence_bn += other.us_defence_bn;
+        self.mechanisms_bn += other.mechanisms_bn;
+    }
 }
 
 /// How crises on each pathway look (assumptions documented in `docs/model.md`).
@@ -218,6 +240,7 @@ pub fn simulate_run(
         ceasefire_break_month: None,
         months_at_risk: 0,
         cost_bn: 0.0,
+        costs: Costs::default(),
     };
     let mut ceasefire_holds = policy.ceasefire_holds_at_start;
     let mut second_war_ends = if ceasefire_holds {
@@ -228,6 +251,11 @@ pub fn simulate_run(
     for (m, st) in trajectory.months.iter().enumerate() {
         let m = m as u32;
         outcome.cost_bn += st.europe_spending_bn + st.us_spending_bn + st.mechanism_cost_bn;
+        outcome.costs.add(&Costs {
+            europe_defence_bn: st.europe_spending_bn,
+            us_defence_bn: st.us_spending_bn,
+            mechanisms_bn: st.mechanism_cost_bn,
+        });
         if outcome.war_month.is_some() {
             continue;
         }

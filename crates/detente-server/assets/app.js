@@ -317,6 +317,16 @@ function kpi(label, v, ci) {
     ci ? el('div', { class: 'ci' }, `95 % interval ${pct(ci[0])} – ${pct(ci[1])}`) : null);
 }
 
+// Mean cost over the horizon, with who pays (older stored runs have no split).
+function costKpi(s) {
+  const r = (x) => Math.round(x).toLocaleString();
+  const p = s.mean_cost_by_payer_usd_bn;
+  const split = p ? `European defence ${r(p.european_defence)} · US defence ${r(p.us_defence)} · mechanisms ${r(p.mechanisms)}` : '';
+  return el('div', { class: 'kpi' }, el('div', { class: 'v' }, r(s.mean_cost_usd_bn)),
+    el('div', { class: 'l' }, 'mean cost, US$ bn over the horizon'),
+    el('div', { class: 'ci' }, split));
+}
+
 function renderResult(run, clientMs) {
   const s = run.summary;
   const box = $('#result');
@@ -326,7 +336,7 @@ function renderResult(run, clientMs) {
     kpi(`p(NATO–Russia war within ${s.horizon_years} years)`, s.p_war, s.p_war_ci),
     kpi('p(nuclear use)', s.p_nuclear, s.p_nuclear_ci),
     kpi('p(Russia–Ukraine ceasefire breaks down)', s.p_ceasefire_breakdown, s.p_ceasefire_breakdown_ci),
-    el('div', { class: 'kpi' }, el('div', { class: 'v' }, Math.round(s.mean_cost_usd_bn).toLocaleString()), el('div', { class: 'l' }, 'mean cost, US$ bn over the horizon'))));
+    costKpi(s)));
   const charts = el('div', { class: 'charts' });
   charts.innerHTML = survivalChart([s], 'survival-chart') + pathwayChart([s], 'pathway-chart') + crisesChart([s], 'crises-chart');
   box.append(charts);

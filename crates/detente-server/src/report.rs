@@ -422,11 +422,11 @@ pub fn report_html(data: &ReportData, runs: u64, seed: u64, command: &str) -> St
         esc(&names.join(" vs "))
     );
     let _ = write!(h, "<p>{runs} simulated runs per architecture over {horizon} years, seed {seed}, common random numbers (run <i>r</i> of every architecture uses the same random streams). Intervals are 95 %: Wilson score intervals for probabilities, normal intervals of the paired mean for differences.</p>");
-    h.push_str("<h2>Architectures compared</h2><table><tr><th>Architecture</th><th>p(war) [95 %]</th><th>Difference vs first [95 %]</th><th>p(nuclear use) [95 %]</th><th>p(ceasefire breakdown) [95 %]</th><th>Mean cost (US$ bn)</th></tr>");
+    h.push_str("<h2>Architectures compared</h2><table><tr><th>Architecture</th><th>p(war) [95 %]</th><th>Difference vs first [95 %]</th><th>p(nuclear use) [95 %]</th><th>p(ceasefire breakdown) [95 %]</th><th>Mean cost (US$ bn)</th><th>of which European defence / US defence / mechanisms</th></tr>");
     for (s, d) in sums.iter().zip(&data.diffs) {
         let _ = write!(
             h,
-            "<tr><td>{}</td><td class=n>{}</td><td class=n>{:+.2} pp <span class=ci>[{:+.2}, {:+.2}]</span></td><td class=n>{}</td><td class=n>{}</td><td class=n>{:.0}</td></tr>",
+            "<tr><td>{}</td><td class=n>{}</td><td class=n>{:+.2} pp <span class=ci>[{:+.2}, {:+.2}]</span></td><td class=n>{}</td><td class=n>{}</td><td class=n>{:.0}</td><td class=n>{:.0} / {:.0} / {:.0}</td></tr>",
             esc(s["architecture"].as_str().unwrap_or("")),
             pct_ci(&s["p_war"], &s["p_war_ci"]),
             100.0 * d.0,
@@ -434,7 +434,10 @@ pub fn report_html(data: &ReportData, runs: u64, seed: u64, command: &str) -> St
             100.0 * d.2,
             pct_ci(&s["p_nuclear"], &s["p_nuclear_ci"]),
             pct_ci(&s["p_ceasefire_breakdown"], &s["p_ceasefire_breakdown_ci"]),
-            s["mean_cost_usd_bn"].as_f64().unwrap_or(0.0)
+            s["mean_cost_usd_bn"].as_f64().unwrap_or(0.0),
+            s["mean_cost_by_payer_usd_bn"]["european_defence"].as_f64().unwrap_or(0.0),
+            s["mean_cost_by_payer_usd_bn"]["us_defence"].as_f64().unwrap_or(0.0),
+            s["mean_cost_by_payer_usd_bn"]["mechanisms"].as_f64().unwrap_or(0.0),
         );
     }
     h.push_str("</table>");

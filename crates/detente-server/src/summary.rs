@@ -64,6 +64,11 @@ pub fn summary_json(name: &str, s: &Summary, seed: u64, interval: &str) -> Value
         "survival": survival,
         "highest_rung_runs": highest,
         "mean_cost_usd_bn": s.mean_cost_bn(),
+        "mean_cost_by_payer_usd_bn": {
+            "european_defence": s.mean_costs().europe_defence_bn,
+            "us_defence": s.mean_costs().us_defence_bn,
+            "mechanisms": s.mean_costs().mechanisms_bn,
+        },
         "parameter_uncertainty": across_draws,
     })
 }

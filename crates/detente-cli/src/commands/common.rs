@@ -73,9 +73,14 @@ pub fn summary_table(name: &str, s: &Summary, seed: u64, interval: &str) -> Stri
         "  Russia-Ukraine ceasefire breaks down {}\n",
         pct_ci(&s.p_ceasefire_break())
     ));
+    let c = s.mean_costs();
     out.push_str(&format!(
-        "  Mean defence + mechanism cost        {:.0} US$ bn over the horizon\n\n",
+        "  Mean defence + mechanism cost        {:.0} US$ bn over the horizon\n",
         s.mean_cost_bn()
+    ));
+    out.push_str(&format!(
+        "    paid as: European defence {:.0}, US defence {:.0}, the architecture's mechanisms {:.0}\n\n",
+        c.europe_defence_bn, c.us_defence_bn, c.mechanisms_bn
     ));
     out.push_str(&format!(
         "  {:<63} {:>8}   {:<18} {:>9}\n",
