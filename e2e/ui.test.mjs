@@ -113,6 +113,36 @@ test('compare two architectures side by side with paired differences', async () 
   await page.screenshot({ path: join(shots, '04-compare.png'), fullPage: true });
 });
 
+test('parameter uncertainty: the spread across draws in a run and in a comparison', async () => {
+  await page.click('.tab[data-tab="run"]');
+  await page.check('#uncertainty');
+  assert.equal(await page.isEnabled('#runs-per-draw'), true);
+  await page.fill('#runs', '20000');
+  await page.fill('#runs-per-draw', '200');
+  await page.click('#run-btn');
+  await page.waitForSelector('#p-war-spread', { timeout: 30000 });
+  const spread = await page.textContent('#p-war-spread');
+  assert.match(spread, /^across 100 parameter draws: median [\d.]+ %, 95 % of draws in \[[\d.]+, [\d.]+\] %$/, spread);
+  assert.match(await page.textContent('#interval-label'), /Monte Carlo \+ parameter uncertainty.*200 runs per draw/);
+  await page.screenshot({ path: join(shots, '09-uncertainty-run.png') });
+  await page.screenshot({ path: join(shots, '09b-uncertainty-run-full.png'), fullPage: true });
+  await page.uncheck('#uncertainty');
+
+  await page.click('.tab[data-tab="compare"]');
+  await page.check('#compare-uncertainty');
+  await page.fill('#compare-runs', '20000');
+  await page.click('#compare-btn');
+  await page.waitForSelector('#compare-result td.draws-safer', { timeout: 30000 });
+  const heads = await page.$$eval('#compare-table th', (ths) => ths.map((t) => t.textContent));
+  assert.ok(heads.includes('median difference across draws [95 % of draws]'), heads.join(' | '));
+  assert.ok(heads.some((h) => h.startsWith('draws safer than')), heads.join(' | '));
+  const safer = await page.$$eval('#compare-table td.draws-safer', (tds) => tds.map((t) => t.textContent));
+  assert.equal(safer[0], '—');
+  assert.match(safer[1], /^\d+ % of 100$/, safer[1]);
+  await page.screenshot({ path: join(shots, '10-uncertainty-compare.png') });
+  await page.uncheck('#compare-uncertainty');
+});
+
 test('a small Morris sensitivity analysis from the UI', async () => {
   await page.click('.tab[data-tab="sensitivity"]');
   await page.selectOption('#sens-method', 'morris');
@@ -151,7 +181,13 @@ test('runs are listed in the store', async () => {
   const text = await page.textContent('#runs-list');
   assert.match(text, /baseline/);
   assert.match(text, /done/);
+  assert.match(text, /yes, 200 runs per draw/);
   await page.screenshot({ path: join(shots, '05-runs.png') });
+  // The latest run drew the parameters: reopened, it shows the spread and the option.
+  await page.click('#runs-list tr:nth-child(2) button:has-text("Open")');
+  await page.waitForSelector('#p-war-spread', { timeout: 10000 });
+  assert.equal(await page.isChecked('#uncertainty'), true);
+  await page.screenshot({ path: join(shots, '11-reopened-uncertainty-run.png') });
 });
 
 test('the UI made no request outside this machine', () => {

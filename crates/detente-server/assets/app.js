@@ -260,6 +260,7 @@ function setProgress(done, total, text) {
 $('#run-btn').addEventListener('click', async () => {
   state.clickAt = performance.now();
   const body = { toml: $('#toml').value, runs: Number($('#runs').value), seed: Number($('#seed').value) };
+  if ($('#uncertainty').checked) { body.uncertainty = true; body.runs_per_draw = Number($('#runs-per-draw').value); }
   $('#run-btn').disabled = true;
   const r = await api('POST', '/runs', body);
   if (!r.ok) {
@@ -312,9 +313,21 @@ function finishRun() {
   $('#cancel-btn').disabled = true;
 }
 
-function kpi(label, v, ci) {
+function kpi(label, v, ci, extra) {
   return el('div', { class: 'kpi' }, el('div', { class: 'v' }, pct(v)), el('div', { class: 'l' }, label),
-    ci ? el('div', { class: 'ci' }, `95 % interval ${pct(ci[0])} – ${pct(ci[1])}`) : null);
+    ci ? el('div', { class: 'ci' }, `95 % interval ${pct(ci[0])} – ${pct(ci[1])}`) : null, extra || null);
+}
+
+// The "include parameter uncertainty" checkboxes enable their runs-per-draw fields.
+for (const [box, per] of [['#uncertainty', '#runs-per-draw'], ['#compare-uncertainty', '#compare-runs-per-draw']]) {
+  $(box).addEventListener('change', () => { $(per).disabled = !$(box).checked; });
+}
+
+// With parameter uncertainty: how p(war) spreads across the parameter draws.
+function spreadLine(pu) {
+  if (!pu) return null;
+  return el('div', { class: 'spread', id: 'p-war-spread', title: `share of that spread due to the parameters rather than Monte Carlo noise: ${pct(pu.parameter_share_of_variance, 0)}` },
+    `across ${pu.draws.toLocaleString()} parameter draws: median ${pct(pu.p_war_median)}, 95 % of draws in [${(100 * pu.p_war_interval[0]).toFixed(2)}, ${(100 * pu.p_war_interval[1]).toFixed(2)}] %`);
 }
 
 // Mean cost over the horizon, with who pays (older stored runs have no split).
@@ -333,10 +346,14 @@ function renderResult(run, clientMs) {
   box.innerHTML = '';
   box.append(el('h2', {}, `${s.architecture}: ${s.runs.toLocaleString()} runs, ${s.horizon_years} years, seed ${s.seed}`));
   box.append(el('div', { class: 'headline' },
-    kpi(`p(NATO–Russia war within ${s.horizon_years} years)`, s.p_war, s.p_war_ci),
+    kpi(`p(NATO–Russia war within ${s.horizon_years} years)`, s.p_war, s.p_war_ci, spreadLine(s.parameter_uncertainty)),
     kpi('p(nuclear use)', s.p_nuclear, s.p_nuclear_ci),
     kpi('p(Russia–Ukraine ceasefire breaks down)', s.p_ceasefire_breakdown, s.p_ceasefire_breakdown_ci),
     costKpi(s)));
+  if (s.interval) {
+    const per = run.runs_per_draw ? ` (${run.runs_per_draw.toLocaleString()} runs per draw)` : '';
+    box.append(el('p', { class: 'muted interval-label', id: 'interval-label' }, `Intervals: ${s.interval}${per}.`));
+  }
   const charts = el('div', { class: 'charts' });
   charts.innerHTML = survivalChart([s], 'survival-chart') + pathwayChart([s], 'pathway-chart') + crisesChart([s], 'crises-chart');
   box.append(charts);
@@ -468,7 +485,9 @@ $('#compare-btn').addEventListener('click', async () => {
   $('#compare-btn').disabled = true;
   $('#compare-status').textContent = 'running…';
   const t0 = performance.now();
-  const r = await api('POST', '/compare', { architectures: archs, runs: Number($('#compare-runs').value), seed: Number($('#compare-seed').value) });
+  const body = { architectures: archs, runs: Number($('#compare-runs').value), seed: Number($('#compare-seed').value) };
+  if ($('#compare-uncertainty').checked) { body.uncertainty = true; body.runs_per_draw = Number($('#compare-runs-per-draw').value); }
+  const r = await api('POST', '/compare', body);
   $('#compare-btn').disabled = false;
   if (!r.ok) { $('#compare-status').textContent = r.data.error; return; }
   $('#compare-status').textContent = `done in ${Math.round(performance.now() - t0)} ms`;
@@ -480,16 +499,28 @@ function renderCompare(d) {
   box.innerHTML = '';
   const sums = d.results;
   box.append(el('h2', {}, `${sums.map((s) => s.architecture).join(' vs ')}: ${d.runs.toLocaleString()} runs each, seed ${d.seed}`));
-  const t = el('table', {}, el('tr', {}, ['Architecture', 'p(war) [95 %]', `Paired difference vs ${d.baseline} [95 %]`, 'p(nuclear) [95 %]', 'Mean cost (US$ bn)'].map((h) => el('th', {}, h))));
+  const draws = d.diff_vs_first.some((x) => x.diff_across_draws);
+  const heads = ['Architecture', 'p(war) [95 %]', `Paired difference vs ${d.baseline} [95 %]`, 'p(nuclear) [95 %]', 'Mean cost (US$ bn)'];
+  if (draws) heads.push('median difference across draws [95 % of draws]', `draws safer than ${d.baseline}`);
+  const t = el('table', { id: 'compare-table' }, el('tr', {}, heads.map((h) => el('th', {}, h))));
+  const pp = (x) => (100 * x).toFixed(2);
   sums.forEach((s, i) => {
     const df = d.diff_vs_first[i];
+    const x = df.diff_across_draws;
     t.append(el('tr', {}, el('td', {}, s.architecture),
       el('td', { class: 'n' }, `${pct(s.p_war)} [${pct(s.p_war_ci[0])}, ${pct(s.p_war_ci[1])}]`),
-      el('td', { class: 'n' }, i === 0 ? '—' : `${(100 * df.value).toFixed(2)} pp [${(100 * df.ci[0]).toFixed(2)}, ${(100 * df.ci[1]).toFixed(2)}]`),
+      el('td', { class: 'n' }, i === 0 ? '—' : `${pp(df.value)} pp [${pp(df.ci[0])}, ${pp(df.ci[1])}]`),
       el('td', { class: 'n' }, `${pct(s.p_nuclear)} [${pct(s.p_nuclear_ci[0])}, ${pct(s.p_nuclear_ci[1])}]`),
-      el('td', { class: 'n' }, Math.round(s.mean_cost_usd_bn).toLocaleString())));
+      el('td', { class: 'n' }, Math.round(s.mean_cost_usd_bn).toLocaleString()),
+      draws ? el('td', { class: 'n' }, i === 0 || !x ? '—' : `${pp(x.median)} pp [${pp(x.interval[0])}, ${pp(x.interval[1])}]`) : null,
+      draws ? el('td', { class: 'n draws-safer' }, i === 0 || !x ? '—' : `${pct(x.share_of_draws_safer_than_first, 0)} of ${x.draws.toLocaleString()}`) : null));
   });
   box.append(t);
+  const label = sums[0] && sums[0].interval;
+  if (label) {
+    const per = d.runs_per_draw ? ` (${d.runs_per_draw.toLocaleString()} runs per draw; every architecture sees the same draws)` : '';
+    box.append(el('p', { class: 'muted interval-label' }, `Intervals: ${label}${per}.`));
+  }
   const charts = el('div', { class: 'charts' });
   const diffRows = sums.slice(1).map((s) => `${s.architecture} − ${d.baseline}`);
   const diffVals = d.diff_vs_first.slice(1).map((x) => [x.value, x.ci[0], x.ci[1]]);
@@ -714,9 +745,10 @@ async function loadRuns() {
   box.innerHTML = '';
   if (!r.ok) { box.textContent = r.data.error; return; }
   if (!r.data.runs.length) { box.append(el('p', { class: 'muted' }, 'No runs yet.')); return; }
-  const t = el('table', {}, el('tr', {}, ['#', 'Architecture', 'Runs', 'Seed', 'Status', 'p(war)', 'Time', ''].map((h) => el('th', {}, h))));
+  const t = el('table', {}, el('tr', {}, ['#', 'Architecture', 'Runs', 'Seed', 'Parameter uncertainty', 'Status', 'p(war)', 'Time', ''].map((h) => el('th', {}, h))));
   for (const run of r.data.runs) {
     t.append(el('tr', {}, el('td', {}, run.id), el('td', {}, run.architecture), el('td', { class: 'n' }, run.runs.toLocaleString()), el('td', { class: 'n' }, run.seed),
+      el('td', {}, run.runs_per_draw ? `yes, ${run.runs_per_draw.toLocaleString()} runs per draw` : 'no'),
       el('td', {}, run.status), el('td', { class: 'n' }, run.p_war !== undefined && run.p_war !== null ? pct(run.p_war) : ''),
       el('td', { class: 'n' }, run.elapsed_ms !== null ? run.elapsed_ms + ' ms' : ''),
       el('td', {},
@@ -733,6 +765,12 @@ async function reopen(id) {
   document.querySelector('.tab[data-tab="run"]').click();
   $('#toml').value = r.data.toml;
   await validateNow(false);
+  // Show the run's options, so Run again reproduces it.
+  $('#runs').value = r.data.runs;
+  $('#seed').value = r.data.seed;
+  $('#uncertainty').checked = !!r.data.uncertainty;
+  $('#runs-per-draw').disabled = !r.data.uncertainty;
+  if (r.data.runs_per_draw) $('#runs-per-draw').value = r.data.runs_per_draw;
   renderResult(r.data);
 }
 

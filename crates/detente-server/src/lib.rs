@@ -18,8 +18,9 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use detente_analysis::uncertainty::Uncertainty;
 use detente_arch::{Architecture, Diagnostic, LoadError, Loaded};
-use detente_engine::{run_ensemble_streaming, EnsembleOptions};
+use detente_engine::{run_ensemble_streaming, EnsembleOptions, ParamDraw};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -431,6 +432,51 @@ struct RunBody {
     toml: Option<String>,
     runs: Option<u64>,
     seed: Option<u64>,
+    #[serde(default)]
+    uncertainty: bool,
+    runs_per_draw: Option<u64>,
+}
+
+/// Runs per parameter draw when a request asks for parameter uncertainty and names none.
+pub const DEFAULT_RUNS_PER_DRAW: u64 = 200;
+
+/// `Some(runs per draw)` when the request asks for parameter uncertainty, checked against `runs`.
+fn check_draws(uncertainty: bool, runs_per_draw: Option<u64>, runs: u64) -> ApiResult<Option<u64>> {
+    if !uncertainty {
+        if runs_per_draw.is_some() {
+            return Err(ApiError::bad("runs_per_draw needs \"uncertainty\": true"));
+        }
+        return Ok(None);
+    }
+    let n = runs_per_draw.unwrap_or(DEFAULT_RUNS_PER_DRAW);
+    if n == 0 || n > runs {
+        return Err(ApiError::bad(format!(
+            "runs_per_draw = {n}: allowed: 1 to runs ({runs})"
+        )));
+    }
+    Ok(Some(n))
+}
+
+/// The engine's options and the parameter draw for `runs_per_draw` (`None`: Monte Carlo only).
+fn ensemble_setup(
+    runs: u64,
+    seed: u64,
+    runs_per_draw: Option<u64>,
+) -> (EnsembleOptions, Option<Uncertainty>) {
+    let options = EnsembleOptions {
+        runs_per_draw: runs_per_draw.unwrap_or(1),
+        ..EnsembleOptions::new(runs, seed)
+    };
+    (options, runs_per_draw.map(|_| Uncertainty::from_defaults()))
+}
+
+/// The label of a summary's intervals.
+fn interval_label(runs_per_draw: Option<u64>) -> &'static str {
+    if runs_per_draw.is_some() {
+        summary::WITH_PARAMETER_UNCERTAINTY
+    } else {
+        summary::MONTE_CARLO_ONLY
+    }
 }
 
 async fn start_run(
@@ -441,6 +487,7 @@ async fn start_run(
     let runs = body.runs.unwrap_or(10_000);
     let seed = body.seed.unwrap_or(1);
     check_runs(runs, state.limits.max_runs)?;
+    let runs_per_draw = check_draws(body.uncertainty, body.runs_per_draw, runs)?;
     let loaded = match (&body.toml, &body.architecture) {
         (Some(t), _) => detente_arch::load_str(t, "<edited>").map_err(|e| load_err(e, Some(t)))?,
         (None, Some(name)) => resolve(&state, name)?,
@@ -451,9 +498,13 @@ async fn start_run(
         }
     };
     check_horizon(&state, &loaded)?;
-    let id = state
-        .store
-        .insert_run(&loaded.name, &loaded.source, seed, runs)?;
+    let id = state.store.insert_run_with_draws(
+        &loaded.name,
+        &loaded.source,
+        seed,
+        runs,
+        runs_per_draw,
+    )?;
     let live = Arc::new(Live {
         total: runs,
         done: AtomicU64::new(0),
@@ -487,13 +538,9 @@ async fn start_run(
                 );
                 !l2.cancel.load(Ordering::Relaxed)
             };
-            run_ensemble_streaming(
-                &scenario,
-                EnsembleOptions::new(runs, seed),
-                None,
-                &progress,
-                None,
-            )
+            let (options, draw) = ensemble_setup(runs, seed, runs_per_draw);
+            let draw_ref = draw.as_ref().map(|d| d as &dyn ParamDraw);
+            run_ensemble_streaming(&scenario, options, draw_ref, &progress, None)
         })
         .await;
         let ms = start.elapsed().as_millis() as i64;
@@ -504,7 +551,7 @@ async fn start_run(
                     &name,
                     &s,
                     seed,
-                    summary::MONTE_CARLO_ONLY,
+                    interval_label(runs_per_draw),
                 )),
             ),
             Ok(Err(_)) => ("cancelled", None),
@@ -517,7 +564,14 @@ async fn start_run(
     });
     Ok((
         StatusCode::ACCEPTED,
-        Json(json!({"id": id, "status": "queued", "runs": runs, "seed": seed})),
+        Json(json!({
+            "id": id,
+            "status": "queued",
+            "runs": runs,
+            "seed": seed,
+            "uncertainty": runs_per_draw.is_some(),
+            "runs_per_draw": runs_per_draw,
+        })),
     ))
 }
 
@@ -622,6 +676,9 @@ struct CompareBody {
     architectures: Vec<String>,
     runs: Option<u64>,
     seed: Option<u64>,
+    #[serde(default)]
+    uncertainty: bool,
+    runs_per_draw: Option<u64>,
 }
 
 async fn run_comparison(
@@ -629,6 +686,7 @@ async fn run_comparison(
     names: &[String],
     runs: u64,
     seed: u64,
+    runs_per_draw: Option<u64>,
 ) -> ApiResult<report::ReportData> {
     check_runs(runs, state.limits.max_compare_runs)?;
     if names.is_empty() || names.len() > state.limits.max_compare_archs {
@@ -649,10 +707,20 @@ async fn run_comparison(
         .acquire_owned()
         .await
         .map_err(|_| ApiError::bad("server shutting down"))?;
-    tokio::task::spawn_blocking(move || report::run_report(&loaded, runs, seed, &|_| true))
-        .await
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
-        .map_err(|_| ApiError::bad("cancelled"))
+    tokio::task::spawn_blocking(move || {
+        let (options, draw) = ensemble_setup(runs, seed, runs_per_draw);
+        let draw_ref = draw.as_ref().map(|d| d as &dyn ParamDraw);
+        report::run_report_with(
+            &loaded,
+            options,
+            draw_ref,
+            interval_label(runs_per_draw),
+            &|_| true,
+        )
+    })
+    .await
+    .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
+    .map_err(|_| ApiError::bad("cancelled"))
 }
 
 async fn compare_handler(
@@ -662,16 +730,32 @@ async fn compare_handler(
     let Json(body) = body?;
     let runs = body.runs.unwrap_or(10_000);
     let seed = body.seed.unwrap_or(1);
+    check_runs(runs, state.limits.max_compare_runs)?;
+    let runs_per_draw = check_draws(body.uncertainty, body.runs_per_draw, runs)?;
     let start = Instant::now();
-    let data = run_comparison(&state, &body.architectures, runs, seed).await?;
+    let data = run_comparison(&state, &body.architectures, runs, seed, runs_per_draw).await?;
     let diffs: Vec<Value> = data
         .diffs
         .iter()
-        .map(|d| json!({"value": d.0, "ci": [d.1, d.2]}))
+        .zip(&data.diff_across_draws)
+        .map(|(d, x)| {
+            json!({
+                "value": d.0,
+                "ci": [d.1, d.2],
+                "diff_across_draws": x.as_ref().map(|x| json!({
+                    "draws": x.draws,
+                    "median": x.median,
+                    "interval": [x.low, x.high],
+                    "share_of_draws_safer_than_first": x.share_safer,
+                })),
+            })
+        })
         .collect();
     Ok(Json(json!({
         "runs": runs,
         "seed": seed,
+        "parameter_uncertainty": runs_per_draw.is_some(),
+        "runs_per_draw": runs_per_draw,
         "baseline": body.architectures[0],
         "results": data.summaries,
         "diff_vs_first": diffs,
@@ -708,7 +792,7 @@ async fn report_handler(
     if names.is_empty() {
         names.push("baseline".to_string());
     }
-    let data = run_comparison(&state, &names, runs, seed).await?;
+    let data = run_comparison(&state, &names, runs, seed, None).await?;
     let command = report::reproduce_command(&names, runs, seed, "report.html");
     let html = report::report_html(&data, runs, seed, &command);
     let mut headers = HeaderMap::new();

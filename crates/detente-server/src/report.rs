@@ -3,7 +3,9 @@
 
 use crate::summary::summary_json;
 use detente_arch::Loaded;
-use detente_engine::{compare, Cancelled, EnsembleOptions, Pathway, PARAM_SPECS};
+use detente_engine::{
+    compare, Cancelled, DiffSpread, EnsembleOptions, ParamDraw, Pathway, PARAM_SPECS,
+};
 use serde_json::Value;
 use std::fmt::Write;
 
@@ -346,6 +348,9 @@ pub struct ReportData {
     pub summaries: Vec<Value>,
     /// (value, low, high) of p(war) minus the first architecture's p(war), paired.
     pub diffs: Vec<(f64, f64, f64)>,
+    /// With parameter uncertainty: how the paired difference spreads across draws (`None`
+    /// without uncertainty; the first architecture's is all zeros).
+    pub diff_across_draws: Vec<Option<DiffSpread>>,
 }
 
 /// Run the architectures with common random numbers.
@@ -355,12 +360,31 @@ pub fn run_report(
     seed: u64,
     progress: &(dyn Fn(u64) -> bool + Sync),
 ) -> Result<ReportData, Cancelled> {
+    run_report_with(
+        archs,
+        EnsembleOptions::new(runs, seed),
+        None,
+        crate::summary::MONTE_CARLO_ONLY,
+        progress,
+    )
+}
+
+/// Run the architectures with common random numbers, these options and (if any) this parameter
+/// draw; `interval` labels the summaries' intervals.
+pub fn run_report_with(
+    archs: &[Loaded],
+    options: EnsembleOptions,
+    draw: Option<&dyn ParamDraw>,
+    interval: &str,
+    progress: &(dyn Fn(u64) -> bool + Sync),
+) -> Result<ReportData, Cancelled> {
+    let seed = options.seed;
     let scenarios: Vec<_> = archs.iter().map(|a| a.architecture.to_scenario()).collect();
-    let cmp = compare(&scenarios, EnsembleOptions::new(runs, seed), None, progress)?;
+    let cmp = compare(&scenarios, options, draw, progress)?;
     let summaries = archs
         .iter()
         .zip(&cmp.summaries)
-        .map(|(a, s)| summary_json(&a.name, s, seed, crate::summary::MONTE_CARLO_ONLY))
+        .map(|(a, s)| summary_json(&a.name, s, seed, interval))
         .collect();
     let diffs = (0..archs.len())
         .map(|i| {
@@ -368,7 +392,12 @@ pub fn run_report(
             (d.value, d.low, d.high)
         })
         .collect();
-    Ok(ReportData { summaries, diffs })
+    let diff_across_draws = (0..archs.len()).map(|i| cmp.diff_across_draws(i)).collect();
+    Ok(ReportData {
+        summaries,
+        diffs,
+        diff_across_draws,
+    })
 }
 
 fn triple(v: &Value, key: &str, ci: &str) -> (f64, f64, f64) {

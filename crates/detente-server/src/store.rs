@@ -8,7 +8,8 @@ use std::path::Path;
 use std::sync::Mutex;
 
 /// Migrations in order; the index + 1 is the version.
-const MIGRATIONS: &[&str] = &["CREATE TABLE architectures (
+const MIGRATIONS: &[&str] = &[
+    "CREATE TABLE architectures (
         name TEXT PRIMARY KEY,
         toml TEXT NOT NULL,
         saved_at TEXT NOT NULL
@@ -24,7 +25,10 @@ const MIGRATIONS: &[&str] = &["CREATE TABLE architectures (
         started_at TEXT NOT NULL,
         finished_at TEXT,
         elapsed_ms INTEGER
-    );"];
+    );",
+    // 2: parameter uncertainty; NULL = Monte Carlo only, else the runs sharing one draw.
+    "ALTER TABLE runs ADD COLUMN runs_per_draw INTEGER;",
+];
 
 pub struct Store {
     conn: Mutex<Connection>,
@@ -53,6 +57,8 @@ pub struct RunRow {
     pub started_at: String,
     pub finished_at: Option<String>,
     pub elapsed_ms: Option<i64>,
+    /// With parameter uncertainty: consecutive runs sharing one parameter draw.
+    pub runs_per_draw: Option<u64>,
 }
 
 impl RunRow {
@@ -66,6 +72,8 @@ impl RunRow {
             "started_at": self.started_at,
             "finished_at": self.finished_at,
             "elapsed_ms": self.elapsed_ms,
+            "uncertainty": self.runs_per_draw.is_some(),
+            "runs_per_draw": self.runs_per_draw,
         });
         if with_summary {
             v["summary"] = self.summary.clone().unwrap_or(Value::Null);
@@ -174,10 +182,29 @@ impl Store {
         seed: u64,
         runs: u64,
     ) -> DbResult<i64> {
+        self.insert_run_with_draws(architecture, toml, seed, runs, None)
+    }
+
+    /// A queued run; `runs_per_draw` is `Some` when it draws the uncertain parameters.
+    pub fn insert_run_with_draws(
+        &self,
+        architecture: &str,
+        toml: &str,
+        seed: u64,
+        runs: u64,
+        runs_per_draw: Option<u64>,
+    ) -> DbResult<i64> {
         let c = self.conn();
         c.execute(
-            "INSERT INTO runs (architecture, toml, seed, runs, status, started_at) VALUES (?1, ?2, ?3, ?4, 'queued', ?5)",
-            params![architecture, toml, seed as i64, runs as i64, now()],
+            "INSERT INTO runs (architecture, toml, seed, runs, status, started_at, runs_per_draw) VALUES (?1, ?2, ?3, ?4, 'queued', ?5, ?6)",
+            params![
+                architecture,
+                toml,
+                seed as i64,
+                runs as i64,
+                now(),
+                runs_per_draw.map(|n| n as i64)
+            ],
         )?;
         Ok(c.last_insert_rowid())
     }
@@ -217,11 +244,12 @@ impl Store {
             started_at: r.get(7)?,
             finished_at: r.get(8)?,
             elapsed_ms: r.get(9)?,
+            runs_per_draw: r.get::<_, Option<i64>>(10)?.map(|n| n as u64),
         })
     }
 
     const COLS: &'static str =
-        "id, architecture, toml, seed, runs, status, summary_json, started_at, finished_at, elapsed_ms";
+        "id, architecture, toml, seed, runs, status, summary_json, started_at, finished_at, elapsed_ms, runs_per_draw";
 
     pub fn get_run(&self, id: i64) -> DbResult<Option<RunRow>> {
         let c = self.conn();

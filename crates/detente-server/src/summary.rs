@@ -11,6 +11,9 @@ pub fn ci(e: &Estimate) -> Value {
 /// Label of the intervals when only Monte Carlo noise is in them.
 pub const MONTE_CARLO_ONLY: &str = "Monte Carlo only (Wilson 95 %)";
 
+/// Label of the intervals when the runs also draw the uncertain model parameters.
+pub const WITH_PARAMETER_UNCERTAINTY: &str = "Monte Carlo + parameter uncertainty: p(war) averages over parameter draws (Wilson 95 % for its Monte Carlo error); the spread across draws is shown separately";
+
 /// The summary as the JSON object documented in the README; `interval` says what the
 /// intervals reflect.
 pub fn summary_json(name: &str, s: &Summary, seed: u64, interval: &str) -> Value {

@@ -344,6 +344,20 @@ async fn openapi_and_ui_are_served() {
             "{path} missing from openapi.json"
         );
     }
+    for schema in ["RunRequest", "CompareRequest"] {
+        for field in ["uncertainty", "runs_per_draw"] {
+            assert!(
+                v["components"]["schemas"][schema]["properties"][field].is_object(),
+                "{schema}.{field} missing from openapi.json"
+            );
+        }
+    }
+    let s = &v["components"]["schemas"];
+    assert!(s["Summary"]["properties"]["parameter_uncertainty"].is_object());
+    assert!(
+        s["Comparison"]["properties"]["diff_vs_first"]["items"]["properties"]["diff_across_draws"]
+            .is_object()
+    );
     let (s, html) = call(&st, "GET", "/", None).await;
     assert_eq!(s, StatusCode::OK);
     let html = String::from_utf8(html).unwrap();
@@ -382,7 +396,7 @@ fn store_survives_reopen() {
         s.set_status(id, "running").unwrap();
     }
     let s = Store::open(&db).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 1);
+    assert_eq!(s.schema_version().unwrap(), 2);
     assert_eq!(
         s.get_architecture("a").unwrap().as_deref(),
         Some("name = 'a'")
@@ -573,4 +587,174 @@ async fn form_patch_keeps_comments() {
         .unwrap()
         .contains("strength = 1.7      # only"));
     assert_eq!(v["diagnostics"][0]["path"], "mechanisms.hotline.strength");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn run_with_parameter_uncertainty() {
+    let st = state();
+    let (s, v) = call_json(
+        &st,
+        "POST",
+        "/api/runs",
+        Some(json!({"architecture": "baseline", "runs": 2000, "seed": 7, "uncertainty": true, "runs_per_draw": 200})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+    assert_eq!(v["uncertainty"], true);
+    assert_eq!(v["runs_per_draw"], 200);
+    let id = v["id"].as_i64().unwrap();
+    let done = wait_done(&st, id).await;
+    assert_eq!(done["status"], "done", "{done}");
+    let pu = &done["summary"]["parameter_uncertainty"];
+    assert_eq!(pu["draws"], 2000 / 200, "{pu}");
+    let (lo, med, hi) = (
+        pu["p_war_interval"][0].as_f64().unwrap(),
+        pu["p_war_median"].as_f64().unwrap(),
+        pu["p_war_interval"][1].as_f64().unwrap(),
+    );
+    assert!(lo <= med && med <= hi, "{pu}");
+    assert!(done["summary"]["interval"]
+        .as_str()
+        .unwrap()
+        .starts_with("Monte Carlo + parameter uncertainty"));
+    // The run remembers the option: reopened and in the list.
+    assert_eq!(done["uncertainty"], true);
+    assert_eq!(done["runs_per_draw"], 200);
+    let (_, list) = call_json(&st, "GET", "/api/runs", None).await;
+    assert_eq!(list["runs"][0]["runs_per_draw"], 200);
+    // Default runs per draw is 200; without the option, no spread and the Monte Carlo label.
+    let (_, v) = call_json(
+        &st,
+        "POST",
+        "/api/runs",
+        Some(json!({"architecture": "baseline", "runs": 1000, "uncertainty": true})),
+    )
+    .await;
+    assert_eq!(v["runs_per_draw"], 200);
+    let done = wait_done(&st, v["id"].as_i64().unwrap()).await;
+    assert_eq!(done["summary"]["parameter_uncertainty"]["draws"], 5);
+    let (_, v) = call_json(
+        &st,
+        "POST",
+        "/api/runs",
+        Some(json!({"architecture": "baseline", "runs": 1000})),
+    )
+    .await;
+    let done = wait_done(&st, v["id"].as_i64().unwrap()).await;
+    assert!(done["summary"]["parameter_uncertainty"].is_null());
+    assert_eq!(done["uncertainty"], false);
+    assert!(done["runs_per_draw"].is_null());
+    assert_eq!(
+        done["summary"]["interval"],
+        detente_server::summary::MONTE_CARLO_ONLY
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn compare_with_parameter_uncertainty() {
+    let st = state();
+    let body = json!({"architectures": ["baseline", "two-pronged"], "runs": 2000, "seed": 3,
+        "uncertainty": true, "runs_per_draw": 100});
+    let (s, v) = call_json(&st, "POST", "/api/compare", Some(body)).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["parameter_uncertainty"], true);
+    assert_eq!(v["runs_per_draw"], 100);
+    let x = &v["diff_vs_first"][1]["diff_across_draws"];
+    assert_eq!(x["draws"], 20, "{x}");
+    let share = x["share_of_draws_safer_than_first"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&share));
+    let (lo, med, hi) = (
+        x["interval"][0].as_f64().unwrap(),
+        x["median"].as_f64().unwrap(),
+        x["interval"][1].as_f64().unwrap(),
+    );
+    assert!(lo <= med && med <= hi, "{x}");
+    assert_eq!(v["results"][1]["parameter_uncertainty"]["draws"], 20);
+    assert!(v["results"][0]["interval"]
+        .as_str()
+        .unwrap()
+        .starts_with("Monte Carlo + parameter uncertainty"));
+    // Without the option: no spread across draws.
+    let body = json!({"architectures": ["baseline", "two-pronged"], "runs": 500});
+    let (s, v) = call_json(&st, "POST", "/api/compare", Some(body)).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert!(v["diff_vs_first"][1]["diff_across_draws"].is_null());
+    assert_eq!(v["parameter_uncertainty"], false);
+}
+
+#[tokio::test]
+async fn bad_runs_per_draw_is_a_400() {
+    let st = state();
+    for (path, body) in [
+        (
+            "/api/runs",
+            json!({"architecture": "baseline", "runs": 1000, "uncertainty": true, "runs_per_draw": 0}),
+        ),
+        (
+            "/api/runs",
+            json!({"architecture": "baseline", "runs": 1000, "uncertainty": true, "runs_per_draw": 1001}),
+        ),
+        (
+            "/api/runs",
+            json!({"architecture": "baseline", "runs": 1000, "runs_per_draw": 10}),
+        ),
+        (
+            "/api/compare",
+            json!({"architectures": ["baseline", "two-pronged"], "runs": 1000, "uncertainty": true, "runs_per_draw": 0}),
+        ),
+        (
+            "/api/compare",
+            json!({"architectures": ["baseline", "two-pronged"], "runs": 100, "uncertainty": true}),
+        ),
+    ] {
+        let (s, v) = call_json(&st, "POST", path, Some(body.clone())).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{body} -> {v}");
+        assert!(
+            v["error"].as_str().unwrap().contains("runs_per_draw"),
+            "{v}"
+        );
+    }
+    let (s, v) = call_json(
+        &st,
+        "POST",
+        "/api/runs",
+        Some(json!({"architecture": "baseline", "runs": 1000, "uncertainty": "yes"})),
+    )
+    .await;
+    assert!(s.is_client_error(), "{v}");
+}
+
+#[test]
+fn store_migrates_a_version_1_database() {
+    let dir = std::env::temp_dir().join(format!("detente-store-v1-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("t.sqlite");
+    let _ = std::fs::remove_file(&db);
+    {
+        // A database as version 1 left it, with one finished run.
+        let c = rusqlite::Connection::open(&db).unwrap();
+        c.execute_batch(
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL);
+             INSERT INTO schema_migrations VALUES (1, '0');
+             CREATE TABLE architectures (name TEXT PRIMARY KEY, toml TEXT NOT NULL, saved_at TEXT NOT NULL);
+             CREATE TABLE runs (id INTEGER PRIMARY KEY AUTOINCREMENT, architecture TEXT NOT NULL,
+               toml TEXT NOT NULL, seed INTEGER NOT NULL, runs INTEGER NOT NULL, status TEXT NOT NULL,
+               summary_json TEXT, started_at TEXT NOT NULL, finished_at TEXT, elapsed_ms INTEGER);
+             INSERT INTO runs (architecture, toml, seed, runs, status, started_at)
+               VALUES ('a', 't', 1, 10, 'done', '0');",
+        )
+        .unwrap();
+    }
+    let s = Store::open(&db).unwrap();
+    assert_eq!(s.schema_version().unwrap(), 2);
+    let old = &s.list_runs(10).unwrap()[0];
+    assert_eq!(old.runs_per_draw, None);
+    assert_eq!(old.to_json(false)["uncertainty"], false);
+    let id = s
+        .insert_run_with_draws("a", "t", 1, 1000, Some(50))
+        .unwrap();
+    drop(s);
+    let s = Store::open(&db).unwrap();
+    assert_eq!(s.get_run(id).unwrap().unwrap().runs_per_draw, Some(50));
+    let _ = std::fs::remove_dir_all(&dir);
 }

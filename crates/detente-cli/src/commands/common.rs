@@ -27,7 +27,7 @@ pub fn progress_bar(total: u64, what: &str) -> ProgressBar {
     bar
 }
 
-pub use detente_server::summary::{ci, summary_json, MONTE_CARLO_ONLY};
+pub use detente_server::summary::{ci, summary_json, MONTE_CARLO_ONLY, WITH_PARAMETER_UNCERTAINTY};
 
 fn pct(x: f64) -> String {
     format!("{:.2} %", 100.0 * x)

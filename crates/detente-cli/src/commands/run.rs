@@ -110,7 +110,7 @@ pub fn run(args: RunArgs) -> CmdResult {
         w.finish()?;
     }
     let interval = if draw.is_some() {
-        "Monte Carlo + parameter uncertainty: p(war) averages over parameter draws (Wilson 95 % for its Monte Carlo error); the spread across draws is shown separately"
+        super::common::WITH_PARAMETER_UNCERTAINTY
     } else {
         super::common::MONTE_CARLO_ONLY
     };
