@@ -409,3 +409,26 @@ fn compare_under_parameter_uncertainty_reports_how_often_each_option_is_safer() 
     assert_eq!(plain["parameter_uncertainty"], false);
     assert!(plain["architectures"][1]["diff_across_draws"].is_null());
 }
+
+#[test]
+fn report_with_uncertainty_shows_how_often_each_option_is_safer() {
+    let out = tmp("report-u.html");
+    let o = detente(&[
+        "report",
+        "baseline",
+        "break-the-ice",
+        "--runs",
+        "2000",
+        "--uncertainty",
+        "--runs-per-draw",
+        "100",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.contains("Across what we do not know"));
+    assert!(html.contains("Draws in which it is safer than the first"));
+    assert!(html.contains("--uncertainty --runs-per-draw 100"));
+    assert!(!html.contains("<script") && !html.contains("https://"));
+}

@@ -532,7 +532,8 @@ function renderCompare(d) {
 $('#report-btn').addEventListener('click', async () => {
   const archs = chosen();
   if (!archs.length) return;
-  const q = archs.map((a) => 'arch=' + encodeURIComponent(a)).join('&') + `&runs=${Number($('#compare-runs').value)}&seed=${Number($('#compare-seed').value)}`;
+  let q = archs.map((a) => 'arch=' + encodeURIComponent(a)).join('&') + `&runs=${Number($('#compare-runs').value)}&seed=${Number($('#compare-seed').value)}`;
+  if ($('#compare-uncertainty').checked) q += `&uncertainty=true&runs_per_draw=${Number($('#compare-runs-per-draw').value)}`;
   $('#compare-status').textContent = 'building report…';
   await download('/report?' + q, 'detente-report.html');
   $('#compare-status').textContent = 'report downloaded';

@@ -771,6 +771,8 @@ async fn report_handler(
     let mut names = Vec::new();
     let mut runs = 20_000u64;
     let mut seed = 1u64;
+    let mut uncertainty = false;
+    let mut runs_per_draw = None;
     for pair in q.unwrap_or_default().split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
         let v = percent_decode(v);
@@ -786,14 +788,32 @@ async fn report_handler(
                     .parse()
                     .map_err(|_| ApiError::bad(format!("seed={v}: not a whole number")))?
             }
+            "uncertainty" => {
+                uncertainty = match v.as_str() {
+                    "true" | "1" => true,
+                    "false" | "0" => false,
+                    _ => {
+                        return Err(ApiError::bad(format!(
+                            "uncertainty={v}: allowed: true or false"
+                        )))
+                    }
+                }
+            }
+            "runs_per_draw" => {
+                runs_per_draw =
+                    Some(v.parse().map_err(|_| {
+                        ApiError::bad(format!("runs_per_draw={v}: not a whole number"))
+                    })?)
+            }
             _ => {}
         }
     }
     if names.is_empty() {
         names.push("baseline".to_string());
     }
-    let data = run_comparison(&state, &names, runs, seed, None).await?;
-    let command = report::reproduce_command(&names, runs, seed, "report.html");
+    let runs_per_draw = check_draws(uncertainty, runs_per_draw, runs)?;
+    let data = run_comparison(&state, &names, runs, seed, runs_per_draw).await?;
+    let command = report::reproduce_command(&names, runs, seed, runs_per_draw, "report.html");
     let html = report::report_html(&data, runs, seed, &command);
     let mut headers = HeaderMap::new();
     headers.insert(

@@ -408,10 +408,15 @@ fn triple(v: &Value, key: &str, ci: &str) -> (f64, f64, f64) {
     )
 }
 
-/// The report as one HTML document.
 /// The command that reproduces a report of `architectures` (names or paths) with these runs,
-/// seed and output file.
-pub fn reproduce_command(architectures: &[String], runs: u64, seed: u64, out: &str) -> String {
+/// seed, parameter uncertainty (`Some(runs per draw)`) and output file.
+pub fn reproduce_command(
+    architectures: &[String],
+    runs: u64,
+    seed: u64,
+    runs_per_draw: Option<u64>,
+    out: &str,
+) -> String {
     let quoted: Vec<String> = architectures
         .iter()
         .map(|n| {
@@ -422,12 +427,16 @@ pub fn reproduce_command(architectures: &[String], runs: u64, seed: u64, out: &s
             }
         })
         .collect();
+    let uncertainty = runs_per_draw
+        .map(|m| format!(" --uncertainty --runs-per-draw {m}"))
+        .unwrap_or_default();
     format!(
-        "detente report {} --runs {runs} --seed {seed} --out {out}",
+        "detente report {} --runs {runs} --seed {seed}{uncertainty} --out {out}",
         quoted.join(" ")
     )
 }
 
+/// The report as one HTML document.
 pub fn report_html(data: &ReportData, runs: u64, seed: u64, command: &str) -> String {
     let sums = &data.summaries;
     let names: Vec<String> = sums
@@ -470,6 +479,28 @@ pub fn report_html(data: &ReportData, runs: u64, seed: u64, command: &str) -> St
         );
     }
     h.push_str("</table>");
+    if let Some(interval) = sums.first().and_then(|s| s["interval"].as_str()) {
+        let _ = write!(h, "<p class=ci>Intervals: {}.</p>", esc(interval));
+    }
+    // Robustness of the ranking across parameter draws.
+    if data.diff_across_draws.iter().skip(1).any(Option::is_some) {
+        h.push_str("<h2>Across what we do not know</h2><p>Every architecture was run on the same parameter draws (the uncertain model parameters drawn from their ranges or fitted distributions), so each draw gives a paired difference. How the difference from the first architecture spreads across draws, and how often the architecture is the safer one:</p><table><tr><th>Architecture</th><th>Draws</th><th>Median difference vs first</th><th>95 % of draws</th><th>Draws in which it is safer than the first</th></tr>");
+        for (name, spread) in names.iter().zip(&data.diff_across_draws).skip(1) {
+            if let Some(x) = spread {
+                let _ = write!(
+                    h,
+                    "<tr><td>{}</td><td class=n>{}</td><td class=n>{:+.2} pp</td><td class=n>[{:+.2}, {:+.2}] pp</td><td class=n>{:.0} %</td></tr>",
+                    esc(name),
+                    x.draws,
+                    100.0 * x.median,
+                    100.0 * x.low,
+                    100.0 * x.high,
+                    100.0 * x.share_safer
+                );
+            }
+        }
+        h.push_str("</table><p class=ci>Each draw's difference also carries the Monte Carlo noise of its runs.</p>");
+    }
     // Survival.
     let lines: Vec<Line> = sums
         .iter()

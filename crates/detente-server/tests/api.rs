@@ -323,6 +323,31 @@ async fn compare_and_report() {
                 .all(|_| html.contains("xmlns=\"http://www.w3.org/2000/svg\""))
     );
     assert!(!html.contains("<script") && !html.contains("https://"));
+    assert!(!html.contains("Across what we do not know"));
+
+    // With parameter uncertainty the report says how often each option is safer.
+    let (s, html) = call(
+        &st,
+        "GET",
+        "/api/report?arch=baseline&arch=two-pronged&runs=1000&seed=3&uncertainty=true&runs_per_draw=100",
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    let html = String::from_utf8(html).unwrap();
+    assert!(
+        html.contains("Across what we do not know"),
+        "no robustness section"
+    );
+    assert!(html.contains("--uncertainty --runs-per-draw 100"));
+    let (s, _) = call(
+        &st,
+        "GET",
+        "/api/report?arch=baseline&runs=1000&runs_per_draw=100",
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
 }
 
 #[tokio::test]

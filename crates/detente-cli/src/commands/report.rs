@@ -16,6 +16,8 @@ pub struct ReportArgs {
     /// Where to write the HTML report.
     #[arg(long, default_value = "report.html")]
     pub out: std::path::PathBuf,
+    #[command(flatten)]
+    pub uncertainty: super::uncertainty_flags::UncertaintyArgs,
 }
 
 pub fn run(args: ReportArgs) -> CmdResult {
@@ -32,15 +34,35 @@ pub fn run(args: ReportArgs) -> CmdResult {
         bar.set_position(done);
         true
     };
-    let data = detente_server::report::run_report(&loaded, args.runs, args.seed, &progress)
-        .map_err(|_| CliError::Other(anyhow::anyhow!("cancelled")))?;
+    let (draw, runs_per_draw) = args.uncertainty.draw()?;
+    let draw_ref: Option<&dyn detente_engine::ParamDraw> =
+        draw.as_ref().map(|d| d as &dyn detente_engine::ParamDraw);
+    let options = detente_engine::EnsembleOptions {
+        runs_per_draw,
+        ..detente_engine::EnsembleOptions::new(args.runs, args.seed)
+    };
+    let interval = if draw.is_some() {
+        detente_server::summary::WITH_PARAMETER_UNCERTAINTY
+    } else {
+        detente_server::summary::MONTE_CARLO_ONLY
+    };
+    let data =
+        detente_server::report::run_report_with(&loaded, options, draw_ref, interval, &progress)
+            .map_err(|_| CliError::Other(anyhow::anyhow!("cancelled")))?;
     bar.finish_and_clear();
     let command = detente_server::report::reproduce_command(
         &args.architectures,
         args.runs,
         args.seed,
+        draw.is_some().then_some(runs_per_draw),
         &args.out.display().to_string(),
-    );
+    ) + &[
+        ("--params", &args.uncertainty.params),
+        ("--priors", &args.uncertainty.priors),
+    ]
+    .iter()
+    .filter_map(|(flag, path)| path.as_ref().map(|p| format!(" {flag} {}", p.display())))
+    .collect::<String>();
     let html = detente_server::report::report_html(&data, args.runs, args.seed, &command);
     std::fs::write(&args.out, html)
         .map_err(|e| CliError::Other(anyhow::anyhow!("{}: {e}", args.out.display())))?;
