@@ -504,16 +504,7 @@ mod tests {
             ];
             let imp = Imputation::medians(&[]);
             let p = model_levels(&truth, &imp.inputs(&cov));
-            let u: f64 = rng.random();
-            let mut acc = 0.0;
-            let mut y = 3;
-            for (k, pk) in p.iter().enumerate() {
-                acc += pk;
-                if u < acc {
-                    y = k;
-                    break;
-                }
-            }
+            let y = crate::score::draw_level(&p, rng.random());
             crises.push(IcbCrisis {
                 line: i + 2,
                 crisno: i as i64,

@@ -103,16 +103,7 @@ mod tests {
                 (rng.random::<f64>() < 0.4) as u8 as f64,
             ];
             let p = truth.predict(&x);
-            let u: f64 = rng.random();
-            let mut acc = 0.0;
-            let mut y = 3;
-            for (k, pk) in p.iter().enumerate() {
-                acc += pk;
-                if u < acc {
-                    y = k;
-                    break;
-                }
-            }
+            let y = crate::score::draw_level(&p, rng.random());
             xs.push(x);
             ys.push(y);
         }

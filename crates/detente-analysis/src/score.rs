@@ -59,6 +59,20 @@ pub fn rungs_to_levels(d: &[f64; 5]) -> [f64; LEVELS] {
     [d[0], d[1], d[2], d[3] + d[4]]
 }
 
+/// The level a uniform draw `u` in [0, 1) picks from the forecast `p` (inverse CDF; the top
+/// level takes any rounding remainder). Used to simulate outcomes in tests.
+#[cfg(test)]
+pub(crate) fn draw_level(p: &[f64; LEVELS], u: f64) -> usize {
+    let mut acc = 0.0;
+    for (k, pk) in p.iter().enumerate() {
+        acc += pk;
+        if u < acc {
+            return k;
+        }
+    }
+    LEVELS - 1
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -22,7 +22,7 @@ pub mod validate;
 
 pub use builtin::{builtin, BUILTINS};
 pub use format::Architecture;
-pub use scenario::{CampaignQuickSuccess, FallbackQuickSuccess, QuickSuccess};
+pub use scenario::quick_success_probability;
 pub use validate::{parse_architecture, schema, Diagnostic};
 
 use std::fmt;
@@ -104,12 +104,4 @@ pub fn load(spec: &str) -> Result<Loaded, LoadError> {
     }
     let text = std::fs::read_to_string(path).map_err(|e| LoadError::Io(spec.to_string(), e))?;
     load_str(&text, spec)
-}
-
-impl Architecture {
-    /// The engine's view of this architecture, with the campaign model giving the forward
-    /// posture's quick-success probability.
-    pub fn to_scenario(&self) -> detente_engine::Scenario {
-        self.to_scenario_with(&CampaignQuickSuccess)
-    }
 }

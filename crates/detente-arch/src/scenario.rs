@@ -1,57 +1,25 @@
 //! From an architecture to what the engine simulates: the actors' figures become spending,
 //! GDP and escalation tolerance; the mechanisms' switches and strengths become the engine's
-//! mechanism strengths; ceasefire terms, pathways and parameter overrides carry over. The
-//! posture's quick-success probability comes from a [`QuickSuccess`] source (the campaign
-//! model, once plugged in) so this crate stays independent of how it is computed.
+//! mechanism strengths; ceasefire terms, pathways and parameter overrides carry over; the
+//! forward posture becomes the campaign model's probability of a quick Russian success.
 
-use crate::format::{Architecture, Mechanism, Monitoring, Role};
+use crate::format::{Architecture, Mechanism, Monitoring, Posture, Role};
 use detente_engine::{
     CeasefireTerms, MechanismStrengths, ModelParams, Pathway, Policy, Scenario, PATHWAY_COUNT,
 };
 
-/// Where the probability of a quick Russian success against a posture comes from.
-pub trait QuickSuccess {
-    /// Probability that a limited grab succeeds quickly against `posture` with the added brigades.
-    fn probability(&self, posture: &str, heavy: u32, mechanised: u32, light: u32) -> f64;
-}
-
-/// The campaign model (`detente-campaign`): the probability that Tallinn or Riga falls
-/// within 7 days against the posture with the added brigades, from 2,000 replications with a
-/// fixed seed (so the same architecture always gets the same figure), cached per posture.
-pub struct CampaignQuickSuccess;
-
-/// Replications and seed of the campaign model behind every architecture's quick-success probability.
+/// Replications and seed of the campaign model behind every architecture's quick-success
+/// probability (fixed, so the same architecture always gets the same figure).
 pub const CAMPAIGN_REPLICATIONS: u32 = 2_000;
 pub const CAMPAIGN_SEED: u64 = 2025;
 
-impl QuickSuccess for CampaignQuickSuccess {
-    fn probability(&self, posture: &str, heavy: u32, mechanised: u32, light: u32) -> f64 {
-        match detente_campaign::Posture::builtin(posture) {
-            Some(base) => {
-                let p = base.with_added_brigades(heavy, mechanised, light);
-                detente_campaign::quick_success_probability(
-                    &p,
-                    CAMPAIGN_REPLICATIONS,
-                    CAMPAIGN_SEED,
-                )
-            }
-            None => FallbackQuickSuccess.probability(posture, heavy, mechanised, light),
-        }
-    }
-}
-
-/// A closed-form stand-in used where the campaign model is not plugged in: 0.5 against the
-/// 2025 posture, 0.8 against 2016's, falling by a quarter (in odds) per added brigade-equivalent
-/// (heavy 1.5, mechanised 1, light 0.5). Assumption; see docs/model.md.
-pub struct FallbackQuickSuccess;
-
-impl QuickSuccess for FallbackQuickSuccess {
-    fn probability(&self, posture: &str, heavy: u32, mechanised: u32, light: u32) -> f64 {
-        let base: f64 = if posture == "posture-2016" { 0.8 } else { 0.5 };
-        let equivalents = 1.5 * heavy as f64 + mechanised as f64 + 0.5 * light as f64;
-        let odds = base / (1.0 - base) * 0.75f64.powf(equivalents);
-        odds / (1.0 + odds)
-    }
+/// The campaign model's probability (`detente-campaign`) that Tallinn or Riga falls within
+/// 7 days against `posture` with the added brigades; computed once per posture and cached.
+pub fn quick_success_probability(posture: Posture, heavy: u32, mechanised: u32, light: u32) -> f64 {
+    let base = detente_campaign::Posture::builtin(posture.name())
+        .expect("every posture of the architecture format is a campaign built-in (tested)");
+    let p = base.with_added_brigades(heavy, mechanised, light);
+    detente_campaign::quick_success_probability(&p, CAMPAIGN_REPLICATIONS, CAMPAIGN_SEED)
 }
 
 fn strength(m: &Mechanism) -> f64 {
@@ -63,8 +31,8 @@ fn strength(m: &Mechanism) -> f64 {
 }
 
 impl Architecture {
-    /// The engine's view of this architecture, with the given quick-success source.
-    pub fn to_scenario_with(&self, quick: &dyn QuickSuccess) -> Scenario {
+    /// The engine's view of this architecture.
+    pub fn to_scenario(&self) -> Scenario {
         let mut params = ModelParams::default();
         for (name, value) in &self.parameters {
             params.set(name, *value);
@@ -165,11 +133,8 @@ impl Architecture {
                 dispute_resolution: if c.dispute_resolution { 1.0 } else { 0.0 },
             },
             added_brigades: (heavy + mechanised + light) as f64,
-            quick_success_probability: quick.probability(
-                ff.posture.name(),
-                heavy,
-                mechanised,
-                light,
+            quick_success_probability: quick_success_probability(
+                ff.posture, heavy, mechanised, light,
             ),
             russia_forces_start_k: d.russia_forces_start_k,
             russia_forces_target_k: d.russia_forces_target_k,
@@ -199,5 +164,26 @@ impl Architecture {
             params,
             policy,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_posture_is_a_campaign_builtin_and_forces_lower_the_odds() {
+        for posture in [Posture::Posture2016, Posture::Posture2025] {
+            let none = quick_success_probability(posture, 0, 0, 0);
+            let more = quick_success_probability(posture, 3, 0, 0);
+            assert!(
+                (0.0..=1.0).contains(&none) && more <= none,
+                "{posture:?}: {none} -> {more}"
+            );
+        }
+        assert!(
+            quick_success_probability(Posture::Posture2016, 0, 0, 0)
+                > quick_success_probability(Posture::Posture2025, 0, 0, 0)
+        );
     }
 }

@@ -418,7 +418,7 @@ mod tests {
     }
 
     #[test]
-    fn less_noise_with_no_fear_effect_is_neutral_and_mediation_lowers_war() {
+    fn mediation_lowers_the_chance_of_war() {
         let p = ModelParams::default();
         let sides = SideTerms::historical(&p);
         let base = max_rung_distribution(&p, &example(), &sides);

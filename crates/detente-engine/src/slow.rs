@@ -18,8 +18,6 @@ pub struct MonthState {
     pub rearmament: f64,
     /// European NATO defence spending (% of GDP).
     pub europe_spending_pct: f64,
-    /// European capability relative to the start (1 = start).
-    pub europe_capability: f64,
     /// Transatlantic cohesion, 0-1.
     pub cohesion: f64,
     /// Alliance credibility as Russia sees it, 0-1.
@@ -97,8 +95,6 @@ pub fn month_state(p: &ModelParams, pol: &Policy, m: u32) -> MonthState {
     };
     let europe_spending_pct = pol.europe_spending_start_pct
         + (pol.europe_spending_target_pct - pol.europe_spending_start_pct) * ramp;
-    let europe_capability = europe_spending_pct / pol.europe_spending_start_pct.max(1e-6)
-        * (1.0 + p.joint_production_boost * clamp01(mech.joint_production));
 
     // Fatigue grows; cohesion drifts, erodes with fatigue, gains with burden-sharing.
     let war_fatigue = clamp01(pol.war_fatigue_start + pol.war_fatigue_growth_per_year * years);
@@ -214,7 +210,6 @@ pub fn month_state(p: &ModelParams, pol: &Policy, m: u32) -> MonthState {
         russia_forces_k,
         rearmament,
         europe_spending_pct,
-        europe_capability,
         cohesion,
         credibility,
         war_fatigue,

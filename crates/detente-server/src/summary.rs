@@ -8,6 +8,16 @@ pub fn ci(e: &Estimate) -> Value {
     json!([e.low, e.high])
 }
 
+/// Mean spending over the horizon by who pays, as JSON (US$ bn).
+pub fn costs_json(s: &Summary) -> Value {
+    let c = s.mean_costs();
+    json!({
+        "european_defence": c.europe_defence_bn,
+        "us_defence": c.us_defence_bn,
+        "mechanisms": c.mechanisms_bn,
+    })
+}
+
 /// Label of the intervals when only Monte Carlo noise is in them.
 pub const MONTE_CARLO_ONLY: &str = "Monte Carlo only (Wilson 95 %)";
 
@@ -67,11 +77,7 @@ pub fn summary_json(name: &str, s: &Summary, seed: u64, interval: &str) -> Value
         "survival": survival,
         "highest_rung_runs": highest,
         "mean_cost_usd_bn": s.mean_cost_bn(),
-        "mean_cost_by_payer_usd_bn": {
-            "european_defence": s.mean_costs().europe_defence_bn,
-            "us_defence": s.mean_costs().us_defence_bn,
-            "mechanisms": s.mean_costs().mechanisms_bn,
-        },
+        "mean_cost_by_payer_usd_bn": costs_json(s),
         "parameter_uncertainty": across_draws,
     })
 }

@@ -63,11 +63,7 @@ pub fn run(args: CompareArgs) -> CmdResult {
                     "p_nuclear": s.p_nuclear().value,
                     "p_war_by_pathway": by,
                     "mean_cost_usd_bn": s.mean_cost_bn(),
-                    "mean_cost_by_payer_usd_bn": {
-                        "european_defence": s.mean_costs().europe_defence_bn,
-                        "us_defence": s.mean_costs().us_defence_bn,
-                        "mechanisms": s.mean_costs().mechanisms_bn,
-                    },
+                    "mean_cost_by_payer_usd_bn": detente_server::summary::costs_json(s),
                     "diff_across_draws": cmp.diff_across_draws(i).map(|x| json!({
                         "draws": x.draws,
                         "median": x.median,
