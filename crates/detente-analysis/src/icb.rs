@@ -6,15 +6,18 @@
 //! discrepancy = min(`powdissy`, 30)/30 (an assumption: 30 is about the 98th percentile);
 //! mediation = 1 if `mediate` = 4 (mediation took place), 0 for 1-3; global and regional
 //! organisation = 1 if `globorg` / `regorg` is 2 or more (0 = no such organisation, 1 = not
-//! involved). `viol` 1-4 becomes level 0-3. Blank or out-of-range covariates are missing and
-//! are filled by [`Imputation`]: the training medians. Non-numeric text is an error.
+//! involved). What is known when a crisis begins: trigger class from `break` (1-6
+//! non-military, 7 non-violent military, 8 indirect violent, 9 violent; stored as the class
+//! index 0-3); Europe = 1 if `geog` is 30-35; system level = (`syslevsy` - 1)/3. `viol` 1-4
+//! becomes level 0-3. Blank, non-finite or out-of-range codes are missing and are filled by
+//! [`Imputation`]: the training medians. Non-numeric text is an error.
 
-use detente_engine::CrisisInputs;
+use detente_engine::{CrisisInputs, Trigger};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 /// Number of covariates the crisis layer reads.
-pub const COVARIATES: usize = 8;
+pub const COVARIATES: usize = 11;
 /// Names of the covariates, in [`Covariates`] order.
 pub const COVARIATE_NAMES: [&str; COVARIATES] = [
     "gravity",
@@ -25,11 +28,17 @@ pub const COVARIATE_NAMES: [&str; COVARIATES] = [
     "mediation",
     "global_org",
     "regional_org",
+    "trigger",
+    "europe",
+    "system_level",
 ];
 /// The ICB columns they come from.
 pub const ICB_COLUMNS: [&str; COVARIATES] = [
-    "gravcr", "protrac", "powinv", "noactr", "powdissy", "mediate", "globorg", "regorg",
+    "gravcr", "protrac", "powinv", "noactr", "powdissy", "mediate", "globorg", "regorg", "break",
+    "geog", "syslevsy",
 ];
+/// Index of the trigger class among the covariates.
+pub const TRIGGER: usize = 8;
 
 /// Cap of `powdissy` in the power-discrepancy mapping.
 pub const POWDISSY_CAP: f64 = 30.0;
@@ -66,6 +75,9 @@ impl std::error::Error for IcbError {}
 
 /// Map one raw ICB code to the model's scale; `None` if it is out of range.
 pub fn map_code(column: &str, v: f64) -> Option<f64> {
+    if !v.is_finite() {
+        return None;
+    }
     let int = v.fract() == 0.0;
     match column {
         "gravcr" if int && (0.0..=6.0).contains(&v) => Some(v / 6.0),
@@ -78,6 +90,10 @@ pub fn map_code(column: &str, v: f64) -> Option<f64> {
         "mediate" if v == 4.0 => Some(1.0),
         "globorg" | "regorg" if int && (0.0..=1.0).contains(&v) => Some(0.0),
         "globorg" | "regorg" if int && (2.0..=20.0).contains(&v) => Some(1.0),
+        "break" if int => Trigger::from_icb_code(v).map(|t| t.index() as f64),
+        "geog" if int && (30.0..=35.0).contains(&v) => Some(1.0),
+        "geog" if int && (1.0..=99.0).contains(&v) => Some(0.0),
+        "syslevsy" if int && (1.0..=4.0).contains(&v) => Some((v - 1.0) / 3.0),
         _ => None,
     }
 }
@@ -92,7 +108,7 @@ fn parse_number(file: &str, line: u64, field: &str, text: &str) -> Result<Option
     })
 }
 
-/// Read an ICB crisis-level CSV file. Required columns: `crisno` and the eight covariate
+/// Read an ICB crisis-level CSV file. Required columns: `crisno` and the eleven covariate
 /// columns; `viol`, `yrtrig` and `crisname` are read when present.
 pub fn read_crises(path: &Path) -> Result<Vec<IcbCrisis>, IcbError> {
     let file = path.display().to_string();
@@ -156,7 +172,9 @@ pub fn read_crises_from(file: &str, bytes: &[u8]) -> Result<Vec<IcbCrisis>, IcbE
             None => None,
         };
         let yrtrig = match year_col {
-            Some(c) => parse_number(file, line, "yrtrig", get(c))?.map(|v| v as i64),
+            Some(c) => parse_number(file, line, "yrtrig", get(c))?
+                .filter(|v| v.is_finite() && v.fract() == 0.0)
+                .map(|v| v as i64),
             None => None,
         };
         let name = name_col
@@ -231,6 +249,13 @@ pub struct Imputation {
     pub mediation: f64,
     pub global_org: f64,
     pub regional_org: f64,
+    /// Trigger class index 0-3 (non-military, non-violent military, indirect violent, violent).
+    #[serde(default)]
+    pub trigger: f64,
+    #[serde(default)]
+    pub europe: f64,
+    #[serde(default)]
+    pub system_level: f64,
 }
 
 impl Imputation {
@@ -249,6 +274,8 @@ impl Imputation {
                     }
                 }
                 n if n % 2 == 1 => v[n / 2],
+                // The trigger class is a category: its median is the lower middle value.
+                n if k == TRIGGER => v[n / 2 - 1],
                 n => 0.5 * (v[n / 2 - 1] + v[n / 2]),
             };
         }
@@ -265,6 +292,9 @@ impl Imputation {
             self.mediation,
             self.global_org,
             self.regional_org,
+            self.trigger,
+            self.europe,
+            self.system_level,
         ]
     }
 
@@ -278,6 +308,9 @@ impl Imputation {
             mediation: m[5],
             global_org: m[6],
             regional_org: m[7],
+            trigger: m[8],
+            europe: m[9],
+            system_level: m[10],
         }
     }
 
@@ -287,20 +320,26 @@ impl Imputation {
         std::array::from_fn(|k| c[k].unwrap_or(m[k]))
     }
 
-    /// The crisis layer's inputs for a crisis (historical crises start at rung 0).
+    /// The crisis layer's inputs for a crisis.
     pub fn inputs(&self, c: &Covariates) -> CrisisInputs {
-        let x = self.complete(c);
-        CrisisInputs {
-            gravity: x[0],
-            protracted: x[1],
-            power_involvement: x[2],
-            actors: x[3],
-            power_discrepancy: x[4],
-            mediation: x[5],
-            global_org: x[6],
-            regional_org: x[7],
-            start_rung: 0,
-        }
+        inputs_of(&self.complete(c))
+    }
+}
+
+/// The crisis layer's inputs for complete covariates.
+pub fn inputs_of(x: &[f64; COVARIATES]) -> CrisisInputs {
+    CrisisInputs {
+        trigger: Trigger::from_index(x[TRIGGER].round().max(0.0) as usize),
+        gravity: x[0],
+        protracted: x[1],
+        power_involvement: x[2],
+        actors: x[3],
+        power_discrepancy: x[4],
+        mediation: x[5],
+        global_org: x[6],
+        regional_org: x[7],
+        europe: x[9],
+        system_level: x[10],
     }
 }
 
@@ -313,11 +352,13 @@ pub fn missing_counts(crises: &[IcbCrisis]) -> [usize; COVARIATES] {
 mod tests {
     use super::*;
 
-    const HEADER: &str = "crisno,crisname,yrtrig,viol,gravcr,protrac,powinv,noactr,powdissy,mediate,globorg,regorg\n";
+    const HEADER: &str = "crisno,crisname,yrtrig,viol,gravcr,protrac,powinv,noactr,powdissy,mediate,globorg,regorg,break,geog,syslevsy\n";
 
     #[test]
     fn maps_codes() {
-        let data = format!("{HEADER}1,A,1950,4,6,3,7,3,60,4,5,0\n2,B,1960,1,7,1,1,2,,1,1,11\n");
+        let data = format!(
+            "{HEADER}1,A,1950,4,6,3,7,3,60,4,5,0,9,31,4\n2,B,1960,1,7,1,1,2,,1,1,11,2,12,1\n"
+        );
         let c = read_crises_from("t.csv", data.as_bytes()).unwrap();
         assert_eq!(c[0].level, Some(3));
         assert_eq!(
@@ -330,9 +371,15 @@ mod tests {
                 Some(1.0),
                 Some(1.0),
                 Some(1.0),
-                Some(0.0)
+                Some(0.0),
+                Some(3.0),
+                Some(1.0),
+                Some(1.0)
             ]
         );
+        assert_eq!(c[1].covariates[TRIGGER], Some(0.0));
+        assert_eq!(c[1].covariates[9], Some(0.0));
+        assert_eq!(c[1].covariates[10], Some(0.0));
         assert_eq!(c[1].covariates[0], None);
         assert_eq!(c[1].covariates[4], None);
         assert_eq!(c[1].covariates[7], Some(1.0));
@@ -342,9 +389,26 @@ mod tests {
 
     #[test]
     fn bad_cell_names_line_and_field() {
-        let data = format!("{HEADER}1,A,1950,4,six,3,7,3,60,4,5,0\n");
+        let data = format!("{HEADER}1,A,1950,4,six,3,7,3,60,4,5,0,9,31,4\n");
         let e = read_crises_from("t.csv", data.as_bytes()).unwrap_err();
         assert!(e.0.contains("line 2") && e.0.contains("gravcr"), "{e}");
+    }
+
+    /// Codes merely out of range, or not finite, are missing (imputed), never an error.
+    #[test]
+    fn out_of_range_and_non_finite_codes_are_missing() {
+        let data = format!(
+            "{HEADER}1,A,1995,4,9,0,8,inf,-3,7,-1,99,12,0,5\n2,B,,,NaN,1,1,2,1,1,1,1,9,31,4\n"
+        );
+        let c = read_crises_from("t.csv", data.as_bytes()).unwrap();
+        assert!(c[0].covariates.iter().all(|v| v.is_none()), "{:?}", c[0]);
+        assert_eq!(c[1].covariates[0], None);
+        assert_eq!(c[1].yrtrig, None);
+        assert_eq!(c[1].level, None);
+        let imp = Imputation::medians(&c);
+        let x = imp.inputs(&c[0].covariates);
+        assert!(x.actors.is_finite() && x.gravity.is_finite());
+        assert_eq!(x.trigger, Trigger::Violent);
     }
 
     #[test]

@@ -3,9 +3,9 @@
 //! * [`icb`] reads ICB crisis-level files and maps their codes to the crisis layer's inputs;
 //! * [`score`] has the proper scoring rules (ranked probability score, log-loss);
 //! * [`optim`] is a small BFGS optimiser with numerical derivatives;
-//! * [`ordlogit`] is the ordered-logit baseline;
+//! * [`ordlogit`] and [`mnlogit`] are the ordered- and multinomial-logit baselines;
 //! * [`calibrate`] fits the crisis layer to ICB by maximum likelihood, with standard errors,
-//!   baselines and k-fold cross-validation;
+//!   baselines and forward-chaining validation;
 //! * [`paramfile`] reads and writes the fitted-parameter TOML file (`params.toml`);
 //! * [`uncertainty`] draws every model parameter for a run ([`detente_engine::ParamDraw`]);
 //! * [`sensitivity`] has Morris screening and Sobol indices (SALib's estimators and layout);
@@ -19,6 +19,7 @@
 
 pub mod calibrate;
 pub mod icb;
+pub mod mnlogit;
 pub mod optim;
 pub mod ordlogit;
 pub mod paramfile;

@@ -1,9 +1,9 @@
 //! The ordered-logit baseline: `P(level <= k) = logistic(c_k - x.beta)` for k = 0, 1, 2, on
-//! the same eight covariates the crisis layer reads (actors on the log scale, as in the
-//! engine). Cut-points are kept ordered by fitting `c_0` and the logs of the gaps. Fitted by
+//! the same inputs the crisis layer reads ([`design`]: the covariates with actors on the log
+//! scale, as in the engine, and the trigger class as three indicators). Cut-points are kept ordered by fitting `c_0` and the logs of the gaps. Fitted by
 //! maximum likelihood with [`crate::optim::bfgs`], with an optional L2 penalty on `beta`.
 
-use crate::icb::COVARIATES;
+use crate::icb::{COVARIATES, TRIGGER};
 use crate::optim::bfgs;
 use crate::score::LEVELS;
 
@@ -12,18 +12,35 @@ use crate::score::LEVELS;
 pub struct OrderedLogit {
     /// Cut-points c_0 < c_1 < c_2.
     pub cuts: [f64; LEVELS - 1],
-    /// Coefficients, in covariate order.
-    pub beta: [f64; COVARIATES],
+    /// Coefficients, in [`design`] order.
+    pub beta: [f64; DESIGN],
 }
+
+/// Number of columns of the design row.
+pub const DESIGN: usize = COVARIATES + 2;
 
 fn logistic(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }
 
-/// Design row: covariates with actors on the log scale.
-pub fn design(x: &[f64; COVARIATES]) -> [f64; COVARIATES] {
-    let mut d = *x;
-    d[3] = x[3].max(1.0).ln();
+/// Design row of the baselines: the covariates in order with actors on the log scale, the
+/// trigger class replaced by indicators of non-violent military, indirect violent and violent
+/// triggers (non-military triggers are the reference).
+pub fn design(x: &[f64; COVARIATES]) -> [f64; DESIGN] {
+    let mut d = [0.0; DESIGN];
+    let mut j = 0;
+    for (k, v) in x.iter().enumerate() {
+        if k == TRIGGER {
+            continue;
+        }
+        d[j] = if k == 3 { v.max(1.0).ln() } else { *v };
+        j += 1;
+    }
+    let class = x[TRIGGER].round();
+    for c in 1..=3 {
+        d[j] = (class == c as f64) as u8 as f64;
+        j += 1;
+    }
     d
 }
 
@@ -49,7 +66,7 @@ impl OrderedLogit {
     /// Fit by penalised maximum likelihood (`penalty * sum beta^2`).
     pub fn fit(xs: &[[f64; COVARIATES]], ys: &[usize], penalty: f64) -> OrderedLogit {
         let n = xs.len().max(1) as f64;
-        let mut t0 = vec![0.0; 3 + COVARIATES];
+        let mut t0 = vec![0.0; 3 + DESIGN];
         // Start the cut-points at the empirical cumulative logits.
         let mut cum = 0.0;
         for k in 0..LEVELS - 1 {
@@ -86,7 +103,9 @@ mod tests {
     fn recovers_known_coefficients() {
         let truth = OrderedLogit {
             cuts: [-0.5, 0.7, 1.8],
-            beta: [1.5, 0.8, -1.0, 0.5, 0.0, -0.7, 0.0, 0.4],
+            beta: [
+                1.5, 0.8, -1.0, 0.5, 0.0, -0.7, 0.0, 0.4, 0.3, -0.2, 0.2, 0.6, 1.2,
+            ],
         };
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(3);
         let mut xs = Vec::new();
@@ -101,6 +120,9 @@ mod tests {
                 (rng.random::<f64>() < 0.3) as u8 as f64,
                 (rng.random::<f64>() < 0.4) as u8 as f64,
                 (rng.random::<f64>() < 0.4) as u8 as f64,
+                rng.random_range(0..4) as f64,
+                (rng.random::<f64>() < 0.3) as u8 as f64,
+                rng.random_range(0..4) as f64 / 3.0,
             ];
             let p = truth.predict(&x);
             let y = crate::score::draw_level(&p, rng.random());
@@ -108,7 +130,7 @@ mod tests {
             ys.push(y);
         }
         let fit = OrderedLogit::fit(&xs, &ys, 0.0);
-        for k in 0..COVARIATES {
+        for k in 0..DESIGN {
             assert!(
                 (fit.beta[k] - truth.beta[k]).abs() < 0.25,
                 "beta[{k}] {} vs {}",

@@ -28,7 +28,10 @@ pub mod run;
 pub mod slow;
 pub mod stats;
 
-pub use crisis::{max_rung_distribution, CrisisInputs, Ladder, SideTerms, RUNGS, RUNG_NAMES};
+pub use crisis::{
+    max_rung_distribution, CrisisInputs, Ladder, SideTerms, Trigger, RUNGS, RUNG_NAMES,
+    TRIGGER_COUNT,
+};
 pub use ensemble::{
     compare, run_ensemble, run_ensemble_streaming, Cancelled, Comparison, DiffSpread, DrawSpread,
     EnsembleOptions, ParamDraw, Scenario, Summary, SummaryStream,

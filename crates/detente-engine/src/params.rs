@@ -70,33 +70,45 @@ macro_rules! model_params {
 model_params! {
     // ---- Crisis layer: escalation ladder (fitted to ICB crises by `detente calibrate`) ----
     /// Threshold to climb from rung 0 (crisis, no violence) to rung 1 (minor clashes); logit scale.
-    threshold_1: 1.893, "logit", [1.58, 2.21], "ICB v15 1918-1989 fit, docs/validation.md";
+    threshold_1: 2.262, "logit", [1.92, 2.6], "ICB v15 1918-1989 fit (forward-chained, penalty 16), docs/validation.md";
     /// Threshold to climb from rung 1 (minor clashes) to rung 2 (serious clashes, mobilisation).
-    threshold_2: 3.064, "logit", [2.73, 3.4], "ICB v15 1918-1989 fit, docs/validation.md";
+    threshold_2: 2.676, "logit", [2.32, 3.03], "ICB v15 1918-1989 fit (forward-chained, penalty 16), docs/validation.md";
     /// Threshold to climb from rung 2 (serious clashes) to rung 3 (NATO-Russia conventional war).
-    threshold_3: 3.394, "logit", [2.94, 3.84], "ICB v15 1918-1989 fit, docs/validation.md";
+    threshold_3: 3.406, "logit", [2.93, 3.88], "ICB v15 1918-1989 fit (forward-chained, penalty 16), docs/validation.md";
     /// Threshold to climb from rung 3 (conventional war) to rung 4 (nuclear use). No crisis in ICB reached it.
     threshold_4: 5.0, "logit", [3.5, 7.0], "assumption (no nuclear use in any recorded crisis)";
     /// Extra threshold to climb to war (rung 3), and to strike preemptively, between two nuclear-armed great powers.
     nuclear_shadow: 2.5, "logit", [1.0, 4.0], "assumption; no direct war between nuclear-armed great powers since 1945 (Berlin 1961, Cuba 1962 stayed below rung 3)";
     /// Effect of the gravity of threat (ICB gravcr scaled to 0-1) on escalation propensity.
-    beta_gravity: 0.835, "logit per unit", [0.53, 1.14], "ICB v15 1918-1989 fit, docs/validation.md";
+    beta_gravity: 0.546, "logit per unit", [0.29, 0.8], "ICB v15 1918-1989 fit (forward-chained, penalty 16), docs/validation.md";
     /// Effect of a protracted conflict (ICB protrac, 0/1) on escalation propensity.
-    beta_protracted: 0.317, "logit", [0.15, 0.48], "ICB v15 1918-1989 fit, docs/validation.md";
+    beta_protracted: 0.248, "logit", [0.08, 0.41], "ICB v15 1918-1989 fit (forward-chained, penalty 16), docs/validation.md";
     /// Effect of great-power involvement (ICB powinv scaled to 0-1) on escalation propensity.
-    beta_power_involvement: -0.156, "logit per unit", [-0.49, 0.18], "ICB v15 1918-1989 fit, docs/validation.md";
+    beta_power_involvement: -0.107, "logit per unit", [-0.36, 0.15], "ICB v15 1918-1989 fit (forward-chained, penalty 16), docs/validation.md";
     /// Effect of the number of crisis actors (log of count) on escalation propensity.
-    beta_actors: 0.357, "logit per log-actor", [0.22, 0.49], "ICB v15 1918-1989 fit, docs/validation.md";
+    beta_actors: 0.356, "logit per log-actor", [0.22, 0.49], "ICB v15 1918-1989 fit (forward-chained, penalty 16), docs/validation.md";
     /// Effect of power discrepancy between adversaries (ICB powdissy scaled to 0-1).
-    beta_power_discrepancy: -0.194, "logit per unit", [-0.53, 0.15], "ICB v15 1918-1989 fit, docs/validation.md";
+    beta_power_discrepancy: -0.06, "logit per unit", [-0.32, 0.2], "ICB v15 1918-1989 fit (forward-chained, penalty 16), docs/validation.md";
+    /// Shift of escalation propensity when a crisis is in Europe (ICB geog 30-35).
+    beta_europe: -0.07, "logit", [-0.28, 0.14], "ICB v15 1918-1989 fit (forward-chained, penalty 16), docs/validation.md";
+    /// Shift of escalation propensity per unit of system level (ICB syslevsy 1 subsystem .. 4 dominant system, scaled to 0-1).
+    beta_system_level: 0.119, "logit per unit", [-0.11, 0.35], "ICB v15 1918-1989 fit (forward-chained, penalty 16), docs/validation.md";
+    /// Shift of escalation propensity when a non-violent military act triggered the crisis (ICB break 7), relative to a political, verbal or economic trigger (1-6).
+    onset_military: -0.077, "logit", [-0.29, 0.13], "ICB v15 1918-1989 fit (forward-chained, penalty 16), docs/validation.md";
+    /// Shift of escalation propensity when an indirect violent act (against an ally or client) triggered the crisis (ICB break 8).
+    onset_indirect: 0.121, "logit", [-0.14, 0.38], "ICB v15 1918-1989 fit (forward-chained, penalty 16), docs/validation.md";
+    /// Shift of escalation propensity when a violent act triggered the crisis (ICB break 9).
+    onset_violent: 0.054, "logit", [-0.12, 0.23], "ICB v15 1918-1989 fit (forward-chained, penalty 16), docs/validation.md";
+    /// Log-odds that a crisis triggered by an indirect violent act starts with clashes between the crisis actors (rung 1) rather than at rung 0.
+    start_clash_indirect: 0.738, "logit", [-0.9, 2.37], "ICB v15 1918-1989 fit (forward-chained, penalty 16), docs/validation.md";
     /// Base log-odds of de-escalating a rung in a round when neither side climbs.
     deescalation_base: 0.0, "logit", [-1.0, 1.0], "ICB v15 fit; prior assumption";
     /// Effect of third-party mediation (ICB mediate, 0/1) on de-escalation.
-    deescalation_mediation: 0.4, "logit", [-0.2, 1.2], "assumption (prior); ICB v15 1918-1989 fit gives -0.17 ± 0.24, not adopted: third parties are selected into violent crises, docs/validation.md";
+    deescalation_mediation: 0.4, "logit", [-0.2, 1.2], "assumption (prior); ICB v15 1918-1989 fit gives -0.10 ± 0.15, not adopted: third parties are selected into violent crises, docs/validation.md";
     /// Effect of global-organisation involvement (ICB globorg, 0/1) on de-escalation.
-    deescalation_global_org: 0.2, "logit", [-0.4, 0.8], "assumption (prior); ICB v15 1918-1989 fit gives -0.25 ± 0.23, not adopted: third parties are selected into violent crises, docs/validation.md";
+    deescalation_global_org: 0.2, "logit", [-0.4, 0.8], "assumption (prior); ICB v15 1918-1989 fit gives -0.06 ± 0.15, not adopted: third parties are selected into violent crises, docs/validation.md";
     /// Effect of regional-organisation involvement (ICB regorg, 0/1) on de-escalation.
-    deescalation_regional_org: 0.2, "logit", [-0.4, 0.8], "assumption (prior); ICB v15 1918-1989 fit gives -0.18 ± 0.24, not adopted: third parties are selected into violent crises, docs/validation.md";
+    deescalation_regional_org: 0.2, "logit", [-0.4, 0.8], "assumption (prior); ICB v15 1918-1989 fit gives 0.01 ± 0.15, not adopted: third parties are selected into violent crises, docs/validation.md";
     /// Effect of gravity on de-escalation (graver crises are harder to climb down from).
     deescalation_gravity: -0.5, "logit per unit", [-1.5, 0.5], "assumption";
     /// Rounds of move and counter-move in one crisis (each round roughly a few days).
@@ -111,6 +123,52 @@ model_params! {
     preemption_steepness: 12.0, "logit per unit belief", [6.0, 20.0], "assumption";
     /// Largest per-round probability of a preemptive strike at rungs 1-2.
     preemption_max: 0.15, "probability per round", [0.02, 0.35], "assumption";
+
+    // ---- Pathway crisis profiles: what a NATO-Russia crisis on each pathway would be coded as in ICB ----
+    /// (a) How a gray-zone crisis is triggered, as an ICB break code: an intercept, airspace or sea incident is a non-violent military act (7); a shoot-down or collision (Turkey-Russia, Su-24, 2015) a violent act (9).
+    gray_zone_trigger: 7.0, "ICB break code 1-9", [7.0, 9.0], "assumption, ICB trigger codebook applied to seed 003's scenario (docs/model.md)";
+    /// (a) Gravity of a gray-zone crisis for the NATO side, as an ICB gravcr code (2 = political threat).
+    gray_zone_gravity: 2.0, "ICB gravcr code 0-6", [1.0, 3.0], "assumption (docs/model.md)";
+    /// (a) Crisis actors in a gray-zone crisis.
+    gray_zone_actors: 2.0, "crisis actors", [2.0, 4.0], "assumption (docs/model.md)";
+    /// (b) How a snap-exercise crisis is triggered: a non-violent military act (7), which ICB's code names (troop movements, exercises).
+    snap_exercise_trigger: 7.0, "ICB break code 1-9", [7.0, 7.0], "ICB trigger codebook (docs/model.md)";
+    /// (b) Gravity of a snap-exercise crisis (4 = threat to influence; a Baltic state reading attack preparation could code it 5, grave damage).
+    snap_exercise_gravity: 4.0, "ICB gravcr code 0-6", [3.0, 5.0], "assumption (docs/model.md)";
+    /// (b) Crisis actors in a snap-exercise crisis (Russia, a Baltic state, NATO's leading power).
+    snap_exercise_actors: 3.0, "crisis actors", [2.0, 5.0], "assumption (docs/model.md)";
+    /// (c) How a spillover crisis is triggered: Russia's violence against Ukraine, a partner, is an indirect violent act (8); a strike on NATO territory (Przewodow, 2022) a violent act (9).
+    ukraine_spillover_trigger: 8.0, "ICB break code 1-9", [8.0, 9.0], "assumption, ICB trigger codebook applied to seed 003's scenario (docs/model.md)";
+    /// (c) Gravity of a spillover crisis (4 = threat to influence).
+    ukraine_spillover_gravity: 4.0, "ICB gravcr code 0-6", [3.0, 5.0], "assumption (docs/model.md)";
+    /// (c) Crisis actors in a spillover crisis.
+    ukraine_spillover_actors: 4.0, "crisis actors", [3.0, 6.0], "assumption (docs/model.md)";
+    /// (d) How a Belarus crisis is triggered: Russian forces moving into Belarus are, for NATO, a non-violent military act (7); violent suppression with NATO's partners targeted would be 8.
+    belarus_trigger: 7.0, "ICB break code 1-9", [7.0, 8.0], "assumption, ICB trigger codebook applied to seed 003's scenario (docs/model.md)";
+    /// (d) Gravity of a Belarus crisis (3 = territorial threat).
+    belarus_gravity: 3.0, "ICB gravcr code 0-6", [2.0, 4.0], "assumption (docs/model.md)";
+    /// (d) Crisis actors in a Belarus crisis.
+    belarus_actors: 4.0, "crisis actors", [3.0, 6.0], "assumption (docs/model.md)";
+    /// (e) How a Moldova or Georgia crisis is triggered: Russian violence against a NATO partner is an indirect violent act (8).
+    moldova_georgia_trigger: 8.0, "ICB break code 1-9", [7.0, 9.0], "assumption, ICB trigger codebook applied to seed 003's scenario (docs/model.md)";
+    /// (e) Gravity of a Moldova or Georgia crisis (3 = territorial threat).
+    moldova_georgia_gravity: 3.0, "ICB gravcr code 0-6", [2.0, 4.0], "assumption (docs/model.md)";
+    /// (e) Crisis actors in a Moldova or Georgia crisis.
+    moldova_georgia_actors: 3.0, "crisis actors", [2.0, 5.0], "assumption (docs/model.md)";
+    /// (f) How a deliberate limited attack is coded: a violent act against allies' territory (9).
+    deliberate_attack_trigger: 9.0, "ICB break code 1-9", [9.0, 9.0], "ICB trigger codebook (docs/model.md)";
+    /// (f) Gravity of a deliberate limited attack (6 = threat to existence, for the Baltic states attacked).
+    deliberate_attack_gravity: 6.0, "ICB gravcr code 0-6", [5.0, 6.0], "assumption (docs/model.md)";
+    /// (f) Crisis actors in a deliberate limited attack.
+    deliberate_attack_actors: 4.0, "crisis actors", [3.0, 6.0], "assumption (docs/model.md)";
+    /// (g) How a hybrid-attack crisis is triggered: sabotage without casualties is another non-violent act (5); a lethal attack would be a violent act (9).
+    hybrid_trigger: 5.0, "ICB break code 1-9", [5.0, 9.0], "assumption, ICB trigger codebook applied to seed 003's scenario (docs/model.md)";
+    /// (g) Gravity of a hybrid-attack crisis (2 = political threat).
+    hybrid_gravity: 2.0, "ICB gravcr code 0-6", [1.0, 3.0], "assumption (docs/model.md)";
+    /// (g) Crisis actors in a hybrid-attack crisis.
+    hybrid_actors: 2.0, "crisis actors", [2.0, 4.0], "assumption (docs/model.md)";
+    /// Power discrepancy between NATO and Russia in every NATO-Russia crisis, on the ICB powdissy scale mapped to 0-1.
+    nato_russia_power_discrepancy: 0.5, "0-1 (ICB powdissy / 30)", [0.2, 0.8], "assumption (NATO's aggregate conventional superiority, seed 003)";
 
     // ---- Side terms: what tilts each side up or down the ladder in NATO-Russia crises ----
     /// Weight of Russian threat perception on Russia's escalation propensity.

@@ -3,7 +3,7 @@
 //! pathway at the slow state's rates, and each trigger opens a crisis played out on the
 //! ladder. The run ends at the first NATO-Russia war (rung 3 or higher) or at the horizon.
 
-use crate::crisis::{CrisisInputs, Ladder, SideTerms, NUCLEAR_RUNG, WAR_RUNG};
+use crate::crisis::{CrisisInputs, Ladder, SideTerms, Trigger, NUCLEAR_RUNG, WAR_RUNG};
 use crate::params::ModelParams;
 use crate::pathway::{Pathway, PATHWAY_COUNT};
 use crate::policy::Policy;
@@ -56,58 +56,55 @@ impl Costs {
     }
 }
 
-/// How crises on each pathway look (assumptions documented in `docs/model.md`).
-pub struct PathwayCrisis {
-    /// Gravity of threat, 0-1 (ICB gravcr / 6).
-    pub gravity: f64,
-    /// Number of crisis actors.
-    pub actors: f64,
-    /// Rung at which the crisis starts.
-    pub start_rung: u8,
+/// How a crisis on `pathway` would be coded in ICB, from the parameter table's pathway
+/// profile (`<pathway>_trigger`, `_gravity`, `_actors`): its trigger class, gravity (0-1) and
+/// number of crisis actors. A trigger code outside 1-9 is read as the nearest valid code.
+pub fn pathway_profile(params: &ModelParams, pathway: Pathway) -> (Trigger, f64, f64) {
+    let (t, g, a) = match pathway {
+        Pathway::GrayZone => (
+            params.gray_zone_trigger,
+            params.gray_zone_gravity,
+            params.gray_zone_actors,
+        ),
+        Pathway::SnapExercise => (
+            params.snap_exercise_trigger,
+            params.snap_exercise_gravity,
+            params.snap_exercise_actors,
+        ),
+        Pathway::UkraineSpillover => (
+            params.ukraine_spillover_trigger,
+            params.ukraine_spillover_gravity,
+            params.ukraine_spillover_actors,
+        ),
+        Pathway::Belarus => (
+            params.belarus_trigger,
+            params.belarus_gravity,
+            params.belarus_actors,
+        ),
+        Pathway::MoldovaGeorgia => (
+            params.moldova_georgia_trigger,
+            params.moldova_georgia_gravity,
+            params.moldova_georgia_actors,
+        ),
+        Pathway::DeliberateAttack => (
+            params.deliberate_attack_trigger,
+            params.deliberate_attack_gravity,
+            params.deliberate_attack_actors,
+        ),
+        Pathway::Hybrid => (
+            params.hybrid_trigger,
+            params.hybrid_gravity,
+            params.hybrid_actors,
+        ),
+    };
+    let code = if t.is_finite() {
+        t.clamp(1.0, 9.0)
+    } else {
+        1.0
+    };
+    let trigger = Trigger::from_icb_code(code).unwrap_or(Trigger::NonMilitary);
+    (trigger, (g / 6.0).clamp(0.0, 1.0), a.max(1.0))
 }
-
-/// Crisis profile of each pathway, in pathway index order.
-pub const PATHWAY_CRISES: [PathwayCrisis; PATHWAY_COUNT] = [
-    PathwayCrisis {
-        gravity: 2.0 / 6.0,
-        actors: 2.0,
-        start_rung: 0,
-    },
-    PathwayCrisis {
-        gravity: 4.0 / 6.0,
-        actors: 3.0,
-        start_rung: 0,
-    },
-    PathwayCrisis {
-        gravity: 4.0 / 6.0,
-        actors: 4.0,
-        start_rung: 1,
-    },
-    PathwayCrisis {
-        gravity: 3.0 / 6.0,
-        actors: 4.0,
-        start_rung: 0,
-    },
-    PathwayCrisis {
-        gravity: 3.0 / 6.0,
-        actors: 3.0,
-        start_rung: 0,
-    },
-    PathwayCrisis {
-        gravity: 1.0,
-        actors: 4.0,
-        start_rung: 2,
-    },
-    PathwayCrisis {
-        gravity: 2.0 / 6.0,
-        actors: 2.0,
-        start_rung: 0,
-    },
-];
-
-/// Power discrepancy between NATO and Russia used for every NATO-Russia crisis (assumption:
-/// NATO's aggregate conventional superiority, seed 003; ICB powdissy scale 0-1).
-pub const NATO_RUSSIA_POWER_DISCREPANCY: f64 = 0.5;
 
 /// Log-odds, with the probability clipped to [0.01, 0.99] so a posture the campaign model
 /// finds (almost) never or always overrun shifts a crisis by at most ±4.6.
@@ -123,18 +120,22 @@ pub fn crisis_setting(
     st: &MonthState,
     pathway: Pathway,
 ) -> (CrisisInputs, SideTerms) {
-    let profile = &PATHWAY_CRISES[pathway.index()];
+    let (trigger, gravity, actors) = pathway_profile(params, pathway);
     let mech = &policy.mechanisms;
+    // A NATO-Russia crisis is, in ICB's terms, protracted, with both great powers directly
+    // involved, in Europe and in the dominant system; nobody mediates.
     let inputs = CrisisInputs {
-        gravity: profile.gravity,
+        trigger,
+        gravity,
         protracted: 1.0,
         power_involvement: 1.0,
-        actors: profile.actors,
-        power_discrepancy: NATO_RUSSIA_POWER_DISCREPANCY,
+        actors,
+        power_discrepancy: params.nato_russia_power_discrepancy,
+        europe: 1.0,
+        system_level: 1.0,
         mediation: 0.0,
         global_org: 0.0,
         regional_org: 0.0,
-        start_rung: profile.start_rung,
     };
     let tolerance = if pathway == Pathway::SnapExercise {
         policy.frontline_escalation_tolerance

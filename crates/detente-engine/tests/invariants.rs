@@ -3,7 +3,7 @@
 //! no war without triggers, mechanisms that cut misperception never raise the risk, and
 //! agreement of the Monte Carlo estimate with exact results.
 
-use detente_engine::crisis::{max_rung_distribution, CrisisInputs, SideTerms};
+use detente_engine::crisis::{max_rung_distribution, CrisisInputs, SideTerms, Trigger};
 use detente_engine::*;
 use proptest::prelude::*;
 
@@ -140,13 +140,13 @@ proptest! {
     fn less_misperception_never_raises_crisis_war_probability(
         params in arb_params(),
         gravity in 0.0f64..=1.0,
-        start in 0u8..=2,
+        trigger in 0usize..4,
         nato in -2.0f64..=2.0,
         russia in -2.0f64..=2.0,
         sd in 0.0f64..=3.0,
         cut in 0.0f64..=1.0,
     ) {
-        let inputs = CrisisInputs { gravity, protracted: 1.0, power_involvement: 1.0, actors: 3.0, power_discrepancy: 0.5, mediation: 0.0, global_org: 0.0, regional_org: 0.0, start_rung: start };
+        let inputs = CrisisInputs { trigger: Trigger::from_index(trigger), gravity, protracted: 1.0, power_involvement: 1.0, actors: 3.0, power_discrepancy: 0.5, europe: 1.0, system_level: 1.0, mediation: 0.0, global_org: 0.0, regional_org: 0.0 };
         let mut sides = SideTerms::historical(&params);
         sides.nato_shift = nato;
         sides.russia_shift = russia;

@@ -1,6 +1,7 @@
 //! `detente calibrate`: fit the crisis layer to ICB crises by maximum likelihood and write
-//! the fitted values, standard errors and covariance to a `params.toml`; prints the fit
-//! beside the baselines (training frequencies, ordered logit), in-sample and cross-validated.
+//! the fitted values, standard errors and covariance to a `params.toml`; prints the
+//! forward-chaining validation (fit on earlier decades, score the next) beside the baselines
+//! (training frequencies, ordered and multinomial logit), and the in-sample fit.
 
 use super::{input_err, CliError, CmdResult};
 use detente_analysis::calibrate::{calibrate, Calibration, CalibrationOptions};
@@ -19,11 +20,12 @@ pub struct CalibrateArgs {
     /// Where to write the fitted parameters (TOML).
     #[arg(long, value_name = "FILE", default_value = "params.toml")]
     pub out: PathBuf,
-    /// Folds of cross-validation (0 = none).
-    #[arg(long, default_value_t = 5)]
+    /// Folds of k-fold cross-validation, reported for comparison only (0 = none).
+    #[arg(long, default_value_t = 0)]
     pub folds: usize,
-    /// Candidate L2 penalties on the effects, comma-separated; chosen by cross-validated RPS.
-    #[arg(long, value_delimiter = ',', default_value = "0,1,4,16")]
+    /// Candidate L2 penalties on the effects, comma-separated; chosen by pooled
+    /// forward-chaining RPS.
+    #[arg(long, value_delimiter = ',', default_value = "1,4,16,64")]
     pub penalty: Vec<f64>,
     /// Parameters to fit (default: the crisis layer's identifiable ones).
     #[arg(long, value_delimiter = ',')]
@@ -54,6 +56,38 @@ fn table(c: &Calibration, out: &str) -> String {
         s += &format!("{:<28} {:>9.3} {:>9.3}\n", e.name, e.value, e.se);
     }
     s += &format!("\nlog-likelihood {:.2}\n\n", c.log_likelihood);
+    if !c.forward_chaining.is_empty() {
+        s += &format!(
+            "Forward chaining (fit on crises up to the year shown, score the next decade); mean RPS, lower is better\n\
+             baselines' penalties: ordered logit {}, multinomial logit {}\n",
+            c.baseline_penalties[0], c.baseline_penalties[1]
+        );
+        s += &format!(
+            "{:<10} {:>9} {:>5} {:>6} {:>9} {:>11} {:>9} {:>11}\n",
+            "scored", "fit until", "n", "n fit", "model", "climatology", "ord logit", "mnl logit"
+        );
+        for r in &c.forward_chaining {
+            s += &format!(
+                "{:<10} {:>9} {:>5} {:>6} {:>9.4} {:>11.4} {:>9.4} {:>11.4}\n",
+                r.window,
+                r.fit_until,
+                r.n,
+                r.n_fit,
+                r.rps.model,
+                r.rps.climatology,
+                r.rps.ordered_logit,
+                r.rps.multinomial_logit
+            );
+        }
+        s += "\npenalty  pooled forward RPS: model  ord logit  mnl logit\n";
+        for g in &c.penalty_grid {
+            s += &format!(
+                "{:<8} {:>26.4} {:>10.4} {:>10.4}\n",
+                g.penalty, g.rps.model, g.rps.ordered_logit, g.rps.multinomial_logit
+            );
+        }
+        s += "\n";
+    }
     s += &format!(
         "{:<22} {:>10} {:>10} {:>10} {:>10}\n",
         "forecaster", "RPS in", "logloss in", "RPS CV", "logloss CV"
@@ -71,6 +105,11 @@ fn table(c: &Calibration, out: &str) -> String {
             &c.in_sample.ordered_logit,
             cv.map(|v| &v.ordered_logit),
         ),
+        (
+            "multinomial logit",
+            &c.in_sample.multinomial_logit,
+            cv.map(|v| &v.multinomial_logit),
+        ),
     ];
     for (name, ins, cvs) in rows {
         let (a, b) = cvs.map_or(("-".to_string(), "-".to_string()), |v| {
@@ -80,12 +119,6 @@ fn table(c: &Calibration, out: &str) -> String {
             "{:<22} {:>10.4} {:>10.4} {:>10} {:>10}\n",
             name, ins.rps, ins.log_loss, a, b
         );
-    }
-    if !c.penalty_grid.is_empty() {
-        s += "\npenalty  CV RPS   CV log-loss\n";
-        for g in &c.penalty_grid {
-            s += &format!("{:<8} {:.4}   {:.4}\n", g.penalty, g.cv_rps, g.cv_log_loss);
-        }
     }
     s += &format!("\nWritten to {out}\n");
     s
@@ -116,8 +149,12 @@ pub fn run(args: CalibrateArgs) -> CmdResult {
     };
     if let Some(f) = &args.fit {
         for n in f {
-            if !detente_engine::PARAM_SPECS.iter().any(|s| s.name == n) {
-                return Err(input_err(format!("--fit: `{n}` is not a model parameter")));
+            if !detente_analysis::calibrate::is_crisis_layer(n) {
+                return Err(input_err(format!(
+                    "--fit: `{n}` is not a parameter of the crisis layer (allowed: {}, {})",
+                    detente_analysis::calibrate::FITTED.join(", "),
+                    detente_analysis::calibrate::FIXED_IN_FIT.join(", ")
+                )));
             }
         }
         opts.fitted = f.clone();
@@ -148,6 +185,12 @@ pub fn run(args: CalibrateArgs) -> CmdResult {
         "\n# fit: in-sample RPS model {:.4}, frequencies {:.4}, ordered logit {:.4}\n",
         c.in_sample.model.rps, c.in_sample.frequencies.rps, c.in_sample.ordered_logit.rps
     ));
+    if let Some(r) = c.forward_chaining.last() {
+        text.push_str(&format!(
+            "# fit: forward-chaining RPS ({}-{}, {} crises) model {:.4}, climatology {:.4}, ordered logit {:.4}, multinomial logit {:.4}\n",
+            r.scored_from, r.scored_to, r.n, r.rps.model, r.rps.climatology, r.rps.ordered_logit, r.rps.multinomial_logit
+        ));
+    }
     if let Some(cv) = &c.cross_validated {
         text.push_str(&format!(
             "# fit: {}-fold CV RPS model {:.4}, frequencies {:.4}, ordered logit {:.4}\n",
