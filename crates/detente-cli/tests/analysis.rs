@@ -106,11 +106,110 @@ fn calibrate_then_predict() {
         .contains("parameter uncertainty"));
 }
 
+/// `calibrate` on the whole training file reports the forward-chaining table (windows and a
+/// pooled row, every forecaster scored); `predict-crises` then reads any ICB-format file,
+/// codes out of range or not finite included, and gives a forecast for every row.
+#[test]
+fn forward_chaining_table_and_predictions_on_odd_codes() {
+    let dir = tmp("forward");
+    let icb = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/icb1v15_1918-1989.csv");
+    let out = dir.join("params.toml");
+    let o = detente(&[
+        "calibrate",
+        "--icb",
+        icb.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--penalty",
+        "4",
+        "--max-iter",
+        "15",
+        "--fit",
+        "threshold_1,threshold_2,threshold_3,onset_violent,start_clash_indirect",
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rows = v["forward_chaining"].as_array().unwrap();
+    assert_eq!(rows.len(), 5);
+    let mut scored = 0;
+    for r in &rows[..4] {
+        assert_eq!(r["pooled"], false);
+        assert!(r["fit_until"].as_i64().unwrap() < r["scored_from"].as_i64().unwrap());
+        scored += r["n"].as_u64().unwrap();
+    }
+    let pooled = &rows[4];
+    assert_eq!(pooled["pooled"], true);
+    assert_eq!(pooled["n"].as_u64().unwrap(), scored);
+    for m in ["model", "climatology", "ordered_logit", "multinomial_logit"] {
+        let r = pooled["rps"][m].as_f64().unwrap();
+        assert!((0.0..1.0).contains(&r), "{m} {r}");
+    }
+    assert!(pooled["rps"]["model"].as_f64() < pooled["rps"]["climatology"].as_f64());
+
+    let odd = dir.join("odd.csv");
+    let header = std::fs::read_to_string(&icb)
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    let cols: Vec<&str> = header.split(',').collect();
+    let row = |vals: &[(&str, &str)]| -> String {
+        cols.iter()
+            .map(|c| vals.iter().find(|(k, _)| k == c).map_or("", |(_, v)| *v))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let text = format!(
+        "{header}\n{}\n{}\n",
+        row(&[
+            ("crisno", "900"),
+            ("yrtrig", "1999"),
+            ("break", "12"),
+            ("gravcr", "9"),
+            ("noactr", "inf"),
+            ("geog", "0"),
+            ("syslevsy", "7")
+        ]),
+        row(&[
+            ("crisno", "901"),
+            ("break", "9"),
+            ("viol", "3"),
+            ("powdissy", "NaN")
+        ]),
+    );
+    std::fs::write(&odd, text).unwrap();
+    let o = detente(&[
+        "predict-crises",
+        "--params",
+        out.to_str().unwrap(),
+        "--icb",
+        odd.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let arr = v.as_array().unwrap();
+    assert_eq!(arr.len(), 2);
+    for row in arr {
+        let p: Vec<f64> = row["p"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect();
+        assert!(p.iter().all(|x| x.is_finite()) && (p.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+    }
+    // A violent trigger starts with clashes: no chance of "no violence".
+    assert_eq!(arr[1]["p"][0].as_f64(), Some(0.0));
+}
+
 #[test]
 fn bad_icb_cell_exits_2_with_line_and_field() {
     let dir = tmp("bad");
     let p = dir.join("bad.csv");
-    std::fs::write(&p, "crisno,viol,gravcr,protrac,powinv,noactr,powdissy,mediate,globorg,regorg\n1,2,x,1,1,2,,1,1,1\n").unwrap();
+    std::fs::write(&p, "crisno,viol,gravcr,protrac,powinv,noactr,powdissy,mediate,globorg,regorg,break,geog,syslevsy\n1,2,x,1,1,2,,1,1,1,9,31,1\n").unwrap();
     let params = dir.join("missing.toml");
     let o = detente(&[
         "calibrate",
