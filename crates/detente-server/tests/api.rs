@@ -482,7 +482,7 @@ async fn morris_and_sobol_sensitivity_jobs() {
 #[tokio::test]
 async fn sensitivity_limits_and_errors() {
     let st = state();
-    // 69 parameters × 100 trajectories × 100,000 runs: far above the limit.
+    // 95 parameters × 100 trajectories × 100,000 runs: far above the limit.
     let body = json!({"architecture": "baseline", "method": "morris", "n": 100, "runs": 100000});
     let (s, v) = call_json(&st, "POST", "/api/sensitivity", Some(body)).await;
     assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE, "{v}");
@@ -505,7 +505,8 @@ async fn sensitivity_limits_and_errors() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sensitivity_job_can_be_cancelled() {
     let st = state();
-    let body = json!({"architecture": "baseline", "method": "morris", "n": 50, "runs": 1000});
+    // Long enough to cancel, within the server's limit of 4,000,000 model runs.
+    let body = json!({"architecture": "baseline", "method": "morris", "n": 40, "runs": 1000});
     let (s, v) = call_json(&st, "POST", "/api/sensitivity", Some(body)).await;
     assert_eq!(s, StatusCode::ACCEPTED, "{v}");
     let id = v["id"].as_u64().unwrap();
