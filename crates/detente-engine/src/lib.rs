@@ -20,6 +20,7 @@
 
 pub mod crisis;
 pub mod ensemble;
+pub mod exact;
 pub mod params;
 pub mod pathway;
 pub mod policy;
@@ -33,6 +34,7 @@ pub use ensemble::{
     compare, run_ensemble, run_ensemble_streaming, Cancelled, Comparison, DiffSpread, DrawSpread,
     EnsembleOptions, ParamDraw, Scenario, Summary, SummaryStream,
 };
+pub use exact::ExactSummary;
 pub use params::{ModelParams, ParamSpec, PARAM_SPECS};
 pub use pathway::{Pathway, PATHWAY_COUNT};
 pub use policy::{CeasefireTerms, MechanismStrengths, Policy};

@@ -1,0 +1,335 @@
+//! Exact evaluation: the same model as [`crate::run::simulate_run`], computed instead of
+//! sampled. A run remembers little — whether the Russia-Ukraine ceasefire holds (and, while a
+//! second war is under way, nothing more, because its length is geometric), whether it has
+//! broken yet, and the highest crisis rung so far — so its summaries follow from a finite
+//! Markov chain over months. In a month, triggers on each pathway are Poisson at the slow
+//! state's rates and each crisis's highest rung has the ladder's exact distribution
+//! ([`crate::crisis::Ladder::max_rung_distribution`] of [`crate::run::crisis_setting`]), so by
+//! Poisson thinning the month's outcome (war and its pathway, nuclear use, the month's
+//! highest rung, expected crises) is exact whatever the order of the month's crises.
+//! [`evaluate`] returns an [`ExactSummary`]: the ensemble's summary with infinitely many runs.
+
+// The chain's state arrays read best with index loops.
+#![allow(clippy::needless_range_loop)]
+
+use crate::crisis::{Ladder, RUNGS, WAR_RUNG};
+use crate::ensemble::Scenario;
+use crate::params::ModelParams;
+use crate::pathway::{Pathway, PATHWAY_COUNT};
+use crate::policy::Policy;
+use crate::run::{crisis_setting, second_war_continues, Costs};
+use crate::slow::{MonthState, Trajectory};
+use rayon::prelude::*;
+
+/// The highest rung so far of a live run: no crisis yet, or rung 0, 1 or 2 (a crisis that
+/// reaches rung 3 is a war and ends the run).
+const LEVELS: usize = WAR_RUNG as usize + 1;
+
+/// What the ceasefire does this month, as the simulator decides it at the month's start.
+#[derive(Clone, Copy)]
+enum Phase {
+    /// The ceasefire holds and may break this month.
+    Holds = 0,
+    /// A second war is under way (it started before this month, or at the start).
+    War = 1,
+    /// The second war ended: the ceasefire holds again from this month (no break this month).
+    Restored = 2,
+}
+const PHASES: usize = 3;
+
+/// The exact summary of an architecture: what an ensemble's [`crate::Summary`] estimates,
+/// with infinitely many runs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExactSummary {
+    pub horizon_months: u32,
+    /// Probability of a NATO-Russia war within the horizon.
+    pub p_war: f64,
+    /// Probability of nuclear use within the horizon.
+    pub p_nuclear: f64,
+    /// Probability that the first war comes through each pathway.
+    pub p_war_by_pathway: [f64; PATHWAY_COUNT],
+    /// Expected crises per run by pathway (before and including the first war's).
+    pub crises_per_run: [f64; PATHWAY_COUNT],
+    /// Expected months at risk (before the first war, that month included, or the horizon).
+    pub months_at_risk: f64,
+    /// Probability that the first war starts in each month.
+    pub war_month: Vec<f64>,
+    /// Probability that the highest crisis rung of a run is r (index r); the rest, up to 1,
+    /// is the probability of no crisis at all.
+    pub max_rung: [f64; RUNGS],
+    /// Probability of a Russia-Ukraine ceasefire breakdown within the horizon.
+    pub p_ceasefire_break: f64,
+    /// Spending over the horizon by who pays (the same in every run).
+    pub costs: Costs,
+    /// Total spending over the horizon (US$ bn).
+    pub cost_bn: f64,
+}
+
+impl ExactSummary {
+    /// Crises per year at risk on `pathway` (what [`crate::Summary::crises_per_year`] estimates).
+    pub fn crises_per_year(&self, pathway: Pathway) -> f64 {
+        if self.months_at_risk <= 0.0 {
+            return 0.0;
+        }
+        self.crises_per_run[pathway.index()] / (self.months_at_risk / 12.0)
+    }
+
+    /// Probability of no war by the end of each year of the horizon (a partial last year counts).
+    pub fn survival_by_year(&self) -> Vec<f64> {
+        let years = self.horizon_months.div_ceil(12) as usize;
+        let mut cum = 0.0;
+        (0..years)
+            .map(|y| {
+                let end = ((y + 1) * 12).min(self.war_month.len());
+                cum += self.war_month[y * 12..end].iter().sum::<f64>();
+                1.0 - cum
+            })
+            .collect()
+    }
+
+    /// Probability that a run has no crisis at all.
+    pub fn p_no_crisis(&self) -> f64 {
+        (1.0 - self.max_rung.iter().sum::<f64>()).max(0.0)
+    }
+}
+
+/// Exact summary of a scenario.
+pub fn evaluate_scenario(scenario: &Scenario) -> ExactSummary {
+    evaluate(&scenario.params, &scenario.policy)
+}
+
+/// Exact summary of `policy` under `params`.
+pub fn evaluate(params: &ModelParams, policy: &Policy) -> ExactSummary {
+    evaluate_trajectory(params, policy, &Trajectory::new(params, policy))
+}
+
+/// What one month does to a live run, under one set of trigger rates.
+struct MonthOutcome {
+    /// Probability that the month's first war comes through each pathway.
+    war_via: [f64; PATHWAY_COUNT],
+    /// Probability of a war that goes nuclear.
+    nuclear: f64,
+    /// Expected crises by pathway in the month.
+    crises: [f64; PATHWAY_COUNT],
+    /// keep[a][c]: probability of no war with the highest rung so far moving from a to c.
+    keep: [[f64; LEVELS]; LEVELS],
+}
+
+impl MonthOutcome {
+    fn new(rates: &[f64; PATHWAY_COUNT], dist: &[[f64; RUNGS]; PATHWAY_COUNT]) -> MonthOutcome {
+        // hazard_above[l]: rate of crises that go above level l (l = 0: no crisis yet, any
+        // crisis does; l = r + 1: rung r), so hazard_above[WAR_RUNG] is the war hazard.
+        let mut hazard_above = [0.0; LEVELS];
+        let mut war_via = [0.0; PATHWAY_COUNT];
+        let mut nuclear = 0.0;
+        for (p, d) in dist.iter().enumerate() {
+            let rate = rates[p];
+            if rate <= 0.0 {
+                continue;
+            }
+            // tail[r]: probability that the crisis reaches rung r or higher.
+            let mut tail = [0.0; RUNGS + 1];
+            for r in (0..RUNGS).rev() {
+                tail[r] = tail[r + 1] + d[r];
+            }
+            hazard_above[0] += rate;
+            for (l, h) in hazard_above.iter_mut().enumerate().skip(1) {
+                *h += rate * tail[l];
+            }
+            war_via[p] = rate * tail[WAR_RUNG as usize];
+            nuclear += rate * d[RUNGS - 1];
+        }
+        let hazard = hazard_above[WAR_RUNG as usize];
+        // Poisson thinning: war crises arrive at rate `hazard`; the first of them is on p with
+        // probability war_via[p] / hazard; a month with n crises processes them until the first
+        // war, so the expected number processed on p is rate_p (1 - e^-hazard) / hazard.
+        let share = if hazard > 0.0 {
+            -(-hazard).exp_m1() / hazard
+        } else {
+            1.0
+        };
+        let mut crises = [0.0; PATHWAY_COUNT];
+        for p in 0..PATHWAY_COUNT {
+            war_via[p] *= share;
+            crises[p] = rates[p].max(0.0) * share;
+        }
+        nuclear *= share;
+        // below[l]: no crisis in the month goes above level l.
+        let below = hazard_above.map(|h| (-h).exp());
+        let mut keep = [[0.0; LEVELS]; LEVELS];
+        for (a, row) in keep.iter_mut().enumerate() {
+            row[a] = below[a];
+            for c in a + 1..LEVELS {
+                row[c] = (below[c] - below[c - 1]).max(0.0);
+            }
+        }
+        MonthOutcome {
+            war_via,
+            nuclear,
+            crises,
+            keep,
+        }
+    }
+}
+
+/// Exact distribution of the highest rung of a crisis on each pathway in each month, for the
+/// pathways that can trigger. Identical crisis settings (within a month, or from one month to
+/// the next) share one computation.
+fn crisis_distributions(
+    params: &ModelParams,
+    policy: &Policy,
+    months: &[MonthState],
+    war_reachable: bool,
+) -> Vec<[[f64; RUNGS]; PATHWAY_COUNT]> {
+    let mut settings = Vec::new();
+    let mut slot = vec![[usize::MAX; PATHWAY_COUNT]; months.len()];
+    let mut previous_month = 0;
+    for (m, st) in months.iter().enumerate() {
+        let month_start = settings.len();
+        for p in Pathway::ALL {
+            let i = p.index();
+            let live = st.rates_peace[i] > 0.0 || (war_reachable && st.rates_war[i] > 0.0);
+            if !live {
+                continue;
+            }
+            let setting = crisis_setting(params, policy, st, p);
+            let seen = settings[previous_month..]
+                .iter()
+                .position(|s| *s == setting)
+                .map(|k| previous_month + k);
+            slot[m][i] = seen.unwrap_or_else(|| {
+                settings.push(setting);
+                settings.len() - 1
+            });
+        }
+        previous_month = month_start;
+    }
+    let dists: Vec<[f64; RUNGS]> = settings
+        .par_iter()
+        .map(|(inputs, sides)| Ladder::new(params, inputs, sides).max_rung_distribution())
+        .collect();
+    slot.iter()
+        .map(|s| {
+            s.map(|k| {
+                if k == usize::MAX {
+                    [0.0; RUNGS]
+                } else {
+                    dists[k]
+                }
+            })
+        })
+        .collect()
+}
+
+/// Exact summary of `policy` under `params` over a precomputed slow path.
+pub fn evaluate_trajectory(
+    params: &ModelParams,
+    policy: &Policy,
+    trajectory: &Trajectory,
+) -> ExactSummary {
+    let months = &trajectory.months;
+    let war_reachable =
+        !policy.ceasefire_holds_at_start || months.iter().any(|st| st.ceasefire_breakdown > 0.0);
+    let dists = crisis_distributions(params, policy, months, war_reachable);
+    let continues = second_war_continues(params);
+
+    let mut out = ExactSummary {
+        horizon_months: policy.horizon_months,
+        p_war: 0.0,
+        p_nuclear: 0.0,
+        p_war_by_pathway: [0.0; PATHWAY_COUNT],
+        crises_per_run: [0.0; PATHWAY_COUNT],
+        months_at_risk: 0.0,
+        war_month: vec![0.0; months.len()],
+        max_rung: [0.0; RUNGS],
+        p_ceasefire_break: 0.0,
+        costs: Costs::default(),
+        cost_bn: 0.0,
+    };
+    // mass[phase][broken][level]: probability of being live at the month's start.
+    let mut mass = [[[0.0f64; LEVELS]; 2]; PHASES];
+    let start = if policy.ceasefire_holds_at_start {
+        Phase::Holds
+    } else {
+        Phase::War
+    };
+    mass[start as usize][0][0] = 1.0;
+    for (m, st) in months.iter().enumerate() {
+        out.cost_bn += st.europe_spending_bn + st.us_spending_bn + st.mechanism_cost_bn;
+        out.costs.add(&Costs {
+            europe_defence_bn: st.europe_spending_bn,
+            us_defence_bn: st.us_spending_bn,
+            mechanisms_bn: st.mechanism_cost_bn,
+        });
+        out.months_at_risk += mass.iter().flatten().flatten().sum::<f64>();
+        // The ceasefire moves first: [peace, war] rates this month, by (broken, level).
+        let b = st.ceasefire_breakdown;
+        let mut regime = [[[0.0f64; LEVELS]; 2]; 2];
+        for broken in 0..2 {
+            for l in 0..LEVELS {
+                let holds = mass[Phase::Holds as usize][broken][l];
+                regime[0][broken][l] +=
+                    holds * (1.0 - b) + mass[Phase::Restored as usize][broken][l];
+                regime[1][1][l] += holds * b;
+                regime[1][broken][l] += mass[Phase::War as usize][broken][l];
+            }
+        }
+        let outcomes = [
+            MonthOutcome::new(&st.rates_peace, &dists[m]),
+            MonthOutcome::new(&st.rates_war, &dists[m]),
+        ];
+        let mut after = [[[0.0f64; LEVELS]; 2]; 2];
+        for (r, o) in outcomes.iter().enumerate() {
+            let p_war: f64 = o.war_via.iter().sum();
+            for broken in 0..2 {
+                for a in 0..LEVELS {
+                    let x = regime[r][broken][a];
+                    if x == 0.0 {
+                        continue;
+                    }
+                    out.war_month[m] += x * p_war;
+                    out.p_nuclear += x * o.nuclear;
+                    if broken == 1 {
+                        out.p_ceasefire_break += x * p_war;
+                    }
+                    for p in 0..PATHWAY_COUNT {
+                        out.p_war_by_pathway[p] += x * o.war_via[p];
+                        out.crises_per_run[p] += x * o.crises[p];
+                    }
+                    for c in a..LEVELS {
+                        after[r][broken][c] += x * o.keep[a][c];
+                    }
+                }
+            }
+        }
+        // Peace months lead to a month where the ceasefire holds (and may break); a war
+        // month to another war month or to the month the ceasefire is restored.
+        mass = [[[0.0; LEVELS]; 2]; PHASES];
+        for broken in 0..2 {
+            for l in 0..LEVELS {
+                mass[Phase::Holds as usize][broken][l] = after[0][broken][l];
+                mass[Phase::War as usize][broken][l] = after[1][broken][l] * continues;
+                mass[Phase::Restored as usize][broken][l] = after[1][broken][l] * (1.0 - continues);
+            }
+        }
+    }
+    out.p_war = out.war_month.iter().sum();
+    for phase in &mass {
+        for (broken, levels) in phase.iter().enumerate() {
+            for (l, x) in levels.iter().enumerate().skip(1) {
+                out.max_rung[l - 1] += x;
+            }
+            if broken == 1 {
+                out.p_ceasefire_break += levels.iter().sum::<f64>();
+            }
+        }
+    }
+    out.max_rung[WAR_RUNG as usize] = (out.p_war - out.p_nuclear).max(0.0);
+    out.max_rung[RUNGS - 1] = out.p_nuclear;
+    out
+}
+
+/// Exact p(war) of `policy` under `params`: the one number sensitivity analyses need.
+pub fn p_war(params: &ModelParams, policy: &Policy) -> f64 {
+    evaluate(params, policy).p_war
+}
