@@ -13,12 +13,14 @@
 #![allow(clippy::needless_range_loop)]
 
 use crate::crisis::{Ladder, RUNGS, WAR_RUNG};
-use crate::ensemble::Scenario;
+use crate::ensemble::{DiffSpread, ParamDraw, Scenario, Summary};
 use crate::params::ModelParams;
 use crate::pathway::{Pathway, PATHWAY_COUNT};
 use crate::policy::Policy;
+use crate::rng::{stream_rng, Stream};
 use crate::run::{crisis_setting, second_war_continues, Costs};
 use crate::slow::{MonthState, Trajectory};
+use crate::stats::{paired_mean, quantile, wilson_z, Estimate};
 use rayon::prelude::*;
 
 /// The highest rung so far of a live run: no crisis yet, or rung 0, 1 or 2 (a crisis that
@@ -63,6 +65,9 @@ pub struct ExactSummary {
     pub costs: Costs,
     /// Total spending over the horizon (US$ bn).
     pub cost_bn: f64,
+    /// With parameter uncertainty: the exact p(war) of each parameter draw (the other fields
+    /// are then averages over the draws); empty with fixed parameters.
+    pub p_war_draws: Vec<f64>,
 }
 
 impl ExactSummary {
@@ -101,6 +106,83 @@ pub fn evaluate_scenario(scenario: &Scenario) -> ExactSummary {
 /// Exact summary of `policy` under `params`.
 pub fn evaluate(params: &ModelParams, policy: &Policy) -> ExactSummary {
     evaluate_trajectory(params, policy, &Trajectory::new(params, policy))
+}
+
+/// Exact summaries of `draws` parameter draws of a scenario, averaged. Draw `d` is the one
+/// the ensemble's runs of draw `d` use (same seed, same stream), so with `runs_per_draw` runs
+/// per draw an ensemble of `draws * runs_per_draw` runs sees the same parameters.
+pub fn evaluate_draws(
+    scenario: &Scenario,
+    draws: u64,
+    seed: u64,
+    draw: &dyn ParamDraw,
+) -> ExactSummary {
+    let each: Vec<ExactSummary> = (0..draws.max(1))
+        .into_par_iter()
+        .map(|d| {
+            let mut rng = stream_rng(seed, d, Stream::Parameters);
+            let params = draw.draw(&mut rng, &scenario.params);
+            evaluate(&params, &scenario.policy)
+        })
+        .collect();
+    average(&each)
+}
+
+/// Exact difference in p(war) of `other` from `first` (the same parameter draws, if any):
+/// with draws, the mean difference over draws with its normal 95 % interval over draws, and
+/// how the difference spreads across them.
+pub fn diff(other: &ExactSummary, first: &ExactSummary) -> (Estimate, Option<DiffSpread>) {
+    let mut diffs: Vec<f64> = other
+        .p_war_draws
+        .iter()
+        .zip(&first.p_war_draws)
+        .map(|(a, b)| a - b)
+        .collect();
+    if diffs.len() < 2 {
+        return (crate::figures::exactly(other.p_war - first.p_war), None);
+    }
+    let sum: f64 = diffs.iter().sum();
+    let sq: f64 = diffs.iter().map(|d| d * d).sum();
+    let mean = paired_mean(sum, sq, diffs.len() as u64);
+    diffs.sort_by(f64::total_cmp);
+    let k = diffs.len();
+    let spread = DiffSpread {
+        low: quantile(&diffs, 0.025),
+        median: quantile(&diffs, 0.5),
+        high: quantile(&diffs, 0.975),
+        draws: k as u64,
+        share_safer: diffs.iter().filter(|d| **d < 0.0).count() as f64 / k as f64,
+    };
+    (mean, Some(spread))
+}
+
+/// The mean of several exact summaries of one policy (same horizon), keeping each p(war).
+fn average(each: &[ExactSummary]) -> ExactSummary {
+    let k = each.len() as f64;
+    let mut out = each[0].clone();
+    let mean = |f: &dyn Fn(&ExactSummary) -> f64| each.iter().map(f).sum::<f64>() / k;
+    out.p_war = mean(&|e| e.p_war);
+    out.p_nuclear = mean(&|e| e.p_nuclear);
+    out.months_at_risk = mean(&|e| e.months_at_risk);
+    out.p_ceasefire_break = mean(&|e| e.p_ceasefire_break);
+    out.cost_bn = mean(&|e| e.cost_bn);
+    out.costs = Costs {
+        europe_defence_bn: mean(&|e| e.costs.europe_defence_bn),
+        us_defence_bn: mean(&|e| e.costs.us_defence_bn),
+        mechanisms_bn: mean(&|e| e.costs.mechanisms_bn),
+    };
+    for p in 0..PATHWAY_COUNT {
+        out.p_war_by_pathway[p] = mean(&|e| e.p_war_by_pathway[p]);
+        out.crises_per_run[p] = mean(&|e| e.crises_per_run[p]);
+    }
+    for r in 0..RUNGS {
+        out.max_rung[r] = mean(&|e| e.max_rung[r]);
+    }
+    for m in 0..out.war_month.len() {
+        out.war_month[m] = mean(&|e| e.war_month[m]);
+    }
+    out.p_war_draws = each.iter().map(|e| e.p_war).collect();
+    out
 }
 
 /// What one month does to a live run, under one set of trigger rates.
@@ -245,6 +327,7 @@ pub fn evaluate_trajectory(
         p_ceasefire_break: 0.0,
         costs: Costs::default(),
         cost_bn: 0.0,
+        p_war_draws: Vec::new(),
     };
     // mass[phase][broken][level]: probability of being live at the month's start.
     let mut mass = [[[0.0f64; LEVELS]; 2]; PHASES];
@@ -332,4 +415,90 @@ pub fn evaluate_trajectory(
 /// Exact p(war) of `policy` under `params`: the one number sensitivity analyses need.
 pub fn p_war(params: &ModelParams, policy: &Policy) -> f64 {
     evaluate(params, policy).p_war
+}
+
+/// z of a two-sided 99.9 % interval.
+pub const Z999: f64 = 3.290_526_731_491_926;
+
+/// Where an ensemble disagrees with the exact chain: every exact probability (p(war),
+/// p(nuclear), ceasefire breakdown, first war by pathway, highest rung, no crisis, survival by
+/// year) must lie in the ensemble's Wilson interval for quantile `z` (e.g. [`Z999`]); mean
+/// crises per run and months at risk within `z` standard errors (bounded by the variance of a
+/// Poisson count and of a value in [0, horizon]); mean cost equal. Returns one line per
+/// disagreement, empty when they agree.
+pub fn disagreements(exact: &ExactSummary, mc: &Summary, z: f64) -> Vec<String> {
+    let n = mc.runs;
+    let mut out = Vec::new();
+    let mut check = |what: String, value: f64, k: u64| {
+        let e = wilson_z(k, n, z);
+        if !(e.low - 1e-12 <= value && value <= e.high + 1e-12) {
+            out.push(format!(
+                "{what}: exact {value:.6} outside [{:.6}, {:.6}] ({k} of {n} runs)",
+                e.low, e.high
+            ));
+        }
+    };
+    check("p(war)".into(), exact.p_war, mc.wars);
+    check("p(nuclear)".into(), exact.p_nuclear, mc.nuclear);
+    check(
+        "p(ceasefire breakdown)".into(),
+        exact.p_ceasefire_break,
+        mc.ceasefire_breaks,
+    );
+    for p in Pathway::ALL {
+        let i = p.index();
+        check(
+            format!("p(war via {})", p.name()),
+            exact.p_war_by_pathway[i],
+            mc.war_by_pathway[i],
+        );
+    }
+    for r in 0..RUNGS {
+        check(
+            format!("p(highest rung {r})"),
+            exact.max_rung[r],
+            mc.max_rung_counts[r],
+        );
+    }
+    check(
+        "p(no crisis)".into(),
+        exact.p_no_crisis(),
+        n - mc.runs_with_crisis,
+    );
+    let mut wars = 0u64;
+    for (y, s) in exact.survival_by_year().iter().enumerate() {
+        let end = ((y + 1) * 12).min(mc.war_month_counts.len());
+        wars += mc.war_month_counts[y * 12..end].iter().sum::<u64>();
+        check(format!("survival to year {}", y + 1), *s, n - wars);
+    }
+    let nf = n.max(1) as f64;
+    for p in Pathway::ALL {
+        let (want, got) = (
+            exact.crises_per_run[p.index()],
+            mc.crises_by_pathway[p.index()] as f64 / nf,
+        );
+        if (got - want).abs() > z * (want * (1.0 + want) / nf).sqrt() + 1e-12 {
+            out.push(format!(
+                "crises per run on {}: exact {want:.6}, simulated {got:.6}",
+                p.name()
+            ));
+        }
+    }
+    let horizon = mc.horizon_months as f64;
+    let got = mc.months_at_risk as f64 / nf;
+    let sd = horizon * (exact.p_war * (1.0 - exact.p_war)).sqrt();
+    if (got - exact.months_at_risk).abs() > z * sd / nf.sqrt() + 1e-9 {
+        out.push(format!(
+            "months at risk: exact {:.4}, simulated {got:.4}",
+            exact.months_at_risk
+        ));
+    }
+    if (mc.mean_cost_bn() - exact.cost_bn).abs() > 1e-9 * exact.cost_bn.abs().max(1.0) {
+        out.push(format!(
+            "mean cost: exact {}, simulated {}",
+            exact.cost_bn,
+            mc.mean_cost_bn()
+        ));
+    }
+    out
 }

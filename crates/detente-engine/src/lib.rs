@@ -21,6 +21,7 @@
 pub mod crisis;
 pub mod ensemble;
 pub mod exact;
+pub mod figures;
 pub mod params;
 pub mod pathway;
 pub mod policy;
@@ -35,6 +36,7 @@ pub use ensemble::{
     EnsembleOptions, ParamDraw, Scenario, Summary, SummaryStream,
 };
 pub use exact::ExactSummary;
+pub use figures::{Figures, Method};
 pub use params::{ModelParams, ParamSpec, PARAM_SPECS};
 pub use pathway::{Pathway, PATHWAY_COUNT};
 pub use policy::{CeasefireTerms, MechanismStrengths, Policy};

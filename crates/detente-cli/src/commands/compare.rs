@@ -4,7 +4,10 @@
 use super::common::{ci, progress_bar};
 use super::run::{check_ensemble_flags, scenario_for};
 use super::{input_err, CliError, CmdResult};
-use detente_engine::{compare, EnsembleOptions, Pathway};
+use detente_engine::{
+    compare, exact, Comparison, DiffSpread, EnsembleOptions, Estimate, ExactSummary, Figures,
+    Method, Pathway,
+};
 use serde_json::json;
 
 #[derive(clap::Args, Debug)]
@@ -28,28 +31,68 @@ pub fn run(args: CompareArgs) -> CmdResult {
         .iter()
         .map(|a| scenario_for(a, args.ensemble.horizon_years))
         .collect::<Result<Vec<_>, _>>()?;
-    let bar = progress_bar(args.ensemble.runs, "compare");
-    let progress = |done: u64| {
-        bar.set_position(done);
-        true
-    };
     let (draw, runs_per_draw) = args.uncertainty.draw()?;
     let draw_ref: Option<&dyn detente_engine::ParamDraw> =
         draw.as_ref().map(|d| d as &dyn detente_engine::ParamDraw);
-    let options = EnsembleOptions {
-        runs_per_draw,
-        ..EnsembleOptions::new(args.ensemble.runs, args.ensemble.seed)
+    let exact_results: Vec<ExactSummary>;
+    let cmp: Comparison;
+    // Each architecture's figures, its difference in p(war) from the first, and how that
+    // difference spreads across parameter draws.
+    let (figures, diffs, spreads): (Vec<&dyn Figures>, Vec<Estimate>, Vec<Option<DiffSpread>>) =
+        if args.ensemble.exact {
+            exact_results = scenarios
+                .iter()
+                .map(|s| match draw_ref {
+                    Some(d) => exact::evaluate_draws(
+                        s,
+                        args.ensemble.runs.div_ceil(runs_per_draw),
+                        args.ensemble.seed,
+                        d,
+                    ),
+                    None => exact::evaluate_scenario(s),
+                })
+                .collect();
+            let (diffs, spreads) = exact_results
+                .iter()
+                .map(|e| exact::diff(e, &exact_results[0]))
+                .unzip();
+            (
+                exact_results.iter().map(|e| e as &dyn Figures).collect(),
+                diffs,
+                spreads,
+            )
+        } else {
+            let bar = progress_bar(args.ensemble.runs, "compare");
+            let progress = |done: u64| {
+                bar.set_position(done);
+                true
+            };
+            let options = EnsembleOptions {
+                runs_per_draw,
+                ..EnsembleOptions::new(args.ensemble.runs, args.ensemble.seed)
+            };
+            cmp = compare(&scenarios, options, draw_ref, &progress)
+                .map_err(|_| CliError::Other(anyhow::anyhow!("cancelled")))?;
+            bar.finish_and_clear();
+            let k = scenarios.len();
+            (
+                cmp.summaries.iter().map(|s| s as &dyn Figures).collect(),
+                (0..k).map(|i| cmp.diff_vs_first(i)).collect(),
+                (0..k).map(|i| cmp.diff_across_draws(i)).collect(),
+            )
+        };
+    let method = if args.ensemble.exact {
+        Method::Exact
+    } else {
+        Method::MonteCarlo
     };
-    let cmp = compare(&scenarios, options, draw_ref, &progress)
-        .map_err(|_| CliError::Other(anyhow::anyhow!("cancelled")))?;
-    bar.finish_and_clear();
     if args.ensemble.json {
         let list: Vec<_> = scenarios
             .iter()
-            .zip(&cmp.summaries)
+            .zip(&figures)
             .enumerate()
             .map(|(i, (sc, s))| {
-                let (p, d) = (s.p_war(), cmp.diff_vs_first(i));
+                let (p, d) = (s.p_war(), diffs[i]);
                 let by: serde_json::Map<String, serde_json::Value> = Pathway::ALL
                     .iter()
                     .map(|pw| (pw.name().to_string(), json!(s.p_war_via(*pw).value)))
@@ -63,8 +106,8 @@ pub fn run(args: CompareArgs) -> CmdResult {
                     "p_nuclear": s.p_nuclear().value,
                     "p_war_by_pathway": by,
                     "mean_cost_usd_bn": s.mean_cost_bn(),
-                    "mean_cost_by_payer_usd_bn": detente_server::summary::costs_json(s),
-                    "diff_across_draws": cmp.diff_across_draws(i).map(|x| json!({
+                    "mean_cost_by_payer_usd_bn": detente_server::summary::costs_json(*s),
+                    "diff_across_draws": spreads[i].map(|x| json!({
                         "draws": x.draws,
                         "median": x.median,
                         "interval": [x.low, x.high],
@@ -73,10 +116,12 @@ pub fn run(args: CompareArgs) -> CmdResult {
                 })
             })
             .collect();
+        let mc = method == Method::MonteCarlo;
         let out = json!({
-            "runs": args.ensemble.runs,
-            "seed": args.ensemble.seed,
-            "common_random_numbers": true,
+            "method": method.name(),
+            "runs": mc.then_some(args.ensemble.runs),
+            "seed": mc.then_some(args.ensemble.seed),
+            "common_random_numbers": mc,
             "parameter_uncertainty": draw.is_some(),
             "runs_per_draw": runs_per_draw,
             "architectures": list,
@@ -86,16 +131,23 @@ pub fn run(args: CompareArgs) -> CmdResult {
             serde_json::to_string_pretty(&out).map_err(|e| CliError::Other(e.into()))?
         );
     } else {
-        println!(
-            "{} runs each, seed {}, common random numbers; differences are paired, vs {}\n",
-            args.ensemble.runs, args.ensemble.seed, scenarios[0].name
-        );
+        if method == Method::Exact {
+            println!(
+                "Exact (the model's Markov chain, no Monte Carlo error); differences vs {}\n",
+                scenarios[0].name
+            );
+        } else {
+            println!(
+                "{} runs each, seed {}, common random numbers; differences are paired, vs {}\n",
+                args.ensemble.runs, args.ensemble.seed, scenarios[0].name
+            );
+        }
         println!(
             "  {:<16} {:>9}  {:<18} {:>10}  {:<20} {:>12}",
             "architecture", "p(war)", "95 % interval", "diff", "95 % interval", "cost US$ bn"
         );
-        for (i, (sc, s)) in scenarios.iter().zip(&cmp.summaries).enumerate() {
-            let (p, d) = (s.p_war(), cmp.diff_vs_first(i));
+        for (i, (sc, s)) in scenarios.iter().zip(&figures).enumerate() {
+            let (p, d) = (s.p_war(), diffs[i]);
             println!(
                 "  {:<16} {:>8.2}%  [{:>6.2}, {:>6.2}] %  {:>+9.2}%  [{:>+7.2}, {:>+7.2}] %  {:>12.0}",
                 sc.name,
@@ -118,7 +170,7 @@ pub fn run(args: CompareArgs) -> CmdResult {
                 "architecture", "draws", "median diff", "95 % of draws", "draws safer than first"
             );
             for (i, sc) in scenarios.iter().enumerate().skip(1) {
-                if let Some(x) = cmp.diff_across_draws(i) {
+                if let Some(x) = spreads[i] {
                     println!(
                         "  {:<16} {:>7} {:>+13.2}%  [{:>+7.2}, {:>+7.2}] %  {:>21.0}%",
                         sc.name,
@@ -139,7 +191,7 @@ pub fn run(args: CompareArgs) -> CmdResult {
         println!();
         for pw in Pathway::ALL {
             print!("  {:<20}", pw.name());
-            for s in &cmp.summaries {
+            for s in &figures {
                 print!(" {:>13.2}%", 100.0 * s.p_war_via(pw).value);
             }
             println!();
