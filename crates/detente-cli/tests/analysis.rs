@@ -190,6 +190,24 @@ fn morris_json_and_bad_flags() {
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(v["indices"][0].get("mu_star").is_some() && v["indices"][0].get("sigma").is_some());
+    assert_eq!(v["evaluation"], "exact");
+    assert!(v["runs_per_evaluation"].is_null());
+    let o = detente(&[
+        "sensitivity",
+        "--method",
+        "morris",
+        "--n",
+        "2",
+        "--monte-carlo",
+        "--runs",
+        "100",
+        "--params",
+        "nuclear_shadow,rearm_years",
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["evaluation"], "monte_carlo");
+    assert_eq!(v["runs_per_evaluation"], 100);
     let o = detente(&["sensitivity", "--method", "sobol", "--n", "6"]);
     assert_eq!(o.status.code(), Some(2));
     let o = detente(&["sensitivity", "--params", "no_such_param"]);

@@ -553,9 +553,12 @@ function sensCost() {
   const d = names.length || (PARAMS ? PARAMS.filter((p) => p.high > p.low).length : 0);
   if (!d) return;
   const evals = n * (d + (method === 'sobol' ? 2 : 1));
-  $('#sens-cost').textContent = `${d} parameters: ${evals.toLocaleString()} evaluations × ${runs.toLocaleString()} runs = ${(evals * runs).toLocaleString()} model runs`;
+  $('#sens-cost').textContent = $('#sens-mc').checked
+    ? `${d} parameters: ${evals.toLocaleString()} evaluations × ${runs.toLocaleString()} runs = ${(evals * runs).toLocaleString()} model runs`
+    : `${d} parameters: ${evals.toLocaleString()} exact evaluations`;
 }
 ['#sens-method', '#sens-n', '#sens-runs', '#sens-params'].forEach((q) => $(q).addEventListener('input', sensCost));
+$('#sens-mc').addEventListener('change', () => { $('#sens-runs').disabled = !$('#sens-mc').checked; sensCost(); });
 $('#sens-method').addEventListener('change', () => {
   const sobol = $('#sens-method').value === 'sobol';
   $('#sens-n').value = sobol ? 4 : 4;
@@ -572,7 +575,7 @@ $('#sens-btn').addEventListener('click', async () => {
   await paramSpecs();
   const names = $('#sens-params').value.split(',').map((x) => x.trim()).filter(Boolean);
   const body = { toml: $('#toml').value, method: $('#sens-method').value, n: Number($('#sens-n').value),
-    runs: Number($('#sens-runs').value), seed: Number($('#sens-seed').value) };
+    runs: Number($('#sens-runs').value), seed: Number($('#sens-seed').value), monte_carlo: $('#sens-mc').checked };
   if (names.length) body.params = names;
   sens.t0 = performance.now();
   $('#sens-btn').disabled = true;
@@ -629,7 +632,7 @@ function renderSensitivity(res, clientMs) {
   const idx = [...res.indices].sort((a, b) => key(b) - key(a));
   const top = Number($('#sens-top') ? $('#sens-top').value : 20) || idx.length;
   const shown = idx.slice(0, top);
-  box.append(el('h2', {}, `${sobol ? 'Sobol' : 'Morris'} sensitivity of p(war): ${res.architecture}, ${res.parameters} parameters, ${res.evaluations.toLocaleString()} evaluations × ${res.runs_per_evaluation.toLocaleString()} runs, seed ${res.seed}`));
+  box.append(el('h2', {}, `${sobol ? 'Sobol' : 'Morris'} sensitivity of p(war): ${res.architecture}, ${res.parameters} parameters, ${res.evaluations.toLocaleString()} evaluations ${res.runs_per_evaluation ? `× ${res.runs_per_evaluation.toLocaleString()} runs, seed ${res.seed}` : '(each exact)'}`));
   const topSel = el('select', { id: 'sens-top', onchange: () => renderSensitivity(res) },
     [10, 20, 40, 0].map((k) => el('option', { value: k, selected: k === top || (k === 0 && top >= idx.length && idx.length > 40) }, k ? `top ${k}` : 'all')));
   box.append(el('div', { class: 'row' }, el('label', {}, 'Show ', topSel),
