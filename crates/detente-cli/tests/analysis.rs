@@ -104,6 +104,21 @@ fn calibrate_then_predict() {
         .as_str()
         .unwrap()
         .contains("parameter uncertainty"));
+    // Each draw exact by default; --monte-carlo simulates the runs of each draw instead.
+    assert_eq!(v["method"], "exact");
+    let o = detente(&[
+        "run",
+        "--runs",
+        "300",
+        "--uncertainty",
+        "--monte-carlo",
+        "--params",
+        out.to_str().unwrap(),
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["method"], "monte_carlo");
+    assert_eq!(v["runs"], 300);
 }
 
 #[test]

@@ -28,7 +28,7 @@ pub const WITH_PARAMETER_UNCERTAINTY: &str = "Monte Carlo + parameter uncertaint
 pub const EXACT: &str = "exact (computed from the model's Markov chain, no Monte Carlo error: intervals have zero width)";
 
 /// Label of exact results averaged over parameter draws.
-pub const EXACT_WITH_PARAMETER_UNCERTAINTY: &str = "exact for each parameter draw, averaged over the draws: p(war)'s interval is the normal 95 % interval of that average over draws; the other figures are averages over the draws (intervals of zero width); the spread across draws is shown separately";
+pub const EXACT_WITH_PARAMETER_UNCERTAINTY: &str = "exact + parameter uncertainty: exact for each parameter draw, averaged over the draws: p(war)'s interval is the normal 95 % interval of that average over draws; the other figures are averages over the draws (intervals of zero width); the spread across draws is shown separately";
 
 /// The summary as the JSON object documented in the README; `interval` says what the
 /// intervals reflect. Monte Carlo and exact results share the shape: an exact one has
@@ -83,7 +83,7 @@ pub fn summary_json(name: &str, s: &dyn Figures, seed: u64, interval: &str) -> V
         "architecture": name,
         "method": method.name(),
         "runs": s.runs(),
-        "seed": (method == Method::MonteCarlo).then_some(seed),
+        "seed": (method == Method::MonteCarlo || across_draws.is_some()).then_some(seed),
         "horizon_years": s.horizon_months() as f64 / 12.0,
         "interval": interval,
         "p_war": pw.value,

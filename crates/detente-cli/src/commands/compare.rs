@@ -39,7 +39,7 @@ pub fn run(args: CompareArgs) -> CmdResult {
     // Each architecture's figures, its difference in p(war) from the first, and how that
     // difference spreads across parameter draws.
     let (figures, diffs, spreads): (Vec<&dyn Figures>, Vec<Estimate>, Vec<Option<DiffSpread>>) =
-        if args.ensemble.exact {
+        if args.ensemble.exact || args.uncertainty.exact_draws() {
             exact_results = scenarios
                 .iter()
                 .map(|s| match draw_ref {
@@ -81,11 +81,12 @@ pub fn run(args: CompareArgs) -> CmdResult {
                 (0..k).map(|i| cmp.diff_across_draws(i)).collect(),
             )
         };
-    let method = if args.ensemble.exact {
+    let method = if args.ensemble.exact || args.uncertainty.exact_draws() {
         Method::Exact
     } else {
         Method::MonteCarlo
     };
+    let mc = method == Method::MonteCarlo;
     if args.ensemble.json {
         let list: Vec<_> = scenarios
             .iter()
@@ -116,14 +117,13 @@ pub fn run(args: CompareArgs) -> CmdResult {
                 })
             })
             .collect();
-        let mc = method == Method::MonteCarlo;
         let out = json!({
             "method": method.name(),
             "runs": mc.then_some(args.ensemble.runs),
-            "seed": mc.then_some(args.ensemble.seed),
+            "seed": (mc || draw.is_some()).then_some(args.ensemble.seed),
             "common_random_numbers": mc,
             "parameter_uncertainty": draw.is_some(),
-            "runs_per_draw": runs_per_draw,
+            "runs_per_draw": mc.then_some(runs_per_draw),
             "architectures": list,
         });
         println!(
@@ -161,9 +161,13 @@ pub fn run(args: CompareArgs) -> CmdResult {
             );
         }
         if draw.is_some() {
+            let per_draw = if mc {
+                format!("{runs_per_draw} runs per draw")
+            } else {
+                "each draw exact".to_string()
+            };
             println!(
-                "\n  Across parameter draws ({} runs per draw; every architecture sees the same draws)",
-                runs_per_draw
+                "\n  Across parameter draws ({per_draw}; every architecture sees the same draws)"
             );
             println!(
                 "  {:<16} {:>7} {:>14}  {:<22} {:>22}",

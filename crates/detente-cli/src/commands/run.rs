@@ -67,13 +67,13 @@ pub fn scenario_for(spec: &str, horizon: Option<u32>) -> Result<Scenario, CliErr
 pub fn run(args: RunArgs) -> CmdResult {
     check_ensemble_flags(args.ensemble.runs, args.ensemble.horizon_years)?;
     let scenario = scenario_for(&args.architecture, args.ensemble.horizon_years)?;
-    if args.ensemble.exact {
+    if args.ensemble.exact || args.uncertainty.exact_draws() {
         if args.out.is_none() {
             return run_exact(&args, &scenario);
         }
         eprintln!(
             "note: --out writes one row per simulated run, which the exact chain has not: \
-             simulating {} runs (Monte Carlo) instead of --exact",
+             simulating {} runs (Monte Carlo) instead of --exact (or of exact draws)",
             args.ensemble.runs
         );
     }
