@@ -13,7 +13,7 @@
 #![allow(clippy::needless_range_loop)]
 
 use crate::crisis::{Ladder, RUNGS, WAR_RUNG};
-use crate::ensemble::{DiffSpread, ParamDraw, Scenario, Summary};
+use crate::ensemble::{DiffSpread, EnsembleOptions, ParamDraw, Scenario, Summary};
 use crate::params::ModelParams;
 use crate::pathway::{Pathway, PATHWAY_COUNT};
 use crate::policy::Policy;
@@ -108,24 +108,68 @@ pub fn evaluate(params: &ModelParams, policy: &Policy) -> ExactSummary {
     evaluate_trajectory(params, policy, &Trajectory::new(params, policy))
 }
 
-/// Exact summaries of `draws` parameter draws of a scenario, averaged. Draw `d` is the one
-/// the ensemble's runs of draw `d` use (same seed, same stream), so with `runs_per_draw` runs
-/// per draw an ensemble of `draws * runs_per_draw` runs sees the same parameters.
-pub fn evaluate_draws(
-    scenario: &Scenario,
-    draws: u64,
-    seed: u64,
-    draw: &dyn ParamDraw,
-) -> ExactSummary {
-    let each: Vec<ExactSummary> = (0..draws.max(1))
+/// Parameter draws to evaluate exactly: `draws` draws of `draw`, draw `d` seeded as the
+/// ensemble's runs of draw `d` are (same seed, same stream), so an ensemble with `runs_per_draw`
+/// runs per draw and `draws * runs_per_draw` runs sees the same parameters.
+#[derive(Clone, Copy)]
+pub struct Draws<'a> {
+    pub draws: u64,
+    pub seed: u64,
+    pub draw: &'a dyn ParamDraw,
+}
+
+impl<'a> Draws<'a> {
+    /// The draws an ensemble with `options` would use.
+    pub fn like(options: &EnsembleOptions, draw: &'a dyn ParamDraw) -> Draws<'a> {
+        Draws {
+            draws: options.runs.div_ceil(options.runs_per_draw.max(1)),
+            seed: options.seed,
+            draw,
+        }
+    }
+}
+
+/// Exact summary of a scenario; with parameter draws, the average of the draws' exact
+/// summaries (keeping each draw's p(war)).
+pub fn evaluate_with(scenario: &Scenario, draws: Option<Draws>) -> ExactSummary {
+    let Some(d) = draws else {
+        return evaluate_scenario(scenario);
+    };
+    let each: Vec<ExactSummary> = (0..d.draws.max(1))
         .into_par_iter()
-        .map(|d| {
-            let mut rng = stream_rng(seed, d, Stream::Parameters);
-            let params = draw.draw(&mut rng, &scenario.params);
+        .map(|i| {
+            let mut rng = stream_rng(d.seed, i, Stream::Parameters);
+            let params = d.draw.draw(&mut rng, &scenario.params);
             evaluate(&params, &scenario.policy)
         })
         .collect();
     average(&each)
+}
+
+/// Exact summaries of several scenarios (each on the same parameter draws, if any), for
+/// differences from the first: the exact counterpart of [`crate::ensemble::compare`].
+pub fn compare_exact(scenarios: &[Scenario], draws: Option<Draws>) -> ExactComparison {
+    ExactComparison {
+        summaries: scenarios.iter().map(|s| evaluate_with(s, draws)).collect(),
+    }
+}
+
+/// Exact summaries of several scenarios (see [`compare_exact`]).
+#[derive(Clone, Debug)]
+pub struct ExactComparison {
+    pub summaries: Vec<ExactSummary>,
+}
+
+impl ExactComparison {
+    /// Difference in p(war) of scenario `i` from the first (see [`diff`]).
+    pub fn diff_vs_first(&self, i: usize) -> Estimate {
+        diff(&self.summaries[i], &self.summaries[0]).0
+    }
+
+    /// How that difference spreads across parameter draws (None without draws).
+    pub fn diff_across_draws(&self, i: usize) -> Option<DiffSpread> {
+        diff(&self.summaries[i], &self.summaries[0]).1
+    }
 }
 
 /// Exact difference in p(war) of `other` from `first` (the same parameter draws, if any):

@@ -5,8 +5,8 @@ use super::common::{ci, progress_bar};
 use super::run::{check_ensemble_flags, scenario_for};
 use super::{input_err, CliError, CmdResult};
 use detente_engine::{
-    compare, exact, Comparison, DiffSpread, EnsembleOptions, Estimate, ExactSummary, Figures,
-    Method, Pathway,
+    compare, exact, exact::ExactComparison, Comparison, DiffSpread, EnsembleOptions, Estimate,
+    Figures, Method, Pathway,
 };
 use serde_json::json;
 
@@ -34,32 +34,27 @@ pub fn run(args: CompareArgs) -> CmdResult {
     let (draw, runs_per_draw) = args.uncertainty.draw()?;
     let draw_ref: Option<&dyn detente_engine::ParamDraw> =
         draw.as_ref().map(|d| d as &dyn detente_engine::ParamDraw);
-    let exact_results: Vec<ExactSummary>;
+    let options = EnsembleOptions {
+        runs_per_draw,
+        ..EnsembleOptions::new(args.ensemble.runs, args.ensemble.seed)
+    };
+    let exact_cmp: ExactComparison;
     let cmp: Comparison;
     // Each architecture's figures, its difference in p(war) from the first, and how that
     // difference spreads across parameter draws.
+    let k = scenarios.len();
     let (figures, diffs, spreads): (Vec<&dyn Figures>, Vec<Estimate>, Vec<Option<DiffSpread>>) =
         if args.ensemble.exact || args.uncertainty.exact_draws() {
-            exact_results = scenarios
-                .iter()
-                .map(|s| match draw_ref {
-                    Some(d) => exact::evaluate_draws(
-                        s,
-                        args.ensemble.runs.div_ceil(runs_per_draw),
-                        args.ensemble.seed,
-                        d,
-                    ),
-                    None => exact::evaluate_scenario(s),
-                })
-                .collect();
-            let (diffs, spreads) = exact_results
-                .iter()
-                .map(|e| exact::diff(e, &exact_results[0]))
-                .unzip();
+            let draws = draw_ref.map(|d| exact::Draws::like(&options, d));
+            exact_cmp = exact::compare_exact(&scenarios, draws);
             (
-                exact_results.iter().map(|e| e as &dyn Figures).collect(),
-                diffs,
-                spreads,
+                exact_cmp
+                    .summaries
+                    .iter()
+                    .map(|e| e as &dyn Figures)
+                    .collect(),
+                (0..k).map(|i| exact_cmp.diff_vs_first(i)).collect(),
+                (0..k).map(|i| exact_cmp.diff_across_draws(i)).collect(),
             )
         } else {
             let bar = progress_bar(args.ensemble.runs, "compare");
@@ -67,14 +62,9 @@ pub fn run(args: CompareArgs) -> CmdResult {
                 bar.set_position(done);
                 true
             };
-            let options = EnsembleOptions {
-                runs_per_draw,
-                ..EnsembleOptions::new(args.ensemble.runs, args.ensemble.seed)
-            };
             cmp = compare(&scenarios, options, draw_ref, &progress)
                 .map_err(|_| CliError::Other(anyhow::anyhow!("cancelled")))?;
             bar.finish_and_clear();
-            let k = scenarios.len();
             (
                 cmp.summaries.iter().map(|s| s as &dyn Figures).collect(),
                 (0..k).map(|i| cmp.diff_vs_first(i)).collect(),

@@ -139,19 +139,22 @@ pub fn run(args: RunArgs) -> CmdResult {
 /// `run --exact`: the exact summary (averaged over parameter draws with --uncertainty).
 fn run_exact(args: &RunArgs, scenario: &Scenario) -> CmdResult {
     let (draw, runs_per_draw) = args.uncertainty.draw()?;
-    let (summary, interval) = match &draw {
-        Some(d) => (
-            exact::evaluate_draws(
-                scenario,
-                args.ensemble.runs.div_ceil(runs_per_draw),
-                args.ensemble.seed,
-                d,
-            ),
-            super::common::EXACT_WITH_PARAMETER_UNCERTAINTY,
-        ),
-        None => (exact::evaluate_scenario(scenario), super::common::EXACT),
+    let options = EnsembleOptions {
+        runs_per_draw,
+        ..EnsembleOptions::new(args.ensemble.runs, args.ensemble.seed)
     };
-    print_result(args, scenario, &summary, interval)
+    let draws = draw.as_ref().map(|d| exact::Draws::like(&options, d));
+    let interval = if draws.is_some() {
+        super::common::EXACT_WITH_PARAMETER_UNCERTAINTY
+    } else {
+        super::common::EXACT
+    };
+    print_result(
+        args,
+        scenario,
+        &exact::evaluate_with(scenario, draws),
+        interval,
+    )
 }
 
 /// Print a result as JSON or as the table.
