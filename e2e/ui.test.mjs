@@ -116,6 +116,7 @@ test('compare two architectures side by side with paired differences', async () 
 test('parameter uncertainty: the spread across draws in a run and in a comparison', async () => {
   await page.click('.tab[data-tab="run"]');
   await page.check('#uncertainty');
+  await page.check('#run-mc');
   assert.equal(await page.isEnabled('#runs-per-draw'), true);
   await page.fill('#runs', '20000');
   await page.fill('#runs-per-draw', '200');
@@ -127,9 +128,11 @@ test('parameter uncertainty: the spread across draws in a run and in a compariso
   await page.screenshot({ path: join(shots, '09-uncertainty-run.png') });
   await page.screenshot({ path: join(shots, '09b-uncertainty-run-full.png'), fullPage: true });
   await page.uncheck('#uncertainty');
+  await page.uncheck('#run-mc');
 
   await page.click('.tab[data-tab="compare"]');
   await page.check('#compare-uncertainty');
+  await page.check('#compare-mc');
   await page.fill('#compare-runs', '20000');
   await page.click('#compare-btn');
   await page.waitForSelector('#compare-result td.draws-safer', { timeout: 30000 });
@@ -141,6 +144,7 @@ test('parameter uncertainty: the spread across draws in a run and in a compariso
   assert.match(safer[1], /^\d+ % of 100$/, safer[1]);
   await page.screenshot({ path: join(shots, '10-uncertainty-compare.png') });
   await page.uncheck('#compare-uncertainty');
+  await page.uncheck('#compare-mc');
 });
 
 test('a small Morris sensitivity analysis from the UI', async () => {

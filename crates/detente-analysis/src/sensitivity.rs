@@ -14,8 +14,9 @@
 //! `morris.sample` with `num_levels=4`); elementary effects per unit of the scaled input;
 //! mu, mu* (mean absolute effect), sigma (ddof 1) and a bootstrap 95 % half-width of mu*.
 //!
-//! Model evaluations run an ensemble with the same seed for every row (common random
-//! numbers), so differences between rows come from the parameters alone.
+//! Model evaluations are exact by default (the engine's Markov chain, `detente_engine::exact`),
+//! or ensembles with the same seed for every row (common random numbers); either way
+//! differences between rows come from the parameters alone.
 
 use detente_engine::{run_ensemble, Cancelled, EnsembleOptions, Scenario, PARAM_SPECS};
 use rand::{Rng, SeedableRng};
@@ -298,14 +299,48 @@ pub fn morris_analyze(
         .collect())
 }
 
-/// p(war) of `scenario` with each row's parameter values, every row with the same seed and
-/// `runs` runs. `progress(done)` is called after each batch; return false to cancel.
+/// How each model evaluation computes p(war).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Evaluation {
+    /// Exactly, from the model's Markov chain (no Monte Carlo noise; the default).
+    Exact,
+    /// By an ensemble of `runs` runs, every row on the same `seed` (common random numbers).
+    MonteCarlo { runs: u64, seed: u64 },
+}
+
+impl Evaluation {
+    /// p(war) of `scenario`.
+    pub fn p_war(&self, scenario: &Scenario) -> f64 {
+        match *self {
+            Evaluation::Exact => detente_engine::exact::evaluate_scenario(scenario).p_war,
+            Evaluation::MonteCarlo { runs, seed } => {
+                let opts = EnsembleOptions {
+                    chunk: runs.max(1),
+                    ..EnsembleOptions::new(runs, seed)
+                };
+                run_ensemble(scenario, opts, None, &|_| true, None)
+                    .map(|sum| sum.p_war().value)
+                    .unwrap_or(f64::NAN)
+            }
+        }
+    }
+
+    /// Runs per evaluation (None when exact).
+    pub fn runs(&self) -> Option<u64> {
+        match *self {
+            Evaluation::Exact => None,
+            Evaluation::MonteCarlo { runs, .. } => Some(runs),
+        }
+    }
+}
+
+/// p(war) of `scenario` with each row's parameter values, each evaluated as `how` says.
+/// `progress(done)` is called after each batch; return false to cancel.
 pub fn evaluate_p_war(
     scenario: &Scenario,
     names: &[String],
     rows: &[Vec<f64>],
-    runs: u64,
-    seed: u64,
+    how: Evaluation,
     progress: &(dyn Fn(usize) -> bool + Sync),
 ) -> Result<Vec<f64>, Cancelled> {
     let mut out = Vec::with_capacity(rows.len());
@@ -317,13 +352,7 @@ pub fn evaluate_p_war(
                 for (n, v) in names.iter().zip(row) {
                     s.params.set(n, *v);
                 }
-                let opts = EnsembleOptions {
-                    chunk: runs.max(1),
-                    ..EnsembleOptions::new(runs, seed)
-                };
-                run_ensemble(&s, opts, None, &|_| true, None)
-                    .map(|sum| sum.p_war().value)
-                    .unwrap_or(f64::NAN)
+                how.p_war(&s)
             })
             .collect();
         out.extend(part);

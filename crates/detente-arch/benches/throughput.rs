@@ -1,7 +1,8 @@
 //! Speed of the core engine: simulated architecture-years per second for the built-in
-//! baseline with monthly steps (target: 1,000,000 per second on 2 cores). Run with
-//! `cargo bench -p detente-arch --bench throughput`; the figure is reported as elements
-//! (architecture-years) per second.
+//! baseline with monthly steps (target: 1,000,000 per second on 2 cores), and exact
+//! evaluations of the baseline per second (`detente_engine::exact`). Run with
+//! `cargo bench -p detente-arch --bench throughput`; the figures are reported as elements
+//! (architecture-years, or exact evaluations) per second.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use detente_engine::{run_ensemble, EnsembleOptions};
@@ -31,5 +32,27 @@ fn baseline_throughput(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, baseline_throughput);
+fn exact_evaluations(c: &mut Criterion) {
+    let scenario = detente_arch::load("baseline")
+        .expect("baseline")
+        .architecture
+        .to_scenario();
+    let mut group = c.benchmark_group("exact");
+    group.throughput(Throughput::Elements(1));
+    // One evaluation as the CLI makes it (months in parallel), and as a sensitivity analysis
+    // does (one thread per evaluation, evaluations in parallel).
+    group.bench_function("baseline_10y", |b| {
+        b.iter(|| detente_engine::exact::evaluate_scenario(&scenario))
+    });
+    let one_thread = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("a thread pool");
+    group.bench_function("baseline_10y_one_thread", |b| {
+        b.iter(|| one_thread.install(|| detente_engine::exact::evaluate_scenario(&scenario)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, baseline_throughput, exact_evaluations);
 criterion_main!(benches);

@@ -104,6 +104,21 @@ fn calibrate_then_predict() {
         .as_str()
         .unwrap()
         .contains("parameter uncertainty"));
+    // Each draw exact by default; --monte-carlo simulates the runs of each draw instead.
+    assert_eq!(v["method"], "exact");
+    let o = detente(&[
+        "run",
+        "--runs",
+        "300",
+        "--uncertainty",
+        "--monte-carlo",
+        "--params",
+        out.to_str().unwrap(),
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["method"], "monte_carlo");
+    assert_eq!(v["runs"], 300);
 }
 
 /// `calibrate` on the whole training file reports the forward-chaining table (windows and a
@@ -289,6 +304,24 @@ fn morris_json_and_bad_flags() {
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(v["indices"][0].get("mu_star").is_some() && v["indices"][0].get("sigma").is_some());
+    assert_eq!(v["evaluation"], "exact");
+    assert!(v["runs_per_evaluation"].is_null());
+    let o = detente(&[
+        "sensitivity",
+        "--method",
+        "morris",
+        "--n",
+        "2",
+        "--monte-carlo",
+        "--runs",
+        "100",
+        "--params",
+        "nuclear_shadow,rearm_years",
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["evaluation"], "monte_carlo");
+    assert_eq!(v["runs_per_evaluation"], 100);
     let o = detente(&["sensitivity", "--method", "sobol", "--n", "6"]);
     assert_eq!(o.status.code(), Some(2));
     let o = detente(&["sensitivity", "--params", "no_such_param"]);

@@ -31,6 +31,46 @@ fn tmp(name: &str) -> std::path::PathBuf {
 }
 
 #[test]
+fn exact_run_and_compare() {
+    let v = json(&detente(&["run", "baseline", "--exact", "--json"]));
+    assert_eq!(v["method"], "exact");
+    assert!(v["runs"].is_null() && v["seed"].is_null());
+    let p = v["p_war"].as_f64().unwrap();
+    assert!(p > 0.0 && p < 1.0);
+    assert_eq!(v["p_war_ci"][0].as_f64(), Some(p));
+    assert_eq!(v["p_war_ci"][1].as_f64(), Some(p));
+    let mc = json(&detente(&["run", "baseline", "--runs", "500", "--json"]));
+    assert_eq!(mc["method"], "monte_carlo");
+    // The same keys either way.
+    let keys = |v: &serde_json::Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&v), keys(&mc));
+    let c = json(&detente(&[
+        "compare", "baseline", "combined", "--exact", "--json",
+    ]));
+    assert_eq!(c["method"], "exact");
+    let archs = c["architectures"].as_array().unwrap();
+    let (p0, p1) = (
+        archs[0]["p_war"].as_f64().unwrap(),
+        archs[1]["p_war"].as_f64().unwrap(),
+    );
+    assert_eq!(p0, p);
+    assert!((archs[1]["diff_vs_first"].as_f64().unwrap() - (p1 - p0)).abs() < 1e-15);
+    // Per-run rows cannot be exact: the run falls back to simulation and says so.
+    let out = tmp("exact-rows.csv");
+    let o = detente(&[
+        "run",
+        "baseline",
+        "--exact",
+        "--runs",
+        "50",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("instead of --exact"));
+}
+
+#[test]
 fn golden_baseline_summary() {
     let out = detente(&["run", "baseline", "--runs", "4000", "--seed", "7", "--json"]);
     let got = stdout(&out);

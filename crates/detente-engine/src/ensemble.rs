@@ -10,7 +10,7 @@ use crate::policy::Policy;
 use crate::rng::{stream_rng, EngineRng, Stream};
 use crate::run::{simulate_run, Costs, RunOutcome};
 use crate::slow::Trajectory;
-use crate::stats::{paired_mean, wilson, Estimate};
+use crate::stats::{paired_mean, quantile, wilson, Estimate};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 
@@ -123,11 +123,7 @@ impl Summary {
         let mut sorted: Vec<f64> = ps.iter().map(|(p, _)| *p).collect();
         sorted.sort_by(f64::total_cmp);
         let k = sorted.len() as f64;
-        let quantile = |q: f64| {
-            let h = (k - 1.0) * q;
-            let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
-            sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
-        };
+        let quantile = |q: f64| quantile(&sorted, q);
         let mean = sorted.iter().sum::<f64>() / k;
         let var = sorted.iter().map(|p| (p - mean).powi(2)).sum::<f64>() / (k - 1.0);
         let noise = ps.iter().map(|(p, n)| p * (1.0 - p) / n).sum::<f64>() / k;
@@ -426,11 +422,7 @@ impl Comparison {
         }
         diffs.sort_by(f64::total_cmp);
         let k = diffs.len();
-        let quantile = |q: f64| {
-            let h = (k - 1) as f64 * q;
-            let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
-            diffs[lo] + (h - lo as f64) * (diffs[hi] - diffs[lo])
-        };
+        let quantile = |q: f64| quantile(&diffs, q);
         let safer = diffs.iter().filter(|d| **d < 0.0).count() as f64 / k as f64;
         Some(DiffSpread {
             low: quantile(0.025),

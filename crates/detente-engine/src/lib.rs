@@ -20,6 +20,8 @@
 
 pub mod crisis;
 pub mod ensemble;
+pub mod exact;
+pub mod figures;
 pub mod params;
 pub mod pathway;
 pub mod policy;
@@ -36,6 +38,8 @@ pub use ensemble::{
     compare, run_ensemble, run_ensemble_streaming, Cancelled, Comparison, DiffSpread, DrawSpread,
     EnsembleOptions, ParamDraw, Scenario, Summary, SummaryStream,
 };
+pub use exact::ExactSummary;
+pub use figures::{Figures, Method};
 pub use params::{ModelParams, ParamSpec, PARAM_SPECS};
 pub use pathway::{Pathway, PATHWAY_COUNT};
 pub use policy::{CeasefireTerms, MechanismStrengths, Policy};

@@ -307,3 +307,9 @@ fn second_war_length<R: Rng>(rng: &mut R, params: &ModelParams) -> u32 {
     let months = -params.second_war_months.max(0.1) * (1.0 - u).ln();
     (months.ceil() as u32).max(1)
 }
+
+/// Probability that a second Russia-Ukraine war lasting at least `k` months lasts at least
+/// `k + 1`: the length [`second_war_length`] draws, ceil of an exponential, is geometric.
+pub fn second_war_continues(params: &ModelParams) -> f64 {
+    (-1.0 / params.second_war_months.max(0.1)).exp()
+}

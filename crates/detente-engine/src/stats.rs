@@ -16,6 +16,11 @@ pub struct Estimate {
 
 /// Proportion `k / n` with its Wilson score 95 % interval.
 pub fn wilson(k: u64, n: u64) -> Estimate {
+    wilson_z(k, n, Z95)
+}
+
+/// Proportion `k / n` with its Wilson score interval for normal quantile `z` (1.96: 95 %).
+pub fn wilson_z(k: u64, n: u64, z: f64) -> Estimate {
     if n == 0 {
         return Estimate {
             value: f64::NAN,
@@ -26,10 +31,10 @@ pub fn wilson(k: u64, n: u64) -> Estimate {
     }
     let nf = n as f64;
     let p = k as f64 / nf;
-    let z2 = Z95 * Z95;
+    let z2 = z * z;
     let denom = 1.0 + z2 / nf;
     let centre = (p + z2 / (2.0 * nf)) / denom;
-    let half = Z95 * (p * (1.0 - p) / nf + z2 / (4.0 * nf * nf)).sqrt() / denom;
+    let half = z * (p * (1.0 - p) / nf + z2 / (4.0 * nf * nf)).sqrt() / denom;
     Estimate {
         value: p,
         low: if k == 0 {
@@ -70,6 +75,17 @@ pub fn paired_mean(sum: f64, sum_sq: f64, n: u64) -> Estimate {
         high: mean + half,
         n,
     }
+}
+
+/// The `q` quantile of sorted values, interpolating linearly between order statistics (as
+/// numpy's default); NaN when empty.
+pub fn quantile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let h = (sorted.len() - 1) as f64 * q;
+    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
 }
 
 #[cfg(test)]

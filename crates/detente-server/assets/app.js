@@ -261,6 +261,7 @@ $('#run-btn').addEventListener('click', async () => {
   state.clickAt = performance.now();
   const body = { toml: $('#toml').value, runs: Number($('#runs').value), seed: Number($('#seed').value) };
   if ($('#uncertainty').checked) { body.uncertainty = true; body.runs_per_draw = Number($('#runs-per-draw').value); }
+  body.method = $('#run-mc').checked ? 'monte_carlo' : 'exact';
   $('#run-btn').disabled = true;
   const r = await api('POST', '/runs', body);
   if (!r.ok) {
@@ -296,7 +297,8 @@ async function poll() {
   if (d.status === 'done') {
     const ms = performance.now() - state.clickAt;
     finishRun();
-    setProgress(d.runs, d.runs, `done: ${d.runs.toLocaleString()} runs in ${(d.elapsed_ms / 1000).toFixed(2)} s`);
+    const how = d.summary && d.summary.method === 'exact' ? 'exact' : `${d.runs.toLocaleString()} runs`;
+    setProgress(d.runs, d.runs, `done: ${how} in ${(d.elapsed_ms / 1000).toFixed(2)} s`);
     renderResult(d, ms);
   } else if (d.status === 'cancelled' || d.status === 'failed' || d.status === 'interrupted') {
     finishRun();
@@ -344,14 +346,17 @@ function renderResult(run, clientMs) {
   const s = run.summary;
   const box = $('#result');
   box.innerHTML = '';
-  box.append(el('h2', {}, `${s.architecture}: ${s.runs.toLocaleString()} runs, ${s.horizon_years} years, seed ${s.seed}`));
+  const how = s.method === 'exact' ? 'exact' : `${s.runs.toLocaleString()} runs`;
+  box.append(el('h2', {}, `${s.architecture}: ${how}, ${s.horizon_years} years` + (s.seed != null ? `, seed ${s.seed}` : '')));
   box.append(el('div', { class: 'headline' },
     kpi(`p(NATO–Russia war within ${s.horizon_years} years)`, s.p_war, s.p_war_ci, spreadLine(s.parameter_uncertainty)),
     kpi('p(nuclear use)', s.p_nuclear, s.p_nuclear_ci),
     kpi('p(Russia–Ukraine ceasefire breaks down)', s.p_ceasefire_breakdown, s.p_ceasefire_breakdown_ci),
     costKpi(s)));
   if (s.interval) {
-    const per = run.runs_per_draw ? ` (${run.runs_per_draw.toLocaleString()} runs per draw)` : '';
+    const per = !run.runs_per_draw ? ''
+      : s.method === 'exact' ? ` (${Math.ceil(run.runs / run.runs_per_draw).toLocaleString()} draws, each exact)`
+        : ` (${run.runs_per_draw.toLocaleString()} runs per draw)`;
     box.append(el('p', { class: 'muted interval-label', id: 'interval-label' }, `Intervals: ${s.interval}${per}.`));
   }
   const charts = el('div', { class: 'charts' });
@@ -487,6 +492,7 @@ $('#compare-btn').addEventListener('click', async () => {
   const t0 = performance.now();
   const body = { architectures: archs, runs: Number($('#compare-runs').value), seed: Number($('#compare-seed').value) };
   if ($('#compare-uncertainty').checked) { body.uncertainty = true; body.runs_per_draw = Number($('#compare-runs-per-draw').value); }
+  body.method = $('#compare-mc').checked ? 'monte_carlo' : 'exact';
   const r = await api('POST', '/compare', body);
   $('#compare-btn').disabled = false;
   if (!r.ok) { $('#compare-status').textContent = r.data.error; return; }
@@ -498,7 +504,8 @@ function renderCompare(d) {
   const box = $('#compare-result');
   box.innerHTML = '';
   const sums = d.results;
-  box.append(el('h2', {}, `${sums.map((s) => s.architecture).join(' vs ')}: ${d.runs.toLocaleString()} runs each, seed ${d.seed}`));
+  const how = d.method === 'exact' ? 'exact' : `${d.runs.toLocaleString()} runs each, seed ${d.seed}`;
+  box.append(el('h2', {}, `${sums.map((s) => s.architecture).join(' vs ')}: ${how}`));
   const draws = d.diff_vs_first.some((x) => x.diff_across_draws);
   const heads = ['Architecture', 'p(war) [95 %]', `Paired difference vs ${d.baseline} [95 %]`, 'p(nuclear) [95 %]', 'Mean cost (US$ bn)'];
   if (draws) heads.push('median difference across draws [95 % of draws]', `draws safer than ${d.baseline}`);
@@ -518,7 +525,9 @@ function renderCompare(d) {
   box.append(t);
   const label = sums[0] && sums[0].interval;
   if (label) {
-    const per = d.runs_per_draw ? ` (${d.runs_per_draw.toLocaleString()} runs per draw; every architecture sees the same draws)` : '';
+    const per = !d.runs_per_draw ? ''
+      : d.method === 'exact' ? ` (${Math.ceil(d.runs / d.runs_per_draw).toLocaleString()} draws, each exact; every architecture sees the same draws)`
+        : ` (${d.runs_per_draw.toLocaleString()} runs per draw; every architecture sees the same draws)`;
     box.append(el('p', { class: 'muted interval-label' }, `Intervals: ${label}${per}.`));
   }
   const charts = el('div', { class: 'charts' });
@@ -553,9 +562,12 @@ function sensCost() {
   const d = names.length || (PARAMS ? PARAMS.filter((p) => p.high > p.low).length : 0);
   if (!d) return;
   const evals = n * (d + (method === 'sobol' ? 2 : 1));
-  $('#sens-cost').textContent = `${d} parameters: ${evals.toLocaleString()} evaluations × ${runs.toLocaleString()} runs = ${(evals * runs).toLocaleString()} model runs`;
+  $('#sens-cost').textContent = $('#sens-mc').checked
+    ? `${d} parameters: ${evals.toLocaleString()} evaluations × ${runs.toLocaleString()} runs = ${(evals * runs).toLocaleString()} model runs`
+    : `${d} parameters: ${evals.toLocaleString()} exact evaluations`;
 }
 ['#sens-method', '#sens-n', '#sens-runs', '#sens-params'].forEach((q) => $(q).addEventListener('input', sensCost));
+$('#sens-mc').addEventListener('change', sensCost);
 $('#sens-method').addEventListener('change', () => {
   const sobol = $('#sens-method').value === 'sobol';
   $('#sens-n').value = sobol ? 4 : 4;
@@ -572,7 +584,7 @@ $('#sens-btn').addEventListener('click', async () => {
   await paramSpecs();
   const names = $('#sens-params').value.split(',').map((x) => x.trim()).filter(Boolean);
   const body = { toml: $('#toml').value, method: $('#sens-method').value, n: Number($('#sens-n').value),
-    runs: Number($('#sens-runs').value), seed: Number($('#sens-seed').value) };
+    runs: Number($('#sens-runs').value), seed: Number($('#sens-seed').value), monte_carlo: $('#sens-mc').checked };
   if (names.length) body.params = names;
   sens.t0 = performance.now();
   $('#sens-btn').disabled = true;
@@ -629,7 +641,7 @@ function renderSensitivity(res, clientMs) {
   const idx = [...res.indices].sort((a, b) => key(b) - key(a));
   const top = Number($('#sens-top') ? $('#sens-top').value : 20) || idx.length;
   const shown = idx.slice(0, top);
-  box.append(el('h2', {}, `${sobol ? 'Sobol' : 'Morris'} sensitivity of p(war): ${res.architecture}, ${res.parameters} parameters, ${res.evaluations.toLocaleString()} evaluations × ${res.runs_per_evaluation.toLocaleString()} runs, seed ${res.seed}`));
+  box.append(el('h2', {}, `${sobol ? 'Sobol' : 'Morris'} sensitivity of p(war): ${res.architecture}, ${res.parameters} parameters, ${res.evaluations.toLocaleString()} evaluations ${res.runs_per_evaluation ? `× ${res.runs_per_evaluation.toLocaleString()} runs, seed ${res.seed}` : '(each exact)'}`));
   const topSel = el('select', { id: 'sens-top', onchange: () => renderSensitivity(res) },
     [10, 20, 40, 0].map((k) => el('option', { value: k, selected: k === top || (k === 0 && top >= idx.length && idx.length > 40) }, k ? `top ${k}` : 'all')));
   box.append(el('div', { class: 'row' }, el('label', {}, 'Show ', topSel),

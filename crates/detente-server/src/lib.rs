@@ -20,7 +20,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use detente_analysis::uncertainty::Uncertainty;
 use detente_arch::{Architecture, Diagnostic, LoadError, Loaded};
-use detente_engine::{run_ensemble_streaming, EnsembleOptions, ParamDraw};
+use detente_engine::{exact, run_ensemble_streaming, EnsembleOptions, ParamDraw};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -435,6 +435,19 @@ struct RunBody {
     #[serde(default)]
     uncertainty: bool,
     runs_per_draw: Option<u64>,
+    /// "monte_carlo" (the default) or "exact".
+    method: Option<String>,
+}
+
+/// Whether a request asks for exact results: `method` is "exact" or "monte_carlo" (default).
+fn wants_exact(method: &Option<String>) -> ApiResult<bool> {
+    match method.as_deref() {
+        None | Some("monte_carlo") => Ok(false),
+        Some("exact") => Ok(true),
+        Some(other) => Err(ApiError::bad(format!(
+            "method `{other}`: allowed: monte_carlo, exact"
+        ))),
+    }
 }
 
 /// Runs per parameter draw when a request asks for parameter uncertainty and names none.
@@ -471,11 +484,12 @@ fn ensemble_setup(
 }
 
 /// The label of a summary's intervals.
-fn interval_label(runs_per_draw: Option<u64>) -> &'static str {
-    if runs_per_draw.is_some() {
-        summary::WITH_PARAMETER_UNCERTAINTY
-    } else {
-        summary::MONTE_CARLO_ONLY
+fn interval_label(runs_per_draw: Option<u64>, exact: bool) -> &'static str {
+    match (runs_per_draw.is_some(), exact) {
+        (true, false) => summary::WITH_PARAMETER_UNCERTAINTY,
+        (false, false) => summary::MONTE_CARLO_ONLY,
+        (true, true) => summary::EXACT_WITH_PARAMETER_UNCERTAINTY,
+        (false, true) => summary::EXACT,
     }
 }
 
@@ -488,6 +502,7 @@ async fn start_run(
     let seed = body.seed.unwrap_or(1);
     check_runs(runs, state.limits.max_runs)?;
     let runs_per_draw = check_draws(body.uncertainty, body.runs_per_draw, runs)?;
+    let exact = wants_exact(&body.method)?;
     let loaded = match (&body.toml, &body.architecture) {
         (Some(t), _) => detente_arch::load_str(t, "<edited>").map_err(|e| load_err(e, Some(t)))?,
         (None, Some(name)) => resolve(&state, name)?,
@@ -530,6 +545,15 @@ async fn start_run(
         let name = loaded.name.clone();
         let res = tokio::task::spawn_blocking(move || {
             let scenario = loaded.architecture.to_scenario();
+            let label = interval_label(runs_per_draw, exact);
+            let (options, draw) = ensemble_setup(runs, seed, runs_per_draw);
+            let draw_ref = draw.as_ref().map(|d| d as &dyn ParamDraw);
+            if exact {
+                let draws = draw_ref.map(|d| exact::Draws::like(&options, d));
+                let e = exact::evaluate_with(&scenario, draws);
+                l2.done.store(runs, Ordering::Relaxed);
+                return Ok(summary::summary_json(&name, &e, seed, label));
+            }
             let progress = |so_far: &detente_engine::Summary| {
                 l2.done.store(so_far.runs, Ordering::Relaxed);
                 let p = so_far.p_war();
@@ -538,22 +562,13 @@ async fn start_run(
                 );
                 !l2.cancel.load(Ordering::Relaxed)
             };
-            let (options, draw) = ensemble_setup(runs, seed, runs_per_draw);
-            let draw_ref = draw.as_ref().map(|d| d as &dyn ParamDraw);
             run_ensemble_streaming(&scenario, options, draw_ref, &progress, None)
+                .map(|s| summary::summary_json(&name, &s, seed, label))
         })
         .await;
         let ms = start.elapsed().as_millis() as i64;
         let (status, summary) = match res {
-            Ok(Ok(s)) => (
-                "done",
-                Some(summary::summary_json(
-                    &name,
-                    &s,
-                    seed,
-                    interval_label(runs_per_draw),
-                )),
-            ),
+            Ok(Ok(s)) => ("done", Some(s)),
             Ok(Err(_)) => ("cancelled", None),
             Err(_) => ("failed", None),
         };
@@ -571,6 +586,7 @@ async fn start_run(
             "seed": seed,
             "uncertainty": runs_per_draw.is_some(),
             "runs_per_draw": runs_per_draw,
+            "method": if exact { "exact" } else { "monte_carlo" },
         })),
     ))
 }
@@ -679,6 +695,8 @@ struct CompareBody {
     #[serde(default)]
     uncertainty: bool,
     runs_per_draw: Option<u64>,
+    /// "monte_carlo" (the default) or "exact".
+    method: Option<String>,
 }
 
 async fn run_comparison(
@@ -687,6 +705,7 @@ async fn run_comparison(
     runs: u64,
     seed: u64,
     runs_per_draw: Option<u64>,
+    exact: bool,
 ) -> ApiResult<report::ReportData> {
     check_runs(runs, state.limits.max_compare_runs)?;
     if names.is_empty() || names.len() > state.limits.max_compare_archs {
@@ -710,13 +729,12 @@ async fn run_comparison(
     tokio::task::spawn_blocking(move || {
         let (options, draw) = ensemble_setup(runs, seed, runs_per_draw);
         let draw_ref = draw.as_ref().map(|d| d as &dyn ParamDraw);
-        report::run_report_with(
-            &loaded,
-            options,
-            draw_ref,
-            interval_label(runs_per_draw),
-            &|_| true,
-        )
+        let label = interval_label(runs_per_draw, exact);
+        if exact {
+            let draws = draw_ref.map(|d| exact::Draws::like(&options, d));
+            return Ok(report::exact_report_with(&loaded, draws, label));
+        }
+        report::run_report_with(&loaded, options, draw_ref, label, &|_| true)
     })
     .await
     .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
@@ -732,8 +750,17 @@ async fn compare_handler(
     let seed = body.seed.unwrap_or(1);
     check_runs(runs, state.limits.max_compare_runs)?;
     let runs_per_draw = check_draws(body.uncertainty, body.runs_per_draw, runs)?;
+    let exact = wants_exact(&body.method)?;
     let start = Instant::now();
-    let data = run_comparison(&state, &body.architectures, runs, seed, runs_per_draw).await?;
+    let data = run_comparison(
+        &state,
+        &body.architectures,
+        runs,
+        seed,
+        runs_per_draw,
+        exact,
+    )
+    .await?;
     let diffs: Vec<Value> = data
         .diffs
         .iter()
@@ -752,6 +779,7 @@ async fn compare_handler(
         })
         .collect();
     Ok(Json(json!({
+        "method": if exact { "exact" } else { "monte_carlo" },
         "runs": runs,
         "seed": seed,
         "parameter_uncertainty": runs_per_draw.is_some(),
@@ -812,7 +840,7 @@ async fn report_handler(
         names.push("baseline".to_string());
     }
     let runs_per_draw = check_draws(uncertainty, runs_per_draw, runs)?;
-    let data = run_comparison(&state, &names, runs, seed, runs_per_draw).await?;
+    let data = run_comparison(&state, &names, runs, seed, runs_per_draw, false).await?;
     let command = report::reproduce_command(&names, runs, seed, runs_per_draw, "report.html");
     let html = report::report_html(&data, runs, seed, &command);
     let mut headers = HeaderMap::new();

@@ -3,6 +3,7 @@
 
 use crate::summary::summary_json;
 use detente_arch::Loaded;
+use detente_engine::exact::{compare_exact, Draws};
 use detente_engine::{
     compare, Cancelled, DiffSpread, EnsembleOptions, ParamDraw, Pathway, PARAM_SPECS,
 };
@@ -351,6 +352,28 @@ pub struct ReportData {
     /// With parameter uncertainty: how the paired difference spreads across draws (`None`
     /// without uncertainty; the first architecture's is all zeros).
     pub diff_across_draws: Vec<Option<DiffSpread>>,
+}
+
+/// Evaluate the architectures exactly (each on the same parameter draws, if any): the
+/// exact counterpart of [`run_report_with`].
+pub fn exact_report_with(archs: &[Loaded], draws: Option<Draws>, interval: &str) -> ReportData {
+    let scenarios: Vec<_> = archs.iter().map(|a| a.architecture.to_scenario()).collect();
+    let cmp = compare_exact(&scenarios, draws);
+    let seed = draws.map_or(0, |d| d.seed);
+    ReportData {
+        summaries: archs
+            .iter()
+            .zip(&cmp.summaries)
+            .map(|(a, s)| summary_json(&a.name, s, seed, interval))
+            .collect(),
+        diffs: (0..archs.len())
+            .map(|i| {
+                let d = cmp.diff_vs_first(i);
+                (d.value, d.low, d.high)
+            })
+            .collect(),
+        diff_across_draws: (0..archs.len()).map(|i| cmp.diff_across_draws(i)).collect(),
+    }
 }
 
 /// Run the architectures with common random numbers.

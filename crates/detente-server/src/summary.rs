@@ -1,7 +1,7 @@
 //! A [`Summary`] as JSON and as CSV. This is the one definition of the result's JSON shape:
 //! `detente run --json` (the CLI) and the API's run results both use [`summary_json`].
 
-use detente_engine::{Estimate, Pathway, Summary, RUNG_NAMES};
+use detente_engine::{Estimate, Figures, Method, Pathway, RUNG_NAMES};
 use serde_json::{json, Value};
 
 pub fn ci(e: &Estimate) -> Value {
@@ -9,7 +9,7 @@ pub fn ci(e: &Estimate) -> Value {
 }
 
 /// Mean spending over the horizon by who pays, as JSON (US$ bn).
-pub fn costs_json(s: &Summary) -> Value {
+pub fn costs_json(s: &dyn Figures) -> Value {
     let c = s.mean_costs();
     json!({
         "european_defence": c.europe_defence_bn,
@@ -24,9 +24,18 @@ pub const MONTE_CARLO_ONLY: &str = "Monte Carlo only (Wilson 95 %)";
 /// Label of the intervals when the runs also draw the uncertain model parameters.
 pub const WITH_PARAMETER_UNCERTAINTY: &str = "Monte Carlo + parameter uncertainty: p(war) averages over parameter draws (Wilson 95 % for its Monte Carlo error); the spread across draws is shown separately";
 
+/// Label of exact results: no interval, every figure is computed from the model's chain.
+pub const EXACT: &str = "exact (computed from the model's Markov chain, no Monte Carlo error: intervals have zero width)";
+
+/// Label of exact results averaged over parameter draws.
+pub const EXACT_WITH_PARAMETER_UNCERTAINTY: &str = "exact + parameter uncertainty: exact for each parameter draw, averaged over the draws: p(war)'s interval is the normal 95 % interval of that average over draws; the other figures are averages over the draws (intervals of zero width); the spread across draws is shown separately";
+
 /// The summary as the JSON object documented in the README; `interval` says what the
-/// intervals reflect.
-pub fn summary_json(name: &str, s: &Summary, seed: u64, interval: &str) -> Value {
+/// intervals reflect. Monte Carlo and exact results share the shape: an exact one has
+/// `"method": "exact"`, intervals of zero width, and null where a figure counts runs
+/// (`runs`, `seed`, `crises`, `highest_rung_runs`); `crises_per_run` and
+/// `highest_rung_share` are there for both.
+pub fn summary_json(name: &str, s: &dyn Figures, seed: u64, interval: &str) -> Value {
     let mut by_pathway = serde_json::Map::new();
     for p in Pathway::ALL {
         let e = s.p_war_via(p);
@@ -37,7 +46,8 @@ pub fn summary_json(name: &str, s: &Summary, seed: u64, interval: &str) -> Value
                 "p_war": e.value,
                 "p_war_ci": ci(&e),
                 "crises_per_year": s.crises_per_year(p),
-                "crises": s.crises_by_pathway[p.index()],
+                "crises_per_run": s.crises_per_run(p),
+                "crises": s.crises_counted(p),
             }),
         );
     }
@@ -47,11 +57,18 @@ pub fn summary_json(name: &str, s: &Summary, seed: u64, interval: &str) -> Value
         .enumerate()
         .map(|(y, e)| json!({"year": y + 1, "p_no_war": e.value, "ci": ci(e)}))
         .collect();
-    let highest: serde_json::Map<String, Value> = RUNG_NAMES
-        .iter()
-        .zip(s.max_rung_counts)
-        .map(|(n, c)| (n.to_string(), json!(c)))
-        .collect();
+    let by_rung = |values: Vec<Value>| -> Value {
+        let map: serde_json::Map<String, Value> = RUNG_NAMES
+            .iter()
+            .zip(values)
+            .map(|(n, v)| (n.to_string(), v))
+            .collect();
+        Value::Object(map)
+    };
+    let highest = s
+        .highest_rung_runs()
+        .map(|c| by_rung(c.iter().map(|v| json!(v)).collect()));
+    let share = by_rung(s.highest_rung_share().iter().map(|v| json!(v)).collect());
     let (pw, pn, pc) = (s.p_war(), s.p_nuclear(), s.p_ceasefire_break());
     let across_draws = s.p_war_across_draws().map(|d| {
         json!({
@@ -61,11 +78,13 @@ pub fn summary_json(name: &str, s: &Summary, seed: u64, interval: &str) -> Value
             "parameter_share_of_variance": d.parameter_share,
         })
     });
+    let method = s.method();
     json!({
         "architecture": name,
-        "runs": s.runs,
-        "seed": seed,
-        "horizon_years": s.horizon_months as f64 / 12.0,
+        "method": method.name(),
+        "runs": s.runs(),
+        "seed": (method == Method::MonteCarlo || across_draws.is_some()).then_some(seed),
+        "horizon_years": s.horizon_months() as f64 / 12.0,
         "interval": interval,
         "p_war": pw.value,
         "p_war_ci": ci(&pw),
@@ -76,6 +95,7 @@ pub fn summary_json(name: &str, s: &Summary, seed: u64, interval: &str) -> Value
         "by_pathway": by_pathway,
         "survival": survival,
         "highest_rung_runs": highest,
+        "highest_rung_share": share,
         "mean_cost_usd_bn": s.mean_cost_bn(),
         "mean_cost_by_payer_usd_bn": costs_json(s),
         "parameter_uncertainty": across_draws,

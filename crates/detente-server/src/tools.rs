@@ -7,7 +7,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use detente_analysis::sensitivity::{
-    evaluate_p_war, morris_analyze, morris_samples, sobol_analyze, sobol_samples, Problem,
+    evaluate_p_war, morris_analyze, morris_samples, sobol_analyze, sobol_samples, Evaluation,
+    Problem,
 };
 use detente_arch::Loaded;
 use detente_deliberation::planner::{apply_plan, input_from_toml, plan};
@@ -51,6 +52,8 @@ pub(crate) struct SensBody {
     runs: Option<u64>,
     seed: Option<u64>,
     params: Option<Vec<String>>,
+    /// Evaluate by simulation (`runs` runs each) instead of exactly.
+    monte_carlo: Option<bool>,
 }
 
 fn load_body(state: &AppState, toml: &Option<String>, name: &Option<String>) -> ApiResult<Loaded> {
@@ -99,7 +102,12 @@ pub(crate) async fn start_sensitivity(
         .map_err(|e| ApiError::bad(format!("params: {e}")))?;
     let d = problem.num_vars;
     let evals = n.saturating_mul(if sobol { d + 2 } else { d + 1 }) as u64;
-    let total_runs = evals.saturating_mul(runs);
+    let how = if body.monte_carlo.unwrap_or(false) {
+        Evaluation::MonteCarlo { runs, seed }
+    } else {
+        Evaluation::Exact
+    };
+    let total_runs = evals.saturating_mul(how.runs().unwrap_or(0));
     let lim = &state.limits;
     if evals > lim.max_sensitivity_evals || total_runs > lim.max_sensitivity_runs {
         return Err(ApiError::new(
@@ -124,7 +132,8 @@ pub(crate) async fn start_sensitivity(
         "method": method,
         "n": n,
         "seed": seed,
-        "runs_per_evaluation": runs,
+        "evaluation": if how == Evaluation::Exact { "exact" } else { "monte_carlo" },
+        "runs_per_evaluation": how.runs(),
         "evaluations": evals,
         "parameters": d,
         "output": "p_war",
@@ -165,7 +174,7 @@ pub(crate) async fn start_sensitivity(
         let j2 = job.clone();
         let res = tokio::task::spawn_blocking(move || {
             let scenario = loaded.architecture.to_scenario();
-            let y = evaluate_p_war(&scenario, &problem.names, &rows, runs, seed, &|done| {
+            let y = evaluate_p_war(&scenario, &problem.names, &rows, how, &|done| {
                 j2.done.store(done as u64, Ordering::Relaxed);
                 !j2.cancel.load(Ordering::Relaxed)
             })

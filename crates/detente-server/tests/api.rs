@@ -784,3 +784,44 @@ fn store_migrates_a_version_1_database() {
     assert_eq!(s.get_run(id).unwrap().unwrap().runs_per_draw, Some(50));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exact_runs_and_comparisons() {
+    let st = state();
+    let (s, v) = call_json(
+        &st,
+        "POST",
+        "/api/runs",
+        Some(json!({"architecture": "baseline", "method": "exact"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+    assert_eq!(v["method"], "exact");
+    let done = wait_done(&st, v["id"].as_i64().unwrap()).await;
+    assert_eq!(done["status"], "done", "{done}");
+    let sum = &done["summary"];
+    assert_eq!(sum["method"], "exact");
+    let p = sum["p_war"].as_f64().unwrap();
+    assert_eq!(sum["p_war_ci"], json!([p, p]));
+    let (s, v) = call_json(
+        &st,
+        "POST",
+        "/api/compare",
+        Some(json!({"architectures": ["baseline", "combined"], "method": "exact"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["method"], "exact");
+    assert_eq!(v["results"][0]["p_war"].as_f64(), Some(p));
+    let d = &v["diff_vs_first"][1];
+    let want = v["results"][1]["p_war"].as_f64().unwrap() - p;
+    assert!((d["value"].as_f64().unwrap() - want).abs() < 1e-15, "{d}");
+    let (s, v) = call_json(
+        &st,
+        "POST",
+        "/api/compare",
+        Some(json!({"architectures": ["baseline", "combined"], "method": "approximate"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+}

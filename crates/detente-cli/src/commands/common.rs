@@ -4,7 +4,7 @@
 
 use super::{input_err, CliError};
 use detente_arch::Loaded;
-use detente_engine::{Estimate, Pathway, RunOutcome, Summary};
+use detente_engine::{Estimate, Figures, Pathway, RunOutcome};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Load a built-in or a file; invalid input is an input error (exit 2).
@@ -27,7 +27,10 @@ pub fn progress_bar(total: u64, what: &str) -> ProgressBar {
     bar
 }
 
-pub use detente_server::summary::{ci, summary_json, MONTE_CARLO_ONLY, WITH_PARAMETER_UNCERTAINTY};
+pub use detente_server::summary::{
+    ci, summary_json, EXACT, EXACT_WITH_PARAMETER_UNCERTAINTY, MONTE_CARLO_ONLY,
+    WITH_PARAMETER_UNCERTAINTY,
+};
 
 fn pct(x: f64) -> String {
     format!("{:.2} %", 100.0 * x)
@@ -43,14 +46,16 @@ fn pct_ci(e: &Estimate) -> String {
 }
 
 /// The summary as a readable table.
-pub fn summary_table(name: &str, s: &Summary, seed: u64, interval: &str) -> String {
+pub fn summary_table(name: &str, s: &dyn Figures, seed: u64, interval: &str) -> String {
     let mut out = String::new();
-    let years = s.horizon_months as f64 / 12.0;
+    let years = s.horizon_months() as f64 / 12.0;
     out.push_str(&format!("Architecture: {name}\n"));
-    out.push_str(&format!(
-        "{} runs, seed {seed}, horizon {years} years; intervals: {interval}\n\n",
-        s.runs
-    ));
+    match s.runs() {
+        Some(runs) => out.push_str(&format!(
+            "{runs} runs, seed {seed}, horizon {years} years; intervals: {interval}\n\n"
+        )),
+        None => out.push_str(&format!("horizon {years} years; method: {interval}\n\n")),
+    }
     out.push_str(&format!(
         "  NATO-Russia war within {years} years   {}\n",
         pct_ci(&s.p_war())

@@ -4,7 +4,10 @@
 use super::common::{ci, progress_bar};
 use super::run::{check_ensemble_flags, scenario_for};
 use super::{input_err, CliError, CmdResult};
-use detente_engine::{compare, EnsembleOptions, Pathway};
+use detente_engine::{
+    compare, exact, exact::ExactComparison, Comparison, DiffSpread, EnsembleOptions, Estimate,
+    Figures, Method, Pathway,
+};
 use serde_json::json;
 
 #[derive(clap::Args, Debug)]
@@ -28,11 +31,6 @@ pub fn run(args: CompareArgs) -> CmdResult {
         .iter()
         .map(|a| scenario_for(a, args.ensemble.horizon_years))
         .collect::<Result<Vec<_>, _>>()?;
-    let bar = progress_bar(args.ensemble.runs, "compare");
-    let progress = |done: u64| {
-        bar.set_position(done);
-        true
-    };
     let (draw, runs_per_draw) = args.uncertainty.draw()?;
     let draw_ref: Option<&dyn detente_engine::ParamDraw> =
         draw.as_ref().map(|d| d as &dyn detente_engine::ParamDraw);
@@ -40,16 +38,52 @@ pub fn run(args: CompareArgs) -> CmdResult {
         runs_per_draw,
         ..EnsembleOptions::new(args.ensemble.runs, args.ensemble.seed)
     };
-    let cmp = compare(&scenarios, options, draw_ref, &progress)
-        .map_err(|_| CliError::Other(anyhow::anyhow!("cancelled")))?;
-    bar.finish_and_clear();
+    let exact_cmp: ExactComparison;
+    let cmp: Comparison;
+    // Each architecture's figures, its difference in p(war) from the first, and how that
+    // difference spreads across parameter draws.
+    let k = scenarios.len();
+    let (figures, diffs, spreads): (Vec<&dyn Figures>, Vec<Estimate>, Vec<Option<DiffSpread>>) =
+        if args.ensemble.exact || args.uncertainty.exact_draws() {
+            let draws = draw_ref.map(|d| exact::Draws::like(&options, d));
+            exact_cmp = exact::compare_exact(&scenarios, draws);
+            (
+                exact_cmp
+                    .summaries
+                    .iter()
+                    .map(|e| e as &dyn Figures)
+                    .collect(),
+                (0..k).map(|i| exact_cmp.diff_vs_first(i)).collect(),
+                (0..k).map(|i| exact_cmp.diff_across_draws(i)).collect(),
+            )
+        } else {
+            let bar = progress_bar(args.ensemble.runs, "compare");
+            let progress = |done: u64| {
+                bar.set_position(done);
+                true
+            };
+            cmp = compare(&scenarios, options, draw_ref, &progress)
+                .map_err(|_| CliError::Other(anyhow::anyhow!("cancelled")))?;
+            bar.finish_and_clear();
+            (
+                cmp.summaries.iter().map(|s| s as &dyn Figures).collect(),
+                (0..k).map(|i| cmp.diff_vs_first(i)).collect(),
+                (0..k).map(|i| cmp.diff_across_draws(i)).collect(),
+            )
+        };
+    let method = if args.ensemble.exact || args.uncertainty.exact_draws() {
+        Method::Exact
+    } else {
+        Method::MonteCarlo
+    };
+    let mc = method == Method::MonteCarlo;
     if args.ensemble.json {
         let list: Vec<_> = scenarios
             .iter()
-            .zip(&cmp.summaries)
+            .zip(&figures)
             .enumerate()
             .map(|(i, (sc, s))| {
-                let (p, d) = (s.p_war(), cmp.diff_vs_first(i));
+                let (p, d) = (s.p_war(), diffs[i]);
                 let by: serde_json::Map<String, serde_json::Value> = Pathway::ALL
                     .iter()
                     .map(|pw| (pw.name().to_string(), json!(s.p_war_via(*pw).value)))
@@ -63,8 +97,8 @@ pub fn run(args: CompareArgs) -> CmdResult {
                     "p_nuclear": s.p_nuclear().value,
                     "p_war_by_pathway": by,
                     "mean_cost_usd_bn": s.mean_cost_bn(),
-                    "mean_cost_by_payer_usd_bn": detente_server::summary::costs_json(s),
-                    "diff_across_draws": cmp.diff_across_draws(i).map(|x| json!({
+                    "mean_cost_by_payer_usd_bn": detente_server::summary::costs_json(*s),
+                    "diff_across_draws": spreads[i].map(|x| json!({
                         "draws": x.draws,
                         "median": x.median,
                         "interval": [x.low, x.high],
@@ -74,11 +108,12 @@ pub fn run(args: CompareArgs) -> CmdResult {
             })
             .collect();
         let out = json!({
-            "runs": args.ensemble.runs,
-            "seed": args.ensemble.seed,
-            "common_random_numbers": true,
+            "method": method.name(),
+            "runs": mc.then_some(args.ensemble.runs),
+            "seed": (mc || draw.is_some()).then_some(args.ensemble.seed),
+            "common_random_numbers": mc,
             "parameter_uncertainty": draw.is_some(),
-            "runs_per_draw": runs_per_draw,
+            "runs_per_draw": mc.then_some(runs_per_draw),
             "architectures": list,
         });
         println!(
@@ -86,16 +121,23 @@ pub fn run(args: CompareArgs) -> CmdResult {
             serde_json::to_string_pretty(&out).map_err(|e| CliError::Other(e.into()))?
         );
     } else {
-        println!(
-            "{} runs each, seed {}, common random numbers; differences are paired, vs {}\n",
-            args.ensemble.runs, args.ensemble.seed, scenarios[0].name
-        );
+        if method == Method::Exact {
+            println!(
+                "Exact (the model's Markov chain, no Monte Carlo error); differences vs {}\n",
+                scenarios[0].name
+            );
+        } else {
+            println!(
+                "{} runs each, seed {}, common random numbers; differences are paired, vs {}\n",
+                args.ensemble.runs, args.ensemble.seed, scenarios[0].name
+            );
+        }
         println!(
             "  {:<16} {:>9}  {:<18} {:>10}  {:<20} {:>12}",
             "architecture", "p(war)", "95 % interval", "diff", "95 % interval", "cost US$ bn"
         );
-        for (i, (sc, s)) in scenarios.iter().zip(&cmp.summaries).enumerate() {
-            let (p, d) = (s.p_war(), cmp.diff_vs_first(i));
+        for (i, (sc, s)) in scenarios.iter().zip(&figures).enumerate() {
+            let (p, d) = (s.p_war(), diffs[i]);
             println!(
                 "  {:<16} {:>8.2}%  [{:>6.2}, {:>6.2}] %  {:>+9.2}%  [{:>+7.2}, {:>+7.2}] %  {:>12.0}",
                 sc.name,
@@ -109,16 +151,20 @@ pub fn run(args: CompareArgs) -> CmdResult {
             );
         }
         if draw.is_some() {
+            let per_draw = if mc {
+                format!("{runs_per_draw} runs per draw")
+            } else {
+                "each draw exact".to_string()
+            };
             println!(
-                "\n  Across parameter draws ({} runs per draw; every architecture sees the same draws)",
-                runs_per_draw
+                "\n  Across parameter draws ({per_draw}; every architecture sees the same draws)"
             );
             println!(
                 "  {:<16} {:>7} {:>14}  {:<22} {:>22}",
                 "architecture", "draws", "median diff", "95 % of draws", "draws safer than first"
             );
             for (i, sc) in scenarios.iter().enumerate().skip(1) {
-                if let Some(x) = cmp.diff_across_draws(i) {
+                if let Some(x) = spreads[i] {
                     println!(
                         "  {:<16} {:>7} {:>+13.2}%  [{:>+7.2}, {:>+7.2}] %  {:>21.0}%",
                         sc.name,
@@ -139,7 +185,7 @@ pub fn run(args: CompareArgs) -> CmdResult {
         println!();
         for pw in Pathway::ALL {
             print!("  {:<20}", pw.name());
-            for s in &cmp.summaries {
+            for s in &figures {
                 print!(" {:>13.2}%", 100.0 * s.p_war_via(pw).value);
             }
             println!();

@@ -3,7 +3,7 @@
 
 use super::common::{load_architecture, progress_bar, summary_json, summary_table, RunWriter};
 use super::{input_err, CliError, CmdResult};
-use detente_engine::{run_ensemble_streaming, EnsembleOptions, Scenario};
+use detente_engine::{exact, run_ensemble_streaming, EnsembleOptions, Figures, Scenario};
 
 #[derive(clap::Args, Debug)]
 pub struct RunArgs {
@@ -34,6 +34,11 @@ pub struct EnsembleArgs {
     /// Print one JSON object instead of the table.
     #[arg(long)]
     pub json: bool,
+    /// Compute the results exactly from the model's Markov chain instead of simulating runs
+    /// (no Monte Carlo error; --runs and --seed then only set the parameter draws of
+    /// --uncertainty: one draw per --runs-per-draw runs).
+    #[arg(long)]
+    pub exact: bool,
 }
 
 /// Check the ensemble flags shared by `run` and `compare`.
@@ -62,6 +67,16 @@ pub fn scenario_for(spec: &str, horizon: Option<u32>) -> Result<Scenario, CliErr
 pub fn run(args: RunArgs) -> CmdResult {
     check_ensemble_flags(args.ensemble.runs, args.ensemble.horizon_years)?;
     let scenario = scenario_for(&args.architecture, args.ensemble.horizon_years)?;
+    if args.ensemble.exact || args.uncertainty.exact_draws() {
+        if args.out.is_none() {
+            return run_exact(&args, &scenario);
+        }
+        eprintln!(
+            "note: --out writes one row per simulated run, which the exact chain has not: \
+             simulating {} runs (Monte Carlo) instead of --exact (or of exact draws)",
+            args.ensemble.runs
+        );
+    }
     let mut writer = match &args.out {
         Some(path) => Some(RunWriter::create(path)?),
         None => None,
@@ -114,8 +129,43 @@ pub fn run(args: RunArgs) -> CmdResult {
     } else {
         super::common::MONTE_CARLO_ONLY
     };
+    print_result(&args, &scenario, &summary, interval)?;
+    if let (false, Some(path)) = (args.ensemble.json, &args.out) {
+        println!("\nPer-run records written to {path}");
+    }
+    Ok(())
+}
+
+/// `run --exact`: the exact summary (averaged over parameter draws with --uncertainty).
+fn run_exact(args: &RunArgs, scenario: &Scenario) -> CmdResult {
+    let (draw, runs_per_draw) = args.uncertainty.draw()?;
+    let options = EnsembleOptions {
+        runs_per_draw,
+        ..EnsembleOptions::new(args.ensemble.runs, args.ensemble.seed)
+    };
+    let draws = draw.as_ref().map(|d| exact::Draws::like(&options, d));
+    let interval = if draws.is_some() {
+        super::common::EXACT_WITH_PARAMETER_UNCERTAINTY
+    } else {
+        super::common::EXACT
+    };
+    print_result(
+        args,
+        scenario,
+        &exact::evaluate_with(scenario, draws),
+        interval,
+    )
+}
+
+/// Print a result as JSON or as the table.
+fn print_result(
+    args: &RunArgs,
+    scenario: &Scenario,
+    summary: &dyn Figures,
+    interval: &str,
+) -> CmdResult {
     if args.ensemble.json {
-        let value = summary_json(&scenario.name, &summary, args.ensemble.seed, interval);
+        let value = summary_json(&scenario.name, summary, args.ensemble.seed, interval);
         println!(
             "{}",
             serde_json::to_string_pretty(&value).map_err(|e| CliError::Other(e.into()))?
@@ -123,11 +173,8 @@ pub fn run(args: RunArgs) -> CmdResult {
     } else {
         print!(
             "{}",
-            summary_table(&scenario.name, &summary, args.ensemble.seed, interval)
+            summary_table(&scenario.name, summary, args.ensemble.seed, interval)
         );
-        if let Some(path) = &args.out {
-            println!("\nPer-run records written to {path}");
-        }
     }
     Ok(())
 }

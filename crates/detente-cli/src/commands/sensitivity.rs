@@ -1,12 +1,13 @@
 //! `detente sensitivity`: which uncertain parameters drive p(war)? Morris screening (mu*,
 //! sigma) or Sobol first-order and total indices with bootstrap 95 % intervals, every model
-//! evaluation an ensemble with the same seed. `--export DIR` writes SALib's files
+//! evaluation exact (or, with `--monte-carlo`, an ensemble with the same seed). `--export DIR` writes SALib's files
 //! (problem.json, samples.csv, outputs.csv); `--plot FILE.svg` a bar chart.
 
 use super::common::load_architecture;
 use super::{input_err, CliError, CmdResult};
 use detente_analysis::sensitivity::{
-    evaluate_p_war, morris_analyze, morris_samples, sobol_analyze, sobol_samples, Problem,
+    evaluate_p_war, morris_analyze, morris_samples, sobol_analyze, sobol_samples, Evaluation,
+    Problem,
 };
 use detente_analysis::svg::{bar_chart, Series};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -37,7 +38,11 @@ pub struct SensitivityArgs {
     /// Parameters to vary, comma-separated (default: every parameter with a range).
     #[arg(long, value_delimiter = ',')]
     pub params: Option<Vec<String>>,
-    /// Runs per model evaluation.
+    /// Evaluate each sample by simulation (an ensemble of --runs runs, all on --seed) instead
+    /// of exactly from the model's Markov chain.
+    #[arg(long)]
+    pub monte_carlo: bool,
+    /// With --monte-carlo: runs per model evaluation.
     #[arg(long, default_value_t = 2000)]
     pub runs: u64,
     /// Print JSON.
@@ -80,6 +85,14 @@ fn export(dir: &PathBuf, problem: &Problem, rows: &[Vec<f64>], y: &[f64]) -> Res
     Ok(())
 }
 
+/// How the evaluations were made, for titles and headers.
+fn evaluation_label(how: Evaluation) -> String {
+    match how {
+        Evaluation::Exact => "each exact".to_string(),
+        Evaluation::MonteCarlo { runs, .. } => format!("each {runs} simulated runs"),
+    }
+}
+
 pub fn run(args: SensitivityArgs) -> CmdResult {
     if args.n == 0 {
         return Err(input_err(
@@ -111,17 +124,18 @@ pub fn run(args: SensitivityArgs) -> CmdResult {
     );
     bar.set_message(format!("{} sensitivity", scenario.name));
     let start = std::time::Instant::now();
-    let y = evaluate_p_war(
-        &scenario,
-        &problem.names,
-        &rows,
-        args.runs,
-        args.seed,
-        &|done| {
-            bar.set_position(done as u64);
-            true
-        },
-    )
+    let how = if args.monte_carlo {
+        Evaluation::MonteCarlo {
+            runs: args.runs,
+            seed: args.seed,
+        }
+    } else {
+        Evaluation::Exact
+    };
+    let y = evaluate_p_war(&scenario, &problem.names, &rows, how, &|done| {
+        bar.set_position(done as u64);
+        true
+    })
     .map_err(|_| other("cancelled"))?;
     bar.finish_and_clear();
     let seconds = start.elapsed().as_secs_f64();
@@ -187,11 +201,11 @@ pub fn run(args: SensitivityArgs) -> CmdResult {
             })
             .collect();
         let title = format!(
-            "{} indices of p(war), {} ({} evaluations x {} runs)",
+            "{} indices of p(war), {} ({} evaluations, {})",
             method,
             scenario.name,
             y.len(),
-            args.runs
+            evaluation_label(how)
         );
         let axis = if args.method == Method::Sobol {
             "index (share of variance)"
@@ -207,7 +221,8 @@ pub fn run(args: SensitivityArgs) -> CmdResult {
             "method": method,
             "n": args.n,
             "seed": args.seed,
-            "runs_per_evaluation": args.runs,
+            "evaluation": if args.monte_carlo { "monte_carlo" } else { "exact" },
+            "runs_per_evaluation": how.runs(),
             "evaluations": y.len(),
             "seconds": seconds,
             "output": "p_war",
@@ -216,11 +231,11 @@ pub fn run(args: SensitivityArgs) -> CmdResult {
         println!("{}", serde_json::to_string_pretty(&v).map_err(other)?);
     } else {
         println!(
-            "{method} sensitivity of p(war), {}: {} parameters, {} evaluations x {} runs (seed {}), {:.1} s",
+            "{method} sensitivity of p(war), {}: {} parameters, {} evaluations, {} (seed {}), {:.1} s",
             scenario.name,
             problem.num_vars,
             y.len(),
-            args.runs,
+            evaluation_label(how),
             args.seed,
             seconds
         );

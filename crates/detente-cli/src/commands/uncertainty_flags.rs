@@ -23,9 +23,18 @@ pub struct UncertaintyArgs {
     /// shows how p(war) spreads across draws (1 = a fresh draw every run).
     #[arg(long, default_value_t = 200, requires = "uncertainty")]
     pub runs_per_draw: u64,
+    /// With --uncertainty: simulate --runs-per-draw runs for each draw instead of evaluating
+    /// each draw exactly (the default: --runs / --runs-per-draw draws, each exact).
+    #[arg(long, requires = "uncertainty")]
+    pub monte_carlo: bool,
 }
 
 impl UncertaintyArgs {
+    /// Whether the draws are evaluated exactly (with --uncertainty, unless --monte-carlo).
+    pub fn exact_draws(&self) -> bool {
+        self.uncertainty && !self.monte_carlo
+    }
+
     /// The draw asked for, if any, and the runs per draw to use.
     pub fn draw(&self) -> Result<(Option<Uncertainty>, u64), CliError> {
         if self.runs_per_draw == 0 {

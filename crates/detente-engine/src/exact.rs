@@ -1,0 +1,548 @@
+//! Exact evaluation: the same model as [`crate::run::simulate_run`], computed instead of
+//! sampled. A run remembers little — whether the Russia-Ukraine ceasefire holds (and, while a
+//! second war is under way, nothing more, because its length is geometric), whether it has
+//! broken yet, and the highest crisis rung so far — so its summaries follow from a finite
+//! Markov chain over months. In a month, triggers on each pathway are Poisson at the slow
+//! state's rates and each crisis's highest rung has the ladder's exact distribution
+//! ([`crate::crisis::Ladder::max_rung_distribution`] of [`crate::run::crisis_setting`]), so by
+//! Poisson thinning the month's outcome (war and its pathway, nuclear use, the month's
+//! highest rung, expected crises) is exact whatever the order of the month's crises.
+//! [`evaluate`] returns an [`ExactSummary`]: the ensemble's summary with infinitely many runs.
+
+// The chain's state arrays read best with index loops.
+#![allow(clippy::needless_range_loop)]
+
+use crate::crisis::{Ladder, RUNGS, WAR_RUNG};
+use crate::ensemble::{DiffSpread, EnsembleOptions, ParamDraw, Scenario, Summary};
+use crate::params::ModelParams;
+use crate::pathway::{Pathway, PATHWAY_COUNT};
+use crate::policy::Policy;
+use crate::rng::{stream_rng, Stream};
+use crate::run::{crisis_setting, second_war_continues, Costs};
+use crate::slow::{MonthState, Trajectory};
+use crate::stats::{paired_mean, quantile, wilson_z, Estimate};
+use rayon::prelude::*;
+
+/// The highest rung so far of a live run: no crisis yet, or rung 0, 1 or 2 (a crisis that
+/// reaches rung 3 is a war and ends the run).
+const LEVELS: usize = WAR_RUNG as usize + 1;
+
+/// What the ceasefire does this month, as the simulator decides it at the month's start.
+#[derive(Clone, Copy)]
+enum Phase {
+    /// The ceasefire holds and may break this month.
+    Holds = 0,
+    /// A second war is under way (it started before this month, or at the start).
+    War = 1,
+    /// The second war ended: the ceasefire holds again from this month (no break this month).
+    Restored = 2,
+}
+const PHASES: usize = 3;
+
+/// The exact summary of an architecture: what an ensemble's [`crate::Summary`] estimates,
+/// with infinitely many runs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExactSummary {
+    pub horizon_months: u32,
+    /// Probability of a NATO-Russia war within the horizon.
+    pub p_war: f64,
+    /// Probability of nuclear use within the horizon.
+    pub p_nuclear: f64,
+    /// Probability that the first war comes through each pathway.
+    pub p_war_by_pathway: [f64; PATHWAY_COUNT],
+    /// Expected crises per run by pathway (before and including the first war's).
+    pub crises_per_run: [f64; PATHWAY_COUNT],
+    /// Expected months at risk (before the first war, that month included, or the horizon).
+    pub months_at_risk: f64,
+    /// Probability that the first war starts in each month.
+    pub war_month: Vec<f64>,
+    /// Probability that the highest crisis rung of a run is r (index r); the rest, up to 1,
+    /// is the probability of no crisis at all.
+    pub max_rung: [f64; RUNGS],
+    /// Probability of a Russia-Ukraine ceasefire breakdown within the horizon.
+    pub p_ceasefire_break: f64,
+    /// Spending over the horizon by who pays (the same in every run).
+    pub costs: Costs,
+    /// Total spending over the horizon (US$ bn).
+    pub cost_bn: f64,
+    /// With parameter uncertainty: the exact p(war) of each parameter draw (the other fields
+    /// are then averages over the draws); empty with fixed parameters.
+    pub p_war_draws: Vec<f64>,
+}
+
+impl ExactSummary {
+    /// Crises per year at risk on `pathway` (what [`crate::Summary::crises_per_year`] estimates).
+    pub fn crises_per_year(&self, pathway: Pathway) -> f64 {
+        if self.months_at_risk <= 0.0 {
+            return 0.0;
+        }
+        self.crises_per_run[pathway.index()] / (self.months_at_risk / 12.0)
+    }
+
+    /// Probability of no war by the end of each year of the horizon (a partial last year counts).
+    pub fn survival_by_year(&self) -> Vec<f64> {
+        let years = self.horizon_months.div_ceil(12) as usize;
+        let mut cum = 0.0;
+        (0..years)
+            .map(|y| {
+                let end = ((y + 1) * 12).min(self.war_month.len());
+                cum += self.war_month[y * 12..end].iter().sum::<f64>();
+                1.0 - cum
+            })
+            .collect()
+    }
+
+    /// Probability that a run has no crisis at all.
+    pub fn p_no_crisis(&self) -> f64 {
+        (1.0 - self.max_rung.iter().sum::<f64>()).max(0.0)
+    }
+}
+
+/// Exact summary of a scenario.
+pub fn evaluate_scenario(scenario: &Scenario) -> ExactSummary {
+    evaluate(&scenario.params, &scenario.policy)
+}
+
+/// Exact summary of `policy` under `params`.
+pub fn evaluate(params: &ModelParams, policy: &Policy) -> ExactSummary {
+    evaluate_trajectory(params, policy, &Trajectory::new(params, policy))
+}
+
+/// Parameter draws to evaluate exactly: `draws` draws of `draw`, draw `d` seeded as the
+/// ensemble's runs of draw `d` are (same seed, same stream), so an ensemble with `runs_per_draw`
+/// runs per draw and `draws * runs_per_draw` runs sees the same parameters.
+#[derive(Clone, Copy)]
+pub struct Draws<'a> {
+    pub draws: u64,
+    pub seed: u64,
+    pub draw: &'a dyn ParamDraw,
+}
+
+impl<'a> Draws<'a> {
+    /// The draws an ensemble with `options` would use.
+    pub fn like(options: &EnsembleOptions, draw: &'a dyn ParamDraw) -> Draws<'a> {
+        Draws {
+            draws: options.runs.div_ceil(options.runs_per_draw.max(1)),
+            seed: options.seed,
+            draw,
+        }
+    }
+}
+
+/// Exact summary of a scenario; with parameter draws, the average of the draws' exact
+/// summaries (keeping each draw's p(war)).
+pub fn evaluate_with(scenario: &Scenario, draws: Option<Draws>) -> ExactSummary {
+    let Some(d) = draws else {
+        return evaluate_scenario(scenario);
+    };
+    let each: Vec<ExactSummary> = (0..d.draws.max(1))
+        .into_par_iter()
+        .map(|i| {
+            let mut rng = stream_rng(d.seed, i, Stream::Parameters);
+            let params = d.draw.draw(&mut rng, &scenario.params);
+            evaluate(&params, &scenario.policy)
+        })
+        .collect();
+    average(&each)
+}
+
+/// Exact summaries of several scenarios (each on the same parameter draws, if any), for
+/// differences from the first: the exact counterpart of [`crate::ensemble::compare`].
+pub fn compare_exact(scenarios: &[Scenario], draws: Option<Draws>) -> ExactComparison {
+    ExactComparison {
+        summaries: scenarios.iter().map(|s| evaluate_with(s, draws)).collect(),
+    }
+}
+
+/// Exact summaries of several scenarios (see [`compare_exact`]).
+#[derive(Clone, Debug)]
+pub struct ExactComparison {
+    pub summaries: Vec<ExactSummary>,
+}
+
+impl ExactComparison {
+    /// Difference in p(war) of scenario `i` from the first (see [`diff`]).
+    pub fn diff_vs_first(&self, i: usize) -> Estimate {
+        diff(&self.summaries[i], &self.summaries[0]).0
+    }
+
+    /// How that difference spreads across parameter draws (None without draws).
+    pub fn diff_across_draws(&self, i: usize) -> Option<DiffSpread> {
+        diff(&self.summaries[i], &self.summaries[0]).1
+    }
+}
+
+/// Exact difference in p(war) of `other` from `first` (the same parameter draws, if any):
+/// with draws, the mean difference over draws with its normal 95 % interval over draws, and
+/// how the difference spreads across them.
+pub fn diff(other: &ExactSummary, first: &ExactSummary) -> (Estimate, Option<DiffSpread>) {
+    let mut diffs: Vec<f64> = other
+        .p_war_draws
+        .iter()
+        .zip(&first.p_war_draws)
+        .map(|(a, b)| a - b)
+        .collect();
+    if diffs.len() < 2 {
+        return (crate::figures::exactly(other.p_war - first.p_war), None);
+    }
+    let sum: f64 = diffs.iter().sum();
+    let sq: f64 = diffs.iter().map(|d| d * d).sum();
+    let mean = paired_mean(sum, sq, diffs.len() as u64);
+    diffs.sort_by(f64::total_cmp);
+    let k = diffs.len();
+    let spread = DiffSpread {
+        low: quantile(&diffs, 0.025),
+        median: quantile(&diffs, 0.5),
+        high: quantile(&diffs, 0.975),
+        draws: k as u64,
+        share_safer: diffs.iter().filter(|d| **d < 0.0).count() as f64 / k as f64,
+    };
+    (mean, Some(spread))
+}
+
+/// The mean of several exact summaries of one policy (same horizon), keeping each p(war).
+fn average(each: &[ExactSummary]) -> ExactSummary {
+    let k = each.len() as f64;
+    let mut out = each[0].clone();
+    let mean = |f: &dyn Fn(&ExactSummary) -> f64| each.iter().map(f).sum::<f64>() / k;
+    out.p_war = mean(&|e| e.p_war);
+    out.p_nuclear = mean(&|e| e.p_nuclear);
+    out.months_at_risk = mean(&|e| e.months_at_risk);
+    out.p_ceasefire_break = mean(&|e| e.p_ceasefire_break);
+    out.cost_bn = mean(&|e| e.cost_bn);
+    out.costs = Costs {
+        europe_defence_bn: mean(&|e| e.costs.europe_defence_bn),
+        us_defence_bn: mean(&|e| e.costs.us_defence_bn),
+        mechanisms_bn: mean(&|e| e.costs.mechanisms_bn),
+    };
+    for p in 0..PATHWAY_COUNT {
+        out.p_war_by_pathway[p] = mean(&|e| e.p_war_by_pathway[p]);
+        out.crises_per_run[p] = mean(&|e| e.crises_per_run[p]);
+    }
+    for r in 0..RUNGS {
+        out.max_rung[r] = mean(&|e| e.max_rung[r]);
+    }
+    for m in 0..out.war_month.len() {
+        out.war_month[m] = mean(&|e| e.war_month[m]);
+    }
+    out.p_war_draws = each.iter().map(|e| e.p_war).collect();
+    out
+}
+
+/// What one month does to a live run, under one set of trigger rates.
+struct MonthOutcome {
+    /// Probability that the month's first war comes through each pathway.
+    war_via: [f64; PATHWAY_COUNT],
+    /// Probability of a war that goes nuclear.
+    nuclear: f64,
+    /// Expected crises by pathway in the month.
+    crises: [f64; PATHWAY_COUNT],
+    /// keep[a][c]: probability of no war with the highest rung so far moving from a to c.
+    keep: [[f64; LEVELS]; LEVELS],
+}
+
+impl MonthOutcome {
+    fn new(rates: &[f64; PATHWAY_COUNT], dist: &[[f64; RUNGS]; PATHWAY_COUNT]) -> MonthOutcome {
+        // hazard_above[l]: rate of crises that go above level l (l = 0: no crisis yet, any
+        // crisis does; l = r + 1: rung r), so hazard_above[WAR_RUNG] is the war hazard.
+        let mut hazard_above = [0.0; LEVELS];
+        let mut war_via = [0.0; PATHWAY_COUNT];
+        let mut nuclear = 0.0;
+        for (p, d) in dist.iter().enumerate() {
+            let rate = rates[p];
+            if rate <= 0.0 {
+                continue;
+            }
+            // tail[r]: probability that the crisis reaches rung r or higher.
+            let mut tail = [0.0; RUNGS + 1];
+            for r in (0..RUNGS).rev() {
+                tail[r] = tail[r + 1] + d[r];
+            }
+            hazard_above[0] += rate;
+            for (l, h) in hazard_above.iter_mut().enumerate().skip(1) {
+                *h += rate * tail[l];
+            }
+            war_via[p] = rate * tail[WAR_RUNG as usize];
+            nuclear += rate * d[RUNGS - 1];
+        }
+        let hazard = hazard_above[WAR_RUNG as usize];
+        // Poisson thinning: war crises arrive at rate `hazard`; the first of them is on p with
+        // probability war_via[p] / hazard; a month with n crises processes them until the first
+        // war, so the expected number processed on p is rate_p (1 - e^-hazard) / hazard.
+        let share = if hazard > 0.0 {
+            -(-hazard).exp_m1() / hazard
+        } else {
+            1.0
+        };
+        let mut crises = [0.0; PATHWAY_COUNT];
+        for p in 0..PATHWAY_COUNT {
+            war_via[p] *= share;
+            crises[p] = rates[p].max(0.0) * share;
+        }
+        nuclear *= share;
+        // below[l]: no crisis in the month goes above level l.
+        let below = hazard_above.map(|h| (-h).exp());
+        let mut keep = [[0.0; LEVELS]; LEVELS];
+        for (a, row) in keep.iter_mut().enumerate() {
+            row[a] = below[a];
+            for c in a + 1..LEVELS {
+                row[c] = (below[c] - below[c - 1]).max(0.0);
+            }
+        }
+        MonthOutcome {
+            war_via,
+            nuclear,
+            crises,
+            keep,
+        }
+    }
+}
+
+/// Exact distribution of the highest rung of a crisis on each pathway in each month, for the
+/// pathways that can trigger. Identical crisis settings (within a month, or from one month to
+/// the next) share one computation.
+fn crisis_distributions(
+    params: &ModelParams,
+    policy: &Policy,
+    months: &[MonthState],
+    war_reachable: bool,
+) -> Vec<[[f64; RUNGS]; PATHWAY_COUNT]> {
+    let mut settings = Vec::new();
+    let mut slot = vec![[usize::MAX; PATHWAY_COUNT]; months.len()];
+    let mut previous_month = 0;
+    for (m, st) in months.iter().enumerate() {
+        let month_start = settings.len();
+        for p in Pathway::ALL {
+            let i = p.index();
+            let live = st.rates_peace[i] > 0.0 || (war_reachable && st.rates_war[i] > 0.0);
+            if !live {
+                continue;
+            }
+            let setting = crisis_setting(params, policy, st, p);
+            let seen = settings[previous_month..]
+                .iter()
+                .position(|s| *s == setting)
+                .map(|k| previous_month + k);
+            slot[m][i] = seen.unwrap_or_else(|| {
+                settings.push(setting);
+                settings.len() - 1
+            });
+        }
+        previous_month = month_start;
+    }
+    let dists: Vec<[f64; RUNGS]> = settings
+        .par_iter()
+        .map(|(inputs, sides)| Ladder::new(params, inputs, sides).max_rung_distribution())
+        .collect();
+    slot.iter()
+        .map(|s| {
+            s.map(|k| {
+                if k == usize::MAX {
+                    [0.0; RUNGS]
+                } else {
+                    dists[k]
+                }
+            })
+        })
+        .collect()
+}
+
+/// Exact summary of `policy` under `params` over a precomputed slow path.
+pub fn evaluate_trajectory(
+    params: &ModelParams,
+    policy: &Policy,
+    trajectory: &Trajectory,
+) -> ExactSummary {
+    let months = &trajectory.months;
+    let war_reachable =
+        !policy.ceasefire_holds_at_start || months.iter().any(|st| st.ceasefire_breakdown > 0.0);
+    let dists = crisis_distributions(params, policy, months, war_reachable);
+    let continues = second_war_continues(params);
+
+    let mut out = ExactSummary {
+        horizon_months: policy.horizon_months,
+        p_war: 0.0,
+        p_nuclear: 0.0,
+        p_war_by_pathway: [0.0; PATHWAY_COUNT],
+        crises_per_run: [0.0; PATHWAY_COUNT],
+        months_at_risk: 0.0,
+        war_month: vec![0.0; months.len()],
+        max_rung: [0.0; RUNGS],
+        p_ceasefire_break: 0.0,
+        costs: Costs::default(),
+        cost_bn: 0.0,
+        p_war_draws: Vec::new(),
+    };
+    // mass[phase][broken][level]: probability of being live at the month's start.
+    let mut mass = [[[0.0f64; LEVELS]; 2]; PHASES];
+    let start = if policy.ceasefire_holds_at_start {
+        Phase::Holds
+    } else {
+        Phase::War
+    };
+    mass[start as usize][0][0] = 1.0;
+    for (m, st) in months.iter().enumerate() {
+        out.cost_bn += st.europe_spending_bn + st.us_spending_bn + st.mechanism_cost_bn;
+        out.costs.add(&Costs {
+            europe_defence_bn: st.europe_spending_bn,
+            us_defence_bn: st.us_spending_bn,
+            mechanisms_bn: st.mechanism_cost_bn,
+        });
+        out.months_at_risk += mass.iter().flatten().flatten().sum::<f64>();
+        // The ceasefire moves first: [peace, war] rates this month, by (broken, level).
+        let b = st.ceasefire_breakdown;
+        let mut regime = [[[0.0f64; LEVELS]; 2]; 2];
+        for broken in 0..2 {
+            for l in 0..LEVELS {
+                let holds = mass[Phase::Holds as usize][broken][l];
+                regime[0][broken][l] +=
+                    holds * (1.0 - b) + mass[Phase::Restored as usize][broken][l];
+                regime[1][1][l] += holds * b;
+                regime[1][broken][l] += mass[Phase::War as usize][broken][l];
+            }
+        }
+        let outcomes = [
+            MonthOutcome::new(&st.rates_peace, &dists[m]),
+            MonthOutcome::new(&st.rates_war, &dists[m]),
+        ];
+        let mut after = [[[0.0f64; LEVELS]; 2]; 2];
+        for (r, o) in outcomes.iter().enumerate() {
+            let p_war: f64 = o.war_via.iter().sum();
+            for broken in 0..2 {
+                for a in 0..LEVELS {
+                    let x = regime[r][broken][a];
+                    if x == 0.0 {
+                        continue;
+                    }
+                    out.war_month[m] += x * p_war;
+                    out.p_nuclear += x * o.nuclear;
+                    if broken == 1 {
+                        out.p_ceasefire_break += x * p_war;
+                    }
+                    for p in 0..PATHWAY_COUNT {
+                        out.p_war_by_pathway[p] += x * o.war_via[p];
+                        out.crises_per_run[p] += x * o.crises[p];
+                    }
+                    for c in a..LEVELS {
+                        after[r][broken][c] += x * o.keep[a][c];
+                    }
+                }
+            }
+        }
+        // Peace months lead to a month where the ceasefire holds (and may break); a war
+        // month to another war month or to the month the ceasefire is restored.
+        mass = [[[0.0; LEVELS]; 2]; PHASES];
+        for broken in 0..2 {
+            for l in 0..LEVELS {
+                mass[Phase::Holds as usize][broken][l] = after[0][broken][l];
+                mass[Phase::War as usize][broken][l] = after[1][broken][l] * continues;
+                mass[Phase::Restored as usize][broken][l] = after[1][broken][l] * (1.0 - continues);
+            }
+        }
+    }
+    out.p_war = out.war_month.iter().sum();
+    for phase in &mass {
+        for (broken, levels) in phase.iter().enumerate() {
+            for (l, x) in levels.iter().enumerate().skip(1) {
+                out.max_rung[l - 1] += x;
+            }
+            if broken == 1 {
+                out.p_ceasefire_break += levels.iter().sum::<f64>();
+            }
+        }
+    }
+    out.max_rung[WAR_RUNG as usize] = (out.p_war - out.p_nuclear).max(0.0);
+    out.max_rung[RUNGS - 1] = out.p_nuclear;
+    out
+}
+
+/// Exact p(war) of `policy` under `params`: the one number sensitivity analyses need.
+pub fn p_war(params: &ModelParams, policy: &Policy) -> f64 {
+    evaluate(params, policy).p_war
+}
+
+/// z of a two-sided 99.9 % interval.
+pub const Z999: f64 = 3.290_526_731_491_926;
+
+/// Where an ensemble disagrees with the exact chain: every exact probability (p(war),
+/// p(nuclear), ceasefire breakdown, first war by pathway, highest rung, no crisis, survival by
+/// year) must lie in the ensemble's Wilson interval for quantile `z` (e.g. [`Z999`]); mean
+/// crises per run and months at risk within `z` standard errors (bounded by the variance of a
+/// Poisson count and of a value in [0, horizon]); mean cost equal. Returns one line per
+/// disagreement, empty when they agree.
+pub fn disagreements(exact: &ExactSummary, mc: &Summary, z: f64) -> Vec<String> {
+    let n = mc.runs;
+    let mut out = Vec::new();
+    let mut check = |what: String, value: f64, k: u64| {
+        let e = wilson_z(k, n, z);
+        if !(e.low - 1e-12 <= value && value <= e.high + 1e-12) {
+            out.push(format!(
+                "{what}: exact {value:.6} outside [{:.6}, {:.6}] ({k} of {n} runs)",
+                e.low, e.high
+            ));
+        }
+    };
+    check("p(war)".into(), exact.p_war, mc.wars);
+    check("p(nuclear)".into(), exact.p_nuclear, mc.nuclear);
+    check(
+        "p(ceasefire breakdown)".into(),
+        exact.p_ceasefire_break,
+        mc.ceasefire_breaks,
+    );
+    for p in Pathway::ALL {
+        let i = p.index();
+        check(
+            format!("p(war via {})", p.name()),
+            exact.p_war_by_pathway[i],
+            mc.war_by_pathway[i],
+        );
+    }
+    for r in 0..RUNGS {
+        check(
+            format!("p(highest rung {r})"),
+            exact.max_rung[r],
+            mc.max_rung_counts[r],
+        );
+    }
+    check(
+        "p(no crisis)".into(),
+        exact.p_no_crisis(),
+        n - mc.runs_with_crisis,
+    );
+    let mut wars = 0u64;
+    for (y, s) in exact.survival_by_year().iter().enumerate() {
+        let end = ((y + 1) * 12).min(mc.war_month_counts.len());
+        wars += mc.war_month_counts[y * 12..end].iter().sum::<u64>();
+        check(format!("survival to year {}", y + 1), *s, n - wars);
+    }
+    let nf = n.max(1) as f64;
+    for p in Pathway::ALL {
+        let (want, got) = (
+            exact.crises_per_run[p.index()],
+            mc.crises_by_pathway[p.index()] as f64 / nf,
+        );
+        if (got - want).abs() > z * (want * (1.0 + want) / nf).sqrt() + 1e-12 {
+            out.push(format!(
+                "crises per run on {}: exact {want:.6}, simulated {got:.6}",
+                p.name()
+            ));
+        }
+    }
+    let horizon = mc.horizon_months as f64;
+    let got = mc.months_at_risk as f64 / nf;
+    let sd = horizon * (exact.p_war * (1.0 - exact.p_war)).sqrt();
+    if (got - exact.months_at_risk).abs() > z * sd / nf.sqrt() + 1e-9 {
+        out.push(format!(
+            "months at risk: exact {:.4}, simulated {got:.4}",
+            exact.months_at_risk
+        ));
+    }
+    if (mc.mean_cost_bn() - exact.cost_bn).abs() > 1e-9 * exact.cost_bn.abs().max(1.0) {
+        out.push(format!(
+            "mean cost: exact {}, simulated {}",
+            exact.cost_bn,
+            mc.mean_cost_bn()
+        ));
+    }
+    out
+}

@@ -1,0 +1,93 @@
+#![allow(clippy::field_reassign_with_default)]
+//! The exact chain against the simulator: every exact probability inside the ensemble's
+//! 99.9 % interval, expected crises and months at risk within as many standard errors.
+
+use detente_engine::exact::{disagreements, evaluate, Z999};
+use detente_engine::*;
+
+fn risky_policy() -> Policy {
+    // Every rate and the ceasefire hazard raised, so each part of the chain carries weight.
+    let mut p = Policy::default();
+    p.pathway_rate_multiplier = [3.0; PATHWAY_COUNT];
+    p.ceasefire.formal = 0.0;
+    p
+}
+
+#[test]
+fn exact_chain_agrees_with_the_simulator() {
+    let mut params = ModelParams::default();
+    params.ceasefire_base_hazard = 0.2;
+    params.second_war_months = 6.0;
+    let mut at_war = risky_policy();
+    at_war.ceasefire_holds_at_start = false;
+    let cases = [
+        ("default", ModelParams::default(), Policy::default()),
+        ("risky", params.clone(), risky_policy()),
+        ("at war at the start", params, at_war),
+    ];
+    let mut failures = Vec::new();
+    for (name, params, policy) in cases {
+        let exact = evaluate(&params, &policy);
+        let scenario = Scenario {
+            name: name.into(),
+            params,
+            policy,
+        };
+        let mc = run_ensemble(
+            &scenario,
+            EnsembleOptions::new(40_000, 3),
+            None,
+            &|_| true,
+            None,
+        )
+        .unwrap();
+        eprintln!(
+            "{name}: exact p(war) {:.5}, simulated {:.5}; break {:.5} vs {:.5}",
+            exact.p_war,
+            mc.p_war().value,
+            exact.p_ceasefire_break,
+            mc.p_ceasefire_break().value
+        );
+        failures.extend(
+            disagreements(&exact, &mc, Z999)
+                .into_iter()
+                .map(|d| format!("{name}: {d}")),
+        );
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+#[test]
+fn exact_probabilities_add_up() {
+    let e = evaluate(&ModelParams::default(), &risky_policy());
+    let by_pathway: f64 = e.p_war_by_pathway.iter().sum();
+    assert!((by_pathway - e.p_war).abs() < 1e-12);
+    let rungs: f64 = e.max_rung.iter().sum::<f64>() + e.p_no_crisis();
+    assert!((rungs - 1.0).abs() < 1e-9, "{rungs}");
+    assert!(e.p_nuclear <= e.p_war && e.p_war < 1.0);
+    let s = e.survival_by_year();
+    assert!(s.windows(2).all(|w| w[1] <= w[0]));
+    assert!((s.last().unwrap() - (1.0 - e.p_war)).abs() < 1e-12);
+}
+
+#[test]
+fn no_triggers_no_war_exactly() {
+    let mut policy = Policy::default();
+    policy.pathway_enabled = [false; PATHWAY_COUNT];
+    let e = evaluate(&ModelParams::default(), &policy);
+    assert_eq!(e.p_war, 0.0);
+    assert_eq!(e.p_no_crisis(), 1.0);
+    assert_eq!(e.months_at_risk, policy.horizon_months as f64);
+}
+
+#[test]
+fn exact_result_does_not_depend_on_the_thread_count() {
+    let in_pool = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| evaluate(&ModelParams::default(), &risky_policy()))
+    };
+    assert_eq!(in_pool(1), in_pool(3));
+}
