@@ -18,6 +18,7 @@
 //! or ensembles with the same seed for every row (common random numbers); either way
 //! differences between rows come from the parameters alone.
 
+use detente_engine::exact::{evaluate_cached, LadderCache};
 use detente_engine::{run_ensemble, Cancelled, EnsembleOptions, Scenario, PARAM_SPECS};
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -311,8 +312,14 @@ pub enum Evaluation {
 impl Evaluation {
     /// p(war) of `scenario`.
     pub fn p_war(&self, scenario: &Scenario) -> f64 {
+        self.p_war_reusing(scenario, &mut LadderCache::default())
+    }
+
+    /// p(war) of `scenario`, an exact evaluation reusing the crisis ladders in `cache` (the
+    /// same result, faster when the rows before shared ladders with this one).
+    fn p_war_reusing(&self, scenario: &Scenario, cache: &mut LadderCache) -> f64 {
         match *self {
-            Evaluation::Exact => detente_engine::exact::evaluate_scenario(scenario).p_war,
+            Evaluation::Exact => evaluate_cached(&scenario.params, &scenario.policy, cache).p_war,
             Evaluation::MonteCarlo { runs, seed } => {
                 let opts = EnsembleOptions {
                     chunk: runs.max(1),
@@ -334,8 +341,14 @@ impl Evaluation {
     }
 }
 
-/// p(war) of `scenario` with each row's parameter values, each evaluated as `how` says.
-/// `progress(done)` is called after each batch; return false to cancel.
+/// Rows one thread evaluates in turn: consecutive rows of a design differ in a parameter or
+/// two, so exact evaluations reuse most of the crisis ladders of the rows before (about a Sobol
+/// base point's worth of rows for every parameter with a range).
+const ROWS_PER_THREAD: usize = 72;
+
+/// p(war) of `scenario` with each row's parameter values, each evaluated as `how` says. The
+/// result does not depend on the number of threads. `progress(done)` is called after each
+/// batch; return false to cancel.
 pub fn evaluate_p_war(
     scenario: &Scenario,
     names: &[String],
@@ -344,18 +357,25 @@ pub fn evaluate_p_war(
     progress: &(dyn Fn(usize) -> bool + Sync),
 ) -> Result<Vec<f64>, Cancelled> {
     let mut out = Vec::with_capacity(rows.len());
-    for batch in rows.chunks(32) {
-        let part: Vec<f64> = batch
-            .par_iter()
-            .map(|row| {
-                let mut s = scenario.clone();
-                for (n, v) in names.iter().zip(row) {
-                    s.params.set(n, *v);
-                }
-                how.p_war(&s)
+    let batch = ROWS_PER_THREAD * rayon::current_num_threads().max(1);
+    for rows in rows.chunks(batch) {
+        let part: Vec<Vec<f64>> = rows
+            .par_chunks(ROWS_PER_THREAD)
+            .map(|chunk| {
+                let mut cache = LadderCache::default();
+                chunk
+                    .iter()
+                    .map(|row| {
+                        let mut s = scenario.clone();
+                        for (n, v) in names.iter().zip(row) {
+                            s.params.set(n, *v);
+                        }
+                        how.p_war_reusing(&s, &mut cache)
+                    })
+                    .collect()
             })
             .collect();
-        out.extend(part);
+        out.extend(part.into_iter().flatten());
         if !progress(out.len()) {
             return Err(Cancelled);
         }
@@ -415,6 +435,30 @@ mod tests {
         );
         assert!((m[1].mu + 2.0).abs() < 1e-9 && (m[1].mu_star - 2.0).abs() < 1e-9);
         assert!(m[2].mu_star.abs() < 1e-12);
+    }
+
+    #[test]
+    fn exact_evaluations_reusing_ladders_equal_fresh_ones() {
+        let scenario = Scenario {
+            name: "default".into(),
+            params: detente_engine::ModelParams::default(),
+            policy: detente_engine::Policy::default(),
+        };
+        // One parameter the ladders read, one they do not: rows share some ladders.
+        let p = Problem::from_specs(Some(&[
+            "nuclear_shadow".to_string(),
+            "gray_zone_crisis_rate".to_string(),
+        ]))
+        .unwrap();
+        let rows = sobol_samples(&p, 2, 3).unwrap();
+        let y = evaluate_p_war(&scenario, &p.names, &rows, Evaluation::Exact, &|_| true).unwrap();
+        for (row, got) in rows.iter().zip(&y) {
+            let mut s = scenario.clone();
+            for (n, v) in p.names.iter().zip(row) {
+                s.params.set(n, *v);
+            }
+            assert_eq!(*got, Evaluation::Exact.p_war(&s));
+        }
     }
 
     #[test]

@@ -22,6 +22,7 @@ use crate::run::{crisis_setting, second_war_continues, Costs};
 use crate::slow::{MonthState, Trajectory};
 use crate::stats::{paired_mean, quantile, wilson_z, Estimate};
 use rayon::prelude::*;
+use std::collections::HashMap;
 
 /// The highest rung so far of a live run: no crisis yet, or rung 0, 1 or 2 (a crisis that
 /// reaches rung 3 is a war and ends the run).
@@ -306,6 +307,7 @@ fn crisis_distributions(
     policy: &Policy,
     months: &[MonthState],
     war_reachable: bool,
+    cache: Option<&mut LadderCache>,
 ) -> Vec<[[f64; RUNGS]; PATHWAY_COUNT]> {
     let mut settings = Vec::new();
     let mut slot = vec![[usize::MAX; PATHWAY_COUNT]; months.len()];
@@ -330,10 +332,35 @@ fn crisis_distributions(
         }
         previous_month = month_start;
     }
-    let dists: Vec<[f64; RUNGS]> = settings
-        .par_iter()
-        .map(|(inputs, sides)| Ladder::new(params, inputs, sides).max_rung_distribution())
-        .collect();
+    let dists: Vec<[f64; RUNGS]> = match cache {
+        None => settings
+            .par_iter()
+            .map(|(inputs, sides)| Ladder::new(params, inputs, sides).max_rung_distribution())
+            .collect(),
+        Some(cache) => {
+            // A ladder is all its distribution depends on; its printed form (every field, each
+            // number in its shortest exact form) names it.
+            let ladders: Vec<(String, Ladder)> = settings
+                .iter()
+                .map(|(inputs, sides)| {
+                    let ladder = Ladder::new(params, inputs, sides);
+                    (format!("{ladder:?}"), ladder)
+                })
+                .collect();
+            let missing: Vec<&(String, Ladder)> = ladders
+                .iter()
+                .filter(|(key, _)| !cache.ladders.contains_key(key))
+                .collect();
+            let computed: Vec<[f64; RUNGS]> = missing
+                .par_iter()
+                .map(|(_, ladder)| ladder.max_rung_distribution())
+                .collect();
+            for ((key, _), d) in missing.into_iter().zip(computed) {
+                cache.ladders.insert(key.clone(), d);
+            }
+            ladders.iter().map(|(key, _)| cache.ladders[key]).collect()
+        }
+    };
     slot.iter()
         .map(|s| {
             s.map(|k| {
@@ -347,16 +374,60 @@ fn crisis_distributions(
         .collect()
 }
 
+/// Crisis-ladder distributions kept from one evaluation to the next, for evaluating many
+/// parameter sets in turn (a sensitivity design): a set that changes only parameters the
+/// ladders do not read (trigger rates, the ceasefire, costs) reuses the ladders computed before.
+/// The results are the same bits as without it.
+#[derive(Default)]
+pub struct LadderCache {
+    ladders: HashMap<String, [f64; RUNGS]>,
+}
+
+impl LadderCache {
+    /// Ladders kept.
+    pub fn len(&self) -> usize {
+        self.ladders.len()
+    }
+
+    /// Whether no ladder is kept.
+    pub fn is_empty(&self) -> bool {
+        self.ladders.is_empty()
+    }
+}
+
+/// Exact summary of `policy` under `params`, reusing and filling `cache`.
+pub fn evaluate_cached(
+    params: &ModelParams,
+    policy: &Policy,
+    cache: &mut LadderCache,
+) -> ExactSummary {
+    evaluate_chain(
+        params,
+        policy,
+        &Trajectory::new(params, policy),
+        Some(cache),
+    )
+}
+
 /// Exact summary of `policy` under `params` over a precomputed slow path.
 pub fn evaluate_trajectory(
     params: &ModelParams,
     policy: &Policy,
     trajectory: &Trajectory,
 ) -> ExactSummary {
+    evaluate_chain(params, policy, trajectory, None)
+}
+
+fn evaluate_chain(
+    params: &ModelParams,
+    policy: &Policy,
+    trajectory: &Trajectory,
+    cache: Option<&mut LadderCache>,
+) -> ExactSummary {
     let months = &trajectory.months;
     let war_reachable =
         !policy.ceasefire_holds_at_start || months.iter().any(|st| st.ceasefire_breakdown > 0.0);
-    let dists = crisis_distributions(params, policy, months, war_reachable);
+    let dists = crisis_distributions(params, policy, months, war_reachable, cache);
     let continues = second_war_continues(params);
 
     let mut out = ExactSummary {

@@ -5,7 +5,9 @@
 //! connectivity and perceptions month by month; the event layer ([`run`]) draws triggers for
 //! each of the seven [`Pathway`]s at state-dependent rates; the crisis layer ([`crisis`])
 //! plays each crisis out on an escalation ladder. [`ensemble`] runs many histories in
-//! parallel with reproducible random streams and reduces them to a [`Summary`].
+//! parallel with reproducible random streams and reduces them to a [`Summary`]; [`exact`]
+//! computes the same summaries without sampling ([`ExactSummary`]), and both are read
+//! through [`Figures`].
 //!
 //! ```
 //! use detente_engine::{run_ensemble, EnsembleOptions, ModelParams, Policy, Scenario};

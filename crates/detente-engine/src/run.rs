@@ -309,7 +309,7 @@ fn second_war_length<R: Rng>(rng: &mut R, params: &ModelParams) -> u32 {
 }
 
 /// Probability that a second Russia-Ukraine war lasting at least `k` months lasts at least
-/// `k + 1`: the length [`second_war_length`] draws, ceil of an exponential, is geometric.
+/// `k + 1`: the length a second war is drawn with, the ceiling of an exponential, is geometric.
 pub fn second_war_continues(params: &ModelParams) -> f64 {
     (-1.0 / params.second_war_months.max(0.1)).exp()
 }

@@ -91,3 +91,50 @@ fn exact_result_does_not_depend_on_the_thread_count() {
     };
     assert_eq!(in_pool(1), in_pool(3));
 }
+
+/// Scales the trigger rates and the reading error by a uniform factor in [0.5, 2).
+struct Scale;
+
+impl ParamDraw for Scale {
+    fn draw(&self, rng: &mut detente_engine::rng::EngineRng, base: &ModelParams) -> ModelParams {
+        use rand::Rng;
+        let mut p = base.clone();
+        let f = 0.5 + 1.5 * rng.random::<f64>();
+        p.gray_zone_crisis_rate *= f;
+        p.hybrid_attack_rate *= f;
+        p.misperception_sd *= f;
+        p
+    }
+}
+
+#[test]
+fn exact_draws_are_the_ensembles_draws() {
+    let scenario = Scenario {
+        name: "default".into(),
+        params: ModelParams::default(),
+        policy: Policy::default(),
+    };
+    let options = EnsembleOptions {
+        runs_per_draw: 4_000,
+        ..EnsembleOptions::new(24_000, 9)
+    };
+    let exact = detente_engine::exact::evaluate_with(
+        &scenario,
+        Some(detente_engine::exact::Draws::like(&options, &Scale)),
+    );
+    let mc = run_ensemble(&scenario, options, Some(&Scale), &|_| true, None).unwrap();
+    assert_eq!(exact.p_war_draws.len(), mc.draws.len());
+    let spread: Vec<f64> = exact.p_war_draws.clone();
+    assert!(
+        spread.iter().cloned().fold(0.0, f64::max)
+            > 1.5 * spread.iter().cloned().fold(1.0, f64::min)
+    );
+    for (d, (n, wars)) in &mc.draws {
+        let e = detente_engine::stats::wilson_z(*wars, *n, Z999);
+        let p = exact.p_war_draws[*d as usize];
+        assert!(
+            e.low <= p && p <= e.high,
+            "draw {d}: exact {p}, simulated {wars}/{n}"
+        );
+    }
+}

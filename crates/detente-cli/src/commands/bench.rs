@@ -1,5 +1,5 @@
 //! `detente bench`: measure simulated architecture-years per second for an architecture
-//! (monthly steps), the speed target of the core engine.
+//! (monthly steps), the speed target of the core engine, and exact evaluations per second.
 
 use super::run::scenario_for;
 use super::{CliError, CmdResult};
@@ -40,6 +40,19 @@ pub fn run(args: BenchArgs) -> CmdResult {
         years / secs,
         at_risk / secs,
         s.p_war().value
+    );
+    let evaluations = 20;
+    let start = Instant::now();
+    let mut exact_p = 0.0;
+    for _ in 0..evaluations {
+        exact_p = detente_engine::exact::evaluate_scenario(&scenario).p_war;
+    }
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "{}: {evaluations} exact evaluations in {secs:.3} s: {:.1} ms each, {:.0} per second, p_war {exact_p:.4}",
+        scenario.name,
+        1000.0 * secs / evaluations as f64,
+        evaluations as f64 / secs
     );
     Ok(())
 }

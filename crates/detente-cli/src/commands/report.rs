@@ -41,14 +41,23 @@ pub fn run(args: ReportArgs) -> CmdResult {
         runs_per_draw,
         ..detente_engine::EnsembleOptions::new(args.runs, args.seed)
     };
-    let interval = if draw.is_some() {
-        detente_server::summary::WITH_PARAMETER_UNCERTAINTY
-    } else {
-        detente_server::summary::MONTE_CARLO_ONLY
+    let data = match draw_ref {
+        // With --uncertainty each draw is exact unless --monte-carlo, as in `run` and `compare`.
+        Some(d) if args.uncertainty.exact_draws() => detente_server::report::exact_report_with(
+            &loaded,
+            Some(detente_engine::exact::Draws::like(&options, d)),
+            detente_server::summary::EXACT_WITH_PARAMETER_UNCERTAINTY,
+        ),
+        _ => {
+            let interval = if draw.is_some() {
+                detente_server::summary::WITH_PARAMETER_UNCERTAINTY
+            } else {
+                detente_server::summary::MONTE_CARLO_ONLY
+            };
+            detente_server::report::run_report_with(&loaded, options, draw_ref, interval, &progress)
+                .map_err(|_| CliError::Other(anyhow::anyhow!("cancelled")))?
+        }
     };
-    let data =
-        detente_server::report::run_report_with(&loaded, options, draw_ref, interval, &progress)
-            .map_err(|_| CliError::Other(anyhow::anyhow!("cancelled")))?;
     bar.finish_and_clear();
     let command = detente_server::report::reproduce_command(
         &args.architectures,
@@ -62,7 +71,12 @@ pub fn run(args: ReportArgs) -> CmdResult {
     ]
     .iter()
     .filter_map(|(flag, path)| path.as_ref().map(|p| format!(" {flag} {}", p.display())))
-    .collect::<String>();
+    .collect::<String>()
+        + if args.uncertainty.monte_carlo {
+            " --monte-carlo"
+        } else {
+            ""
+        };
     let html = detente_server::report::report_html(&data, args.runs, args.seed, &command);
     std::fs::write(&args.out, html)
         .map_err(|e| CliError::Other(anyhow::anyhow!("{}: {e}", args.out.display())))?;
