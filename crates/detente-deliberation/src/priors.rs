@@ -292,6 +292,8 @@ pub fn read_priors(text: &str) -> Result<Vec<Prior>, Error> {
 
 /// Parse a priors file, naming it `file` in errors.
 pub fn read_priors_named(text: &str, file: &str) -> Result<Vec<Prior>, Error> {
+    detente_limits::check_toml_keys(text)
+        .map_err(|(line, m)| Error::input(file, line, "toml", m))?;
     let raw: RawFile = toml::from_str(text).map_err(|e| {
         let line = e
             .span()

@@ -11,8 +11,9 @@ pub mod summary;
 pub mod tools;
 
 use axum::body::Body;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{DefaultBodyLimit, Path, Query, RawQuery, Request, State};
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, Query, RawQuery, Request, State};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -21,6 +22,7 @@ use axum::{Json, Router};
 use detente_analysis::uncertainty::Uncertainty;
 use detente_arch::{Architecture, Diagnostic, LoadError, Loaded};
 use detente_engine::{run_ensemble_streaming, EnsembleOptions, ParamDraw};
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -135,12 +137,20 @@ impl ApiError {
         Self::new(StatusCode::NOT_FOUND, msg)
     }
     fn invalid(diags: &[Diagnostic], toml: Option<&str>) -> ApiError {
+        let capped = detente_limits::cap_list(diags, detente_limits::MAX_DIAGNOSTICS);
+        let more = if capped.more > 0 {
+            format!("; the first {} are listed", capped.shown.len())
+        } else {
+            String::new()
+        };
         ApiError {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             body: json!({
                 "ok": false,
-                "error": format!("the architecture is invalid: {} problem(s)", diags.len()),
-                "diagnostics": diags_json(diags),
+                "error": format!("the architecture is invalid: {} problem(s){more}", diags.len()),
+                "diagnostics": diags_json(capped.shown),
+                "diagnostics_total": diags.len(),
+                "diagnostics_not_listed": capped.more,
                 "toml": toml,
             }),
         }
@@ -169,6 +179,63 @@ impl From<JsonRejection> for ApiError {
         };
         ApiError::new(status, msg)
     }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(r: PathRejection) -> Self {
+        ApiError::new(r.status(), format!("path: {}", r.body_text()))
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(r: QueryRejection) -> Self {
+        ApiError::new(r.status(), format!("query: {}", r.body_text()))
+    }
+}
+
+/// `Path` whose rejection is answered as JSON like every other API error.
+pub struct ApiPath<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let Path(t) = Path::<T>::from_request_parts(parts, state).await?;
+        Ok(ApiPath(t))
+    }
+}
+
+/// `Query` whose rejection is answered as JSON like every other API error.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let Query(t) = Query::<T>::from_request_parts(parts, state).await?;
+        Ok(ApiQuery(t))
+    }
+}
+
+/// The architecture a body names: exactly one of `architecture` (a name) and `toml` (text).
+fn one_source<'a>(
+    architecture: &'a Option<String>,
+    toml: &'a Option<String>,
+) -> ApiResult<Source<'a>> {
+    match (architecture, toml) {
+        (Some(_), Some(_)) => Err(ApiError::bad(
+            "send either `architecture` (a name) or `toml` (the text), not both",
+        )),
+        (None, Some(t)) => Ok(Source::Text(t)),
+        (Some(n), None) => Ok(Source::Name(n)),
+        (None, None) => Err(ApiError::bad(
+            "send `architecture` (a name) or `toml` (the text)",
+        )),
+    }
+}
+
+/// Where a request's architecture comes from.
+enum Source<'a> {
+    Name(&'a str),
+    Text(&'a str),
 }
 
 type ApiResult<T = Json<Value>> = Result<T, ApiError>;
@@ -339,7 +406,7 @@ async fn list_architectures(State(state): State<Arc<AppState>>) -> ApiResult {
 
 async fn get_architecture(
     State(state): State<Arc<AppState>>,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
 ) -> ApiResult {
     let builtin = detente_arch::builtin(&name).is_some();
     let l = resolve(&state, &name)?;
@@ -349,13 +416,14 @@ async fn get_architecture(
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct TomlBody {
     toml: String,
 }
 
 async fn put_architecture(
     State(state): State<Arc<AppState>>,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
     body: Result<Json<TomlBody>, JsonRejection>,
 ) -> ApiResult {
     let Json(body) = body?;
@@ -385,7 +453,7 @@ async fn put_architecture(
 
 async fn delete_architecture(
     State(state): State<Arc<AppState>>,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
 ) -> ApiResult {
     if state.store.delete_architecture(&name)? {
         Ok(Json(json!({"deleted": name})))
@@ -397,6 +465,7 @@ async fn delete_architecture(
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct ValidateBody {
     toml: Option<String>,
     architecture: Option<Value>,
@@ -406,7 +475,12 @@ struct ValidateBody {
 async fn validate(body: Result<Json<ValidateBody>, JsonRejection>) -> ApiResult {
     let Json(body) = body?;
     let text = match (body.toml, body.architecture) {
-        (Some(t), _) => t,
+        (Some(_), Some(_)) => {
+            return Err(ApiError::bad(
+                "send either {\"toml\": TEXT} or {\"architecture\": OBJECT}, not both",
+            ))
+        }
+        (Some(t), None) => t,
         (None, Some(v)) => {
             let arch: Architecture = serde_json::from_value(v)
                 .map_err(|e| ApiError::bad(format!("architecture: {e}")))?;
@@ -427,6 +501,7 @@ async fn validate(body: Result<Json<ValidateBody>, JsonRejection>) -> ApiResult 
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RunBody {
     architecture: Option<String>,
     toml: Option<String>,
@@ -488,14 +563,11 @@ async fn start_run(
     let seed = body.seed.unwrap_or(1);
     check_runs(runs, state.limits.max_runs)?;
     let runs_per_draw = check_draws(body.uncertainty, body.runs_per_draw, runs)?;
-    let loaded = match (&body.toml, &body.architecture) {
-        (Some(t), _) => detente_arch::load_str(t, "<edited>").map_err(|e| load_err(e, Some(t)))?,
-        (None, Some(name)) => resolve(&state, name)?,
-        (None, None) => {
-            return Err(ApiError::bad(
-                "send `architecture` (a name) or `toml` (the text)",
-            ))
+    let loaded = match one_source(&body.architecture, &body.toml)? {
+        Source::Text(t) => {
+            detente_arch::load_str(t, "<edited>").map_err(|e| load_err(e, Some(t)))?
         }
+        Source::Name(name) => resolve(&state, name)?,
     };
     check_horizon(&state, &loaded)?;
     let id = state.store.insert_run_with_draws(
@@ -575,7 +647,7 @@ async fn start_run(
     ))
 }
 
-async fn get_run(State(state): State<Arc<AppState>>, Path(id): Path<i64>) -> ApiResult {
+async fn get_run(State(state): State<Arc<AppState>>, ApiPath(id): ApiPath<i64>) -> ApiResult {
     let live = state.live().get(&id).cloned();
     let row = state
         .store
@@ -598,7 +670,7 @@ async fn get_run(State(state): State<Arc<AppState>>, Path(id): Path<i64>) -> Api
     Ok(Json(v))
 }
 
-async fn cancel_run(State(state): State<Arc<AppState>>, Path(id): Path<i64>) -> ApiResult {
+async fn cancel_run(State(state): State<Arc<AppState>>, ApiPath(id): ApiPath<i64>) -> ApiResult {
     match state.live().get(&id) {
         Some(l) => {
             l.cancel.store(true, Ordering::Relaxed);
@@ -620,7 +692,7 @@ async fn list_runs(State(state): State<Arc<AppState>>) -> ApiResult {
     ))
 }
 
-async fn delete_run(State(state): State<Arc<AppState>>, Path(id): Path<i64>) -> ApiResult {
+async fn delete_run(State(state): State<Arc<AppState>>, ApiPath(id): ApiPath<i64>) -> ApiResult {
     if let Some(l) = state.live().get(&id) {
         l.cancel.store(true, Ordering::Relaxed);
     }
@@ -632,14 +704,15 @@ async fn delete_run(State(state): State<Arc<AppState>>, Path(id): Path<i64>) -> 
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct ExportQuery {
     format: Option<String>,
 }
 
 async fn export_run(
     State(state): State<Arc<AppState>>,
-    Path(id): Path<i64>,
-    Query(q): Query<ExportQuery>,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> ApiResult<Response> {
     let row = state
         .store
@@ -672,6 +745,7 @@ async fn export_run(
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct CompareBody {
     architectures: Vec<String>,
     runs: Option<u64>,
@@ -805,11 +879,17 @@ async fn report_handler(
                         ApiError::bad(format!("runs_per_draw={v}: not a whole number"))
                     })?)
             }
-            _ => {}
+            other => {
+                return Err(ApiError::bad(format!(
+                    "unknown query parameter `{other}`; allowed: arch, runs, seed, uncertainty, runs_per_draw"
+                )))
+            }
         }
     }
     if names.is_empty() {
-        names.push("baseline".to_string());
+        return Err(ApiError::bad(
+            "arch is required: name one to six architectures (arch=baseline&arch=two-pronged)",
+        ));
     }
     let runs_per_draw = check_draws(uncertainty, runs_per_draw, runs)?;
     let data = run_comparison(&state, &names, runs, seed, runs_per_draw).await?;
@@ -853,6 +933,29 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// A bearer token is long enough to resist guessing: at least
+/// [`detente_limits::MIN_TOKEN_CHARS`] characters, printable ASCII, not one character repeated.
+pub fn check_token(token: &str) -> Result<(), String> {
+    let min = detente_limits::MIN_TOKEN_CHARS;
+    if token.chars().count() < min {
+        return Err(format!(
+            "the token is {} characters; allowed: at least {min} (e.g. `openssl rand -hex 16`)",
+            token.chars().count()
+        ));
+    }
+    if !token.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err("the token must be printable ASCII without spaces".into());
+    }
+    let first = token.as_bytes()[0];
+    if token.bytes().all(|b| b == first) {
+        return Err(
+            "the token is one character repeated; use a random one (e.g. `openssl rand -hex 16`)"
+                .into(),
+        );
+    }
+    Ok(())
+}
+
 /// Serve on `addr` with the store at `db_path`. Bound to a non-loopback address, a token is required.
 pub async fn serve(
     addr: SocketAddr,
@@ -863,6 +966,9 @@ pub async fn serve(
         return Err(format!(
             "--addr {addr} is not a loopback address: set a bearer token with --token or DETENTE_TOKEN"
         ));
+    }
+    if let Some(t) = token.as_deref() {
+        check_token(t)?;
     }
     let store = Store::open(db_path).map_err(|e| format!("{}: {e}", db_path.display()))?;
     let state = AppState::new(store, token.filter(|t| !t.is_empty()), Limits::default());

@@ -1,9 +1,11 @@
 //! Sensitivity analysis as a background job, the mission planner, and in-place TOML edits
 //! (so that a form edit keeps the file's comments).
 
-use super::{load_err, resolve, ApiError, ApiResult, AppState};
+use super::{
+    load_err, one_source, resolve, ApiError, ApiPath, ApiQuery, ApiResult, AppState, Source,
+};
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use detente_analysis::sensitivity::{
@@ -43,6 +45,7 @@ impl SensJob {
 const KEEP_JOBS: usize = 32;
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct SensBody {
     architecture: Option<String>,
     toml: Option<String>,
@@ -54,12 +57,9 @@ pub(crate) struct SensBody {
 }
 
 fn load_body(state: &AppState, toml: &Option<String>, name: &Option<String>) -> ApiResult<Loaded> {
-    match (toml, name) {
-        (Some(t), _) => detente_arch::load_str(t, "<edited>").map_err(|e| load_err(e, Some(t))),
-        (None, Some(n)) => resolve(state, n),
-        (None, None) => Err(ApiError::bad(
-            "send `architecture` (a name) or `toml` (the text)",
-        )),
+    match one_source(name, toml)? {
+        Source::Text(t) => detente_arch::load_str(t, "<edited>").map_err(|e| load_err(e, Some(t))),
+        Source::Name(n) => resolve(state, n),
     }
 }
 
@@ -223,7 +223,7 @@ fn job(state: &AppState, id: u64) -> ApiResult<Arc<SensJob>> {
 /// `GET /api/sensitivity/{id}`: status, progress (evaluations) and, when done, the indices.
 pub(crate) async fn get_sensitivity(
     State(state): State<Arc<AppState>>,
-    Path(id): Path<u64>,
+    ApiPath(id): ApiPath<u64>,
 ) -> ApiResult {
     let j = job(&state, id)?;
     let mut v = j.meta.clone();
@@ -241,7 +241,7 @@ pub(crate) async fn get_sensitivity(
 /// `POST /api/sensitivity/{id}/cancel`.
 pub(crate) async fn cancel_sensitivity(
     State(state): State<Arc<AppState>>,
-    Path(id): Path<u64>,
+    ApiPath(id): ApiPath<u64>,
 ) -> ApiResult {
     let j = job(&state, id)?;
     let live = ["queued", "running"].contains(&j.status());
@@ -256,6 +256,7 @@ pub(crate) async fn cancel_sensitivity(
 // ---------- planner ----------
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct PlanBody {
     architecture: Option<String>,
     toml: Option<String>,
@@ -334,22 +335,19 @@ fn plan_source(
     toml: Option<String>,
     name: Option<String>,
 ) -> ApiResult<(String, String)> {
-    match (toml, name) {
-        (Some(t), _) => Ok(("<edited>".to_string(), t)),
-        (None, Some(n)) => {
-            if let Some(b) = detente_arch::builtin(&n) {
-                return Ok((n, b.toml.to_string()));
+    match one_source(&name, &toml)? {
+        Source::Text(t) => Ok(("<edited>".to_string(), t.to_string())),
+        Source::Name(n) => {
+            if let Some(b) = detente_arch::builtin(n) {
+                return Ok((n.to_string(), b.toml.to_string()));
             }
-            match state.store.get_architecture(&n)? {
-                Some(t) => Ok((n, t)),
+            match state.store.get_architecture(n)? {
+                Some(t) => Ok((n.to_string(), t)),
                 None => Err(ApiError::not_found(format!(
                     "no built-in or saved architecture named `{n}`"
                 ))),
             }
         }
-        (None, None) => Err(ApiError::bad(
-            "send `architecture` (a name) or `toml` (the text)",
-        )),
     }
 }
 
@@ -366,6 +364,7 @@ pub(crate) async fn post_plan(
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct PlanQuery {
     architecture: Option<String>,
 }
@@ -373,7 +372,7 @@ pub(crate) struct PlanQuery {
 /// `GET /api/plan?architecture=NAME` (default: baseline).
 pub(crate) async fn get_plan(
     State(state): State<Arc<AppState>>,
-    Query(q): Query<PlanQuery>,
+    ApiQuery(q): ApiQuery<PlanQuery>,
 ) -> ApiResult {
     let name = q.architecture.unwrap_or_else(|| "baseline".to_string());
     let (name, text) = plan_source(&state, None, Some(name))?;
@@ -385,6 +384,7 @@ pub(crate) async fn get_plan(
 // ---------- in-place TOML edits ----------
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct PatchBody {
     toml: String,
     /// Dotted key path → new value (number, boolean or string).
@@ -394,6 +394,26 @@ pub(crate) struct PatchBody {
 /// Set the dotted keys of `set` in `text`, keeping comments, order and layout; a value keeps
 /// the decoration (trailing comment) of the one it replaces, and a float stays a float.
 pub fn patch_toml(text: &str, set: &serde_json::Map<String, Value>) -> Result<String, String> {
+    use detente_limits::{MAX_KEY_PATH_BYTES, MAX_KEY_SEGMENTS, MAX_PATCH_KEYS};
+    if set.len() > MAX_PATCH_KEYS {
+        return Err(format!(
+            "set: {} keys; allowed: at most {MAX_PATCH_KEYS} per request",
+            set.len()
+        ));
+    }
+    // Bound every key path before touching the document: a path of thousands of segments would
+    // build (and print and drop, recursively) as many nested tables.
+    for path in set.keys() {
+        let segments = path.split('.').count();
+        if path.len() > MAX_KEY_PATH_BYTES || segments > MAX_KEY_SEGMENTS {
+            let shown: String = path.chars().take(60).collect();
+            return Err(format!(
+                "set: key `{shown}…` has {segments} segments and {} bytes; allowed: at most {MAX_KEY_SEGMENTS} segments and {MAX_KEY_PATH_BYTES} bytes",
+                path.len()
+            ));
+        }
+    }
+    detente_limits::check_toml_keys(text).map_err(|(line, m)| format!("toml: line {line}: {m}"))?;
     let mut doc: toml_edit::DocumentMut = text
         .parse()
         .map_err(|e: toml_edit::TomlError| format!("the TOML does not parse: {}", e.message()))?;

@@ -5,7 +5,7 @@
 //! heatmaps; `--list` lists the built-in postures and `--dump` prints a posture as TOML (the
 //! file format). Bad input (unknown posture, bad file, bad `--add-brigades`) exits with code 2.
 
-use super::{input_err, CmdResult};
+use super::{input_err, CliError, CmdResult};
 use detente_campaign::{parse_add_brigades, run_campaign, sweep, CampaignSummary, Posture};
 use std::path::PathBuf;
 
@@ -58,8 +58,7 @@ fn load(spec: &str) -> Result<Posture, super::CliError> {
             names.join(", ")
         )));
     }
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| input_err(format!("cannot read {}: {e}", path.display())))?;
+    let text = super::read_input(path)?;
     Posture::from_toml_str(&text, &path.display().to_string()).map_err(|e| input_err(e.to_string()))
 }
 
@@ -172,6 +171,17 @@ pub fn run(args: CampaignArgs) -> CmdResult {
         return Ok(());
     }
     if args.sweep {
+        // the output directory first: the sweep takes a while
+        std::fs::create_dir_all(&args.out_dir).map_err(|e| {
+            CliError::Other(anyhow::anyhow!(
+                "--out-dir {}: cannot create: {e}",
+                args.out_dir.display()
+            ))
+        })?;
+        let stem = format!("campaign-sweep-{}", sanitize(&posture.name));
+        for suffix in [".csv", "-7d.svg", "-60h.svg"] {
+            super::check_output(&args.out_dir.join(format!("{stem}{suffix}")))?;
+        }
         let sw = sweep(
             &posture,
             args.max_added,
@@ -179,14 +189,13 @@ pub fn run(args: CampaignArgs) -> CmdResult {
             args.sweep_runs,
             args.seed,
         );
-        std::fs::create_dir_all(&args.out_dir)?;
         let stem = format!("campaign-sweep-{}", sanitize(&posture.name));
         let csv = args.out_dir.join(format!("{stem}.csv"));
         let svg7 = args.out_dir.join(format!("{stem}-7d.svg"));
         let svg60 = args.out_dir.join(format!("{stem}-60h.svg"));
-        std::fs::write(&csv, sw.to_csv())?;
-        std::fs::write(&svg7, sw.heatmap_svg(true))?;
-        std::fs::write(&svg60, sw.heatmap_svg(false))?;
+        super::write_output(&csv, sw.to_csv())?;
+        super::write_output(&svg7, sw.heatmap_svg(true))?;
+        super::write_output(&svg60, sw.heatmap_svg(false))?;
         if args.json {
             let v = serde_json::json!({
                 "sweep": sw,

@@ -34,10 +34,14 @@ pub struct EnsembleArgs {
     /// Print one JSON object instead of the table.
     #[arg(long)]
     pub json: bool,
+    /// Allow more runs than the bound of docs/limits.md (the time estimate is printed first).
+    #[arg(long)]
+    pub i_know_it_is_long: bool,
 }
 
 /// Check the ensemble flags shared by `run` and `compare`.
-pub fn check_ensemble_flags(runs: u64, horizon: Option<u32>) -> Result<(), CliError> {
+pub fn check_ensemble_flags(args: &EnsembleArgs, architectures: usize) -> Result<(), CliError> {
+    let (runs, horizon) = (args.runs, args.horizon_years);
     if runs == 0 {
         return Err(input_err("--runs 0: allowed: at least 1"));
     }
@@ -46,7 +50,14 @@ pub fn check_ensemble_flags(runs: u64, horizon: Option<u32>) -> Result<(), CliEr
             return Err(input_err(format!("--horizon-years {h}: allowed: 1 to 50")));
         }
     }
-    Ok(())
+    // the horizon of the file is not known yet: the estimate takes the default 10 years
+    let years = horizon.map_or(10.0, f64::from);
+    super::check_work(
+        "--runs",
+        runs.saturating_mul(architectures.max(1) as u64),
+        years,
+        args.i_know_it_is_long,
+    )
 }
 
 /// The scenario of an architecture, with the horizon overridden if asked.
@@ -60,7 +71,10 @@ pub fn scenario_for(spec: &str, horizon: Option<u32>) -> Result<Scenario, CliErr
 }
 
 pub fn run(args: RunArgs) -> CmdResult {
-    check_ensemble_flags(args.ensemble.runs, args.ensemble.horizon_years)?;
+    check_ensemble_flags(&args.ensemble, 1)?;
+    if let Some(out) = &args.out {
+        super::check_output(std::path::Path::new(out))?;
+    }
     let scenario = scenario_for(&args.architecture, args.ensemble.horizon_years)?;
     let mut writer = match &args.out {
         Some(path) => Some(RunWriter::create(path)?),

@@ -32,6 +32,9 @@ pub fn run(args: ServeArgs) -> CmdResult {
             "--addr {addr} is not a loopback address: a bearer token is required (--token or DETENTE_TOKEN)"
         )));
     }
+    if let Some(t) = token.as_deref() {
+        detente_server::check_token(t).map_err(|e| input_err(format!("--token: {e}")))?;
+    }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
