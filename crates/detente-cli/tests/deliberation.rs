@@ -393,7 +393,7 @@ fn deliberate_invalid_utf8_names_line_and_column_exit_2() {
     std::fs::write(&f, b"expert,group,concern,rank\na,g,caf\xe9,1\n").unwrap();
     let (code, _, err) = detente(&["deliberate", f.to_str().unwrap()]);
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains(":2:10: invalid UTF-8"), "{err}");
+    assert!(err.contains(":2:8: invalid UTF-8"), "{err}");
 }
 
 #[test]
