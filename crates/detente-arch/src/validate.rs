@@ -443,15 +443,30 @@ fn range_text(schema: &Value) -> Option<String> {
     }
 }
 
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let col = before
-        .rfind('\n')
-        .map_or(before.chars().count(), |i| before[i + 1..].chars().count())
-        + 1;
-    (line, col)
+/// Line and column (1-based, in characters) of byte offsets in a text, by binary search over
+/// the line starts, so thousands of diagnostics in a large file stay cheap.
+struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    fn new(text: &'a str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { text, starts }
+    }
+
+    fn line_col(&self, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.starts[line - 1];
+        (line, self.text[start..offset].chars().count() + 1)
+    }
 }
 
 /// The JSON Schema of the architecture format.
@@ -462,8 +477,9 @@ pub fn schema() -> Value {
 
 /// Parse and validate an architecture; on failure, every problem found.
 pub fn parse_architecture(text: &str, file: &str) -> Result<Architecture, Vec<Diagnostic>> {
+    let index = LineIndex::new(text);
     let diag = |span: Option<Range<usize>>, path: String, message: String| {
-        let (line, column) = line_col(text, span.map_or(0, |s| s.start));
+        let (line, column) = index.line_col(span.map_or(0, |s| s.start));
         Diagnostic {
             file: file.to_string(),
             line,
