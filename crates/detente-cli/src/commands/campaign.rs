@@ -59,7 +59,17 @@ fn load(spec: &str) -> Result<Posture, super::CliError> {
         )));
     }
     let text = super::read_input(path)?;
-    Posture::from_toml_str(&text, &path.display().to_string()).map_err(|e| input_err(e.to_string()))
+    let posture = Posture::from_toml_str(&text, &path.display().to_string())
+        .map_err(|e| input_err(e.to_string()))?;
+    // names reach the terminal: no escape sequences in them
+    if posture.name.chars().any(char::is_control) {
+        return Err(input_err(format!(
+            "{}: `name`: a control character in {:?}; allowed: printable text",
+            path.display(),
+            posture.name
+        )));
+    }
+    Ok(posture)
 }
 
 fn hours(h: Option<f64>, horizon: f64) -> String {
