@@ -66,15 +66,8 @@ fn control_character_in_a_comment_has_a_message() {
 
 #[test]
 fn five_thousand_unknown_members_give_bounded_output() {
-    let mut text = detente_arch::builtin("baseline").unwrap().toml.to_string();
-    for i in 0..5000 {
-        text.push_str(&format!("\n[[actors]]\nid = \"a{i}\"\nname = \"A\"\nrole = \"european_ally\"\nvulnerability = 0.5\nproximity_km = 100\nspending_usd_bn = 1\nspending_pct_gdp = 1\nforces_k = 1\nescalation_tolerance = 0.5\n"));
-    }
-    let members: Vec<String> = (0..5000).map(|i| format!("\"x{i}\"")).collect();
-    text.push_str(&format!(
-        "\n[[groups]]\nid = \"g\"\nname = \"G\"\nmembers = [{}]\n",
-        members.join(",")
-    ));
+    let base = detente_arch::builtin("baseline").unwrap().toml;
+    let text = detente_limits::mutate::many_unknown_members(base, 5000, 5000);
     let err = detente_arch::load_str(&text, "big.toml")
         .unwrap_err()
         .to_string();

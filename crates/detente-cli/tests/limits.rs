@@ -54,24 +54,12 @@ fn sensitivity_morris_n_huge_is_refused_before_allocating() {
     assert!(t.elapsed() < Duration::from_secs(20));
 }
 
-#[test]
-fn sensitivity_plot_path_is_checked_before_the_computation() {
+/// The command fails at once (exit 1), naming `path`, before long work.
+fn fails_before_the_work_naming(args: &[&str], path: &str) {
     let t = Instant::now();
-    let o = detente(&[
-        "sensitivity",
-        "--n",
-        "64",
-        "--runs",
-        "100000",
-        "--plot",
-        "/nonexistent-dir/indices.svg",
-    ]);
+    let o = detente(args);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains("/nonexistent-dir/indices.svg"),
-        "{}",
-        stderr(&o)
-    );
+    assert!(stderr(&o).contains(path), "{}", stderr(&o));
     assert!(
         t.elapsed() < Duration::from_secs(10),
         "failed only after the work"
@@ -79,25 +67,28 @@ fn sensitivity_plot_path_is_checked_before_the_computation() {
 }
 
 #[test]
-fn report_out_path_is_checked_before_the_computation() {
-    let t = Instant::now();
-    let o = detente(&[
-        "report",
-        "baseline",
-        "--runs",
-        "2000000",
-        "--out",
-        "/nonexistent-dir/r.html",
-    ]);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains("/nonexistent-dir/r.html"),
-        "{}",
-        stderr(&o)
+fn sensitivity_plot_path_is_checked_before_the_computation() {
+    let path = "/nonexistent-dir/indices.svg";
+    fails_before_the_work_naming(
+        &[
+            "sensitivity",
+            "--n",
+            "64",
+            "--runs",
+            "100000",
+            "--plot",
+            path,
+        ],
+        path,
     );
-    assert!(
-        t.elapsed() < Duration::from_secs(10),
-        "failed only after the work"
+}
+
+#[test]
+fn report_out_path_is_checked_before_the_computation() {
+    let path = "/nonexistent-dir/r.html";
+    fails_before_the_work_naming(
+        &["report", "baseline", "--runs", "2000000", "--out", path],
+        path,
     );
 }
 
@@ -166,15 +157,7 @@ fn control_character_in_a_comment_gives_a_message() {
 #[test]
 fn five_thousand_unknown_members_give_bounded_stderr() {
     let f = tmp("members.toml");
-    let mut text = baseline();
-    for i in 0..5000 {
-        text.push_str(&format!("\n[[actors]]\nid = \"a{i}\"\nname = \"A\"\nrole = \"european_ally\"\nvulnerability = 0.5\nproximity_km = 100\nspending_usd_bn = 1\nspending_pct_gdp = 1\nforces_k = 1\nescalation_tolerance = 0.5\n"));
-    }
-    let members: Vec<String> = (0..5000).map(|i| format!("\"x{i}\"")).collect();
-    text.push_str(&format!(
-        "\n[[groups]]\nid = \"g\"\nname = \"G\"\nmembers = [{}]\n",
-        members.join(",")
-    ));
+    let text = detente_limits::mutate::many_unknown_members(&baseline(), 5000, 5000);
     std::fs::write(&f, &text).unwrap();
     let o = detente(&["check", f.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));

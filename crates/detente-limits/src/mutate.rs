@@ -102,6 +102,23 @@ pub fn apply(seed: &str, edits: &[Edit]) -> String {
     s
 }
 
+/// The amplification case of issue 14: architecture text `base` with `actors` more actors and
+/// a group of `members` unknown members (each unknown member's message once listed every actor).
+pub fn many_unknown_members(base: &str, actors: usize, members: usize) -> String {
+    let mut text = base.to_string();
+    for i in 0..actors {
+        text.push_str(&format!(
+            "\n[[actors]]\nid = \"a{i}\"\nname = \"A\"\nrole = \"european_ally\"\nvulnerability = 0.5\nproximity_km = 100\nspending_usd_bn = 1\nspending_pct_gdp = 1\nforces_k = 1\nescalation_tolerance = 0.5\n"
+        ));
+    }
+    let list: Vec<String> = (0..members).map(|i| format!("\"x{i}\"")).collect();
+    text.push_str(&format!(
+        "\n[[groups]]\nid = \"g\"\nname = \"G\"\nmembers = [{}]\n",
+        list.join(",")
+    ));
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

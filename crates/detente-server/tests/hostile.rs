@@ -100,17 +100,8 @@ async fn patch_with_a_4000_segment_set_path_is_a_400_not_a_stack_overflow() {
 #[tokio::test]
 async fn validate_one_megabyte_of_unknown_members_stays_small_and_fast() {
     let st = state();
-    let mut text = baseline();
-    let mut i = 0;
-    while text.len() < 600_000 {
-        text.push_str(&format!("\n[[actors]]\nid = \"a{i}\"\nname = \"A\"\nrole = \"european_ally\"\nvulnerability = 0.5\nproximity_km = 100\nspending_usd_bn = 1\nspending_pct_gdp = 1\nforces_k = 1\nescalation_tolerance = 0.5\n"));
-        i += 1;
-    }
-    let members: Vec<String> = (0..i).map(|k| format!("\"x{k}\"")).collect();
-    text.push_str(&format!(
-        "\n[[groups]]\nid = \"g\"\nname = \"G\"\nmembers = [{}]\n",
-        members.join(",")
-    ));
+    // about 1 MB: the body limit is 1 MiB
+    let text = detente_limits::mutate::many_unknown_members(&baseline(), 4900, 5000);
     let t = std::time::Instant::now();
     let (s, _, b) = call_raw(
         &st,
