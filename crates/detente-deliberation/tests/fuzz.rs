@@ -14,13 +14,17 @@ const RANKINGS: &str = include_str!("../../../examples/deliberation/seed000_conc
 const JUDGEMENTS: &str = include_str!("../../../examples/elicitation/example_judgements.csv");
 const PLAN: &str = include_str!("../../../examples/deliberation/plan_actors.toml");
 
-fn example_priors() -> String {
-    let js = parse_judgements(JUDGEMENTS, "j.csv").expect("example parses");
-    let r = elicit(&js, "j.csv").expect("example fits");
-    write_priors(
-        &r.iter().map(|q| q.pooled.clone()).collect::<Vec<_>>(),
-        "j.csv",
-    )
+/// The priors `elicit` writes from the example, computed once.
+fn example_priors() -> &'static str {
+    static PRIORS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    PRIORS.get_or_init(|| {
+        let js = parse_judgements(JUDGEMENTS, "j.csv").expect("example parses");
+        let r = elicit(&js, "j.csv").expect("example fits");
+        write_priors(
+            &r.iter().map(|q| q.pooled.clone()).collect::<Vec<_>>(),
+            "j.csv",
+        )
+    })
 }
 
 proptest! {
@@ -58,7 +62,7 @@ proptest! {
 
     #[test]
     fn priors_reader_never_panics(e in edits(10)) {
-        let text = apply(&example_priors(), &e);
+        let text = apply(example_priors(), &e);
         if let Ok(priors) = read_priors_named(&text, "priors.toml") {
             for p in priors {
                 let _ = (p.quantile(0.5), p.mean(), p.cdf(0.1));

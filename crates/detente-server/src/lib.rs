@@ -74,6 +74,9 @@ impl Default for Limits {
     }
 }
 
+/// Validations of edited architecture text running at once; the rest wait their turn.
+pub const VALIDATIONS_AT_ONCE: usize = 2;
+
 /// A run under way or queued.
 struct Live {
     total: u64,
@@ -92,6 +95,8 @@ pub struct AppState {
     sens: Mutex<HashMap<u64, Arc<tools::SensJob>>>,
     sens_next: AtomicU64,
     sem: Arc<Semaphore>,
+    /// Validations of edited text at once (each may hold ~100 MB for a 1 MiB file).
+    validate_sem: Arc<Semaphore>,
 }
 
 impl AppState {
@@ -105,6 +110,7 @@ impl AppState {
             sens: Mutex::new(HashMap::new()),
             sens_next: AtomicU64::new(0),
             sem,
+            validate_sem: Arc::new(Semaphore::new(VALIDATIONS_AT_ONCE)),
         })
     }
 
@@ -472,7 +478,10 @@ struct ValidateBody {
 }
 
 /// Validate TOML text, or an architecture as JSON (the form), answering both forms.
-async fn validate(body: Result<Json<ValidateBody>, JsonRejection>) -> ApiResult {
+async fn validate(
+    State(state): State<Arc<AppState>>,
+    body: Result<Json<ValidateBody>, JsonRejection>,
+) -> ApiResult {
     let Json(body) = body?;
     let text = match (body.toml, body.architecture) {
         (Some(_), Some(_)) => {
@@ -492,12 +501,27 @@ async fn validate(body: Result<Json<ValidateBody>, JsonRejection>) -> ApiResult 
             ))
         }
     };
-    match detente_arch::load_str(&text, "<edited>") {
+    validated(&state, text).await
+}
+
+/// Validate edited text, answering as `/api/validate`; on a blocking thread, so that a large
+/// file does not hold up the async workers that answer every other request, and at most
+/// [`VALIDATIONS_AT_ONCE`] at a time, so that memory stays bounded.
+pub(crate) async fn validated(state: &AppState, text: String) -> ApiResult {
+    let _permit = state
+        .validate_sem
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|_| ApiError::bad("server shutting down"))?;
+    tokio::task::spawn_blocking(move || match detente_arch::load_str(&text, "<edited>") {
         Ok(l) => Ok(Json(
             json!({"ok": true, "diagnostics": [], "toml": text, "architecture": l.architecture}),
         )),
         Err(e) => Err(load_err(e, Some(&text))),
-    }
+    })
+    .await
+    .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
 }
 
 #[derive(Deserialize)]

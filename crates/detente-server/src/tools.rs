@@ -470,13 +470,14 @@ pub fn patch_toml(text: &str, set: &serde_json::Map<String, Value>) -> Result<St
 }
 
 /// `POST /api/patch {toml, set: {"a.b": value}}`: the edited text, validated (as `/api/validate`).
-pub(crate) async fn patch(body: Result<Json<PatchBody>, JsonRejection>) -> ApiResult {
+pub(crate) async fn patch(
+    State(state): State<Arc<AppState>>,
+    body: Result<Json<PatchBody>, JsonRejection>,
+) -> ApiResult {
     let Json(b) = body?;
-    let text = patch_toml(&b.toml, &b.set).map_err(ApiError::bad)?;
-    match detente_arch::load_str(&text, "<edited>") {
-        Ok(l) => Ok(Json(
-            json!({"ok": true, "diagnostics": [], "toml": text, "architecture": l.architecture}),
-        )),
-        Err(e) => Err(load_err(e, Some(&text))),
-    }
+    let text = tokio::task::spawn_blocking(move || patch_toml(&b.toml, &b.set))
+        .await
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
+        .map_err(ApiError::bad)?;
+    super::validated(&state, text).await
 }
