@@ -1,5 +1,5 @@
-//! Fuzzing the analysis crate's TOML readers on stable Rust: the fitted-parameter file
-//! (`params.toml`) and the priors file, each mutated by random edits, must parse or fail with
+//! Fuzzing the analysis crate's readers on stable Rust: the ICB crisis CSV, the
+//! fitted-parameter file (`params.toml`) and the priors file, each mutated by random edits, must parse or fail with
 //! a message naming the file — never panic; what they accept must be finite and usable by
 //! the uncertainty draw. Regression tests for the strictness findings of issue 14 follow.
 //! `PROPTEST_CASES=N` sets the cases.
@@ -47,8 +47,25 @@ fn example() -> String {
 
 const PRIORS: &str = "[[priors]]\nname = \"gray_zone_crisis_rate\"\n[[priors.components]]\nweight = 1.0\nfamily = \"gamma\"\nparams = [6.0, 20.0]\n[[priors.components]]\nweight = 0.5\nfamily = \"normal\"\nparams = [0.4, 0.1]\n";
 
+/// The first 40 crises of the shipped ICB excerpt.
+fn icb_seed() -> String {
+    include_str!("../../../data/icb1v15_1918-1989.csv")
+        .lines()
+        .take(41)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 proptest! {
     #![proptest_config(config(48))]
+
+    #[test]
+    fn icb_reader_never_panics(e in edits(10)) {
+        let text = apply(&icb_seed(), &e);
+        if let Err(err) = detente_analysis::icb::read_crises_from("icb.csv", text.as_bytes()) {
+            prop_assert!(err.to_string().starts_with("icb.csv"), "{}", err);
+        }
+    }
 
     #[test]
     fn params_file_reader_never_panics(e in edits(10)) {
