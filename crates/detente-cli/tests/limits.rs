@@ -221,3 +221,19 @@ fn priors_outside_a_parameter_range_exit_2() {
         stderr(&o)
     );
 }
+
+#[test]
+fn run_out_write_failure_names_the_file() {
+    let link = tmp("full.csv");
+    let _ = std::fs::remove_file(&link);
+    if std::os::unix::fs::symlink("/dev/full", &link).is_err() {
+        return;
+    }
+    let o = detente(&["run", "--runs", "5000", "--out", link.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!("{}: cannot write", link.display())),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -117,11 +117,19 @@ pub fn run(args: RunArgs) -> CmdResult {
     let summary = run_ensemble_streaming(&scenario, options, draw_ref, &progress, sink_ref)
         .map_err(|_| CliError::Other(anyhow::anyhow!("cancelled")))?;
     bar.finish_and_clear();
+    // a failure to write the per-run records names the file
+    let named = |e: CliError| match e {
+        CliError::Other(e) => CliError::Other(e.context(format!(
+            "{}: cannot write",
+            args.out.as_deref().unwrap_or("--out")
+        ))),
+        input => input,
+    };
     if let Some(e) = write_error {
-        return Err(e);
+        return Err(named(e));
     }
     if let Some(w) = writer {
-        w.finish()?;
+        w.finish().map_err(named)?;
     }
     let interval = if draw.is_some() {
         super::common::WITH_PARAMETER_UNCERTAINTY
