@@ -95,17 +95,20 @@ impl Marginal {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawPriors {
     priors: Vec<RawPrior>,
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawPrior {
     name: String,
     components: Vec<RawComponent>,
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawComponent {
     weight: f64,
     family: String,

@@ -164,3 +164,9 @@ fn priors_with_a_duplicate_name_are_rejected() {
     let e = parse_priors("priors.toml", &text).unwrap_err();
     assert!(e.contains("has a prior already"), "{e}");
 }
+
+#[test]
+fn priors_with_a_misspelt_key_are_rejected() {
+    let e = parse_priors("priors.toml", &PRIORS.replacen("weight", "wieght", 1)).unwrap_err();
+    assert!(e.contains("wieght"), "{e}");
+}
