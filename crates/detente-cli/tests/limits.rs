@@ -237,3 +237,21 @@ fn run_out_write_failure_names_the_file() {
         stderr(&o)
     );
 }
+
+#[test]
+fn campaign_sweep_of_441_million_replications_is_refused() {
+    let o = detente(&[
+        "campaign",
+        "--sweep",
+        "--max-added",
+        "20",
+        "--sweep-runs",
+        "1000000",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("441000000 replications"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -63,6 +63,9 @@ pub const MAX_RUNS_OVERRIDE: u64 = 1 << 40;
 pub const MAX_SENSITIVITY_EVALS: u64 = 200_000;
 /// Most model evaluations with `--i-know-it-is-long` (the sample matrix must fit in memory).
 pub const MAX_SENSITIVITY_EVALS_OVERRIDE: u64 = 5_000_000;
+/// Most campaign replications in one `campaign --sweep` (cells × replications per cell;
+/// about 3.5 ms per thousand: a few minutes at most).
+pub const MAX_SWEEP_REPLICATIONS: u64 = 50_000_000;
 /// Work (in architecture-years) above which a command prints an estimate of its time first.
 pub const ANNOUNCE_ABOVE_ARCH_YEARS: f64 = 50_000_000.0;
 /// Architecture-years per second used for that estimate (a 2-core machine; README).

@@ -181,6 +181,15 @@ pub fn run(args: CampaignArgs) -> CmdResult {
         return Ok(());
     }
     if args.sweep {
+        let cells = u64::from(args.max_added + 1).pow(2);
+        let replications = cells * u64::from(args.sweep_runs);
+        if replications > detente_limits::MAX_SWEEP_REPLICATIONS {
+            return Err(input_err(format!(
+                "--sweep: {cells} cells × --sweep-runs {} = {replications} replications; allowed: at most {} (docs/limits.md): lower --max-added or --sweep-runs",
+                args.sweep_runs,
+                detente_limits::MAX_SWEEP_REPLICATIONS
+            )));
+        }
         // the output directory first: the sweep takes a while
         std::fs::create_dir_all(&args.out_dir).map_err(|e| {
             CliError::Other(anyhow::anyhow!(
