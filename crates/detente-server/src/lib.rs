@@ -449,9 +449,8 @@ async fn put_architecture(
             "name: 1 to 100 letters, digits, spaces, `-`, `_` or `.`",
         ));
     }
-    let l = detente_arch::load_str(&body.toml, &format!("<saved:{name}>"))
-        .map_err(|e| load_err(e, Some(&body.toml)))?;
-    state.store.put_architecture(&name, &body.toml)?;
+    let l = load_text(&state, body.toml, &format!("<saved:{name}>")).await?;
+    state.store.put_architecture(&name, &l.source)?;
     Ok(Json(
         json!({"ok": true, "name": name, "architecture": l.architecture.name, "saved": true}),
     ))
@@ -504,21 +503,27 @@ async fn validate(
     validated(&state, text).await
 }
 
-/// Validate edited text, answering as `/api/validate`; on a blocking thread, so that a large
-/// file does not hold up the async workers that answer every other request, and at most
-/// [`VALIDATIONS_AT_ONCE`] at a time, so that memory stays bounded.
+/// Validate edited text, answering as `/api/validate`.
 pub(crate) async fn validated(state: &AppState, text: String) -> ApiResult {
+    let l = load_text(state, text, "<edited>").await?;
+    Ok(Json(
+        json!({"ok": true, "diagnostics": [], "toml": l.source, "architecture": l.architecture}),
+    ))
+}
+
+/// Load architecture text from a request (`origin` names it in diagnostics) on a blocking
+/// thread, so that a large file does not hold up the async workers that answer every other
+/// request, and at most [`VALIDATIONS_AT_ONCE`] at a time, so that memory stays bounded.
+pub(crate) async fn load_text(state: &AppState, text: String, origin: &str) -> ApiResult<Loaded> {
     let _permit = state
         .validate_sem
         .clone()
         .acquire_owned()
         .await
         .map_err(|_| ApiError::bad("server shutting down"))?;
-    tokio::task::spawn_blocking(move || match detente_arch::load_str(&text, "<edited>") {
-        Ok(l) => Ok(Json(
-            json!({"ok": true, "diagnostics": [], "toml": text, "architecture": l.architecture}),
-        )),
-        Err(e) => Err(load_err(e, Some(&text))),
+    let origin = origin.to_string();
+    tokio::task::spawn_blocking(move || {
+        detente_arch::load_str(&text, &origin).map_err(|e| load_err(e, Some(&text)))
     })
     .await
     .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
@@ -588,9 +593,7 @@ async fn start_run(
     check_runs(runs, state.limits.max_runs)?;
     let runs_per_draw = check_draws(body.uncertainty, body.runs_per_draw, runs)?;
     let loaded = match one_source(&body.architecture, &body.toml)? {
-        Source::Text(t) => {
-            detente_arch::load_str(t, "<edited>").map_err(|e| load_err(e, Some(t)))?
-        }
+        Source::Text(t) => load_text(&state, t.to_string(), "<edited>").await?,
         Source::Name(name) => resolve(&state, name)?,
     };
     check_horizon(&state, &loaded)?;

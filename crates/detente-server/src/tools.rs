@@ -1,9 +1,7 @@
 //! Sensitivity analysis as a background job, the mission planner, and in-place TOML edits
 //! (so that a form edit keeps the file's comments).
 
-use super::{
-    load_err, one_source, resolve, ApiError, ApiPath, ApiQuery, ApiResult, AppState, Source,
-};
+use super::{one_source, resolve, ApiError, ApiPath, ApiQuery, ApiResult, AppState, Source};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -56,9 +54,13 @@ pub(crate) struct SensBody {
     params: Option<Vec<String>>,
 }
 
-fn load_body(state: &AppState, toml: &Option<String>, name: &Option<String>) -> ApiResult<Loaded> {
+async fn load_body(
+    state: &AppState,
+    toml: &Option<String>,
+    name: &Option<String>,
+) -> ApiResult<Loaded> {
     match one_source(name, toml)? {
-        Source::Text(t) => detente_arch::load_str(t, "<edited>").map_err(|e| load_err(e, Some(t))),
+        Source::Text(t) => super::load_text(state, t.to_string(), "<edited>").await,
         Source::Name(n) => resolve(state, n),
     }
 }
@@ -110,7 +112,7 @@ pub(crate) async fn start_sensitivity(
             ),
         ));
     }
-    let loaded = load_body(&state, &body.toml, &body.architecture)?;
+    let loaded = load_body(&state, &body.toml, &body.architecture).await?;
     super::check_horizon(&state, &loaded)?;
     let rows = if sobol {
         sobol_samples(&problem, n, seed as u32).map_err(ApiError::bad)?
