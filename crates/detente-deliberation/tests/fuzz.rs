@@ -124,3 +124,31 @@ fn plan_duplicate_ids_misspelt_keys_and_nan_strengths_are_rejected() {
     let inf = PLAN.replacen("budget_fraction = ", "budget_fraction = inf #", 1);
     assert!(input_from_toml(&inf, "p.toml").is_err());
 }
+
+proptest! {
+    #![proptest_config(config(32))]
+
+    /// Every family's fit on points anywhere in the allowed magnitude (down to subnormal
+    /// values, up to 1e12, either sign): never a panic (statrs once unwrapped inside a
+    /// gamma fit at -1e308).
+    #[test]
+    fn fits_on_extreme_points_never_panic(
+        exps in proptest::collection::vec(-320.0f64..12.0, 2..5),
+        negative in any::<bool>(),
+    ) {
+        let mut values: Vec<f64> = exps.iter().map(|e| 10f64.powf(*e)).collect();
+        values.sort_by(f64::total_cmp);
+        values.dedup();
+        let sign = if negative { -1.0 } else { 1.0 };
+        let n = values.len();
+        let mut text = String::from("expert,quantity,probability,value\n");
+        for (i, v) in values.iter().enumerate() {
+            let p = (i + 1) as f64 / (n + 1) as f64;
+            let (p, v) = if negative { (1.0 - p, sign * v) } else { (p, *v) };
+            text.push_str(&format!("e,q,{p},{v:e}\n"));
+        }
+        if let Ok(js) = parse_judgements(&text, "j.csv") {
+            let _ = elicit(&js, "j.csv");
+        }
+    }
+}
