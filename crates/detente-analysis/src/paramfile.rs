@@ -6,7 +6,7 @@
 //! the other crisis-layer values the fit held fixed; `[imputation]`, the training medians
 //! used for missing covariates. Unknown keys are ignored so the file can carry fit figures.
 
-use crate::calibrate::Calibration;
+use crate::calibrate::{Calibration, FITTED, FIXED_IN_FIT};
 use crate::icb::Imputation;
 use detente_engine::ModelParams;
 use serde::{Deserialize, Serialize};
@@ -82,35 +82,89 @@ impl ParamsFile {
         }
         let k = pf.parameters.len();
         let base = ModelParams::default();
-        for p in &pf.parameters {
+        let crisis_layer = |n: &str| FITTED.contains(&n) || FIXED_IN_FIT.contains(&n);
+        let mut seen = std::collections::HashSet::new();
+        for (i, p) in pf.parameters.iter().enumerate() {
+            let at = format!("{file}: parameters[{i}]");
             if base.get(&p.name).is_none() {
+                return Err(format!("{at}.name: `{}` is not a model parameter", p.name));
+            }
+            if !crisis_layer(&p.name) {
                 return Err(format!(
-                    "{file}: [[parameters]] name `{}` is not a model parameter",
+                    "{at}.name: `{}` is not a crisis-layer parameter; allowed: {}",
+                    p.name,
+                    FITTED
+                        .iter()
+                        .chain(&FIXED_IN_FIT)
+                        .copied()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+            if !seen.insert(p.name.as_str()) {
+                return Err(format!(
+                    "{at}.name: `{}` is listed twice; one [[parameters]] entry per parameter",
                     p.name
                 ));
             }
             if !(p.value.is_finite() && p.se.is_finite() && p.se >= 0.0) {
                 return Err(format!(
-                    "{file}: parameter `{}`: value and se must be finite, se >= 0",
-                    p.name
+                    "{at} (`{}`): value = {}, se = {}: allowed: finite numbers, se >= 0",
+                    p.name, p.value, p.se
                 ));
             }
         }
-        for n in pf.fixed.keys() {
-            if base.get(n).is_none() {
-                return Err(format!("{file}: [fixed] `{n}` is not a model parameter"));
+        for (n, v) in &pf.fixed {
+            if base.get(n).is_none() || !crisis_layer(n) {
+                return Err(format!(
+                    "{file}: [fixed] `{n}` is not a crisis-layer model parameter"
+                ));
+            }
+            if seen.contains(n.as_str()) {
+                return Err(format!(
+                    "{file}: [fixed] `{n}` is also in [[parameters]]; list it once"
+                ));
+            }
+            if !v.is_finite() {
+                return Err(format!(
+                    "{file}: [fixed] `{n}` = {v}: allowed: a finite number"
+                ));
+            }
+        }
+        for (what, v) in [
+            ("penalty", pf.penalty),
+            ("log_likelihood", pf.log_likelihood),
+        ] {
+            if !v.is_finite() {
+                return Err(format!(
+                    "{file}: field `{what}` = {v}: allowed: a finite number"
+                ));
             }
         }
         if pf.covariance.len() != k || pf.covariance.iter().any(|r| r.len() != k) {
             return Err(format!("{file}: field `covariance` must be a {k} x {k} matrix (one row per [[parameters]] entry)"));
+        }
+        for (i, row) in pf.covariance.iter().enumerate() {
+            for (j, c) in row.iter().enumerate() {
+                if !c.is_finite() {
+                    return Err(format!(
+                        "{file}: covariance[{i}][{j}] = {c}: allowed: finite numbers"
+                    ));
+                }
+            }
+            if row[i] < 0.0 {
+                return Err(format!(
+                    "{file}: covariance[{i}][{i}] = {}: the variance of `{}` must be >= 0",
+                    row[i], pf.parameters[i].name
+                ));
+            }
         }
         Ok(pf)
     }
 
     /// Read a file.
     pub fn read(path: &Path) -> Result<ParamsFile, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+        let text = detente_limits::read_text(path).map_err(|e| e.to_string())?;
         ParamsFile::parse(&path.display().to_string(), &text)
     }
 

@@ -95,17 +95,20 @@ impl Marginal {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawPriors {
     priors: Vec<RawPrior>,
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawPrior {
     name: String,
     components: Vec<RawComponent>,
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawComponent {
     weight: f64,
     family: String,
@@ -118,11 +121,17 @@ pub fn parse_priors(file: &str, text: &str) -> Result<Vec<(String, Marginal)>, S
         format!("{file}: {e}; expected [[priors]] tables with `name` and [[priors.components]] (weight, family = normal|lognormal|gamma|beta, params = [a, b])")
     })?;
     let base = ModelParams::default();
-    let mut out = Vec::new();
+    let mut out: Vec<(String, Marginal)> = Vec::new();
     for (i, p) in raw.priors.into_iter().enumerate() {
         if base.get(&p.name).is_none() {
             return Err(format!(
                 "{file}: priors[{i}].name: `{}` is not a model parameter (see `docs/model.md`)",
+                p.name
+            ));
+        }
+        if out.iter().any(|(n, _)| *n == p.name) {
+            return Err(format!(
+                "{file}: priors[{i}].name: `{}` has a prior already; one [[priors]] per parameter",
                 p.name
             ));
         }
@@ -164,9 +173,42 @@ pub fn parse_priors(file: &str, text: &str) -> Result<Vec<(String, Marginal)>, S
         if cs.iter().map(|c| c.0).sum::<f64>() <= 0.0 {
             return Err(format!("{file}: priors[{i}]: the weights sum to 0"));
         }
-        out.push((p.name, Marginal::Mixture(cs)));
+        let marginal = Marginal::Mixture(cs);
+        if let Some(spec) = PARAM_SPECS.iter().find(|s| s.name == p.name) {
+            check_prior_in_range(&marginal, spec.low, spec.high).map_err(|share| {
+                format!(
+                    "{file}: priors[{i}] (`{}`): {:.0} % of its draws fall outside the parameter's range {} to {} {} (draws are clamped to it); allowed: a prior with most of its mass in the range",
+                    p.name,
+                    100.0 * share,
+                    spec.low,
+                    spec.high,
+                    spec.unit
+                )
+            })?;
+        }
+        out.push((p.name, marginal));
     }
     Ok(out)
+}
+
+/// `Err(share outside)` when more than half of a prior's draws fall outside [low, high]: its
+/// median is outside the parameter's range, so clamping would pile the draws on a bound.
+fn check_prior_in_range(m: &Marginal, low: f64, high: f64) -> Result<(), f64> {
+    use rand::SeedableRng;
+    const DRAWS: usize = 4000;
+    let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(0);
+    let outside = (0..DRAWS)
+        .filter(|_| {
+            let v = m.sample(&mut rng, low);
+            !(low..=high).contains(&v)
+        })
+        .count();
+    let share = outside as f64 / DRAWS as f64;
+    if share > 0.5 {
+        Err(share)
+    } else {
+        Ok(())
+    }
 }
 
 impl Uncertainty {
@@ -259,8 +301,7 @@ impl Uncertainty {
 
     /// Read a priors file and use [`Uncertainty::with_priors_text`].
     pub fn with_priors(self, path: &Path) -> Result<Uncertainty, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+        let text = detente_limits::read_text(path).map_err(|e| e.to_string())?;
         self.with_priors_text(&path.display().to_string(), &text)
     }
 
@@ -279,7 +320,13 @@ impl ParamDraw for Uncertainty {
         let mut p = base.clone();
         for (name, m) in &self.marginals {
             let b = base.get(name).unwrap_or(0.0);
-            let v = m.sample(rng, b);
+            let mut v = m.sample(rng, b);
+            // a prior's tails may reach beyond the parameter's range: its draws are clamped
+            if let (Marginal::Mixture(_), Some(s)) =
+                (m, PARAM_SPECS.iter().find(|s| s.name == *name))
+            {
+                v = v.clamp(s.low, s.high);
+            }
             if v.is_finite() {
                 p.set(name, v);
             }

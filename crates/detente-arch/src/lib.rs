@@ -46,6 +46,8 @@ pub enum LoadError {
     NotFound(String),
     /// The file could not be read.
     Io(String, std::io::Error),
+    /// The file is too large or not UTF-8 (the message names the position).
+    NotText(detente_limits::ReadError),
     /// The file is invalid: every problem found.
     Invalid(Vec<Diagnostic>),
 }
@@ -62,12 +64,22 @@ impl fmt::Display for LoadError {
                 )
             }
             LoadError::Io(path, e) => write!(f, "{path}: {e}"),
+            LoadError::NotText(e) => write!(f, "{e}"),
             LoadError::Invalid(diags) => {
-                for (i, d) in diags.iter().enumerate() {
+                let capped = detente_limits::cap_list(diags, detente_limits::MAX_DIAGNOSTICS);
+                for (i, d) in capped.shown.iter().enumerate() {
                     if i > 0 {
                         writeln!(f)?;
                     }
                     write!(f, "{d}")?;
+                }
+                if capped.more > 0 {
+                    write!(
+                        f,
+                        "\n… and {} more (the first {} are listed)",
+                        capped.more,
+                        capped.shown.len()
+                    )?;
                 }
                 write!(
                     f,
@@ -102,6 +114,9 @@ pub fn load(spec: &str) -> Result<Loaded, LoadError> {
     if !path.exists() {
         return Err(LoadError::NotFound(spec.to_string()));
     }
-    let text = std::fs::read_to_string(path).map_err(|e| LoadError::Io(spec.to_string(), e))?;
+    let text = detente_limits::read_text(path).map_err(|e| match e {
+        detente_limits::ReadError::Io(_, io) => LoadError::Io(spec.to_string(), io),
+        other => LoadError::NotText(other),
+    })?;
     load_str(&text, spec)
 }

@@ -7,7 +7,9 @@
 //! allowed.
 
 use crate::format::Architecture;
+use detente_limits::{join_names, MAX_ACTORS, MAX_GROUPS, MAX_KEY_SEGMENTS};
 use serde_json::{Map, Value};
+use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
 
@@ -303,7 +305,19 @@ impl<'a> Checker<'a> {
                     }
                 }
             }
-            ("string", Kind::String(_)) | ("boolean", Kind::Boolean(_)) => {}
+            ("string", Kind::String(s)) => {
+                if let Some(c) = s.chars().find(|c| c.is_control() && !"\n\r\t".contains(*c)) {
+                    self.report(
+                        span,
+                        path,
+                        format!(
+                            "control character U+{:04X} in a string; allowed: printable text, line breaks and tabs",
+                            c as u32
+                        ),
+                    )
+                }
+            }
+            ("boolean", Kind::Boolean(_)) => {}
             ("integer", Kind::Integer(i)) => self.check_range(*i as f64, schema, span, path),
             ("number", Kind::Integer(i)) => self.check_range(*i as f64, schema, span, path),
             ("number", Kind::Float(f)) => {
@@ -429,15 +443,30 @@ fn range_text(schema: &Value) -> Option<String> {
     }
 }
 
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let col = before
-        .rfind('\n')
-        .map_or(before.chars().count(), |i| before[i + 1..].chars().count())
-        + 1;
-    (line, col)
+/// Line and column (1-based, in characters) of byte offsets in a text, by binary search over
+/// the line starts, so thousands of diagnostics in a large file stay cheap.
+struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    fn new(text: &'a str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { text, starts }
+    }
+
+    fn line_col(&self, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.starts[line - 1];
+        (line, self.text[start..offset].chars().count() + 1)
+    }
 }
 
 /// The JSON Schema of the architecture format.
@@ -448,8 +477,9 @@ pub fn schema() -> Value {
 
 /// Parse and validate an architecture; on failure, every problem found.
 pub fn parse_architecture(text: &str, file: &str) -> Result<Architecture, Vec<Diagnostic>> {
+    let index = LineIndex::new(text);
     let diag = |span: Option<Range<usize>>, path: String, message: String| {
-        let (line, column) = line_col(text, span.map_or(0, |s| s.start));
+        let (line, column) = index.line_col(span.map_or(0, |s| s.start));
         Diagnostic {
             file: file.to_string(),
             line,
@@ -458,10 +488,19 @@ pub fn parse_architecture(text: &str, file: &str) -> Result<Architecture, Vec<Di
             message,
         }
     };
+    if let Some((offset, segments)) = detente_limits::deep_toml_key(text) {
+        return Err(vec![diag(
+            Some(offset..offset),
+            String::new(),
+            format!(
+                "a dotted key or table header of {segments} segments; allowed: at most {MAX_KEY_SEGMENTS} (docs/limits.md)"
+            ),
+        )]);
+    }
     let doc = match toml_edit::ImDocument::parse(text) {
         Ok(doc) => doc,
         Err(e) => {
-            let message = e.message().trim().to_string();
+            let message = syntax_message(text, &e);
             return Err(vec![diag(
                 e.span(),
                 String::new(),
@@ -493,6 +532,27 @@ pub fn parse_architecture(text: &str, file: &str) -> Result<Architecture, Vec<Di
     serde_json::from_value(json).map_err(|e| vec![diag(None, String::new(), e.to_string())])
 }
 
+/// The parser's message, or, where it has none (a control character, say in a comment), what
+/// the character at the error is.
+fn syntax_message(text: &str, e: &toml_edit::TomlError) -> String {
+    let message = e.message().trim();
+    if !message.is_empty() {
+        return detente_limits::escape_control(message);
+    }
+    let at = e.span().map_or(0, |s| s.start).min(text.len());
+    match text.get(at..).and_then(|t| t.chars().next()) {
+        Some(c) if c.is_control() => format!(
+            "control character U+{:04X} is not allowed (only tab is, in strings and comments too)",
+            c as u32
+        ),
+        Some(c) => format!(
+            "unexpected character `{}`",
+            detente_limits::escape_control(&c.to_string())
+        ),
+        None => "unexpected end of file".to_string(),
+    }
+}
+
 /// Checks of meaning that the schema cannot express, on the raw tree (values of the wrong
 /// type are skipped here: the schema check reports them).
 fn semantic_problems(doc: &Value) -> Vec<(Vec<Seg>, String)> {
@@ -503,10 +563,23 @@ fn semantic_problems(doc: &Value) -> Vec<(Vec<Seg>, String)> {
         .get("actors")
         .and_then(Value::as_array)
         .unwrap_or(&empty);
+    if actors.len() > MAX_ACTORS {
+        out.push((
+            vec![key("actors")],
+            format!(
+                "{} actors: allowed: at most {MAX_ACTORS} (docs/limits.md)",
+                actors.len()
+            ),
+        ));
+    }
     let ids: Vec<&str> = actors
         .iter()
         .filter_map(|a| a.get("id").and_then(Value::as_str))
         .collect();
+    let mut id_count: HashMap<&str, usize> = HashMap::new();
+    for id in &ids {
+        *id_count.entry(id).or_default() += 1;
+    }
     for (i, a) in actors.iter().enumerate() {
         let Some(id) = a.get("id").and_then(Value::as_str) else {
             continue;
@@ -514,7 +587,7 @@ fn semantic_problems(doc: &Value) -> Vec<(Vec<Seg>, String)> {
         let path = vec![key("actors"), Seg::Index(i), key("id")];
         if id.is_empty() {
             out.push((path, "actor id must not be empty".into()));
-        } else if ids.iter().filter(|other| **other == id).count() > 1 {
+        } else if id_count.get(id).copied().unwrap_or(0) > 1 {
             out.push((
                 path,
                 format!("duplicate actor id `{id}`; ids must be unique"),
@@ -525,22 +598,55 @@ fn semantic_problems(doc: &Value) -> Vec<(Vec<Seg>, String)> {
         .get("groups")
         .and_then(Value::as_array)
         .unwrap_or(&empty);
+    if groups.len() > MAX_GROUPS {
+        out.push((
+            vec![key("groups")],
+            format!(
+                "{} groups: allowed: at most {MAX_GROUPS} (docs/limits.md)",
+                groups.len()
+            ),
+        ));
+    }
+    let mut group_ids: HashMap<&str, usize> = HashMap::new();
     for (g, group) in groups.iter().enumerate() {
-        let members = group
-            .get("members")
-            .and_then(Value::as_array)
-            .unwrap_or(&empty);
+        if let Some(id) = group.get("id").and_then(Value::as_str) {
+            let path = vec![key("groups"), Seg::Index(g), key("id")];
+            if id.is_empty() {
+                out.push((path, "group id must not be empty".into()));
+            } else if let Some(first) = group_ids.insert(id, g) {
+                out.push((
+                    path,
+                    format!("duplicate group id `{id}` (also groups[{first}]); ids must be unique"),
+                ));
+            }
+        }
+        let Some(members) = group.get("members").and_then(Value::as_array) else {
+            continue;
+        };
+        if members.is_empty() {
+            out.push((
+                vec![key("groups"), Seg::Index(g), key("members")],
+                "a group needs at least one member (an actor id)".into(),
+            ));
+        }
+        let mut seen: HashMap<&str, usize> = HashMap::new();
         for (m, member) in members.iter().enumerate() {
             let Some(member) = member.as_str() else {
                 continue;
             };
-            if !ids.contains(&member) {
+            let path = vec![key("groups"), Seg::Index(g), key("members"), Seg::Index(m)];
+            if !id_count.contains_key(member) {
                 out.push((
-                    vec![key("groups"), Seg::Index(g), key("members"), Seg::Index(m)],
+                    path,
                     format!(
                         "unknown actor `{member}`; actors declared: {}",
-                        ids.join(", ")
+                        join_names(&ids)
                     ),
+                ));
+            } else if let Some(first) = seen.insert(member, m) {
+                out.push((
+                    path,
+                    format!("`{member}` is already member [{first}] of this group; list each actor once"),
                 ));
             }
         }

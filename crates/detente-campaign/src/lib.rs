@@ -109,10 +109,17 @@ mod tests {
             parse_add_brigades("heavy=1, mechanised=2,light=4"),
             Ok((1, 2, 4))
         );
-        assert_eq!(parse_add_brigades("mech=1,mechanized=1"), Ok((0, 2, 0)));
+        assert_eq!(parse_add_brigades("mech=1"), Ok((0, 1, 0)));
         for bad in ["", "heavy", "tanks=2", "heavy=-1", "heavy=x", "light=99"] {
             assert!(parse_add_brigades(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn add_brigades_repeated_kind_is_refused_not_summed_past_50() {
+        let e = parse_add_brigades("heavy=50,heavy=50,heavy=50").unwrap_err();
+        assert!(e.contains("given twice"), "{e}");
+        assert!(parse_add_brigades("mech=1,mechanized=1").is_err());
     }
 
     #[test]

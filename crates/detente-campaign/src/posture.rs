@@ -693,6 +693,7 @@ impl Posture {
 /// Parse `KIND=N[,KIND=N]` (e.g. `heavy=3,light=2`) into (heavy, mechanised, light).
 pub fn parse_add_brigades(spec: &str) -> Result<(u32, u32, u32), String> {
     let mut out = (0u32, 0u32, 0u32);
+    let mut seen = std::collections::HashSet::new();
     if spec.trim().is_empty() {
         return Err("--add-brigades is empty; expected KIND=N[,KIND=N] with KIND one of heavy, mechanised, light".into());
     }
@@ -714,11 +715,18 @@ pub fn parse_add_brigades(spec: &str) -> Result<(u32, u32, u32), String> {
                 n.trim()
             )
         })?;
-        match kind {
-            BrigadeKind::Heavy => out.0 += n,
-            BrigadeKind::Mechanised => out.1 += n,
-            BrigadeKind::Light => out.2 += n,
+        let slot = match kind {
+            BrigadeKind::Heavy => &mut out.0,
+            BrigadeKind::Mechanised => &mut out.1,
+            BrigadeKind::Light => &mut out.2,
+        };
+        if !seen.insert(kind) {
+            return Err(format!(
+                "--add-brigades: {:?} is given twice; name each kind once (KIND=N, N 0..=50)",
+                k.trim()
+            ));
         }
+        *slot = n;
     }
     Ok(out)
 }

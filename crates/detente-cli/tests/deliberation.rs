@@ -120,14 +120,14 @@ fn elicit_example_json_and_priors_round_trip() {
     assert!(text.starts_with("# written by detente elicit from"));
     let read = detente_deliberation::priors::read_priors(&text).unwrap();
     let names: Vec<&str> = read.iter().map(|p| p.name.as_str()).collect();
-    assert!(names.contains(&"ceasefire_breakdown_base_rate"));
+    assert!(names.contains(&"ceasefire_base_hazard"));
     let hy = read
         .iter()
-        .find(|p| p.name == "hybrid_attack_crisis_probability")
+        .find(|p| p.name == "hybrid_crisis_probability")
         .unwrap();
     let q = qs
         .iter()
-        .find(|q| q["quantity"] == "hybrid_attack_crisis_probability")
+        .find(|q| q["quantity"] == "hybrid_crisis_probability")
         .unwrap();
     assert!((hy.quantile(0.5) - q["pooled"]["p50"].as_f64().unwrap()).abs() < 1e-9);
 }
@@ -259,4 +259,149 @@ fn plan_applied_to_a_builtin_is_a_valid_runnable_architecture() {
         assert_eq!(code, 0, "{err}");
         assert!(out.contains("\"p_war\""));
     }
+}
+
+/// The README's workflow, end to end: the shipped judgements → `elicit --write-priors` →
+/// `run --uncertainty --priors`.
+#[test]
+fn readme_elicit_priors_run_workflow_works_end_to_end() {
+    let priors = tmp("workflow-priors.toml");
+    let (code, _, err) = detente(&[
+        "elicit",
+        "examples/elicitation/example_judgements.csv",
+        "--write-priors",
+        priors.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = detente(&[
+        "run",
+        "baseline",
+        "--runs",
+        "2000",
+        "--uncertainty",
+        "--priors",
+        priors.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(v["p_war"].is_object() || v["p_war"].is_number(), "{v}");
+}
+
+#[test]
+fn elicit_quantity_that_is_not_a_parameter_exits_2() {
+    let f = tmp("not_a_param.csv");
+    std::fs::write(
+        &f,
+        "expert,quantity,probability,value\na,ceasefire_breakdown_base_rate,0.05,0.04\na,ceasefire_breakdown_base_rate,0.5,0.1\n",
+    )
+    .unwrap();
+    let (code, _, err) = detente(&["elicit", f.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("line 2") && err.contains("not a model parameter"),
+        "{err}"
+    );
+}
+
+#[test]
+fn elicit_value_outside_the_parameter_range_exits_2() {
+    let f = tmp("out_of_range.csv");
+    std::fs::write(
+        &f,
+        "expert,quantity,probability,value\na,gray_zone_crisis_rate,0.05,0.5\na,gray_zone_crisis_rate,0.5,4.0\n",
+    )
+    .unwrap();
+    let (code, _, err) = detente(&["elicit", f.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("line 3") && err.contains("allowed: 0.1 to 1"),
+        "{err}"
+    );
+}
+
+#[test]
+fn elicit_index_out_of_bounds_on_minus_1_7e308_exits_2() {
+    let f = tmp("huge.csv");
+    std::fs::write(
+        &f,
+        "expert,quantity,probability,value\nb,q,0.25,-1.7e308\nb,q,0.5,0.1\n",
+    )
+    .unwrap();
+    let (code, _, err) = detente(&["elicit", f.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn elicit_write_priors_unwritable_path_names_it_before_work() {
+    let (code, _, err) = detente(&[
+        "elicit",
+        "examples/elicitation/example_judgements.csv",
+        "--write-priors",
+        "/nonexistent-dir/priors.toml",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("/nonexistent-dir/priors.toml"), "{err}");
+}
+
+#[test]
+fn plan_export_lp_and_apply_out_unwritable_paths_are_named() {
+    for args in [
+        [
+            "plan",
+            "baseline",
+            "--export-lp",
+            "/nonexistent-dir/plan.mps",
+            "",
+            "",
+        ],
+        [
+            "plan",
+            "baseline",
+            "--apply",
+            "--out",
+            "/nonexistent-dir/out.toml",
+            "",
+        ],
+    ] {
+        let args: Vec<&str> = args.into_iter().filter(|a| !a.is_empty()).collect();
+        let (code, _, err) = detente(&args);
+        assert_eq!(code, 1, "{err}");
+        assert!(err.contains("/nonexistent-dir/"), "{err}");
+    }
+}
+
+#[test]
+fn deliberate_twenty_thousand_one_expert_groups_exits_2_quickly() {
+    let f = tmp("many_groups.csv");
+    let mut text = String::from("expert,group,concern,rank\n");
+    for i in 0..20_000 {
+        text.push_str(&format!("e{i},g{i},c{},1\n", i % 9));
+    }
+    std::fs::write(&f, text).unwrap();
+    let t = std::time::Instant::now();
+    let (code, _, err) = detente(&["deliberate", f.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("more than 200 groups"), "{err}");
+    assert!(t.elapsed().as_secs() < 10);
+}
+
+#[test]
+fn deliberate_invalid_utf8_names_line_and_column_exit_2() {
+    let f = tmp("latin1.csv");
+    std::fs::write(&f, b"expert,group,concern,rank\na,g,caf\xe9,1\n").unwrap();
+    let (code, _, err) = detente(&["deliberate", f.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains(":2:8: invalid UTF-8"), "{err}");
+}
+
+#[test]
+fn deliberate_terminal_escape_in_a_name_is_refused_and_escaped() {
+    let f = tmp("escape.csv");
+    std::fs::write(&f, "expert,group,concern,rank\na,g,\u{1b}[2Jboom,1\n").unwrap();
+    let (code, out, err) = detente(&["deliberate", f.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(!err.contains('\u{1b}') && !out.contains('\u{1b}'), "{err}");
+    assert!(err.contains("U+001B"), "{err}");
 }

@@ -3,6 +3,7 @@
 //! record returned with its 1-based line number so that errors can name line and column.
 
 use crate::error::Error;
+use detente_limits::MAX_CSV_ROWS;
 
 /// One data row: its line number and the values of the requested columns (None when an
 /// optional column is absent or the cell is empty).
@@ -84,6 +85,14 @@ pub(crate) fn read(
             continue;
         }
         let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        if rows.len() >= MAX_CSV_ROWS {
+            return Err(Error::input(
+                file,
+                line,
+                "*",
+                format!("more than {MAX_CSV_ROWS} data rows; allowed: at most {MAX_CSV_ROWS} (docs/limits.md)"),
+            ));
+        }
         if rec.len() != names.len() {
             return Err(Error::input(
                 file,
@@ -94,6 +103,21 @@ pub(crate) fn read(
                     names.len(),
                     names.join(","),
                     rec.len()
+                ),
+            ));
+        }
+        if let Some((i, c)) = rec
+            .iter()
+            .enumerate()
+            .find_map(|(i, f)| f.chars().find(|c| c.is_control()).map(|c| (i, c)))
+        {
+            return Err(Error::input(
+                file,
+                line,
+                names.get(i).map_or("*", String::as_str),
+                format!(
+                    "control character U+{:04X} in a value; allowed: printable text",
+                    c as u32
                 ),
             ));
         }

@@ -13,9 +13,46 @@
 use crate::csvin;
 use crate::error::Error;
 use crate::priors::{Component, Dist, Family, Prior};
+use detente_limits::{MAX_EXPERTS, MAX_QUANTITIES};
 use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, Normal};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+
+/// Largest magnitude of a stated value: far beyond any model quantity, small enough that the
+/// fits' arithmetic (squares, exponentials of logs) stays finite.
+pub const MAX_ABS_VALUE: f64 = 1e12;
+
+/// The bounds on quantities and experts, and a weight that is not 0 for every expert.
+fn check_counts(out: &[Judgement], file: &str) -> Result<(), Error> {
+    // quantity → (expert → (weight, line))
+    let mut by_q: BTreeMap<&str, BTreeMap<&str, (Option<f64>, u64)>> = BTreeMap::new();
+    for j in out {
+        by_q.entry(&j.quantity)
+            .or_default()
+            .insert(&j.expert, (j.weight, j.line));
+        if by_q.len() > MAX_QUANTITIES {
+            return Err(Error::input(file, j.line, "quantity", format!("more than {MAX_QUANTITIES} quantities; allowed: at most {MAX_QUANTITIES} (docs/limits.md)")));
+        }
+    }
+    for (q, experts) in &by_q {
+        let last = experts.values().map(|e| e.1).max().unwrap_or(0);
+        if experts.len() > MAX_EXPERTS {
+            return Err(Error::input(
+                file,
+                last,
+                "expert",
+                format!(
+                    "`{q}` has {} experts; allowed: at most {MAX_EXPERTS} (docs/limits.md)",
+                    experts.len()
+                ),
+            ));
+        }
+        if experts.values().all(|e| e.0 == Some(0.0)) {
+            return Err(Error::input(file, last, "weight", format!("every expert's weight for `{q}` is 0; at least one weight must be > 0 (an empty weight counts as 1)")));
+        }
+    }
+    Ok(())
+}
 
 /// One stated point of one expert.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,6 +74,8 @@ pub fn parse_judgements(text: &str, file: &str) -> Result<Vec<Judgement>, Error>
         &["weight"],
     )?;
     let mut out: Vec<Judgement> = Vec::new();
+    // (expert, quantity) → indices in `out`
+    let mut by_pair: HashMap<(String, String), Vec<usize>> = HashMap::new();
     for r in rows {
         let line = r.line;
         let expert = csvin::required(file, line, "expert", &r.values[0])?.to_string();
@@ -51,6 +90,14 @@ pub fn parse_judgements(text: &str, file: &str) -> Result<Vec<Judgement>, Error>
             ));
         }
         let value = csvin::number(file, line, "value", &r.values[3])?;
+        if value.abs() > MAX_ABS_VALUE {
+            return Err(Error::input(
+                file,
+                line,
+                "value",
+                format!("{value:e} is not allowed; a value is between -{MAX_ABS_VALUE:e} and {MAX_ABS_VALUE:e}"),
+            ));
+        }
         let weight = match &r.values[4] {
             None => None,
             v => {
@@ -66,10 +113,10 @@ pub fn parse_judgements(text: &str, file: &str) -> Result<Vec<Judgement>, Error>
                 Some(w)
             }
         };
-        for o in out
-            .iter()
-            .filter(|o| o.expert == expert && o.quantity == quantity)
-        {
+        let earlier = by_pair
+            .entry((expert.clone(), quantity.clone()))
+            .or_default();
+        for o in earlier.iter().map(|&i| &out[i]) {
             if o.probability == probability {
                 return Err(Error::input(file, line, "probability", format!("expert `{expert}` already gave the {probability} point of `{quantity}` on line {}", o.line)));
             }
@@ -80,6 +127,7 @@ pub fn parse_judgements(text: &str, file: &str) -> Result<Vec<Judgement>, Error>
                 return Err(Error::input(file, line, "weight", format!("expert `{expert}` gave weight {:?} for `{quantity}` on line {}; one weight per expert and quantity", o.weight, o.line)));
             }
         }
+        earlier.push(out.len());
         out.push(Judgement {
             expert,
             quantity,
@@ -89,6 +137,7 @@ pub fn parse_judgements(text: &str, file: &str) -> Result<Vec<Judgement>, Error>
             line,
         });
     }
+    check_counts(&out, file)?;
     // every expert × quantity needs at least two points for a two-parameter fit
     let mut counts: BTreeMap<(&str, &str), (usize, u64)> = BTreeMap::new();
     for j in &out {
@@ -339,11 +388,12 @@ pub fn fit_family(family: Family, points: &[(f64, f64)]) -> Option<Fit> {
     })
 }
 
-/// expert → (stated (probability, value) points, weight).
-type PointsByExpert<'a> = BTreeMap<&'a str, (Vec<(f64, f64)>, Option<f64>)>;
+/// expert → (stated (probability, value) points, weight, last line).
+type PointsByExpert<'a> = BTreeMap<&'a str, (Vec<(f64, f64)>, Option<f64>, u64)>;
 
-/// Fit every expert on every quantity and pool them.
-pub fn elicit(judgements: &[Judgement]) -> Vec<QuantityResult> {
+/// Fit every expert on every quantity and pool them. An expert whose points no family fits
+/// (finite sums of squares) is an input error naming the expert's last line.
+pub fn elicit(judgements: &[Judgement], file: &str) -> Result<Vec<QuantityResult>, Error> {
     // quantity → expert → points (sorted by probability), weight
     let mut by_q: BTreeMap<&str, PointsByExpert> = BTreeMap::new();
     for j in judgements {
@@ -351,8 +401,9 @@ pub fn elicit(judgements: &[Judgement]) -> Vec<QuantityResult> {
             .entry(&j.quantity)
             .or_default()
             .entry(&j.expert)
-            .or_insert((Vec::new(), j.weight));
+            .or_insert((Vec::new(), j.weight, j.line));
         e.0.push((j.probability, j.value));
+        e.2 = e.2.max(j.line);
     }
     let mut out = Vec::new();
     for (q, experts) in by_q {
@@ -365,7 +416,7 @@ pub fn elicit(judgements: &[Judgement]) -> Vec<QuantityResult> {
             vec![1.0 / raw.len() as f64; raw.len()]
         };
         let mut efits = Vec::new();
-        for ((name, (pts, _)), w) in experts.into_iter().zip(raw) {
+        for ((name, (pts, _, line)), w) in experts.into_iter().zip(raw) {
             let mut pts = pts;
             pts.sort_by(|a, b| a.0.total_cmp(&b.0));
             let fits: Vec<Fit> = Family::ALL
@@ -373,7 +424,10 @@ pub fn elicit(judgements: &[Judgement]) -> Vec<QuantityResult> {
                 .filter_map(|&f| fit_family(f, &pts))
                 .collect();
             // choose the smallest SSE; near-ties (1e-12) go to the earlier family
-            let mut best = fits[0].clone();
+            let Some(first) = fits.first() else {
+                return Err(Error::input(file, line, "value", format!("no distribution fits the points of `{name}` for `{q}` (normal, log-normal, gamma and beta all fail); check the values' scale")));
+            };
+            let mut best = first.clone();
             for f in &fits[1..] {
                 if f.sse < best.sse - 1e-12 {
                     best = f.clone();
@@ -411,7 +465,7 @@ pub fn elicit(judgements: &[Judgement]) -> Vec<QuantityResult> {
             pooled,
         });
     }
-    out
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -477,7 +531,7 @@ mod tests {
                 line: 0,
             })
             .collect();
-        let r = elicit(&js);
+        let r = elicit(&js, "j.csv").unwrap();
         let e = &r[0].experts[0];
         assert_eq!(e.best.family, Family::Lognormal);
         // values > 1 → no beta fit
@@ -491,7 +545,7 @@ mod tests {
                     a,q,0.05,1,1\na,q,0.5,2,1\na,q,0.95,3,1\n\
                     b,q,0.05,11,3\nb,q,0.5,12,3\nb,q,0.95,13,3\n";
         let js = parse_judgements(text, "j.csv").unwrap();
-        let r = elicit(&js);
+        let r = elicit(&js, "j.csv").unwrap();
         assert_eq!(r[0].experts[0].weight, 0.25);
         // mean ≈ 0.25·2 + 0.75·12 = 9.5; median lies in b's mass
         assert!(
@@ -535,7 +589,7 @@ mod tests {
                     js.push(Judgement { expert: e.into(), quantity: "q".into(), probability: p, value: m * (1.0 + s * k * 0.9), weight: None, line: 0 });
                 }
             }
-            let r = &elicit(&js)[0];
+            let r = &elicit(&js, "j.csv").unwrap()[0];
             prop_assert!(r.pooled_p05 <= r.pooled_p50 && r.pooled_p50 <= r.pooled_p95);
             let qs: Vec<f64> = (1..20).map(|i| r.pooled.quantile(i as f64 / 20.0)).collect();
             prop_assert!(qs.windows(2).all(|w| w[0] <= w[1] + 1e-9));

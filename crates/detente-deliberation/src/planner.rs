@@ -335,6 +335,8 @@ fn line_of(text: &str, span: Option<std::ops::Range<usize>>) -> u64 {
 /// optional `[[missions]]` tables replacing the default missions, optional `[planner]` with
 /// budget_fraction / deployable_fraction / tiebreak.
 pub fn input_from_toml(text: &str, file: &str) -> Result<PlanInput, Error> {
+    detente_limits::check_toml_keys(text)
+        .map_err(|(line, m)| Error::input(file, line, "toml", m))?;
     let doc = toml_edit::ImDocument::parse(text).map_err(|e| {
         Error::input(
             file,
@@ -343,6 +345,7 @@ pub fn input_from_toml(text: &str, file: &str) -> Result<PlanInput, Error> {
             e.message().to_string(),
         )
     })?;
+    check_plan_keys(&doc, text, file)?;
     let mut input = PlanInput {
         actors: Vec::new(),
         missions: default_missions(),
@@ -508,7 +511,184 @@ pub fn input_from_toml(text: &str, file: &str) -> Result<PlanInput, Error> {
             "no [[actors]] to plan for (Russia, Belarus, Moldova and Georgia are not planned for)",
         ));
     }
+    for (what, ids) in [
+        (
+            "actors",
+            input.actors.iter().map(|a| &a.id).collect::<Vec<_>>(),
+        ),
+        ("missions", input.missions.iter().map(|m| &m.id).collect()),
+    ] {
+        let mut seen = std::collections::HashSet::new();
+        for (i, id) in ids.into_iter().enumerate() {
+            if id.is_empty() || !seen.insert(id) {
+                let span = doc
+                    .get(what)
+                    .and_then(|a| a.as_array_of_tables())
+                    .and_then(|a| {
+                        a.iter()
+                            .find(|t| t.get("id").and_then(|v| v.as_str()) == Some(id))
+                    })
+                    .and_then(|t| t.get("id"))
+                    .and_then(|v| v.span());
+                let problem = if id.is_empty() {
+                    "an empty id".to_string()
+                } else {
+                    format!("duplicate id `{id}`")
+                };
+                return Err(Error::input(
+                    file,
+                    line_of(text, span),
+                    &format!("{what}[{i}].id"),
+                    format!("{problem}; ids must be unique and non-empty"),
+                ));
+            }
+        }
+    }
+    if input.actors.len() > detente_limits::MAX_ACTORS
+        || input.missions.len() > detente_limits::MAX_MISSIONS
+    {
+        return Err(Error::file(
+            file,
+            format!(
+                "{} actors and {} missions; allowed: at most {} actors and {} missions (docs/limits.md)",
+                input.actors.len(),
+                input.missions.len(),
+                detente_limits::MAX_ACTORS,
+                detente_limits::MAX_MISSIONS
+            ),
+        ));
+    }
     Ok(input)
+}
+
+/// Keys the planner reads, and the other keys an architecture file may carry beside them.
+const TOP_KEYS: [&str; 12] = [
+    "name",
+    "description",
+    "horizon_years",
+    "actors",
+    "groups",
+    "dynamics",
+    "mechanisms",
+    "ceasefire",
+    "pathways",
+    "parameters",
+    "missions",
+    "planner",
+];
+const ACTOR_KEYS: [&str; 12] = [
+    "id",
+    "name",
+    "role",
+    "group",
+    "vulnerability",
+    "proximity_km",
+    "spending_usd_bn",
+    "spending_pct_gdp",
+    "forces_k",
+    "escalation_tolerance",
+    "concerns",
+    "source",
+];
+const MISSION_KEYS: [&str; 10] = [
+    "id",
+    "name",
+    "concerns",
+    "cost_usd_bn",
+    "forces_k",
+    "risk_exposure",
+    "required_level",
+    "mechanisms",
+    "closed_to",
+    "source",
+];
+const PLANNER_KEYS: [&str; 3] = ["budget_fraction", "deployable_fraction", "tiebreak"];
+
+/// Misspelt keys (where the planner reads the table) and non-finite numbers (anywhere, the
+/// mechanism strengths `--apply` keeps among them) are errors naming line and key.
+fn check_plan_keys(doc: &toml_edit::ImDocument<&str>, text: &str, file: &str) -> Result<(), Error> {
+    let unknown =
+        |t: &dyn toml_edit::TableLike, what: &str, allowed: &[&str]| -> Result<(), Error> {
+            for (k, item) in t.iter() {
+                if !allowed.contains(&k) {
+                    let span = t.key(k).and_then(|key| key.span()).or_else(|| item.span());
+                    return Err(Error::input(
+                        file,
+                        line_of(text, span),
+                        &format!("{what}{k}"),
+                        format!(
+                            "unknown key `{k}`; allowed keys here: {}",
+                            allowed.join(", ")
+                        ),
+                    ));
+                }
+            }
+            Ok(())
+        };
+    unknown(doc.as_table(), "", &TOP_KEYS)?;
+    for (key, allowed) in [("actors", &ACTOR_KEYS[..]), ("missions", &MISSION_KEYS[..])] {
+        if let Some(a) = doc.get(key).and_then(|i| i.as_array_of_tables()) {
+            for (i, t) in a.iter().enumerate() {
+                unknown(t, &format!("{key}[{i}]."), allowed)?;
+            }
+        }
+    }
+    if let Some(t) = doc.get("planner").and_then(|i| i.as_table_like()) {
+        unknown(t, "planner.", &PLANNER_KEYS)?;
+    }
+    non_finite(doc.as_item(), "", text, file)
+}
+
+fn non_finite(item: &toml_edit::Item, path: &str, text: &str, file: &str) -> Result<(), Error> {
+    let join = |k: &str| {
+        if path.is_empty() {
+            k.to_string()
+        } else {
+            format!("{path}.{k}")
+        }
+    };
+    match item {
+        toml_edit::Item::Value(v) => non_finite_value(v, path, text, file),
+        toml_edit::Item::Table(t) => t
+            .iter()
+            .try_for_each(|(k, i)| non_finite(i, &join(k), text, file)),
+        toml_edit::Item::ArrayOfTables(a) => a.iter().enumerate().try_for_each(|(n, t)| {
+            t.iter()
+                .try_for_each(|(k, i)| non_finite(i, &format!("{path}[{n}].{k}"), text, file))
+        }),
+        toml_edit::Item::None => Ok(()),
+    }
+}
+
+fn non_finite_value(v: &toml_edit::Value, path: &str, text: &str, file: &str) -> Result<(), Error> {
+    match v {
+        toml_edit::Value::Float(f) if !f.value().is_finite() => Err(Error::input(
+            file,
+            line_of(text, v.span()),
+            path,
+            format!("{} is not allowed; numbers must be finite", f.value()),
+        )),
+        toml_edit::Value::String(s)
+            if s.value()
+                .chars()
+                .any(|c| c.is_control() && !"\n\r\t".contains(c)) =>
+        {
+            Err(Error::input(
+                file,
+                line_of(text, v.span()),
+                path,
+                "a control character in a string; allowed: printable text, line breaks and tabs",
+            ))
+        }
+        toml_edit::Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .try_for_each(|(n, x)| non_finite_value(x, &format!("{path}[{n}]"), text, file)),
+        toml_edit::Value::InlineTable(t) => t
+            .iter()
+            .try_for_each(|(k, x)| non_finite_value(x, &format!("{path}.{k}"), text, file)),
+        _ => Ok(()),
+    }
 }
 
 /// One actor's row of the burden table (the mismatch of seed 000).

@@ -89,10 +89,17 @@ impl Dist {
                 }
             }
             Family::Gamma => {
-                if x <= 0.0 {
+                // statrs's Gamma::cdf unwraps inside when x·rate underflows to 0 or overflows:
+                // answer those limits here and call the checked function otherwise.
+                let y = x * b;
+                if x <= 0.0 || y == 0.0 {
                     0.0
+                } else if Gamma::new(a, b).is_err() {
+                    f64::NAN
+                } else if y.is_infinite() {
+                    1.0
                 } else {
-                    Gamma::new(a, b).map(|d| d.cdf(x)).unwrap_or(f64::NAN)
+                    statrs::function::gamma::checked_gamma_lr(a, y).unwrap_or(f64::NAN)
                 }
             }
             Family::Beta => {
@@ -292,6 +299,8 @@ pub fn read_priors(text: &str) -> Result<Vec<Prior>, Error> {
 
 /// Parse a priors file, naming it `file` in errors.
 pub fn read_priors_named(text: &str, file: &str) -> Result<Vec<Prior>, Error> {
+    detente_limits::check_toml_keys(text)
+        .map_err(|(line, m)| Error::input(file, line, "toml", m))?;
     let raw: RawFile = toml::from_str(text).map_err(|e| {
         let line = e
             .span()

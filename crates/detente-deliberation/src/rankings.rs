@@ -10,6 +10,7 @@
 
 use crate::csvin;
 use crate::error::Error;
+use detente_limits::{MAX_CONCERNS, MAX_RANKING_GROUPS};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -30,6 +31,8 @@ pub fn parse_rankings(text: &str, file: &str) -> Result<Vec<RankRow>, Error> {
     let mut out = Vec::with_capacity(rows.len());
     let mut expert_group: BTreeMap<String, (String, u64)> = BTreeMap::new();
     let mut seen: BTreeMap<(String, String), u64> = BTreeMap::new();
+    let mut groups: BTreeSet<String> = BTreeSet::new();
+    let mut concerns: BTreeSet<String> = BTreeSet::new();
     for r in rows {
         let line = r.line;
         let expert = csvin::required(file, line, "expert", &r.values[0])?.to_string();
@@ -49,6 +52,18 @@ pub fn parse_rankings(text: &str, file: &str) -> Result<Vec<RankRow>, Error> {
                 ))
             }
         };
+        if !groups.contains(&group) {
+            if groups.len() >= MAX_RANKING_GROUPS {
+                return Err(Error::input(file, line, "group", format!("more than {MAX_RANKING_GROUPS} groups; allowed: at most {MAX_RANKING_GROUPS} (every pair of groups is compared; docs/limits.md)")));
+            }
+            groups.insert(group.clone());
+        }
+        if !concerns.contains(&concern) {
+            if concerns.len() >= MAX_CONCERNS {
+                return Err(Error::input(file, line, "concern", format!("more than {MAX_CONCERNS} distinct concerns; allowed: at most {MAX_CONCERNS} (docs/limits.md)")));
+            }
+            concerns.insert(concern.clone());
+        }
         if let Some((g, l)) = expert_group.get(&expert) {
             if *g != group {
                 return Err(Error::input(

@@ -11,8 +11,9 @@ pub mod summary;
 pub mod tools;
 
 use axum::body::Body;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{DefaultBodyLimit, Path, Query, RawQuery, Request, State};
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, Query, RawQuery, Request, State};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -21,6 +22,7 @@ use axum::{Json, Router};
 use detente_analysis::uncertainty::Uncertainty;
 use detente_arch::{Architecture, Diagnostic, LoadError, Loaded};
 use detente_engine::{exact, run_ensemble_streaming, EnsembleOptions, ParamDraw};
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -72,6 +74,9 @@ impl Default for Limits {
     }
 }
 
+/// Validations of edited architecture text running at once; the rest wait their turn.
+pub const VALIDATIONS_AT_ONCE: usize = 2;
+
 /// A run under way or queued.
 struct Live {
     total: u64,
@@ -90,6 +95,8 @@ pub struct AppState {
     sens: Mutex<HashMap<u64, Arc<tools::SensJob>>>,
     sens_next: AtomicU64,
     sem: Arc<Semaphore>,
+    /// Validations of edited text at once (each may hold ~100 MB for a 1 MiB file).
+    validate_sem: Arc<Semaphore>,
 }
 
 impl AppState {
@@ -103,6 +110,7 @@ impl AppState {
             sens: Mutex::new(HashMap::new()),
             sens_next: AtomicU64::new(0),
             sem,
+            validate_sem: Arc::new(Semaphore::new(VALIDATIONS_AT_ONCE)),
         })
     }
 
@@ -135,12 +143,20 @@ impl ApiError {
         Self::new(StatusCode::NOT_FOUND, msg)
     }
     fn invalid(diags: &[Diagnostic], toml: Option<&str>) -> ApiError {
+        let capped = detente_limits::cap_list(diags, detente_limits::MAX_DIAGNOSTICS);
+        let more = if capped.more > 0 {
+            format!("; the first {} are listed", capped.shown.len())
+        } else {
+            String::new()
+        };
         ApiError {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             body: json!({
                 "ok": false,
-                "error": format!("the architecture is invalid: {} problem(s)", diags.len()),
-                "diagnostics": diags_json(diags),
+                "error": format!("the architecture is invalid: {} problem(s){more}", diags.len()),
+                "diagnostics": diags_json(capped.shown),
+                "diagnostics_total": diags.len(),
+                "diagnostics_not_listed": capped.more,
                 "toml": toml,
             }),
         }
@@ -169,6 +185,63 @@ impl From<JsonRejection> for ApiError {
         };
         ApiError::new(status, msg)
     }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(r: PathRejection) -> Self {
+        ApiError::new(r.status(), format!("path: {}", r.body_text()))
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(r: QueryRejection) -> Self {
+        ApiError::new(r.status(), format!("query: {}", r.body_text()))
+    }
+}
+
+/// `Path` whose rejection is answered as JSON like every other API error.
+pub struct ApiPath<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let Path(t) = Path::<T>::from_request_parts(parts, state).await?;
+        Ok(ApiPath(t))
+    }
+}
+
+/// `Query` whose rejection is answered as JSON like every other API error.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let Query(t) = Query::<T>::from_request_parts(parts, state).await?;
+        Ok(ApiQuery(t))
+    }
+}
+
+/// The architecture a body names: exactly one of `architecture` (a name) and `toml` (text).
+fn one_source<'a>(
+    architecture: &'a Option<String>,
+    toml: &'a Option<String>,
+) -> ApiResult<Source<'a>> {
+    match (architecture, toml) {
+        (Some(_), Some(_)) => Err(ApiError::bad(
+            "send either `architecture` (a name) or `toml` (the text), not both",
+        )),
+        (None, Some(t)) => Ok(Source::Text(t)),
+        (Some(n), None) => Ok(Source::Name(n)),
+        (None, None) => Err(ApiError::bad(
+            "send `architecture` (a name) or `toml` (the text)",
+        )),
+    }
+}
+
+/// Where a request's architecture comes from.
+enum Source<'a> {
+    Name(&'a str),
+    Text(&'a str),
 }
 
 type ApiResult<T = Json<Value>> = Result<T, ApiError>;
@@ -339,7 +412,7 @@ async fn list_architectures(State(state): State<Arc<AppState>>) -> ApiResult {
 
 async fn get_architecture(
     State(state): State<Arc<AppState>>,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
 ) -> ApiResult {
     let builtin = detente_arch::builtin(&name).is_some();
     let l = resolve(&state, &name)?;
@@ -349,13 +422,14 @@ async fn get_architecture(
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct TomlBody {
     toml: String,
 }
 
 async fn put_architecture(
     State(state): State<Arc<AppState>>,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
     body: Result<Json<TomlBody>, JsonRejection>,
 ) -> ApiResult {
     let Json(body) = body?;
@@ -375,9 +449,8 @@ async fn put_architecture(
             "name: 1 to 100 letters, digits, spaces, `-`, `_` or `.`",
         ));
     }
-    let l = detente_arch::load_str(&body.toml, &format!("<saved:{name}>"))
-        .map_err(|e| load_err(e, Some(&body.toml)))?;
-    state.store.put_architecture(&name, &body.toml)?;
+    let l = load_text(&state, body.toml, &format!("<saved:{name}>")).await?;
+    state.store.put_architecture(&name, &l.source)?;
     Ok(Json(
         json!({"ok": true, "name": name, "architecture": l.architecture.name, "saved": true}),
     ))
@@ -385,7 +458,7 @@ async fn put_architecture(
 
 async fn delete_architecture(
     State(state): State<Arc<AppState>>,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
 ) -> ApiResult {
     if state.store.delete_architecture(&name)? {
         Ok(Json(json!({"deleted": name})))
@@ -397,16 +470,25 @@ async fn delete_architecture(
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct ValidateBody {
     toml: Option<String>,
     architecture: Option<Value>,
 }
 
 /// Validate TOML text, or an architecture as JSON (the form), answering both forms.
-async fn validate(body: Result<Json<ValidateBody>, JsonRejection>) -> ApiResult {
+async fn validate(
+    State(state): State<Arc<AppState>>,
+    body: Result<Json<ValidateBody>, JsonRejection>,
+) -> ApiResult {
     let Json(body) = body?;
     let text = match (body.toml, body.architecture) {
-        (Some(t), _) => t,
+        (Some(_), Some(_)) => {
+            return Err(ApiError::bad(
+                "send either {\"toml\": TEXT} or {\"architecture\": OBJECT}, not both",
+            ))
+        }
+        (Some(t), None) => t,
         (None, Some(v)) => {
             let arch: Architecture = serde_json::from_value(v)
                 .map_err(|e| ApiError::bad(format!("architecture: {e}")))?;
@@ -418,15 +500,37 @@ async fn validate(body: Result<Json<ValidateBody>, JsonRejection>) -> ApiResult 
             ))
         }
     };
-    match detente_arch::load_str(&text, "<edited>") {
-        Ok(l) => Ok(Json(
-            json!({"ok": true, "diagnostics": [], "toml": text, "architecture": l.architecture}),
-        )),
-        Err(e) => Err(load_err(e, Some(&text))),
-    }
+    validated(&state, text).await
+}
+
+/// Validate edited text, answering as `/api/validate`.
+pub(crate) async fn validated(state: &AppState, text: String) -> ApiResult {
+    let l = load_text(state, text, "<edited>").await?;
+    Ok(Json(
+        json!({"ok": true, "diagnostics": [], "toml": l.source, "architecture": l.architecture}),
+    ))
+}
+
+/// Load architecture text from a request (`origin` names it in diagnostics) on a blocking
+/// thread, so that a large file does not hold up the async workers that answer every other
+/// request, and at most [`VALIDATIONS_AT_ONCE`] at a time, so that memory stays bounded.
+pub(crate) async fn load_text(state: &AppState, text: String, origin: &str) -> ApiResult<Loaded> {
+    let _permit = state
+        .validate_sem
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|_| ApiError::bad("server shutting down"))?;
+    let origin = origin.to_string();
+    tokio::task::spawn_blocking(move || {
+        detente_arch::load_str(&text, &origin).map_err(|e| load_err(e, Some(&text)))
+    })
+    .await
+    .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RunBody {
     architecture: Option<String>,
     toml: Option<String>,
@@ -503,14 +607,9 @@ async fn start_run(
     check_runs(runs, state.limits.max_runs)?;
     let runs_per_draw = check_draws(body.uncertainty, body.runs_per_draw, runs)?;
     let exact = wants_exact(&body.method)?;
-    let loaded = match (&body.toml, &body.architecture) {
-        (Some(t), _) => detente_arch::load_str(t, "<edited>").map_err(|e| load_err(e, Some(t)))?,
-        (None, Some(name)) => resolve(&state, name)?,
-        (None, None) => {
-            return Err(ApiError::bad(
-                "send `architecture` (a name) or `toml` (the text)",
-            ))
-        }
+    let loaded = match one_source(&body.architecture, &body.toml)? {
+        Source::Text(t) => load_text(&state, t.to_string(), "<edited>").await?,
+        Source::Name(name) => resolve(&state, name)?,
     };
     check_horizon(&state, &loaded)?;
     let id = state.store.insert_run_with_draws(
@@ -591,7 +690,7 @@ async fn start_run(
     ))
 }
 
-async fn get_run(State(state): State<Arc<AppState>>, Path(id): Path<i64>) -> ApiResult {
+async fn get_run(State(state): State<Arc<AppState>>, ApiPath(id): ApiPath<i64>) -> ApiResult {
     let live = state.live().get(&id).cloned();
     let row = state
         .store
@@ -614,7 +713,7 @@ async fn get_run(State(state): State<Arc<AppState>>, Path(id): Path<i64>) -> Api
     Ok(Json(v))
 }
 
-async fn cancel_run(State(state): State<Arc<AppState>>, Path(id): Path<i64>) -> ApiResult {
+async fn cancel_run(State(state): State<Arc<AppState>>, ApiPath(id): ApiPath<i64>) -> ApiResult {
     match state.live().get(&id) {
         Some(l) => {
             l.cancel.store(true, Ordering::Relaxed);
@@ -636,7 +735,7 @@ async fn list_runs(State(state): State<Arc<AppState>>) -> ApiResult {
     ))
 }
 
-async fn delete_run(State(state): State<Arc<AppState>>, Path(id): Path<i64>) -> ApiResult {
+async fn delete_run(State(state): State<Arc<AppState>>, ApiPath(id): ApiPath<i64>) -> ApiResult {
     if let Some(l) = state.live().get(&id) {
         l.cancel.store(true, Ordering::Relaxed);
     }
@@ -648,14 +747,15 @@ async fn delete_run(State(state): State<Arc<AppState>>, Path(id): Path<i64>) -> 
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct ExportQuery {
     format: Option<String>,
 }
 
 async fn export_run(
     State(state): State<Arc<AppState>>,
-    Path(id): Path<i64>,
-    Query(q): Query<ExportQuery>,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> ApiResult<Response> {
     let row = state
         .store
@@ -688,6 +788,7 @@ async fn export_run(
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct CompareBody {
     architectures: Vec<String>,
     runs: Option<u64>,
@@ -833,11 +934,17 @@ async fn report_handler(
                         ApiError::bad(format!("runs_per_draw={v}: not a whole number"))
                     })?)
             }
-            _ => {}
+            other => {
+                return Err(ApiError::bad(format!(
+                    "unknown query parameter `{other}`; allowed: arch, runs, seed, uncertainty, runs_per_draw"
+                )))
+            }
         }
     }
     if names.is_empty() {
-        names.push("baseline".to_string());
+        return Err(ApiError::bad(
+            "arch is required: name one to six architectures (arch=baseline&arch=two-pronged)",
+        ));
     }
     let runs_per_draw = check_draws(uncertainty, runs_per_draw, runs)?;
     let data = run_comparison(&state, &names, runs, seed, runs_per_draw, false).await?;
@@ -881,6 +988,29 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// A bearer token is long enough to resist guessing: at least
+/// [`detente_limits::MIN_TOKEN_CHARS`] characters, printable ASCII, not one character repeated.
+pub fn check_token(token: &str) -> Result<(), String> {
+    let min = detente_limits::MIN_TOKEN_CHARS;
+    if token.chars().count() < min {
+        return Err(format!(
+            "the token is {} characters; allowed: at least {min} (e.g. `openssl rand -hex 16`)",
+            token.chars().count()
+        ));
+    }
+    if !token.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err("the token must be printable ASCII without spaces".into());
+    }
+    let first = token.as_bytes()[0];
+    if token.bytes().all(|b| b == first) {
+        return Err(
+            "the token is one character repeated; use a random one (e.g. `openssl rand -hex 16`)"
+                .into(),
+        );
+    }
+    Ok(())
+}
+
 /// Serve on `addr` with the store at `db_path`. Bound to a non-loopback address, a token is required.
 pub async fn serve(
     addr: SocketAddr,
@@ -891,6 +1021,9 @@ pub async fn serve(
         return Err(format!(
             "--addr {addr} is not a loopback address: set a bearer token with --token or DETENTE_TOKEN"
         ));
+    }
+    if let Some(t) = token.as_deref() {
+        check_token(t)?;
     }
     let store = Store::open(db_path).map_err(|e| format!("{}: {e}", db_path.display()))?;
     let state = AppState::new(store, token.filter(|t| !t.is_empty()), Limits::default());

@@ -1,9 +1,9 @@
 //! Sensitivity analysis as a background job, the mission planner, and in-place TOML edits
 //! (so that a form edit keeps the file's comments).
 
-use super::{load_err, resolve, ApiError, ApiResult, AppState};
+use super::{one_source, resolve, ApiError, ApiPath, ApiQuery, ApiResult, AppState, Source};
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use detente_analysis::sensitivity::{
@@ -44,6 +44,7 @@ impl SensJob {
 const KEEP_JOBS: usize = 32;
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct SensBody {
     architecture: Option<String>,
     toml: Option<String>,
@@ -56,13 +57,14 @@ pub(crate) struct SensBody {
     monte_carlo: Option<bool>,
 }
 
-fn load_body(state: &AppState, toml: &Option<String>, name: &Option<String>) -> ApiResult<Loaded> {
-    match (toml, name) {
-        (Some(t), _) => detente_arch::load_str(t, "<edited>").map_err(|e| load_err(e, Some(t))),
-        (None, Some(n)) => resolve(state, n),
-        (None, None) => Err(ApiError::bad(
-            "send `architecture` (a name) or `toml` (the text)",
-        )),
+async fn load_body(
+    state: &AppState,
+    toml: &Option<String>,
+    name: &Option<String>,
+) -> ApiResult<Loaded> {
+    match one_source(name, toml)? {
+        Source::Text(t) => super::load_text(state, t.to_string(), "<edited>").await,
+        Source::Name(n) => resolve(state, n),
     }
 }
 
@@ -118,7 +120,7 @@ pub(crate) async fn start_sensitivity(
             ),
         ));
     }
-    let loaded = load_body(&state, &body.toml, &body.architecture)?;
+    let loaded = load_body(&state, &body.toml, &body.architecture).await?;
     super::check_horizon(&state, &loaded)?;
     let rows = if sobol {
         sobol_samples(&problem, n, seed as u32).map_err(ApiError::bad)?
@@ -232,7 +234,7 @@ fn job(state: &AppState, id: u64) -> ApiResult<Arc<SensJob>> {
 /// `GET /api/sensitivity/{id}`: status, progress (evaluations) and, when done, the indices.
 pub(crate) async fn get_sensitivity(
     State(state): State<Arc<AppState>>,
-    Path(id): Path<u64>,
+    ApiPath(id): ApiPath<u64>,
 ) -> ApiResult {
     let j = job(&state, id)?;
     let mut v = j.meta.clone();
@@ -250,7 +252,7 @@ pub(crate) async fn get_sensitivity(
 /// `POST /api/sensitivity/{id}/cancel`.
 pub(crate) async fn cancel_sensitivity(
     State(state): State<Arc<AppState>>,
-    Path(id): Path<u64>,
+    ApiPath(id): ApiPath<u64>,
 ) -> ApiResult {
     let j = job(&state, id)?;
     let live = ["queued", "running"].contains(&j.status());
@@ -265,6 +267,7 @@ pub(crate) async fn cancel_sensitivity(
 // ---------- planner ----------
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct PlanBody {
     architecture: Option<String>,
     toml: Option<String>,
@@ -343,22 +346,19 @@ fn plan_source(
     toml: Option<String>,
     name: Option<String>,
 ) -> ApiResult<(String, String)> {
-    match (toml, name) {
-        (Some(t), _) => Ok(("<edited>".to_string(), t)),
-        (None, Some(n)) => {
-            if let Some(b) = detente_arch::builtin(&n) {
-                return Ok((n, b.toml.to_string()));
+    match one_source(&name, &toml)? {
+        Source::Text(t) => Ok(("<edited>".to_string(), t.to_string())),
+        Source::Name(n) => {
+            if let Some(b) = detente_arch::builtin(n) {
+                return Ok((n.to_string(), b.toml.to_string()));
             }
-            match state.store.get_architecture(&n)? {
-                Some(t) => Ok((n, t)),
+            match state.store.get_architecture(n)? {
+                Some(t) => Ok((n.to_string(), t)),
                 None => Err(ApiError::not_found(format!(
                     "no built-in or saved architecture named `{n}`"
                 ))),
             }
         }
-        (None, None) => Err(ApiError::bad(
-            "send `architecture` (a name) or `toml` (the text)",
-        )),
     }
 }
 
@@ -375,6 +375,7 @@ pub(crate) async fn post_plan(
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct PlanQuery {
     architecture: Option<String>,
 }
@@ -382,7 +383,7 @@ pub(crate) struct PlanQuery {
 /// `GET /api/plan?architecture=NAME` (default: baseline).
 pub(crate) async fn get_plan(
     State(state): State<Arc<AppState>>,
-    Query(q): Query<PlanQuery>,
+    ApiQuery(q): ApiQuery<PlanQuery>,
 ) -> ApiResult {
     let name = q.architecture.unwrap_or_else(|| "baseline".to_string());
     let (name, text) = plan_source(&state, None, Some(name))?;
@@ -394,6 +395,7 @@ pub(crate) async fn get_plan(
 // ---------- in-place TOML edits ----------
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct PatchBody {
     toml: String,
     /// Dotted key path → new value (number, boolean or string).
@@ -403,6 +405,26 @@ pub(crate) struct PatchBody {
 /// Set the dotted keys of `set` in `text`, keeping comments, order and layout; a value keeps
 /// the decoration (trailing comment) of the one it replaces, and a float stays a float.
 pub fn patch_toml(text: &str, set: &serde_json::Map<String, Value>) -> Result<String, String> {
+    use detente_limits::{MAX_KEY_PATH_BYTES, MAX_KEY_SEGMENTS, MAX_PATCH_KEYS};
+    if set.len() > MAX_PATCH_KEYS {
+        return Err(format!(
+            "set: {} keys; allowed: at most {MAX_PATCH_KEYS} per request",
+            set.len()
+        ));
+    }
+    // Bound every key path before touching the document: a path of thousands of segments would
+    // build (and print and drop, recursively) as many nested tables.
+    for path in set.keys() {
+        let segments = path.split('.').count();
+        if path.len() > MAX_KEY_PATH_BYTES || segments > MAX_KEY_SEGMENTS {
+            let shown: String = path.chars().take(60).collect();
+            return Err(format!(
+                "set: key `{shown}…` has {segments} segments and {} bytes; allowed: at most {MAX_KEY_SEGMENTS} segments and {MAX_KEY_PATH_BYTES} bytes",
+                path.len()
+            ));
+        }
+    }
+    detente_limits::check_toml_keys(text).map_err(|(line, m)| format!("toml: line {line}: {m}"))?;
     let mut doc: toml_edit::DocumentMut = text
         .parse()
         .map_err(|e: toml_edit::TomlError| format!("the TOML does not parse: {}", e.message()))?;
@@ -459,13 +481,14 @@ pub fn patch_toml(text: &str, set: &serde_json::Map<String, Value>) -> Result<St
 }
 
 /// `POST /api/patch {toml, set: {"a.b": value}}`: the edited text, validated (as `/api/validate`).
-pub(crate) async fn patch(body: Result<Json<PatchBody>, JsonRejection>) -> ApiResult {
+pub(crate) async fn patch(
+    State(state): State<Arc<AppState>>,
+    body: Result<Json<PatchBody>, JsonRejection>,
+) -> ApiResult {
     let Json(b) = body?;
-    let text = patch_toml(&b.toml, &b.set).map_err(ApiError::bad)?;
-    match detente_arch::load_str(&text, "<edited>") {
-        Ok(l) => Ok(Json(
-            json!({"ok": true, "diagnostics": [], "toml": text, "architecture": l.architecture}),
-        )),
-        Err(e) => Err(load_err(e, Some(&text))),
-    }
+    let text = tokio::task::spawn_blocking(move || patch_toml(&b.toml, &b.set))
+        .await
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
+        .map_err(ApiError::bad)?;
+    super::validated(&state, text).await
 }

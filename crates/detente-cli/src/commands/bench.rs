@@ -17,6 +17,10 @@ pub struct BenchArgs {
 }
 
 pub fn run(args: BenchArgs) -> CmdResult {
+    if args.runs == 0 {
+        return Err(super::input_err("--runs 0: allowed: at least 1"));
+    }
+    super::check_work("--runs", args.runs, 10.0, false)?;
     let scenario = scenario_for(&args.architecture, None)?;
     let start = Instant::now();
     let s = run_ensemble(

@@ -5,7 +5,7 @@
 //! heatmaps; `--list` lists the built-in postures and `--dump` prints a posture as TOML (the
 //! file format). Bad input (unknown posture, bad file, bad `--add-brigades`) exits with code 2.
 
-use super::{input_err, CmdResult};
+use super::{input_err, CliError, CmdResult};
 use detente_campaign::{parse_add_brigades, run_campaign, sweep, CampaignSummary, Posture};
 use std::path::PathBuf;
 
@@ -58,9 +58,18 @@ fn load(spec: &str) -> Result<Posture, super::CliError> {
             names.join(", ")
         )));
     }
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| input_err(format!("cannot read {}: {e}", path.display())))?;
-    Posture::from_toml_str(&text, &path.display().to_string()).map_err(|e| input_err(e.to_string()))
+    let text = super::read_input(path)?;
+    let posture = Posture::from_toml_str(&text, &path.display().to_string())
+        .map_err(|e| input_err(e.to_string()))?;
+    // names reach the terminal: no escape sequences in them
+    if posture.name.chars().any(char::is_control) {
+        return Err(input_err(format!(
+            "{}: `name`: a control character in {:?}; allowed: printable text",
+            path.display(),
+            posture.name
+        )));
+    }
+    Ok(posture)
 }
 
 fn hours(h: Option<f64>, horizon: f64) -> String {
@@ -172,6 +181,26 @@ pub fn run(args: CampaignArgs) -> CmdResult {
         return Ok(());
     }
     if args.sweep {
+        let cells = u64::from(args.max_added + 1).pow(2);
+        let replications = cells * u64::from(args.sweep_runs);
+        if replications > detente_limits::MAX_SWEEP_REPLICATIONS {
+            return Err(input_err(format!(
+                "--sweep: {cells} cells × --sweep-runs {} = {replications} replications; allowed: at most {} (docs/limits.md): lower --max-added or --sweep-runs",
+                args.sweep_runs,
+                detente_limits::MAX_SWEEP_REPLICATIONS
+            )));
+        }
+        // the output directory first: the sweep takes a while
+        std::fs::create_dir_all(&args.out_dir).map_err(|e| {
+            CliError::Other(anyhow::anyhow!(
+                "--out-dir {}: cannot create: {e}",
+                args.out_dir.display()
+            ))
+        })?;
+        let stem = format!("campaign-sweep-{}", sanitize(&posture.name));
+        for suffix in [".csv", "-7d.svg", "-60h.svg"] {
+            super::check_output(&args.out_dir.join(format!("{stem}{suffix}")))?;
+        }
         let sw = sweep(
             &posture,
             args.max_added,
@@ -179,14 +208,13 @@ pub fn run(args: CampaignArgs) -> CmdResult {
             args.sweep_runs,
             args.seed,
         );
-        std::fs::create_dir_all(&args.out_dir)?;
         let stem = format!("campaign-sweep-{}", sanitize(&posture.name));
         let csv = args.out_dir.join(format!("{stem}.csv"));
         let svg7 = args.out_dir.join(format!("{stem}-7d.svg"));
         let svg60 = args.out_dir.join(format!("{stem}-60h.svg"));
-        std::fs::write(&csv, sw.to_csv())?;
-        std::fs::write(&svg7, sw.heatmap_svg(true))?;
-        std::fs::write(&svg60, sw.heatmap_svg(false))?;
+        super::write_output(&csv, sw.to_csv())?;
+        super::write_output(&svg7, sw.heatmap_svg(true))?;
+        super::write_output(&svg60, sw.heatmap_svg(false))?;
         if args.json {
             let v = serde_json::json!({
                 "sweep": sw,

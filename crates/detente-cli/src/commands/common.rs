@@ -9,10 +9,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Load a built-in or a file; invalid input is an input error (exit 2).
 pub fn load_architecture(spec: &str) -> Result<Loaded, CliError> {
-    detente_arch::load(spec).map_err(|e| match e {
-        detente_arch::LoadError::Io(..) => CliError::Other(anyhow::anyhow!("{e}")),
-        _ => input_err(e.to_string()),
-    })
+    detente_arch::load(spec).map_err(|e| input_err(e.to_string()))
 }
 
 /// A progress bar on stderr that draws only on a terminal.

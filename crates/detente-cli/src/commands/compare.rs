@@ -22,7 +22,7 @@ pub struct CompareArgs {
 }
 
 pub fn run(args: CompareArgs) -> CmdResult {
-    check_ensemble_flags(args.ensemble.runs, args.ensemble.horizon_years)?;
+    check_ensemble_flags(&args.ensemble, args.architectures.len())?;
     if args.architectures.len() < 2 {
         return Err(input_err("compare needs at least two architectures"));
     }

@@ -23,8 +23,7 @@ pub fn run(args: Args) -> CmdResult {
         return Err(input_err("--top must be at least 1"));
     }
     let name = args.file.display().to_string();
-    let text = std::fs::read_to_string(&args.file)
-        .map_err(|e| input_err(format!("{name}: cannot read: {e}")))?;
+    let text = super::read_input(&args.file)?;
     let rows = parse_rankings(&text, &name).map_err(|e| input_err(e.to_string()))?;
     let d = deliberate(&rows, args.top);
     if args.json {

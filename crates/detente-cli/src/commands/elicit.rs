@@ -21,15 +21,41 @@ pub struct Args {
     pub write_priors: Option<PathBuf>,
 }
 
+/// Every quantity is a model parameter and every value lies in its range, so that the priors
+/// written feed `--uncertainty` (the README's elicit → priors → run workflow).
+fn check_parameters(js: &[detente_deliberation::elicitation::Judgement], file: &str) -> CmdResult {
+    for j in js {
+        let Some(spec) = detente_engine::PARAM_SPECS
+            .iter()
+            .find(|s| s.name == j.quantity)
+        else {
+            return Err(input_err(format!(
+                "{file}: line {}, column `quantity`: `{}` is not a model parameter; allowed: a name from `detente params`",
+                j.line, j.quantity
+            )));
+        };
+        if !(spec.low..=spec.high).contains(&j.value) {
+            return Err(input_err(format!(
+                "{file}: line {}, column `value`: {} is outside the range of `{}`; allowed: {} to {} {}",
+                j.line, j.value, j.quantity, spec.low, spec.high, spec.unit
+            )));
+        }
+    }
+    Ok(())
+}
+
 pub fn run(args: Args) -> CmdResult {
     let name = args.file.display().to_string();
-    let text = std::fs::read_to_string(&args.file)
-        .map_err(|e| input_err(format!("{name}: cannot read: {e}")))?;
+    let text = super::read_input(&args.file)?;
+    if let Some(out) = &args.write_priors {
+        super::check_output(out)?;
+    }
     let js = parse_judgements(&text, &name).map_err(|e| input_err(e.to_string()))?;
-    let results = elicit(&js);
+    check_parameters(&js, &name)?;
+    let results = elicit(&js, &name).map_err(|e| input_err(e.to_string()))?;
     if let Some(out) = &args.write_priors {
         let priors: Vec<_> = results.iter().map(|r| r.pooled.clone()).collect();
-        std::fs::write(out, write_priors(&priors, &name))?;
+        super::write_output(out, write_priors(&priors, &name))?;
     }
     if args.json {
         let qs: Vec<_> = results

@@ -55,12 +55,72 @@ pub fn finish(result: CmdResult) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(CliError::Input(msg)) => {
-            eprintln!("error: {msg}");
+            eprintln!("error: {}", printable(&msg));
             ExitCode::from(2)
         }
         Err(CliError::Other(e)) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", printable(&format!("{e:#}")));
             ExitCode::from(1)
         }
     }
+}
+
+/// `text` for a terminal: control characters other than line breaks and tabs (terminal escape
+/// sequences in names from an input file) are written as `\u{..}` escapes.
+pub fn printable(text: &str) -> String {
+    text.split('\n')
+        .map(|line| {
+            line.split('\t')
+                .map(detente_limits::escape_control)
+                .collect::<Vec<_>>()
+                .join("\t")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Read a UTF-8 input file named on the command line (size-limited; invalid UTF-8 is located);
+/// every failure is an input error naming the path.
+pub fn read_input(path: &std::path::Path) -> Result<String, CliError> {
+    detente_limits::read_text(path).map_err(|e| input_err(e.to_string()))
+}
+
+/// Write `contents` to the output file `path`; a failure names the path (exit 1).
+pub fn write_output(path: &std::path::Path, contents: impl AsRef<[u8]>) -> CmdResult {
+    std::fs::write(path, contents)
+        .map_err(|e| CliError::Other(anyhow::anyhow!("{}: cannot write: {e}", path.display())))
+}
+
+/// Check before long work that the output file `path` can be written (exit 1 if not).
+pub fn check_output(path: &std::path::Path) -> CmdResult {
+    detente_limits::check_writable(path).map_err(|e| CliError::Other(anyhow::anyhow!(e)))
+}
+
+/// The flag that lets a command go beyond the bounds of `docs/limits.md` on work.
+pub const OVERRIDE_FLAG: &str = "--i-know-it-is-long";
+
+/// Check the work a command is about to start: `runs` ensembles runs of `horizon_years` each
+/// (`what` names the flag that set it). Beyond [`detente_limits::MAX_RUNS`] it needs
+/// `--i-know-it-is-long`; beyond [`detente_limits::MAX_RUNS_OVERRIDE`] it is refused; above
+/// [`detente_limits::ANNOUNCE_ABOVE_ARCH_YEARS`] the estimated time is printed before it starts.
+pub fn check_work(what: &str, runs: u64, horizon_years: f64, long_ok: bool) -> CmdResult {
+    use detente_limits::{MAX_RUNS, MAX_RUNS_OVERRIDE};
+    let arch_years = runs as f64 * horizon_years;
+    let eta = detente_limits::human_duration(detente_limits::estimate_seconds(arch_years));
+    if runs > MAX_RUNS_OVERRIDE {
+        return Err(input_err(format!(
+            "{what}: {runs} runs: allowed: at most {MAX_RUNS_OVERRIDE} (docs/limits.md); this would take about {eta}"
+        )));
+    }
+    if runs > MAX_RUNS && !long_ok {
+        return Err(input_err(format!(
+            "{what}: {runs} runs would take about {eta}; allowed: at most {MAX_RUNS} without {OVERRIDE_FLAG} (docs/limits.md)"
+        )));
+    }
+    if arch_years > detente_limits::ANNOUNCE_ABOVE_ARCH_YEARS {
+        eprintln!(
+            "detente: {runs} runs of {horizon_years} years: estimated {eta} on 2 cores (Ctrl-C stops it)"
+        );
+    }
+    Ok(())
 }

@@ -35,8 +35,7 @@ fn resolve(arch: &Option<String>) -> Result<Option<(String, String)>, CliError> 
     let Some(a) = arch else { return Ok(None) };
     let path = std::path::Path::new(a);
     if path.exists() {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| input_err(format!("{a}: cannot read: {e}")))?;
+        let text = super::read_input(path)?;
         return Ok(Some((text, a.clone())));
     }
     if a == "default" {
@@ -64,6 +63,9 @@ pub fn run(args: Args) -> CmdResult {
     if args.out.is_some() && !args.apply {
         return Err(input_err("--out is only used with --apply"));
     }
+    for out in args.export_lp.iter().chain(&args.out) {
+        super::check_output(out)?;
+    }
     let arch = resolve(&args.arch)?;
     let input: PlanInput = match &arch {
         Some((text, name)) => input_from_toml(text, name).map_err(to_cli)?,
@@ -73,7 +75,7 @@ pub fn run(args: Args) -> CmdResult {
     // export the model even when infeasible, so it can be inspected elsewhere
     if let Some(f) = &args.export_lp {
         let model = detente_deliberation::planner::build_model(&input, false);
-        std::fs::write(f, write_mps(&model))?;
+        super::write_output(f, write_mps(&model))?;
     }
     let p = result.map_err(to_cli)?;
     if args.apply {
@@ -86,7 +88,7 @@ pub fn run(args: Args) -> CmdResult {
             ),
         };
         let edited = apply_plan(&text, &name, &input.missions, &p.coverage).map_err(to_cli)?;
-        std::fs::write(out, edited)?;
+        super::write_output(out, edited)?;
     }
     if args.json {
         let v = json!({

@@ -25,7 +25,10 @@ pub struct PredictCrisesArgs {
 
 pub fn run(args: PredictCrisesArgs) -> CmdResult {
     let pf = ParamsFile::read(&args.params).map_err(input_err)?;
-    let crises = icb::read_crises(&args.icb).map_err(|e| input_err(e.to_string()))?;
+    // size-limited, and invalid UTF-8 located, before the CSV reader sees the bytes
+    let text = super::read_input(&args.icb)?;
+    let crises = icb::read_crises_from(&args.icb.display().to_string(), text.as_bytes())
+        .map_err(|e| input_err(e.to_string()))?;
     let params = pf.apply(&ModelParams::default());
     let preds: Vec<[f64; 4]> = crises
         .iter()

@@ -16,6 +16,9 @@ pub struct ReportArgs {
     /// Where to write the HTML report.
     #[arg(long, default_value = "report.html")]
     pub out: std::path::PathBuf,
+    /// Allow more runs than the bound of docs/limits.md (the time estimate is printed first).
+    #[arg(long)]
+    pub i_know_it_is_long: bool,
     #[command(flatten)]
     pub uncertainty: super::uncertainty_flags::UncertaintyArgs,
 }
@@ -24,6 +27,14 @@ pub fn run(args: ReportArgs) -> CmdResult {
     if args.runs == 0 {
         return Err(input_err("--runs 0: allowed: at least 1"));
     }
+    super::check_work(
+        "--runs",
+        args.runs.saturating_mul(args.architectures.len() as u64),
+        10.0,
+        args.i_know_it_is_long,
+    )?;
+    // the output path before the computation
+    super::check_output(&args.out)?;
     let loaded = args
         .architectures
         .iter()
@@ -78,8 +89,7 @@ pub fn run(args: ReportArgs) -> CmdResult {
             ""
         };
     let html = detente_server::report::report_html(&data, args.runs, args.seed, &command);
-    std::fs::write(&args.out, html)
-        .map_err(|e| CliError::Other(anyhow::anyhow!("{}: {e}", args.out.display())))?;
+    super::write_output(&args.out, html)?;
     eprintln!("wrote {}", args.out.display());
     Ok(())
 }

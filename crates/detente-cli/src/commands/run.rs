@@ -39,10 +39,14 @@ pub struct EnsembleArgs {
     /// --uncertainty: one draw per --runs-per-draw runs).
     #[arg(long)]
     pub exact: bool,
+    /// Allow more runs than the bound of docs/limits.md (the time estimate is printed first).
+    #[arg(long)]
+    pub i_know_it_is_long: bool,
 }
 
 /// Check the ensemble flags shared by `run` and `compare`.
-pub fn check_ensemble_flags(runs: u64, horizon: Option<u32>) -> Result<(), CliError> {
+pub fn check_ensemble_flags(args: &EnsembleArgs, architectures: usize) -> Result<(), CliError> {
+    let (runs, horizon) = (args.runs, args.horizon_years);
     if runs == 0 {
         return Err(input_err("--runs 0: allowed: at least 1"));
     }
@@ -51,7 +55,14 @@ pub fn check_ensemble_flags(runs: u64, horizon: Option<u32>) -> Result<(), CliEr
             return Err(input_err(format!("--horizon-years {h}: allowed: 1 to 50")));
         }
     }
-    Ok(())
+    // the horizon of the file is not known yet: the estimate takes the default 10 years
+    let years = horizon.map_or(10.0, f64::from);
+    super::check_work(
+        "--runs",
+        runs.saturating_mul(architectures.max(1) as u64),
+        years,
+        args.i_know_it_is_long,
+    )
 }
 
 /// The scenario of an architecture, with the horizon overridden if asked.
@@ -65,7 +76,10 @@ pub fn scenario_for(spec: &str, horizon: Option<u32>) -> Result<Scenario, CliErr
 }
 
 pub fn run(args: RunArgs) -> CmdResult {
-    check_ensemble_flags(args.ensemble.runs, args.ensemble.horizon_years)?;
+    check_ensemble_flags(&args.ensemble, 1)?;
+    if let Some(out) = &args.out {
+        super::check_output(std::path::Path::new(out))?;
+    }
     let scenario = scenario_for(&args.architecture, args.ensemble.horizon_years)?;
     if args.ensemble.exact || args.uncertainty.exact_draws() {
         if args.out.is_none() {
@@ -118,11 +132,19 @@ pub fn run(args: RunArgs) -> CmdResult {
     let summary = run_ensemble_streaming(&scenario, options, draw_ref, &progress, sink_ref)
         .map_err(|_| CliError::Other(anyhow::anyhow!("cancelled")))?;
     bar.finish_and_clear();
+    // a failure to write the per-run records names the file
+    let named = |e: CliError| match e {
+        CliError::Other(e) => CliError::Other(e.context(format!(
+            "{}: cannot write",
+            args.out.as_deref().unwrap_or("--out")
+        ))),
+        input => input,
+    };
     if let Some(e) = write_error {
-        return Err(e);
+        return Err(named(e));
     }
     if let Some(w) = writer {
-        w.finish()?;
+        w.finish().map_err(named)?;
     }
     let interval = if draw.is_some() {
         super::common::WITH_PARAMETER_UNCERTAINTY

@@ -54,6 +54,9 @@ pub struct SensitivityArgs {
     /// Write a bar chart of the indices (SVG).
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,
+    /// Allow more evaluations than the bound of docs/limits.md (the time estimate is printed first).
+    #[arg(long)]
+    pub i_know_it_is_long: bool,
 }
 
 fn other(e: impl std::fmt::Display) -> CliError {
@@ -93,6 +96,44 @@ fn evaluation_label(how: Evaluation) -> String {
     }
 }
 
+/// The number of model evaluations against the bounds of docs/limits.md, before the sample
+/// matrix (evaluations × parameters) is allocated.
+fn check_evaluations(args: &SensitivityArgs, params: usize) -> CmdResult {
+    use detente_limits::{MAX_SENSITIVITY_EVALS, MAX_SENSITIVITY_EVALS_OVERRIDE};
+    let per_point = match args.method {
+        Method::Sobol => params + 2,
+        Method::Morris => params + 1,
+    } as u64;
+    let evals = (args.n as u64).saturating_mul(per_point);
+    let runs = evals.saturating_mul(args.runs);
+    // An exact evaluation of a 10-year horizon takes about 10 ms on this project's machine
+    // (README, benchmarks); a simulated one, its runs.
+    let seconds = if args.monte_carlo {
+        detente_limits::estimate_seconds(runs as f64 * 10.0)
+    } else {
+        evals as f64 * 0.01
+    };
+    let eta = detente_limits::human_duration(seconds);
+    let flag = super::OVERRIDE_FLAG;
+    if evals > MAX_SENSITIVITY_EVALS_OVERRIDE {
+        return Err(input_err(format!(
+            "--n {}: {evals} evaluations over {params} parameters; allowed: at most {MAX_SENSITIVITY_EVALS_OVERRIDE} (docs/limits.md)",
+            args.n
+        )));
+    }
+    if evals > MAX_SENSITIVITY_EVALS && !args.i_know_it_is_long {
+        return Err(input_err(format!(
+            "--n {}: {evals} evaluations over {params} parameters would take about {eta}; allowed: at most {MAX_SENSITIVITY_EVALS} without {flag} (docs/limits.md)",
+            args.n
+        )));
+    }
+    if args.monte_carlo {
+        super::check_work("--n × --runs", runs, 10.0, true)
+    } else {
+        Ok(())
+    }
+}
+
 pub fn run(args: SensitivityArgs) -> CmdResult {
     if args.n == 0 {
         return Err(input_err(
@@ -110,6 +151,16 @@ pub fn run(args: SensitivityArgs) -> CmdResult {
     }
     let problem = Problem::from_specs(args.params.as_deref())
         .map_err(|e| input_err(format!("--params: {e}")))?;
+    check_evaluations(&args, problem.num_vars)?;
+    // the output paths before the computation
+    if let Some(path) = &args.plot {
+        super::check_output(path)?;
+    }
+    if let Some(dir) = &args.export {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| other(format!("--export {}: cannot create: {e}", dir.display())))?;
+        super::check_output(&dir.join("problem.json"))?;
+    }
     let loaded = load_architecture(&args.architecture)?;
     let scenario = loaded.architecture.to_scenario();
     let rows = match args.method {

@@ -32,10 +32,26 @@ pub fn run(args: ServeArgs) -> CmdResult {
             "--addr {addr} is not a loopback address: a bearer token is required (--token or DETENTE_TOKEN)"
         )));
     }
+    if let Some(t) = token.as_deref() {
+        detente_server::check_token(t).map_err(|e| input_err(format!("--token: {e}")))?;
+    }
+    limit_malloc_arenas();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| CliError::Other(e.into()))?;
     rt.block_on(detente_server::serve(addr, &args.db, token))
         .map_err(|e| CliError::Other(anyhow::anyhow!(e)))
+}
+
+/// Requests are parsed on many short-lived blocking threads; glibc gives each its own malloc
+/// arena and keeps what it frees, so resident memory grows with the threads, not the work.
+/// Two arenas keep the server's memory near what its requests need (docs/limits.md).
+fn limit_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: called before any other thread of the server exists; M_ARENA_MAX only caps
+    // how many arenas malloc creates from now on.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
 }
