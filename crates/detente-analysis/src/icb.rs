@@ -196,7 +196,15 @@ pub fn read_crises_from(file: &str, bytes: &[u8]) -> Result<Vec<IcbCrisis>, IcbE
 pub fn count_actors(path: &Path) -> Result<std::collections::BTreeMap<i64, f64>, IcbError> {
     let file = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| IcbError(format!("{file}: cannot read: {e}")))?;
-    let mut rdr = csv::ReaderBuilder::new().from_reader(bytes.as_slice());
+    count_actors_from(&file, &bytes)
+}
+
+/// Count crisis actors per crisis in ICB actor-level CSV data (`file` names it in messages).
+pub fn count_actors_from(
+    file: &str,
+    bytes: &[u8],
+) -> Result<std::collections::BTreeMap<i64, f64>, IcbError> {
+    let mut rdr = csv::ReaderBuilder::new().from_reader(bytes);
     let headers = rdr
         .headers()
         .map_err(|e| IcbError(format!("{file}: line 1: {e}")))?
@@ -214,7 +222,7 @@ pub fn count_actors(path: &Path) -> Result<std::collections::BTreeMap<i64, f64>,
         let line = i as u64 + 2;
         let rec =
             rec.map_err(|e| IcbError(format!("{file}: line {line}: malformed CSV record: {e}")))?;
-        if let Some(v) = parse_number(&file, line, "crisno", rec.get(col).unwrap_or(""))? {
+        if let Some(v) = parse_number(file, line, "crisno", rec.get(col).unwrap_or(""))? {
             *counts.entry(v as i64).or_insert(0.0) += 1.0;
         }
     }

@@ -31,6 +31,37 @@ fn icb_excerpt(dir: &Path, n: usize) -> PathBuf {
     p
 }
 
+/// `predict-crises` on `icb` with `params`: it must succeed and give, for every crisis, four
+/// finite probabilities summing to one. Returns the crisis numbers and the forecasts.
+fn predict(params: &Path, icb: &Path) -> Vec<(i64, Vec<f64>)> {
+    let o = detente(&[
+        "predict-crises",
+        "--params",
+        params.to_str().unwrap(),
+        "--icb",
+        icb.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            let p: Vec<f64> = row["p"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_f64().unwrap())
+                .collect();
+            assert_eq!(p.len(), 4);
+            assert!(p.iter().all(|x| x.is_finite()), "{p:?}");
+            assert!((p.iter().sum::<f64>() - 1.0).abs() < 1e-9, "{p:?}");
+            (row["crisno"].as_i64().unwrap(), p)
+        })
+        .collect()
+}
+
 #[test]
 fn calibrate_then_predict() {
     let dir = tmp("cal");
@@ -64,29 +95,9 @@ fn calibrate_then_predict() {
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(text.contains("format = \"detente-params/1\"") && text.contains("covariance"));
 
-    let o = detente(&[
-        "predict-crises",
-        "--params",
-        out.to_str().unwrap(),
-        "--icb",
-        icb.to_str().unwrap(),
-        "--json",
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let arr = v.as_array().unwrap();
-    assert_eq!(arr.len(), 60);
-    assert_eq!(arr[0]["crisno"], 1);
-    for row in arr {
-        let p: Vec<f64> = row["p"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|x| x.as_f64().unwrap())
-            .collect();
-        assert_eq!(p.len(), 4);
-        assert!((p.iter().sum::<f64>() - 1.0).abs() < 1e-9);
-    }
+    let preds = predict(&out, &icb);
+    assert_eq!(preds.len(), 60);
+    assert_eq!(preds[0].0, 1);
 
     // Uncertainty from the fitted file.
     let o = detente(&[
@@ -195,29 +206,10 @@ fn forward_chaining_table_and_predictions_on_odd_codes() {
         ]),
     );
     std::fs::write(&odd, text).unwrap();
-    let o = detente(&[
-        "predict-crises",
-        "--params",
-        out.to_str().unwrap(),
-        "--icb",
-        odd.to_str().unwrap(),
-        "--json",
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let arr = v.as_array().unwrap();
-    assert_eq!(arr.len(), 2);
-    for row in arr {
-        let p: Vec<f64> = row["p"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|x| x.as_f64().unwrap())
-            .collect();
-        assert!(p.iter().all(|x| x.is_finite()) && (p.iter().sum::<f64>() - 1.0).abs() < 1e-9);
-    }
+    let preds = predict(&out, &odd);
+    assert_eq!(preds.len(), 2);
     // A violent trigger starts with clashes: no chance of "no violence".
-    assert_eq!(arr[1]["p"][0].as_f64(), Some(0.0));
+    assert_eq!(preds[1].1[0], 0.0);
 }
 
 #[test]
@@ -243,7 +235,18 @@ fn bad_icb_cell_exits_2_with_line_and_field() {
         "--icb",
         p.to_str().unwrap(),
     ]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o)); // Invalid UTF-8 in the ICB file: exit 2 with the position, for calibrate as for predict.
+    let bin = dir.join("binary.csv");
+    std::fs::write(&bin, b"crisno,viol\n1,\xff\n").unwrap();
+    let o = detente(&[
+        "calibrate",
+        "--icb",
+        bin.to_str().unwrap(),
+        "--out",
+        params.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("binary.csv:2:3"), "{}", stderr(&o));
 }
 
 #[test]

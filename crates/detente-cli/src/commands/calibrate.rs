@@ -135,9 +135,15 @@ pub fn run(args: CalibrateArgs) -> CmdResult {
             "--folds 1: allowed: 0 (no cross-validation) or 2 and more",
         ));
     }
-    let mut crises = icb::read_crises(&args.icb).map_err(|e| input_err(e.to_string()))?;
+    super::check_output(&args.out)?;
+    // Size-limited, and invalid UTF-8 located, before the CSV reader sees the bytes.
+    let text = super::read_input(&args.icb)?;
+    let mut crises = icb::read_crises_from(&args.icb.display().to_string(), text.as_bytes())
+        .map_err(|e| input_err(e.to_string()))?;
     if let Some(a) = &args.actors {
-        let counts = icb::count_actors(a).map_err(|e| input_err(e.to_string()))?;
+        let text = super::read_input(a)?;
+        let counts = icb::count_actors_from(&a.display().to_string(), text.as_bytes())
+            .map_err(|e| input_err(e.to_string()))?;
         icb::fill_actors(&mut crises, &counts);
     }
     let mut opts = CalibrationOptions {
