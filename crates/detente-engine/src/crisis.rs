@@ -363,7 +363,7 @@ impl Ladder {
 
     /// Exact distribution of the highest rung reached (index = rung).
     pub fn max_rung_distribution(&self) -> [f64; RUNGS] {
-        self.max_rung_distribution_with(&half_normal_rule(self.sharpness()))
+        self.max_rung_distribution_with(half_normal_rule(self.sharpness()))
     }
 
     /// The same, averaging the reading error with the given rule (tests compare rules).
@@ -444,11 +444,11 @@ const MAX_PANELS: usize = 400;
 /// The rule for an integrand whose logistic terms have slope up to `sharpness` per unit of
 /// |Z|: composite Gauss-Legendre on [0, 8.5] against the half-normal density 2 phi(z), with
 /// panels no wider than the distance pi / sharpness from the real axis to the nearest pole of
-/// a logistic term, so each panel's error falls like 4.2^(-2 x 10). Rules are cached by
+/// a logistic term, so each panel's error falls like 4.2^(-2 x 10). Rules are made once per
 /// panel count. With no error (`sharpness` 0) the rule is the single node 0.
-pub fn half_normal_rule(sharpness: f64) -> std::sync::Arc<QuadratureRule> {
-    static RULES: OnceLock<std::sync::Mutex<Vec<Option<std::sync::Arc<QuadratureRule>>>>> =
-        OnceLock::new();
+pub fn half_normal_rule(sharpness: f64) -> &'static QuadratureRule {
+    static RULES: [OnceLock<QuadratureRule>; MAX_PANELS + 1] =
+        [const { OnceLock::new() }; MAX_PANELS + 1];
     let panels = if sharpness.is_finite() && sharpness > 0.0 {
         let width = std::f64::consts::PI / sharpness;
         ((HALF_NORMAL_CUTOFF / width).ceil() as usize).clamp(6, MAX_PANELS)
@@ -457,20 +457,16 @@ pub fn half_normal_rule(sharpness: f64) -> std::sync::Arc<QuadratureRule> {
     } else {
         MAX_PANELS
     };
-    let cache = RULES.get_or_init(|| std::sync::Mutex::new(vec![None; MAX_PANELS + 1]));
-    let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
-    cache[panels]
-        .get_or_insert_with(|| {
-            std::sync::Arc::new(if panels == 0 {
-                QuadratureRule {
-                    nodes: vec![0.0],
-                    weights: vec![1.0],
-                }
-            } else {
-                composite_half_normal_rule(panels, POINTS_PER_PANEL, HALF_NORMAL_CUTOFF)
-            })
-        })
-        .clone()
+    RULES[panels].get_or_init(|| {
+        if panels == 0 {
+            QuadratureRule {
+                nodes: vec![0.0],
+                weights: vec![1.0],
+            }
+        } else {
+            composite_half_normal_rule(panels, POINTS_PER_PANEL, HALF_NORMAL_CUTOFF)
+        }
+    })
 }
 
 /// Composite Gauss-Legendre rule with `panels` equal panels of `points` nodes on [0, `cutoff`]
