@@ -111,7 +111,6 @@ impl Default for CalibrationOptions {
 #[derive(Clone, Debug)]
 pub struct Dataset {
     pub crisno: Vec<i64>,
-    pub years: Vec<Option<i64>>,
     pub inputs: Vec<CrisisInputs>,
     pub xs: Vec<[f64; COVARIATES]>,
     pub ys: Vec<usize>,
@@ -122,7 +121,6 @@ impl Dataset {
     pub fn new(crises: &[&IcbCrisis], imp: &Imputation) -> Dataset {
         Dataset {
             crisno: crises.iter().map(|c| c.crisno).collect(),
-            years: crises.iter().map(|c| c.yrtrig).collect(),
             inputs: crises.iter().map(|c| imp.inputs(&c.covariates)).collect(),
             xs: crises.iter().map(|c| imp.complete(&c.covariates)).collect(),
             ys: crises.iter().map(|c| c.level.unwrap_or(0)).collect(),
@@ -226,7 +224,7 @@ fn frequencies(ys: &[usize], idx: &[usize]) -> [f64; LEVELS] {
     c.map(|v| v / s)
 }
 
-/// Scores of the three forecasters.
+/// Scores of the four forecasters (the model and three baselines).
 #[derive(Clone, Debug, Serialize)]
 pub struct Comparison {
     pub model: Scores,

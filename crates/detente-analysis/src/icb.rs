@@ -14,7 +14,6 @@
 
 use detente_engine::{CrisisInputs, Trigger};
 use serde::{Deserialize, Serialize};
-use std::path::Path;
 
 /// Number of covariates the crisis layer reads.
 pub const COVARIATES: usize = 11;
@@ -108,15 +107,9 @@ fn parse_number(file: &str, line: u64, field: &str, text: &str) -> Result<Option
     })
 }
 
-/// Read an ICB crisis-level CSV file. Required columns: `crisno` and the eleven covariate
-/// columns; `viol`, `yrtrig` and `crisname` are read when present.
-pub fn read_crises(path: &Path) -> Result<Vec<IcbCrisis>, IcbError> {
-    let file = path.display().to_string();
-    let text = std::fs::read(path).map_err(|e| IcbError(format!("{file}: cannot read: {e}")))?;
-    read_crises_from(&file, &text)
-}
-
-/// Read ICB crisis-level CSV data from bytes (`file` names it in messages).
+/// Read ICB crisis-level CSV data from bytes (`file` names it in messages). Required
+/// columns: `crisno` and the eleven covariate columns; `viol`, `yrtrig` and `crisname` are
+/// read when present.
 pub fn read_crises_from(file: &str, bytes: &[u8]) -> Result<Vec<IcbCrisis>, IcbError> {
     let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
     let headers = rdr
@@ -192,14 +185,8 @@ pub fn read_crises_from(file: &str, bytes: &[u8]) -> Result<Vec<IcbCrisis>, IcbE
     Ok(out)
 }
 
-/// Count crisis actors per crisis in an ICB actor-level file (rows per `crisno`).
-pub fn count_actors(path: &Path) -> Result<std::collections::BTreeMap<i64, f64>, IcbError> {
-    let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| IcbError(format!("{file}: cannot read: {e}")))?;
-    count_actors_from(&file, &bytes)
-}
-
-/// Count crisis actors per crisis in ICB actor-level CSV data (`file` names it in messages).
+/// Count crisis actors per crisis (rows per `crisno`) in ICB actor-level CSV data (`file`
+/// names it in messages).
 pub fn count_actors_from(
     file: &str,
     bytes: &[u8],

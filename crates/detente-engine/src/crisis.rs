@@ -94,16 +94,6 @@ impl Trigger {
     pub fn index(self) -> usize {
         self as usize
     }
-
-    /// Name used in files and JSON.
-    pub fn name(self) -> &'static str {
-        match self {
-            Trigger::NonMilitary => "non_military",
-            Trigger::NonViolentMilitary => "non_violent_military",
-            Trigger::IndirectViolent => "indirect_violent",
-            Trigger::Violent => "violent",
-        }
-    }
 }
 
 /// What a crisis is like: the ICB-style covariates known when it begins, each on the scale
