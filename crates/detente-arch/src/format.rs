@@ -155,6 +155,23 @@ pub struct Mechanism {
     pub strength: f64,
 }
 
+/// A mechanism that works only with Russia's agreement (a hotline is used by both ends, a
+/// code of conduct and notification regimes bind both sides, arms control is a treaty).
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AgreedMechanism {
+    pub enabled: bool,
+    /// How fully it is in place on NATO's side, 0-1.
+    #[schemars(range(min = 0, max = 1))]
+    pub strength: f64,
+    /// Share of the time Russia lets the channel work, 0-1, at its base threat perception
+    /// (less as it feels more threatened; docs/model.md). 0: Russia refuses, and the mechanism
+    /// has no effect at all. Default 1.
+    #[serde(default = "one")]
+    #[schemars(range(min = 0, max = 1))]
+    pub russian_consent: f64,
+}
+
 /// Forward forces for deterrence by denial on the eastern flank.
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -209,15 +226,15 @@ pub struct ExportControls {
 #[serde(deny_unknown_fields)]
 pub struct Mechanisms {
     /// NATO/European-Russian crisis hotlines.
-    pub hotline: Mechanism,
+    pub hotline: AgreedMechanism,
     /// An Incidents-at-Sea-style code of conduct for ships and aircraft.
-    pub incidents_code: Mechanism,
+    pub incidents_code: AgreedMechanism,
     /// Notification and observation of exercises, snap checks included.
-    pub exercise_notification: Mechanism,
+    pub exercise_notification: AgreedMechanism,
     /// Dialogue kept open during crises.
-    pub crisis_dialogue: Mechanism,
+    pub crisis_dialogue: AgreedMechanism,
     /// Arms control (limits on long-range and nuclear systems).
-    pub arms_control: Mechanism,
+    pub arms_control: AgreedMechanism,
     /// Forward forces for deterrence by denial.
     pub forward_forces: ForwardForces,
     /// A "porcupine" package for Ukraine (air defence, counter-mobility).
@@ -260,6 +277,11 @@ pub struct Ceasefire {
     pub monitoring: Monitoring,
     /// A joint dispute-resolution body.
     pub dispute_resolution: bool,
+    /// Share of the time Russia lets the terms that need it on the ground work (the
+    /// demilitarised zone, monitoring, the dispute-resolution body), 0-1; default 1.
+    #[serde(default = "one")]
+    #[schemars(range(min = 0, max = 1))]
+    pub russian_consent: f64,
 }
 
 /// A pathway's switch and rate multiplier.

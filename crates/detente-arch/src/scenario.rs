@@ -3,9 +3,10 @@
 //! mechanism strengths; ceasefire terms, pathways and parameter overrides carry over; the
 //! forward posture becomes the campaign model's probability of a quick Russian success.
 
-use crate::format::{Architecture, Mechanism, Monitoring, Posture, Role};
+use crate::format::{AgreedMechanism, Architecture, Mechanism, Monitoring, Posture, Role};
 use detente_engine::{
-    CeasefireTerms, MechanismStrengths, ModelParams, Pathway, Policy, Scenario, PATHWAY_COUNT,
+    CeasefireTerms, MechanismStrengths, MemberRole, ModelParams, NatoMember, Pathway, Policy,
+    RussianConsent, Scenario, PATHWAY_COUNT,
 };
 
 /// Replications and seed of the campaign model behind every architecture's quick-success
@@ -23,6 +24,14 @@ pub fn quick_success_probability(posture: Posture, heavy: u32, mechanised: u32, 
 }
 
 fn strength(m: &Mechanism) -> f64 {
+    if m.enabled {
+        m.strength
+    } else {
+        0.0
+    }
+}
+
+fn agreed(m: &AgreedMechanism) -> f64 {
     if m.enabled {
         m.strength
     } else {
@@ -101,11 +110,11 @@ impl Architecture {
         let policy = Policy {
             horizon_months: self.horizon_years * 12,
             mechanisms: MechanismStrengths {
-                hotline: strength(&m.hotline),
-                incidents_code: strength(&m.incidents_code),
-                exercise_notification: strength(&m.exercise_notification),
-                crisis_dialogue: strength(&m.crisis_dialogue),
-                arms_control: strength(&m.arms_control),
+                hotline: agreed(&m.hotline),
+                incidents_code: agreed(&m.incidents_code),
+                exercise_notification: agreed(&m.exercise_notification),
+                crisis_dialogue: agreed(&m.crisis_dialogue),
+                arms_control: agreed(&m.arms_control),
                 porcupine: strength(&m.porcupine),
                 hybrid_defence: strength(&m.hybrid_defence),
                 export_controls: if m.export_controls.enabled {
@@ -156,6 +165,32 @@ impl Architecture {
             nato_escalation_tolerance: weighted_tolerance(&nato),
             frontline_escalation_tolerance: weighted_tolerance(&|r| r == Role::FrontlineAlly),
             ceasefire_holds_at_start: d.ceasefire_holds_at_start,
+            nato_members: self
+                .actors
+                .iter()
+                .filter_map(|a| {
+                    let role = match a.role {
+                        Role::Us => MemberRole::Decisive,
+                        Role::EuropeanAlly | Role::FrontlineAlly => MemberRole::European,
+                        _ => return None,
+                    };
+                    Some(NatoMember {
+                        role,
+                        spending_bn: a.spending_usd_bn,
+                        escalation_tolerance: a.escalation_tolerance,
+                        vulnerability: a.vulnerability,
+                        proximity_km: a.proximity_km,
+                    })
+                })
+                .collect(),
+            consent: RussianConsent {
+                hotline: m.hotline.russian_consent,
+                incidents_code: m.incidents_code.russian_consent,
+                exercise_notification: m.exercise_notification.russian_consent,
+                crisis_dialogue: m.crisis_dialogue.russian_consent,
+                arms_control: m.arms_control.russian_consent,
+                ceasefire: c.russian_consent,
+            },
             pathway_enabled,
             pathway_rate_multiplier,
         };

@@ -27,6 +27,9 @@
 use crate::params::ModelParams;
 use rand::Rng;
 use rand_distr::{Distribution, StandardNormal};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 /// Number of rungs on the ladder.
@@ -156,12 +159,19 @@ pub fn onset_shift(params: &ModelParams, trigger: Trigger) -> f64 {
 /// What tilts each side and what the channels between them do, in one crisis.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SideTerms {
-    /// Shift of NATO's escalation log-odds.
+    /// Shift of NATO's escalation log-odds: the alliance as a whole, as Russia reads it.
     pub nato_shift: f64,
+    /// NATO's members in the crisis, each relative to `nato_shift` (one [`MemberTerms::alliance`]
+    /// for a side that acts as one, as in historical crises).
+    pub nato_members: Vec<MemberTerms>,
     /// Shift of Russia's escalation log-odds.
     pub russia_shift: f64,
-    /// Scale of each side's (half-normal, hostile-leaning) error in reading the other's intent.
+    /// Scale of each side's error in reading the other's intent.
     pub misperception_sd: f64,
+    /// Which way the reading error leans, -1 to 1: the skew-normal's delta. 1: every error
+    /// over-reads hostility (a half-normal, the worst-case reading of seed 003); 0: errors are
+    /// symmetric; below 0 they lean to complacency (a real threat read as bluff).
+    pub hostile_bias: f64,
     /// Weight of fear of being struck first.
     pub first_strike_fear: f64,
     /// Shift of the nuclear threshold (positive = harder to cross).
@@ -179,12 +189,52 @@ impl SideTerms {
     pub fn historical(params: &ModelParams) -> SideTerms {
         SideTerms {
             nato_shift: 0.0,
+            nato_members: vec![MemberTerms::alliance()],
             russia_shift: 0.0,
             misperception_sd: params.misperception_sd,
+            hostile_bias: params.hostile_bias,
             first_strike_fear: params.first_strike_fear,
             nuclear_threshold_shift: 0.0,
             deescalation_shift: 0.0,
             war_threshold_shift: 0.0,
+        }
+    }
+}
+
+/// One NATO member (or group of members) in a crisis. Members read the crisis through shared
+/// intelligence (one reading error for the alliance) and differ in how they weigh it: each
+/// has its own escalation propensity, reading of the threat and exposure. Who moves: any
+/// member may strike preemptively on its own territory (so the alliance jumps to war if any
+/// member does; a member's preemption response is scaled by its exposure); the alliance
+/// climbs a rung if a decisive member (the United States) would, or if members holding a
+/// majority of the other members' weight would (Article 4 consultations and force decisions
+/// follow US leadership or a broad European coalition; seed 000 on the US's weight). Given
+/// the shared reading, members choose independently; the alliance's move probabilities are
+/// then smooth in the reading error, so the quadrature stays exact.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MemberTerms {
+    /// Whether the member's escalation alone moves the alliance.
+    pub decisive: bool,
+    /// Weight in the majority of the non-decisive members (defence spending, any positive scale).
+    pub weight: f64,
+    /// The member's escalation log-odds relative to the alliance's (`nato_shift`).
+    pub offset: f64,
+    /// Shift of the member's reading of the other side's intent (vulnerability), logit.
+    pub reading_shift: f64,
+    /// Share of the preemption response that applies to the member: 1 on the border, falling
+    /// with distance from Russia (0-1).
+    pub exposure: f64,
+}
+
+impl MemberTerms {
+    /// A side that acts as one: decisive, at the alliance's shift, fully exposed.
+    pub fn alliance() -> MemberTerms {
+        MemberTerms {
+            decisive: true,
+            weight: 1.0,
+            offset: 0.0,
+            reading_shift: 0.0,
+            exposure: 1.0,
         }
     }
 }
@@ -208,8 +258,13 @@ pub struct Ladder {
     /// Base log-odds of climbing from rung r to r+1 (r = 0..3), before side shifts.
     climb: [f64; 4],
     nato_shift: f64,
+    members: Vec<MemberTerms>,
+    /// Sets of European members (bit k: the k-th non-decisive member) holding at most half
+    /// of the Europeans' weight: if only they climb, the alliance does not.
+    minorities: Vec<u32>,
     russia_shift: f64,
     sd: f64,
+    bias: f64,
     fear: f64,
     deescalate: f64,
     preempt_threshold: f64,
@@ -239,6 +294,7 @@ impl Ladder {
             params.threshold_4 + sides.nuclear_threshold_shift,
         ];
         let climb = thresholds.map(|t| x - t);
+        let members = merge_members(&sides.nato_members);
         let deescalate = params.deescalation_base
             + params.deescalation_mediation * inputs.mediation
             + params.deescalation_global_org * inputs.global_org
@@ -248,8 +304,15 @@ impl Ladder {
         Ladder {
             climb,
             nato_shift: sides.nato_shift,
+            minorities: minorities(&members),
+            members,
             russia_shift: sides.russia_shift,
             sd: sides.misperception_sd.max(0.0),
+            bias: if sides.hostile_bias.is_finite() {
+                sides.hostile_bias.clamp(-1.0, 1.0)
+            } else {
+                1.0
+            },
             fear: sides.first_strike_fear,
             deescalate: logistic(deescalate),
             preempt_threshold: params.preemption_threshold,
@@ -261,20 +324,134 @@ impl Ladder {
         }
     }
 
-    /// One side's probabilities (preempt, escalate) at `rung` given its reading error `noise`.
-    fn side_move(&self, rung: u8, own: f64, other: f64, noise: f64) -> (f64, f64) {
-        let r = rung as usize;
-        let belief = logistic(self.climb[r] + other + noise);
-        let preempt = if (1..WAR_RUNG).contains(&rung) {
+    /// Preemption probability at `rung` of a side with escalation shift `own` that believes
+    /// the other climbs with probability `belief`.
+    fn preemption(&self, rung: u8, own: f64, belief: f64) -> f64 {
+        if (1..WAR_RUNG).contains(&rung) {
             self.preempt_max
                 * logistic(
-                    self.preempt_steepness * (belief - self.preempt_threshold) - self.preempt_shift,
+                    self.preempt_steepness * (belief - self.preempt_threshold) - self.preempt_shift
+                        + own,
                 )
+        } else {
+            0.0
+        }
+    }
+
+    /// Russia's probabilities (preempt, escalate) at `rung` given its reading error `noise`.
+    fn russia_move(&self, rung: u8, noise: f64) -> (f64, f64) {
+        let r = rung as usize;
+        let own = self.russia_shift;
+        let belief = logistic(self.climb[r] + self.nato_shift + noise);
+        let preempt = self.preemption(rung, own, belief);
+        let escalate = logistic(self.climb[r] + own + self.fear * (belief - 0.5));
+        (preempt, (1.0 - preempt) * escalate)
+    }
+
+    /// Member `m`'s probabilities (preempt, escalate) at `rung` given the alliance's shared
+    /// reading error `noise`.
+    fn member_move(&self, rung: u8, noise: f64, m: &MemberTerms) -> (f64, f64) {
+        let r = rung as usize;
+        let own = self.nato_shift + m.offset;
+        let belief = logistic(self.climb[r] + self.russia_shift + noise + m.reading_shift);
+        let preempt = if m.exposure > 0.0 {
+            m.exposure.min(1.0) * self.preemption(rung, own, belief)
         } else {
             0.0
         };
         let escalate = logistic(self.climb[r] + own + self.fear * (belief - 0.5));
-        (preempt, (1.0 - preempt) * escalate)
+        (preempt, escalate)
+    }
+
+    /// The alliance's probabilities (preempt, escalate without preempting) at `rung` given
+    /// the shared reading error `noise`, by the rule of [`MemberTerms`]: members choose
+    /// independently; the alliance holds only if no member preempts, no decisive member
+    /// climbs and the climbing Europeans hold at most half the Europeans' weight.
+    fn nato_move(&self, rung: u8, noise: f64) -> (f64, f64) {
+        let mut no_preempt = 1.0;
+        let mut decisive_hold = 1.0;
+        // Per European member: (climbs without preempting, holds).
+        let mut europeans = [(0.0f64, 0.0f64); MAX_EUROPEANS];
+        let mut n = 0;
+        for m in &self.members {
+            let (p, e) = self.member_move(rung, noise, m);
+            no_preempt *= 1.0 - p;
+            if m.decisive {
+                decisive_hold *= (1.0 - p) * (1.0 - e);
+            } else {
+                europeans[n] = ((1.0 - p) * e, (1.0 - p) * (1.0 - e));
+                n += 1;
+            }
+        }
+        let minority_hold = if n == 0 {
+            1.0
+        } else {
+            self.minorities
+                .iter()
+                .map(|&set| {
+                    (0..n)
+                        .map(|k| {
+                            if set & (1 << k) != 0 {
+                                europeans[k].0
+                            } else {
+                                europeans[k].1
+                            }
+                        })
+                        .product::<f64>()
+                })
+                .sum()
+        };
+        let jump = 1.0 - no_preempt;
+        let hold = decisive_hold * minority_hold;
+        (jump, (1.0 - jump - hold).max(0.0))
+    }
+
+    /// One round of the alliance's choice, drawn: (preempts, climbs). One uniform per member,
+    /// in the members' order.
+    fn nato_draw<R: Rng>(&self, rung: u8, noise: f64, rng: &mut R) -> (bool, bool) {
+        let mut preempt = false;
+        let mut climb = false;
+        let (mut weight_up, mut weight_all) = (0.0, 0.0);
+        let (mut count_up, mut europeans) = (0.0, 0.0);
+        for m in &self.members {
+            let (p, e) = self.member_move(rung, noise, m);
+            let u: f64 = rng.random();
+            let up = u < p + (1.0 - p) * e;
+            preempt |= u < p;
+            if m.decisive {
+                climb |= up;
+            } else {
+                europeans += 1.0;
+                weight_all += m.weight.max(0.0);
+                if up {
+                    weight_up += m.weight.max(0.0);
+                    count_up += 1.0;
+                }
+            }
+        }
+        let majority = if weight_all > 0.0 {
+            weight_up > weight_all / 2.0
+        } else {
+            count_up > europeans / 2.0
+        };
+        if europeans > 0.0 && majority {
+            climb = true;
+        }
+        (preempt, climb || preempt)
+    }
+
+    /// One draw of a side's reading error: the skew-normal `sd (delta |Z0| + sqrt(1 -
+    /// delta^2) Z1)`, delta = the hostile bias (one normal when |delta| = 1).
+    fn reading_error<R: Rng>(&self, rng: &mut R) -> f64 {
+        let z0: f64 = StandardNormal.sample(rng);
+        if self.bias >= 1.0 {
+            return self.sd * z0.abs();
+        }
+        if self.bias <= -1.0 {
+            return -self.sd * z0.abs();
+        }
+        let z1: f64 = StandardNormal.sample(rng);
+        self.sd * (self.bias * z0.abs() + (1.0 - self.bias * self.bias).sqrt() * z1)
     }
 
     /// Play the crisis out with random reading errors and choices.
@@ -289,14 +466,13 @@ impl Ladder {
         };
         let mut max = rung;
         for round in 1..=self.rounds {
-            let nato_noise: f64 = self.sd * f64::abs(StandardNormal.sample(rng));
-            let russia_noise: f64 = self.sd * f64::abs(StandardNormal.sample(rng));
-            let (np, ne) = self.side_move(rung, self.nato_shift, self.russia_shift, nato_noise);
-            let (rp, re) = self.side_move(rung, self.russia_shift, self.nato_shift, russia_noise);
-            let un: f64 = rng.random();
+            let nato_noise = self.reading_error(rng);
+            let russia_noise = self.reading_error(rng);
+            let (nato_preempts, nato_climbs) = self.nato_draw(rung, nato_noise, rng);
+            let (rp, re) = self.russia_move(rung, russia_noise);
             let ur: f64 = rng.random();
-            let preempt = un < np || ur < rp;
-            let climb = un < np + ne || ur < rp + re;
+            let preempt = nato_preempts || ur < rp;
+            let climb = nato_climbs || ur < rp + re;
             if preempt {
                 rung = WAR_RUNG.max(rung);
             } else if climb {
@@ -328,10 +504,10 @@ impl Ladder {
     fn averaged_moves(&self, rung: u8, rule: &QuadratureRule) -> (f64, f64, f64) {
         let (mut np, mut ne, mut rp, mut re) = (0.0, 0.0, 0.0, 0.0);
         for (z, w) in rule.nodes.iter().zip(&rule.weights) {
-            let (a, b) = self.side_move(rung, self.nato_shift, self.russia_shift, self.sd * z);
+            let (a, b) = self.nato_move(rung, self.sd * z);
             np += w * a;
             ne += w * b;
-            let (a, b) = self.side_move(rung, self.russia_shift, self.nato_shift, self.sd * z);
+            let (a, b) = self.russia_move(rung, self.sd * z);
             rp += w * a;
             re += w * b;
         }
@@ -353,7 +529,7 @@ impl Ladder {
 
     /// Exact distribution of the highest rung reached (index = rung).
     pub fn max_rung_distribution(&self) -> [f64; RUNGS] {
-        self.max_rung_distribution_with(half_normal_rule(self.sharpness()))
+        self.max_rung_distribution_with(&reading_error_rule(self.sharpness(), self.bias))
     }
 
     /// The same, averaging the reading error with the given rule (tests compare rules).
@@ -406,6 +582,70 @@ impl Ladder {
     }
 }
 
+/// Most non-decisive (European) members the crisis layer tells apart; beyond, the smallest
+/// by weight are merged into one (weight summed; offset, reading shift and exposure averaged
+/// by weight).
+pub const MAX_EUROPEANS: usize = 8;
+
+/// The members as the ladder uses them: an alliance acting as one if there are none, the
+/// Europeans beyond [`MAX_EUROPEANS`] merged.
+fn merge_members(members: &[MemberTerms]) -> Vec<MemberTerms> {
+    if members.is_empty() {
+        return vec![MemberTerms::alliance()];
+    }
+    let mut out: Vec<MemberTerms> = members.iter().filter(|m| m.decisive).cloned().collect();
+    let mut europeans: Vec<MemberTerms> =
+        members.iter().filter(|m| !m.decisive).cloned().collect();
+    if europeans.len() > MAX_EUROPEANS {
+        europeans.sort_by(|a, b| b.weight.total_cmp(&a.weight));
+        let rest = europeans.split_off(MAX_EUROPEANS - 1);
+        let total: f64 = rest.iter().map(|m| m.weight.max(0.0)).sum();
+        let share = |m: &MemberTerms| {
+            if total > 0.0 {
+                m.weight.max(0.0) / total
+            } else {
+                1.0 / rest.len() as f64
+            }
+        };
+        let mean = |f: &dyn Fn(&MemberTerms) -> f64| rest.iter().map(|m| share(m) * f(m)).sum();
+        europeans.push(MemberTerms {
+            decisive: false,
+            weight: total,
+            offset: mean(&|m| m.offset),
+            reading_shift: mean(&|m| m.reading_shift),
+            exposure: mean(&|m| m.exposure),
+        });
+    }
+    out.extend(europeans);
+    out
+}
+
+/// The sets of non-decisive members, as bit masks in their order among `members`, whose
+/// weight is at most half the non-decisive members' total (equal weights if all are 0).
+fn minorities(members: &[MemberTerms]) -> Vec<u32> {
+    let weights: Vec<f64> = members
+        .iter()
+        .filter(|m| !m.decisive)
+        .map(|m| m.weight.max(0.0))
+        .collect();
+    let total: f64 = weights.iter().sum();
+    let weight = |k: usize| if total > 0.0 { weights[k] } else { 1.0 };
+    let half = if total > 0.0 {
+        total / 2.0
+    } else {
+        weights.len() as f64 / 2.0
+    };
+    (0..1u32 << weights.len())
+        .filter(|set| {
+            let held: f64 = (0..weights.len())
+                .filter(|k| set & (1 << k) != 0)
+                .map(weight)
+                .sum();
+            held <= half
+        })
+        .collect()
+}
+
 /// Exact distribution of the highest rung a crisis reaches under the model.
 pub fn max_rung_distribution(
     params: &ModelParams,
@@ -439,24 +679,127 @@ const MAX_PANELS: usize = 400;
 pub fn half_normal_rule(sharpness: f64) -> &'static QuadratureRule {
     static RULES: [OnceLock<QuadratureRule>; MAX_PANELS + 1] =
         [const { OnceLock::new() }; MAX_PANELS + 1];
-    let panels = if sharpness.is_finite() && sharpness > 0.0 {
+    let panels = panels_for(sharpness);
+    RULES[panels].get_or_init(|| half_normal_rule_with_panels(panels))
+}
+
+/// Panels of the half-normal rule for an integrand of slope up to `sharpness` (0 for none).
+fn panels_for(sharpness: f64) -> usize {
+    if sharpness.is_finite() && sharpness > 0.0 {
         let width = std::f64::consts::PI / sharpness;
         ((HALF_NORMAL_CUTOFF / width).ceil() as usize).clamp(6, MAX_PANELS)
     } else if sharpness == 0.0 {
         0
     } else {
         MAX_PANELS
+    }
+}
+
+/// The rule for the reading error `X`, a standard skew-normal variable with delta `bias`
+/// (density `2 phi(x) Phi(alpha x)`, `alpha = delta / sqrt(1 - delta^2)`): the half-normal
+/// rule at `bias` 1, its mirror at -1, and in between a composite Gauss-Legendre rule on
+/// [-8.5, 8.5] split at 0, with panels no wider than the half-normal rule's and, where
+/// `Phi(alpha x)` turns (within 8.5 / |alpha| of 0), no wider than 1.5 / |alpha|. Rules are kept
+/// per thread, by bias and panel count.
+pub fn reading_error_rule(sharpness: f64, bias: f64) -> Rc<QuadratureRule> {
+    thread_local! {
+        static RULES: RefCell<HashMap<(u64, usize), Rc<QuadratureRule>>> = RefCell::new(HashMap::new());
+    }
+    let bias = if bias.is_finite() {
+        bias.clamp(-1.0, 1.0)
+    } else {
+        1.0
     };
-    RULES[panels].get_or_init(|| {
-        if panels == 0 {
-            QuadratureRule {
-                nodes: vec![0.0],
-                weights: vec![1.0],
-            }
-        } else {
-            composite_half_normal_rule(panels, POINTS_PER_PANEL, HALF_NORMAL_CUTOFF)
+    let panels = panels_for(sharpness);
+    RULES.with(|rules| {
+        let mut rules = rules.borrow_mut();
+        if let Some(rule) = rules.get(&(bias.to_bits(), panels)) {
+            return rule.clone();
         }
+        if rules.len() > 4096 {
+            rules.clear();
+        }
+        let rule = Rc::new(skew_normal_rule(panels, bias));
+        rules.insert((bias.to_bits(), panels), rule.clone());
+        rule
     })
+}
+
+/// See [`reading_error_rule`].
+fn skew_normal_rule(panels: usize, bias: f64) -> QuadratureRule {
+    if bias == 1.0 {
+        return half_normal_rule_with_panels(panels);
+    }
+    if bias == -1.0 {
+        let r = half_normal_rule_with_panels(panels);
+        return QuadratureRule {
+            nodes: r.nodes.iter().map(|z| -z).collect(),
+            weights: r.weights.clone(),
+        };
+    }
+    if panels == 0 {
+        return QuadratureRule {
+            nodes: vec![0.0],
+            weights: vec![1.0],
+        };
+    }
+    let alpha = bias / (1.0 - bias * bias).sqrt();
+    let density = |x: f64| {
+        2.0 * (-0.5 * x * x).exp() / (2.0 * std::f64::consts::PI).sqrt()
+            * 0.5
+            * libm::erfc(-alpha * x / std::f64::consts::SQRT_2)
+    };
+    let coarse = HALF_NORMAL_CUTOFF / panels as f64;
+    let turn = if alpha == 0.0 {
+        0.0
+    } else {
+        (HALF_NORMAL_CUTOFF / alpha.abs()).min(HALF_NORMAL_CUTOFF)
+    };
+    let fine = if alpha == 0.0 {
+        coarse
+    } else {
+        coarse.min(1.5 / alpha.abs())
+    };
+    // Pieces on the side alpha leans to: [0, turn] fine, [turn, 8.5] coarse; on the other
+    // side only [-turn, 0] carries mass (Phi(alpha x) < 1e-17 beyond), fine.
+    let sign = if alpha < 0.0 { -1.0 } else { 1.0 };
+    let mut pieces = vec![(0.0, turn, fine), (turn, HALF_NORMAL_CUTOFF, coarse)];
+    if alpha == 0.0 {
+        pieces = vec![(0.0, HALF_NORMAL_CUTOFF, coarse)];
+        pieces.push((-HALF_NORMAL_CUTOFF, 0.0, coarse));
+    } else {
+        pieces.push((-turn, 0.0, fine));
+    }
+    let (x, w) = gauss_legendre(POINTS_PER_PANEL);
+    let mut nodes = Vec::new();
+    let mut weights = Vec::new();
+    for (a, b, width) in pieces {
+        if b <= a {
+            continue;
+        }
+        let n = ((b - a) / width).ceil().max(1.0) as usize;
+        let h = (b - a) / n as f64;
+        for k in 0..n {
+            let mid = a + (k as f64 + 0.5) * h;
+            for (xi, wi) in x.iter().zip(&w) {
+                let z = sign * (mid + 0.5 * h * xi);
+                nodes.push(z);
+                weights.push(0.5 * h * wi * density(z));
+            }
+        }
+    }
+    QuadratureRule { nodes, weights }
+}
+
+fn half_normal_rule_with_panels(panels: usize) -> QuadratureRule {
+    if panels == 0 {
+        QuadratureRule {
+            nodes: vec![0.0],
+            weights: vec![1.0],
+        }
+    } else {
+        composite_half_normal_rule(panels, POINTS_PER_PANEL, HALF_NORMAL_CUTOFF)
+    }
 }
 
 /// Composite Gauss-Legendre rule with `panels` equal panels of `points` nodes on [0, `cutoff`]
@@ -670,6 +1013,169 @@ mod tests {
         let ladder = Ladder::new(&p, &inputs, &sides);
         let counts = simulated_counts(&ladder, 100_000_000, 11);
         assert_agrees(&ladder.max_rung_distribution(), &counts, "hardest case");
+    }
+
+    #[test]
+    fn reading_error_rule_integrates_skew_normal_moments() {
+        for bias in [-1.0, -0.5, 0.0, 0.3, 0.9, 0.99, 1.0] {
+            for sharpness in [0.3, 3.0, 10.0] {
+                let r = reading_error_rule(sharpness, bias);
+                let m = |k: i32| -> f64 {
+                    r.nodes
+                        .iter()
+                        .zip(&r.weights)
+                        .map(|(x, w)| w * x.powi(k))
+                        .sum()
+                };
+                let mean = bias * (2.0 / std::f64::consts::PI).sqrt();
+                assert!((m(0) - 1.0).abs() < 1e-11, "{bias} {sharpness}: {}", m(0));
+                assert!((m(1) - mean).abs() < 1e-11, "{bias}: {} vs {mean}", m(1));
+                assert!((m(2) - 1.0).abs() < 1e-11, "{bias}: {}", m(2));
+            }
+        }
+    }
+
+    /// A NATO side of four members (a decisive one and three weighted Europeans, one on the
+    /// border), for the tests of the members' rule.
+    fn members() -> Vec<MemberTerms> {
+        let m = |decisive, weight, offset, reading_shift, exposure| MemberTerms {
+            decisive,
+            weight,
+            offset,
+            reading_shift,
+            exposure,
+        };
+        vec![
+            m(true, 880.0, -0.1, -0.35, 0.0),
+            m(false, 320.0, 0.1, -0.15, 0.04),
+            m(false, 20.0, 0.2, 0.05, 0.37),
+            m(false, 63.0, 0.5, 0.4, 1.0),
+        ]
+    }
+
+    /// The skew-normal average agrees with an independent reference: the reading error as
+    /// delta |Z0| + sqrt(1 - delta^2) Z1 on a tensor grid of two fine composite rules.
+    #[test]
+    fn two_sided_errors_match_a_tensor_reference() {
+        let half = composite_half_normal_rule(100, 20, 10.0);
+        let (x, w) = gauss_legendre(20);
+        let (panels, cutoff) = (100, 10.0);
+        let h = 2.0 * cutoff / panels as f64;
+        let mut normal = QuadratureRule {
+            nodes: vec![],
+            weights: vec![],
+        };
+        for k in 0..panels {
+            let mid = -cutoff + (k as f64 + 0.5) * h;
+            for (xi, wi) in x.iter().zip(&w) {
+                let z: f64 = mid + 0.5 * h * xi;
+                normal.nodes.push(z);
+                normal
+                    .weights
+                    .push(0.5 * h * wi * (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt());
+            }
+        }
+        let p = ModelParams::default();
+        for bias in [-0.5, 0.0, 0.6] {
+            let mut tensor = QuadratureRule {
+                nodes: vec![],
+                weights: vec![],
+            };
+            let c = (1.0f64 - bias * bias).sqrt();
+            for (a, wa) in half.nodes.iter().zip(&half.weights) {
+                for (b, wb) in normal.nodes.iter().zip(&normal.weights) {
+                    if wa * wb > 1e-20 {
+                        tensor.nodes.push(bias * a + c * b);
+                        tensor.weights.push(wa * wb);
+                    }
+                }
+            }
+            let mut sides = SideTerms::historical(&p);
+            sides.hostile_bias = bias;
+            sides.misperception_sd = 1.5;
+            sides.russia_shift = 0.5;
+            sides.nato_members = members();
+            let ladder = Ladder::new(&p, &example(Trigger::IndirectViolent), &sides);
+            let fast = ladder.max_rung_distribution();
+            let slow = ladder.max_rung_distribution_with(&tensor);
+            for r in 0..RUNGS {
+                assert!(
+                    (fast[r] - slow[r]).abs() < 1e-8,
+                    "bias {bias} rung {r}: {} vs {}",
+                    fast[r],
+                    slow[r]
+                );
+            }
+        }
+    }
+
+    /// The simulator and the exact chain agree with two-sided reading errors and a NATO side
+    /// of several members.
+    #[test]
+    fn simulation_agrees_with_exact_distribution_for_members_and_two_sided_errors() {
+        let p = ModelParams::default();
+        for (i, bias) in [-0.5, 0.0, 0.6].into_iter().enumerate() {
+            let mut sides = SideTerms::historical(&p);
+            sides.hostile_bias = bias;
+            sides.nato_members = members();
+            sides.russia_shift = 0.3;
+            let ladder = Ladder::new(&p, &example(Trigger::Violent), &sides);
+            let counts = simulated_counts(&ladder, 300_000, 31 + i as u64);
+            assert_agrees(&ladder.max_rung_distribution(), &counts, &format!("bias {bias}"));
+        }
+    }
+
+    /// A frontline member alone can take the alliance to war by preempting; a more exposed,
+    /// more tolerant or more vulnerable one does so more often.
+    #[test]
+    fn a_frontline_member_moves_the_chance_of_war() {
+        let p = ModelParams::default();
+        let war = |frontline: MemberTerms| {
+            let mut sides = SideTerms::historical(&p);
+            let mut m = members();
+            m[3] = frontline;
+            sides.nato_members = m;
+            let d = max_rung_distribution(&p, &example(Trigger::NonViolentMilitary), &sides);
+            d[3] + d[4]
+        };
+        let base = members()[3].clone();
+        let w0 = war(base.clone());
+        assert!(war(MemberTerms { offset: 1.0, ..base.clone() }) > w0);
+        assert!(war(MemberTerms { reading_shift: 0.8, ..base.clone() }) > w0);
+        assert!(war(MemberTerms { exposure: 0.2, ..base }) < w0);
+    }
+
+    /// Beyond MAX_EUROPEANS, the smallest Europeans are merged by weight; the sets that do not
+    /// make a majority are those holding at most half the weight.
+    #[test]
+    fn many_europeans_are_merged_and_majorities_weighed() {
+        let mut many = vec![MemberTerms::alliance()];
+        for k in 0..20 {
+            many.push(MemberTerms {
+                decisive: false,
+                weight: 1.0 + k as f64,
+                offset: 0.1 * k as f64,
+                reading_shift: 0.0,
+                exposure: 0.5,
+            });
+        }
+        let merged = merge_members(&many);
+        assert_eq!(merged.len(), 1 + MAX_EUROPEANS);
+        let total: f64 = merged.iter().filter(|m| !m.decisive).map(|m| m.weight).sum();
+        assert!((total - (1..=20).sum::<i32>() as f64).abs() < 1e-9);
+        let three = |w: [f64; 3]| -> Vec<MemberTerms> {
+            w.iter()
+                .map(|&weight| MemberTerms {
+                    decisive: false,
+                    weight,
+                    ..MemberTerms::alliance()
+                })
+                .collect()
+        };
+        // 320, 20, 63 (the built-ins): only sets without the first are minorities.
+        assert_eq!(minorities(&three([320.0, 20.0, 63.0])), vec![0b000, 0b010, 0b100, 0b110]);
+        // Equal weights: singletons and the empty set.
+        assert_eq!(minorities(&three([0.0, 0.0, 0.0])), vec![0b000, 0b001, 0b010, 0b100]);
     }
 
     #[test]

@@ -184,6 +184,30 @@ model_params! {
     /// Rise in Russian threat perception from a full porcupine package for Ukraine.
     threat_per_porcupine: 0.05, "index at full strength", [0.0, 0.15], "assumption (defensive systems: small spiral)";
 
+    // ---- Reading errors and NATO's members in a crisis ----
+    /// Which way each side's reading error leans (the skew-normal's delta): 1 = every error over-reads the other's hostility (today's worst-case reading), 0 = symmetric, below 0 = complacency (a real threat read as bluff).
+    hostile_bias: 1.0, "delta, -1 to 1", [-0.5, 1.0], "assumption (seed 003: under distrust each side assumes the worst; Jervis 1976 also documents complacency)";
+    /// Exploitation of channels for deception: the rise in the log-odds of a quick Russian success per unit of working hotline strength (reassurance that masks preparation, less warning).
+    channel_deception: 0.0, "logit per unit hotline", [0.0, 1.0], "assumption (none recorded; Jervis 1976: deception through channels)";
+    /// Shift of a NATO member's reading of Russian intent per unit of vulnerability above 0.5: the exposed read the same signals as more threatening.
+    vulnerability_reading_weight: 1.0, "logit per unit vulnerability", [0.0, 2.0], "assumption (seed 000: vulnerability and proximity drive threat perception)";
+    /// Distance over which a member's exposure to the preemption response falls by a factor e (exposure = exp(-proximity / reach)).
+    preemption_reach_km: 300.0, "km", [100.0, 1500.0], "assumption (seed 003: a frontline state striking preemptively on its own territory)";
+
+    // ---- Russia as a strategic actor: effort across the channels it controls ----
+    /// Share of Russia's challenge effort that it allocates strategically across its channels (gray zone, hybrid, Moldova/Georgia, Belarus, deliberate attack): 0 = each channel's rate is set on its own (no substitution); 1 = Russia's total effort is set by its motivation and shared among the channels by how open each is.
+    pathway_substitution: 0.5, "fraction", [0.0, 1.0], "assumption (seed 003: Russia will probe and prod at any openings)";
+    /// Effort of one deliberate limited attack, in gray-zone crisis equivalents.
+    attack_effort: 10.0, "gray-zone crises", [3.0, 30.0], "assumption";
+    /// Effort of one intervention crisis (Belarus, Moldova or Georgia), in gray-zone crisis equivalents.
+    intervention_effort: 3.0, "gray-zone crises", [1.0, 10.0], "assumption";
+    /// Rise in Russia's total challenge effort per unit of threat perception above its base level.
+    threat_motivation_weight: 1.0, "fraction per unit index", [0.0, 3.0], "assumption (seed 003: threat perception drives Russian assertiveness)";
+    /// Rise in Russia's total challenge effort per unit of the yearly shift of the balance against it (closing-window logic; negative while Russia rearms faster than NATO).
+    closing_window_weight: 1.0, "fraction per unit log-balance per year", [0.0, 3.0], "assumption (seed 003: closing-window logic)";
+    /// Fall in Russia's willingness to operate consent-needing mechanisms per unit of threat perception above its base level.
+    consent_threat_weight: 1.0, "fraction per unit index", [0.0, 3.0], "assumption (seed 003: Russia might simply refuse)";
+
     // ---- Slow layer ----
     /// Years for Russian forces near NATO's northern frontier to reach 95 % of their post-war target, without export controls.
     rearm_years: 5.0, "years", [3.0, 10.0], "assumption; seed 003 (Finnish intelligence 2025), German defence minister: ready by 2029";

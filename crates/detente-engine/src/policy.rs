@@ -40,6 +40,60 @@ pub struct MechanismStrengths {
     pub joint_production: f64,
 }
 
+/// Russia's consent to the mechanisms that need its agreement: the share of the time each
+/// channel works (0-1) when Russia's threat perception is at its base level. A mechanism's
+/// working strength is its strength times its consent times Russia's willingness that month
+/// (`slow::MonthState::mechanisms`); with consent 0 the mechanism has no effect at all.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RussianConsent {
+    pub hotline: f64,
+    pub incidents_code: f64,
+    pub exercise_notification: f64,
+    pub crisis_dialogue: f64,
+    pub arms_control: f64,
+    /// The ceasefire's terms that need Russia on the ground: demilitarised zone, monitoring,
+    /// joint dispute resolution.
+    pub ceasefire: f64,
+}
+
+impl Default for RussianConsent {
+    /// Full consent: every channel works whenever Russia is willing.
+    fn default() -> Self {
+        RussianConsent {
+            hotline: 1.0,
+            incidents_code: 1.0,
+            exercise_notification: 1.0,
+            crisis_dialogue: 1.0,
+            arms_control: 1.0,
+            ceasefire: 1.0,
+        }
+    }
+}
+
+/// Whether a NATO member's escalation alone moves the alliance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MemberRole {
+    /// The United States: its escalation alone moves the alliance.
+    Decisive,
+    /// A European ally (frontline or not): moves the alliance with a weighted majority of the
+    /// European members.
+    European,
+}
+
+/// A NATO member (or group of members) as the crisis layer sees it (`crisis::MemberTerms`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct NatoMember {
+    pub role: MemberRole,
+    /// Defence spending (US$ bn per year): the member's weight among the Europeans.
+    pub spending_bn: f64,
+    /// Tolerance of escalation risk, 0-1.
+    pub escalation_tolerance: f64,
+    /// Vulnerability to Russia, 0-1.
+    pub vulnerability: f64,
+    /// Distance from Russian territory (km).
+    pub proximity_km: f64,
+}
+
 /// An architecture as the engine sees it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Policy {
@@ -84,6 +138,10 @@ pub struct Policy {
     pub frontline_escalation_tolerance: f64,
     /// Whether the Russia-Ukraine ceasefire holds at the start (true) or war is under way.
     pub ceasefire_holds_at_start: bool,
+    /// NATO's members in a crisis (the architecture's US, European and frontline actors).
+    pub nato_members: Vec<NatoMember>,
+    /// Russia's consent to the mechanisms that need it.
+    pub consent: RussianConsent,
     /// Which pathways can trigger crises.
     pub pathway_enabled: [bool; PATHWAY_COUNT],
     /// Multipliers on each pathway's base trigger rate (1 = the model default).
@@ -124,8 +182,28 @@ impl Default for Policy {
             nato_escalation_tolerance: 0.4,
             frontline_escalation_tolerance: 0.7,
             ceasefire_holds_at_start: true,
+            nato_members: default_members(),
+            consent: RussianConsent::default(),
             pathway_enabled: [true; PATHWAY_COUNT],
             pathway_rate_multiplier: [1.0; PATHWAY_COUNT],
         }
     }
+}
+
+/// The built-in architectures' NATO actors (SIPRI 2024 release spending; vulnerability,
+/// tolerance and proximity are the assumptions of `architectures/baseline.toml`).
+fn default_members() -> Vec<NatoMember> {
+    let member = |role, spending_bn, escalation_tolerance, vulnerability, proximity_km| NatoMember {
+        role,
+        spending_bn,
+        escalation_tolerance,
+        vulnerability,
+        proximity_km,
+    };
+    vec![
+        member(MemberRole::Decisive, 880.1, 0.2, 0.15, 7000.0),
+        member(MemberRole::European, 319.6, 0.35, 0.35, 1000.0),
+        member(MemberRole::European, 19.3, 0.45, 0.55, 300.0),
+        member(MemberRole::European, 62.8, 0.75, 0.9, 0.0),
+    ]
 }

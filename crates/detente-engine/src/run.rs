@@ -3,10 +3,12 @@
 //! pathway at the slow state's rates, and each trigger opens a crisis played out on the
 //! ladder. The run ends at the first NATO-Russia war (rung 3 or higher) or at the horizon.
 
-use crate::crisis::{CrisisInputs, Ladder, SideTerms, Trigger, NUCLEAR_RUNG, WAR_RUNG};
+use crate::crisis::{
+    CrisisInputs, Ladder, MemberTerms, SideTerms, Trigger, NUCLEAR_RUNG, WAR_RUNG,
+};
 use crate::params::ModelParams;
 use crate::pathway::{Pathway, PATHWAY_COUNT};
-use crate::policy::Policy;
+use crate::policy::{MemberRole, Policy};
 use crate::rng::{stream_rng, EngineRng, Stream};
 use crate::slow::{MonthState, Trajectory};
 use rand::Rng;
@@ -121,7 +123,6 @@ pub fn crisis_setting(
     pathway: Pathway,
 ) -> (CrisisInputs, SideTerms) {
     let (trigger, gravity, actors) = pathway_profile(params, pathway);
-    let mech = &policy.mechanisms;
     // A NATO-Russia crisis is, in ICB's terms, protracted, with both great powers directly
     // involved, in Europe and in the dominant system; nobody mediates.
     let inputs = CrisisInputs {
@@ -137,23 +138,20 @@ pub fn crisis_setting(
         global_org: 0.0,
         regional_org: 0.0,
     };
-    let tolerance = if pathway == Pathway::SnapExercise {
-        policy.frontline_escalation_tolerance
-    } else {
-        policy.nato_escalation_tolerance
-    };
+    let mech = &st.mechanisms;
+    let alliance = policy.nato_escalation_tolerance.clamp(0.0, 1.0);
     let mut russia_shift = params.russia_threat_weight * (st.russia_threat - 0.5)
         - params.deterrence_weight * (st.credibility - 0.5);
     if pathway == Pathway::DeliberateAttack {
-        let quick = policy.quick_success_probability
-            * (1.0 - params.porcupine_denial * mech.porcupine.clamp(0.0, 1.0));
-        russia_shift += logit(quick);
+        russia_shift += logit(st.quick_success);
     }
     let sides = SideTerms {
-        nato_shift: params.nato_tolerance_weight * (tolerance.clamp(0.0, 1.0) - 0.5),
+        nato_shift: params.nato_tolerance_weight * (alliance - 0.5),
+        nato_members: nato_members(params, policy, alliance),
         russia_shift,
         misperception_sd: st.misperception
             * (1.0 - params.hotline_misperception_cut * mech.hotline.clamp(0.0, 1.0)),
+        hostile_bias: params.hostile_bias,
         first_strike_fear: params.first_strike_fear
             * (1.0 - params.arms_control_fear_cut * mech.arms_control.clamp(0.0, 1.0)),
         nuclear_threshold_shift: params.arms_control_nuclear_threshold
@@ -162,6 +160,28 @@ pub fn crisis_setting(
         war_threshold_shift: params.nuclear_shadow,
     };
     (inputs, sides)
+}
+
+/// The crisis layer's view of NATO's members: each member's escalation relative to the
+/// alliance's (`alliance` is its aggregate tolerance), its reading of Russian intent shifted
+/// by its vulnerability, its exposure to the preemption response falling with distance. With
+/// no members the alliance acts as one.
+pub fn nato_members(params: &ModelParams, policy: &Policy, alliance: f64) -> Vec<MemberTerms> {
+    if policy.nato_members.is_empty() {
+        return vec![MemberTerms::alliance()];
+    }
+    policy
+        .nato_members
+        .iter()
+        .map(|m| MemberTerms {
+            decisive: m.role == MemberRole::Decisive,
+            weight: m.spending_bn.max(0.0),
+            offset: params.nato_tolerance_weight * (m.escalation_tolerance.clamp(0.0, 1.0) - alliance),
+            reading_shift: params.vulnerability_reading_weight
+                * (m.vulnerability.clamp(0.0, 1.0) - 0.5),
+            exposure: (-m.proximity_km.max(0.0) / params.preemption_reach_km.max(1e-6)).exp(),
+        })
+        .collect()
 }
 
 /// Exact probability of a NATO-Russia war starting in a month with slow state `st`: triggers

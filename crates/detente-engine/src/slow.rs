@@ -7,7 +7,7 @@
 
 use crate::params::ModelParams;
 use crate::pathway::{Pathway, PATHWAY_COUNT};
-use crate::policy::Policy;
+use crate::policy::{CeasefireTerms, MechanismStrengths, Policy};
 
 /// The slow state in one month.
 #[derive(Clone, Debug, PartialEq)]
@@ -30,6 +30,21 @@ pub struct MonthState {
     pub misperception: f64,
     /// Russian threat perception, 0-1.
     pub russia_threat: f64,
+    /// Russia's willingness to operate the mechanisms that need its consent, 0-1.
+    pub russia_willingness: f64,
+    /// The mechanisms as they work this month: the architecture's strengths, those that need
+    /// Russia's consent times consent and willingness.
+    pub mechanisms: MechanismStrengths,
+    /// The ceasefire's terms as they work this month (those needing Russia on the ground
+    /// times consent and willingness).
+    pub ceasefire: CeasefireTerms,
+    /// Probability that a limited Russian grab in the Baltics succeeds quickly, as Russia
+    /// reckons it this month (the posture's, cut by a porcupine Ukraine, raised by deception).
+    pub quick_success: f64,
+    /// Russia's motivation to challenge: 1 at base threat perception and a steady balance.
+    pub russia_motivation: f64,
+    /// Factor on the rates of Russia's channels from its strategic allocation (1 = none).
+    pub russia_effort_factor: f64,
     /// Trigger rates per month by pathway while the ceasefire holds (spillover is 0).
     pub rates_peace: [f64; PATHWAY_COUNT],
     /// Trigger rates per month by pathway during a second Russia-Ukraine war.
@@ -68,33 +83,126 @@ pub fn export_control_effect(policy: &Policy) -> f64 {
     clamp01(policy.mechanisms.export_controls) * (1.0 - clamp01(policy.mechanisms.export_leakage))
 }
 
-/// The slow state in month `m` (0-based).
-pub fn month_state(p: &ModelParams, pol: &Policy, m: u32) -> MonthState {
-    let mech = &pol.mechanisms;
-    let years = (m as f64 + 0.5) / 12.0;
+/// Connectivity after `years`: relaxes from its start toward the target.
+fn connectivity_at(p: &ModelParams, pol: &Policy, years: f64) -> f64 {
+    let target = clamp01(pol.mechanisms.connectivity_target);
+    target + (pol.connectivity_start - target) * (-years / p.connectivity_years.max(1e-6)).exp()
+}
 
-    // Connectivity relaxes from its start toward the target.
-    let conn_target = clamp01(mech.connectivity_target);
-    let connectivity = conn_target
-        + (pol.connectivity_start - conn_target) * (-years / p.connectivity_years.max(1e-6)).exp();
-
-    // Rearmament: exponential approach to the target, 95 % at `rearm_years` when unhindered.
+/// Share of Russia's rearmament done after `years`: exponential approach, 95 % at
+/// `rearm_years` when unhindered, slowed by export controls, sped by uncontrolled connectivity.
+fn rearmament_at(p: &ModelParams, pol: &Policy, years: f64) -> f64 {
     let control = export_control_effect(pol);
     let rate = 3.0 / p.rearm_years.max(1e-6)
         * (1.0 - p.export_control_max_slowdown * control)
-        * (1.0 + p.connectivity_rearm_leak * connectivity * (1.0 - control));
-    let rearmament = 1.0 - (-rate * years).exp();
-    let russia_forces_k = pol.russia_forces_start_k
-        + (pol.russia_forces_target_k - pol.russia_forces_start_k) * rearmament;
+        * (1.0 + p.connectivity_rearm_leak * connectivity_at(p, pol, years) * (1.0 - control));
+    1.0 - (-rate * years).exp()
+}
 
-    // European spending ramps linearly to its target.
+/// Russian forces near NATO's northern frontier after `years` (thousand troops).
+fn russia_forces_at(p: &ModelParams, pol: &Policy, years: f64) -> f64 {
+    pol.russia_forces_start_k
+        + (pol.russia_forces_target_k - pol.russia_forces_start_k) * rearmament_at(p, pol, years)
+}
+
+/// European spending after `years` (% of GDP): a linear ramp to the target.
+fn europe_spending_at(pol: &Policy, years: f64) -> f64 {
     let ramp = if pol.europe_spending_ramp_years <= 0.0 {
         1.0
     } else {
         (years / pol.europe_spending_ramp_years).min(1.0)
     };
-    let europe_spending_pct = pol.europe_spending_start_pct
-        + (pol.europe_spending_target_pct - pol.europe_spending_start_pct) * ramp;
+    pol.europe_spending_start_pct
+        + (pol.europe_spending_target_pct - pol.europe_spending_start_pct) * ramp
+}
+
+/// The yearly shift of the balance against Russia at `years`: growth of NATO's European
+/// capability (spending times joint production) minus growth of Russia's frontier forces over
+/// the next year, in log units. Positive when the window is closing on Russia.
+pub fn closing_window(p: &ModelParams, pol: &Policy, years: f64) -> f64 {
+    let nato = |y: f64| europe_spending_at(pol, y).max(1e-6);
+    let russia = |y: f64| russia_forces_at(p, pol, y).max(1e-6);
+    (nato(years + 1.0) / nato(years)).ln() - (russia(years + 1.0) / russia(years)).ln()
+}
+
+fn logit(q: f64) -> f64 {
+    let q = q.clamp(1e-12, 1.0 - 1e-12);
+    (q / (1.0 - q)).ln()
+}
+
+fn logistic(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+/// The channels Russia controls, their effort per crisis (gray-zone equivalents) and the
+/// share of each channel's unopposed rate that NATO's measures let through.
+struct Channel {
+    pathway: Pathway,
+    effort: f64,
+    /// Yearly crisis rate as the channel stands (NATO's measures included).
+    rate: f64,
+    /// Yearly crisis rate with NATO's measures on the channel absent.
+    unopposed: f64,
+}
+
+/// Russia's strategic allocation: the factor on the rates of its channels. Russia's total
+/// effort is its motivation times the effort its channels would take unopposed; it spends it
+/// in proportion to the rates that get through (a proportional, Luce choice among channels:
+/// where NATO closes one, the effort goes to the others). `pathway_substitution` blends this
+/// with the channels' own rates: rate x (1 + s (K - 1)), K = motivation x unopposed effort /
+/// effort as the channels stand. With s = 0 the factor is exactly 1.
+fn effort_factor(p: &ModelParams, channels: &[Channel], motivation: f64) -> f64 {
+    let s = clamp01(p.pathway_substitution);
+    if s == 0.0 {
+        return 1.0;
+    }
+    let standing: f64 = channels.iter().map(|c| c.effort * c.rate).sum();
+    let unopposed: f64 = channels.iter().map(|c| c.effort * c.unopposed).sum();
+    let k = if standing > 0.0 {
+        motivation * unopposed / standing
+    } else {
+        1.0
+    };
+    (1.0 + s * (k - 1.0)).max(0.0)
+}
+
+/// The slow state in month `m` (0-based).
+pub fn month_state(p: &ModelParams, pol: &Policy, m: u32) -> MonthState {
+    let years = (m as f64 + 0.5) / 12.0;
+
+    let connectivity = connectivity_at(p, pol, years);
+    let rearmament = rearmament_at(p, pol, years);
+    let russia_forces_k = russia_forces_at(p, pol, years);
+    let europe_spending_pct = europe_spending_at(pol, years);
+
+    // Threat perception rises with added forward forces and a porcupine Ukraine (the spiral).
+    let offered = &pol.mechanisms;
+    let russia_threat = clamp01(
+        p.russia_threat_base
+            + p.threat_per_brigade * pol.added_brigades.max(0.0)
+            + p.threat_per_porcupine * clamp01(offered.porcupine),
+    );
+
+    // Consent: the mechanisms that need Russia work the share of the time it agrees to, less
+    // as it feels more threatened.
+    let russia_willingness =
+        clamp01(1.0 - p.consent_threat_weight * (russia_threat - p.russia_threat_base));
+    let agreed = |strength: f64, consent: f64| clamp01(strength) * clamp01(consent) * russia_willingness;
+    let c = &pol.consent;
+    let mech = MechanismStrengths {
+        hotline: agreed(offered.hotline, c.hotline),
+        incidents_code: agreed(offered.incidents_code, c.incidents_code),
+        exercise_notification: agreed(offered.exercise_notification, c.exercise_notification),
+        crisis_dialogue: agreed(offered.crisis_dialogue, c.crisis_dialogue),
+        arms_control: agreed(offered.arms_control, c.arms_control),
+        ..offered.clone()
+    };
+    let cf = CeasefireTerms {
+        dmz: agreed(pol.ceasefire.dmz, c.ceasefire),
+        monitoring: agreed(pol.ceasefire.monitoring, c.ceasefire),
+        dispute_resolution: agreed(pol.ceasefire.dispute_resolution, c.ceasefire),
+        ..pol.ceasefire.clone()
+    };
 
     // Fatigue grows; cohesion drifts, erodes with fatigue, gains with burden-sharing.
     let war_fatigue = clamp01(pol.war_fatigue_start + pol.war_fatigue_growth_per_year * years);
@@ -118,24 +226,25 @@ pub fn month_state(p: &ModelParams, pol: &Policy, m: u32) -> MonthState {
         * (1.0 - p.connectivity_misperception_cut * connectivity)
         * (1.0 - p.dialogue_misperception_cut * clamp01(mech.crisis_dialogue));
 
-    // Threat perception rises with added forward forces and a porcupine Ukraine (the spiral).
-    let russia_threat = clamp01(
-        p.russia_threat_base
-            + p.threat_per_brigade * pol.added_brigades.max(0.0)
-            + p.threat_per_porcupine * clamp01(mech.porcupine),
+    // Russia's reckoning of a quick success: the posture's, cut by a porcupine Ukraine, raised
+    // where it exploits the hotline to mask preparations.
+    let denied = clamp01(
+        pol.quick_success_probability * (1.0 - p.porcupine_denial * clamp01(mech.porcupine)),
     );
+    let quick_success = if p.channel_deception != 0.0 && mech.hotline > 0.0 {
+        logistic(logit(denied) + p.channel_deception * mech.hotline)
+    } else {
+        denied
+    };
 
     // Trigger rates, per year, then per month.
     let tolerance = clamp01(pol.nato_escalation_tolerance);
     let assertive = 1.0 + p.assertiveness_weight * tolerance;
     let misread_scale = misperception / p.misperception_sd.max(1e-9);
-    let quick = clamp01(
-        pol.quick_success_probability * (1.0 - p.porcupine_denial * clamp01(mech.porcupine)),
-    );
     let mut per_year = [0.0; PATHWAY_COUNT];
-    per_year[Pathway::GrayZone.index()] = p.gray_zone_crisis_rate
-        * (1.0 - p.incidents_code_cut * clamp01(mech.incidents_code))
-        * assertive;
+    let gray_zone_open = p.gray_zone_crisis_rate * assertive;
+    per_year[Pathway::GrayZone.index()] =
+        gray_zone_open * (1.0 - p.incidents_code_cut * clamp01(mech.incidents_code));
     per_year[Pathway::SnapExercise.index()] = p.snap_exercise_rate
         * clamp01(
             p.snap_misread_probability
@@ -147,16 +256,50 @@ pub fn month_state(p: &ModelParams, pol: &Policy, m: u32) -> MonthState {
     per_year[Pathway::Belarus.index()] =
         p.belarus_unrest_rate * clamp01(p.belarus_intervention_probability);
     per_year[Pathway::MoldovaGeorgia.index()] = p.moldova_georgia_crisis_rate;
-    per_year[Pathway::DeliberateAttack.index()] = p.deliberate_attack_rate
-        * (quick / 0.5)
-        * (2.0 * (1.0 - credibility))
-        * (russia_forces_k / pol.russia_forces_target_k.max(1e-6));
+    let forces_ratio = russia_forces_k / pol.russia_forces_target_k.max(1e-6);
+    let attack_open = p.deliberate_attack_rate * forces_ratio;
+    per_year[Pathway::DeliberateAttack.index()] =
+        attack_open * (quick_success / 0.5) * (2.0 * (1.0 - credibility));
+    let hybrid_open = p.hybrid_attack_rate * clamp01(p.hybrid_crisis_probability * assertive);
     per_year[Pathway::Hybrid.index()] = p.hybrid_attack_rate
         * clamp01(
             p.hybrid_crisis_probability
                 * (1.0 - p.hybrid_defence_cut * clamp01(mech.hybrid_defence))
                 * assertive,
         );
+
+    // Russia decides: its motivation and its allocation across the channels it controls.
+    let russia_motivation = (1.0
+        + p.threat_motivation_weight * (russia_threat - p.russia_threat_base)
+        + p.closing_window_weight * closing_window(p, pol, years))
+    .max(0.0);
+    let channel = |pathway: Pathway, effort: f64, unopposed: f64| Channel {
+        pathway,
+        effort,
+        rate: per_year[pathway.index()],
+        unopposed,
+    };
+    let channels = [
+        channel(Pathway::GrayZone, 1.0, gray_zone_open),
+        channel(Pathway::Hybrid, 1.0, hybrid_open),
+        channel(
+            Pathway::MoldovaGeorgia,
+            p.intervention_effort,
+            per_year[Pathway::MoldovaGeorgia.index()],
+        ),
+        channel(
+            Pathway::Belarus,
+            p.intervention_effort,
+            per_year[Pathway::Belarus.index()],
+        ),
+        // Unopposed: an even chance of a quick success and half credibility, the rate's
+        // reference point.
+        channel(Pathway::DeliberateAttack, p.attack_effort, attack_open),
+    ];
+    let russia_effort_factor = effort_factor(p, &channels, russia_motivation);
+    for c in &channels {
+        per_year[c.pathway.index()] *= russia_effort_factor;
+    }
 
     let mut rates_peace = [0.0; PATHWAY_COUNT];
     let mut rates_war = [0.0; PATHWAY_COUNT];
@@ -175,7 +318,6 @@ pub fn month_state(p: &ModelParams, pol: &Policy, m: u32) -> MonthState {
     }
 
     // Ceasefire breakdown hazard (Fortna's terms cut it; rearmament raises it).
-    let cf = &pol.ceasefire;
     let hazard = p.ceasefire_base_hazard
         * (1.0 - p.ceasefire_formal_cut * clamp01(cf.formal))
         * (1.0 - p.ceasefire_specific_cut * clamp01(cf.specificity))
@@ -216,6 +358,12 @@ pub fn month_state(p: &ModelParams, pol: &Policy, m: u32) -> MonthState {
         connectivity,
         misperception,
         russia_threat,
+        russia_willingness,
+        mechanisms: mech,
+        ceasefire: cf,
+        quick_success,
+        russia_motivation,
+        russia_effort_factor,
         rates_peace,
         rates_war,
         ceasefire_breakdown,

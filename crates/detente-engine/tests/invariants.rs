@@ -1,7 +1,8 @@
 #![allow(clippy::field_reassign_with_default)]
 //! Invariants of the engine: determinism whatever the thread count, probabilities in [0, 1],
-//! no war without triggers, mechanisms that cut misperception never raise the risk, and
-//! agreement of the Monte Carlo estimate with exact results.
+//! no war without triggers, the conditions under which mechanisms that cut misperception
+//! never raise the risk (and cases where they do), and agreement of the Monte Carlo estimate
+//! with exact results.
 
 use detente_engine::crisis::{max_rung_distribution, CrisisInputs, SideTerms, Trigger};
 use detente_engine::*;
@@ -102,6 +103,16 @@ fn strengthening_hotline_and_dialogue_does_not_raise_p_war() {
     assert!(d.value < 0.0);
 }
 
+/// Parameters drawn from their ranges, with the reading errors hostile-only and no deception:
+/// the conditions under which cutting misperception cannot raise the risk.
+fn arb_hostile_params() -> impl Strategy<Value = ModelParams> {
+    arb_params().prop_map(|mut p| {
+        p.hostile_bias = 1.0;
+        p.channel_deception = 0.0;
+        p
+    })
+}
+
 fn arb_params() -> impl Strategy<Value = ModelParams> {
     let n = PARAM_SPECS.len();
     proptest::collection::vec(0.0f64..=1.0, n).prop_map(|u| {
@@ -135,10 +146,13 @@ proptest! {
     }
 
     /// Less misperception (what hotlines, dialogue and connectivity buy) never raises the
-    /// exact probability that a crisis reaches war.
+    /// exact probability that a crisis reaches war, when every reading error over-reads the
+    /// other's hostility (`hostile_bias` 1): each side's moves rise with its error, so a
+    /// smaller error lowers every move up and the ladder is stochastically lower. This holds
+    /// by the model's form under that condition; it is not evidence from data.
     #[test]
     fn less_misperception_never_raises_crisis_war_probability(
-        params in arb_params(),
+        params in arb_hostile_params(),
         gravity in 0.0f64..=1.0,
         trigger in 0usize..4,
         nato in -2.0f64..=2.0,
@@ -234,10 +248,12 @@ proptest! {
     /// The whole engine, exactly: in every month, strengthening a mechanism documented to
     /// cut misperception or misreading (hotline, crisis dialogue, exercise notification)
     /// never raises the probability that a war starts that month, whatever the other
-    /// mechanisms and parameters.
+    /// mechanisms and parameters — provided reading errors are hostile-only and nobody
+    /// exploits the channels (`hostile_bias` 1, `channel_deception` 0). The tests below find
+    /// cases where it fails when either condition is dropped.
     #[test]
     fn misperception_cutting_mechanisms_never_raise_the_monthly_war_probability(
-        params in arb_params(),
+        params in arb_hostile_params(),
         policy in arb_policy(),
         which in 0usize..3,
         extra in 0.0f64..=1.0,
@@ -255,4 +271,78 @@ proptest! {
         prop_assert!((0.0..=1.0).contains(&p0) && (0.0..=1.0).contains(&p1));
         prop_assert!(p1 <= p0 + 1e-12, "mechanism {which}: {p0} -> {p1}");
     }
+}
+
+/// The largest rise in the monthly war probability that strengthening the hotline from 0 to 1
+/// brings, over `tries` parameter sets drawn from the ranges and then adjusted by `adjust`.
+fn worst_hotline_rise(tries: u64, adjust: impl Fn(&mut ModelParams)) -> (f64, ModelParams) {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(2026);
+    let mut worst = (f64::NEG_INFINITY, ModelParams::default());
+    for _ in 0..tries {
+        let mut params = ModelParams::default();
+        for s in PARAM_SPECS {
+            params.set(s.name, s.low + rng.random::<f64>() * (s.high - s.low));
+        }
+        adjust(&mut params);
+        let weak = Policy::default();
+        let mut strong = weak.clone();
+        strong.mechanisms.hotline = 1.0;
+        let month = 60;
+        let p0 = detente_engine::run::monthly_war_probability(
+            &params,
+            &weak,
+            &detente_engine::slow::month_state(&params, &weak, month),
+            true,
+        );
+        let p1 = detente_engine::run::monthly_war_probability(
+            &params,
+            &strong,
+            &detente_engine::slow::month_state(&params, &strong, month),
+            true,
+        );
+        if p1 - p0 > worst.0 {
+            worst = (p1 - p0, params);
+        }
+    }
+    worst
+}
+
+/// Complacency: where reading errors lean toward reading a real threat as bluff
+/// (`hostile_bias` below 0, within its range), a hotline that shrinks the error removes a
+/// calming bias, and parameters exist within the ranges where a stronger hotline raises the
+/// chance of war.
+#[test]
+fn a_hotline_can_raise_the_risk_when_errors_lean_to_complacency() {
+    let (rise, params) = worst_hotline_rise(200, |p| {
+        p.hostile_bias = -0.5;
+        p.channel_deception = 0.0;
+    });
+    assert!(rise > 0.0, "no case found; best {rise}");
+    for s in PARAM_SPECS {
+        let v = params.get(s.name).unwrap();
+        assert!(s.low <= v && v <= s.high, "{} = {v} outside its range", s.name);
+    }
+}
+
+/// Deception: where Russia exploits the hotline to mask preparations (`channel_deception`
+/// within its range), parameters exist where a stronger hotline raises the chance of war, even
+/// with hostile-only errors.
+#[test]
+fn a_hotline_can_raise_the_risk_when_it_is_exploited_for_deception() {
+    let (rise, _) = worst_hotline_rise(200, |p| {
+        p.hostile_bias = 1.0;
+        p.channel_deception = 1.0;
+    });
+    assert!(rise > 0.0, "no case found; best {rise}");
+}
+
+/// And with both conditions met, the same search finds no such case.
+#[test]
+fn a_hotline_never_raises_the_risk_without_complacency_or_deception() {
+    let (rise, _) = worst_hotline_rise(200, |p| {
+        p.hostile_bias = 1.0;
+        p.channel_deception = 0.0;
+    });
+    assert!(rise <= 1e-12, "hotline raised the monthly war probability by {rise}");
 }
