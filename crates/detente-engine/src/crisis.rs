@@ -7,21 +7,25 @@
 //! whose propensity is set by the crisis's characteristics (the covariates ICB records:
 //! gravity, protracted conflict, great-power involvement, number of actors, power
 //! discrepancy, region, system level, mediation, international organisations) and by
-//! side-specific terms (threat perception, deterrence, risk tolerance). Each side reads the
-//! other's intent with an error that leans toward hostility (a half-normal error on the logit
-//! scale: under distrust each side assumes the worst, seed 003); communication mechanisms
-//! shrink the error, and fear of being struck first raises one's own propensity and, past a
-//! threshold, prompts a preemptive jump to war. Because the error only ever inflates the
-//! perceived threat, a mechanism that shrinks it can never raise the chance of war: that
-//! follows from the model's form, not from data.
+//! side-specific terms (threat perception, deterrence, risk tolerance). NATO's side is a small
+//! set of members ([`MemberTerms`]: the United States and European allies, frontline states
+//! among them) with their own tolerance, vulnerability and exposure, and a stated rule for who
+//! moves; Russia is one actor. Each side reads the other's intent with an error whose lean is
+//! a parameter (a skew-normal error on the logit scale: at `hostile_bias` 1 it only inflates
+//! the perceived threat, the worst-case reading of seed 003; at 0 it is symmetric; below 0 it
+//! leans to complacency); communication mechanisms shrink the error, and fear of being struck
+//! first raises one's own propensity and, past a threshold, prompts a preemptive jump to war.
+//! A mechanism that shrinks the error can never raise the chance of war only under stated
+//! conditions (hostile-only errors, no deception): that follows from the model's form, not
+//! from data, and tests find cases outside those conditions where it does.
 //!
 //! The same model gives an exact distribution of the highest rung a crisis reaches
 //! ([`max_rung_distribution`]): the reading errors are independent between rounds, so the
 //! ladder is a Markov chain whose transition probabilities are the noise-averaged choice
 //! probabilities, started from the trigger's start-rung distribution. The average over the
-//! half-normal error uses a rule made for the half line ([`half_normal_rule`]: composite
-//! Gauss-Legendre on [0, 8.5] with panels narrower than the integrand's strip of
-//! analyticity), accurate to about 1e-12. Calibration fits the model to historical crises
+//! reading error uses a rule made for it ([`reading_error_rule`]: composite Gauss-Legendre on
+//! [0, 8.5] for the half-normal, on [-8.5, 8.5] split at 0 for the skew-normal, with panels
+//! narrower than the integrand's strip of analyticity), accurate to about 1e-11. Calibration fits the model to historical crises
 //! through this function, and tests check the simulator against it.
 
 use crate::params::ModelParams;
@@ -594,8 +598,7 @@ fn merge_members(members: &[MemberTerms]) -> Vec<MemberTerms> {
         return vec![MemberTerms::alliance()];
     }
     let mut out: Vec<MemberTerms> = members.iter().filter(|m| m.decisive).cloned().collect();
-    let mut europeans: Vec<MemberTerms> =
-        members.iter().filter(|m| !m.decisive).cloned().collect();
+    let mut europeans: Vec<MemberTerms> = members.iter().filter(|m| !m.decisive).cloned().collect();
     if europeans.len() > MAX_EUROPEANS {
         europeans.sort_by(|a, b| b.weight.total_cmp(&a.weight));
         let rest = europeans.split_off(MAX_EUROPEANS - 1);
@@ -1070,9 +1073,9 @@ mod tests {
             for (xi, wi) in x.iter().zip(&w) {
                 let z: f64 = mid + 0.5 * h * xi;
                 normal.nodes.push(z);
-                normal
-                    .weights
-                    .push(0.5 * h * wi * (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt());
+                normal.weights.push(
+                    0.5 * h * wi * (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt(),
+                );
             }
         }
         let p = ModelParams::default();
@@ -1121,7 +1124,11 @@ mod tests {
             sides.russia_shift = 0.3;
             let ladder = Ladder::new(&p, &example(Trigger::Violent), &sides);
             let counts = simulated_counts(&ladder, 300_000, 31 + i as u64);
-            assert_agrees(&ladder.max_rung_distribution(), &counts, &format!("bias {bias}"));
+            assert_agrees(
+                &ladder.max_rung_distribution(),
+                &counts,
+                &format!("bias {bias}"),
+            );
         }
     }
 
@@ -1140,9 +1147,24 @@ mod tests {
         };
         let base = members()[3].clone();
         let w0 = war(base.clone());
-        assert!(war(MemberTerms { offset: 1.0, ..base.clone() }) > w0);
-        assert!(war(MemberTerms { reading_shift: 0.8, ..base.clone() }) > w0);
-        assert!(war(MemberTerms { exposure: 0.2, ..base }) < w0);
+        assert!(
+            war(MemberTerms {
+                offset: 1.0,
+                ..base.clone()
+            }) > w0
+        );
+        assert!(
+            war(MemberTerms {
+                reading_shift: 0.8,
+                ..base.clone()
+            }) > w0
+        );
+        assert!(
+            war(MemberTerms {
+                exposure: 0.2,
+                ..base
+            }) < w0
+        );
     }
 
     /// Beyond MAX_EUROPEANS, the smallest Europeans are merged by weight; the sets that do not
@@ -1161,7 +1183,11 @@ mod tests {
         }
         let merged = merge_members(&many);
         assert_eq!(merged.len(), 1 + MAX_EUROPEANS);
-        let total: f64 = merged.iter().filter(|m| !m.decisive).map(|m| m.weight).sum();
+        let total: f64 = merged
+            .iter()
+            .filter(|m| !m.decisive)
+            .map(|m| m.weight)
+            .sum();
         assert!((total - (1..=20).sum::<i32>() as f64).abs() < 1e-9);
         let three = |w: [f64; 3]| -> Vec<MemberTerms> {
             w.iter()
@@ -1173,9 +1199,15 @@ mod tests {
                 .collect()
         };
         // 320, 20, 63 (the built-ins): only sets without the first are minorities.
-        assert_eq!(minorities(&three([320.0, 20.0, 63.0])), vec![0b000, 0b010, 0b100, 0b110]);
+        assert_eq!(
+            minorities(&three([320.0, 20.0, 63.0])),
+            vec![0b000, 0b010, 0b100, 0b110]
+        );
         // Equal weights: singletons and the empty set.
-        assert_eq!(minorities(&three([0.0, 0.0, 0.0])), vec![0b000, 0b001, 0b010, 0b100]);
+        assert_eq!(
+            minorities(&three([0.0, 0.0, 0.0])),
+            vec![0b000, 0b001, 0b010, 0b100]
+        );
     }
 
     #[test]

@@ -33,8 +33,8 @@ pub mod slow;
 pub mod stats;
 
 pub use crisis::{
-    max_rung_distribution, CrisisInputs, Ladder, MemberTerms, SideTerms, Trigger, RUNGS, RUNG_NAMES,
-    TRIGGER_COUNT,
+    max_rung_distribution, CrisisInputs, Ladder, MemberTerms, SideTerms, Trigger, RUNGS,
+    RUNG_NAMES, TRIGGER_COUNT,
 };
 pub use ensemble::{
     compare, run_ensemble, run_ensemble_streaming, Cancelled, Comparison, DiffSpread, DrawSpread,
@@ -44,7 +44,9 @@ pub use exact::ExactSummary;
 pub use figures::{Figures, Method};
 pub use params::{ModelParams, ParamSpec, PARAM_SPECS};
 pub use pathway::{Pathway, PATHWAY_COUNT};
-pub use policy::{CeasefireTerms, MechanismStrengths, MemberRole, NatoMember, Policy, RussianConsent};
+pub use policy::{
+    CeasefireTerms, MechanismStrengths, MemberRole, NatoMember, Policy, RussianConsent,
+};
 pub use run::{simulate_run, Costs, RunOutcome};
 pub use slow::Trajectory;
 pub use stats::Estimate;

@@ -193,13 +193,14 @@ impl Default for Policy {
 /// The built-in architectures' NATO actors (SIPRI 2024 release spending; vulnerability,
 /// tolerance and proximity are the assumptions of `architectures/baseline.toml`).
 fn default_members() -> Vec<NatoMember> {
-    let member = |role, spending_bn, escalation_tolerance, vulnerability, proximity_km| NatoMember {
-        role,
-        spending_bn,
-        escalation_tolerance,
-        vulnerability,
-        proximity_km,
-    };
+    let member =
+        |role, spending_bn, escalation_tolerance, vulnerability, proximity_km| NatoMember {
+            role,
+            spending_bn,
+            escalation_tolerance,
+            vulnerability,
+            proximity_km,
+        };
     vec![
         member(MemberRole::Decisive, 880.1, 0.2, 0.15, 7000.0),
         member(MemberRole::European, 319.6, 0.35, 0.35, 1000.0),

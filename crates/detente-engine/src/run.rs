@@ -176,7 +176,8 @@ pub fn nato_members(params: &ModelParams, policy: &Policy, alliance: f64) -> Vec
         .map(|m| MemberTerms {
             decisive: m.role == MemberRole::Decisive,
             weight: m.spending_bn.max(0.0),
-            offset: params.nato_tolerance_weight * (m.escalation_tolerance.clamp(0.0, 1.0) - alliance),
+            offset: params.nato_tolerance_weight
+                * (m.escalation_tolerance.clamp(0.0, 1.0) - alliance),
             reading_shift: params.vulnerability_reading_weight
                 * (m.vulnerability.clamp(0.0, 1.0) - 0.5),
             exposure: (-m.proximity_km.max(0.0) / params.preemption_reach_km.max(1e-6)).exp(),

@@ -1,7 +1,10 @@
 //! The slow layer: month by month, the state that sets trigger rates and tilts crises —
 //! Russian rearmament (slowed by export controls, sped by uncontrolled connectivity),
 //! European spending and capability, transatlantic cohesion and credibility, war fatigue,
-//! connectivity, misperception, Russian threat perception. With fixed parameters this
+//! connectivity, misperception, Russian threat perception; Russia's willingness to let the
+//! mechanisms that need its consent work, and so each mechanism's working strength; Russia's
+//! choice of effort across the channels it controls (substitution when NATO closes one,
+//! motivation from threat perception and a closing window). With fixed parameters this
 //! path is the same in every run, so an ensemble computes it once ([`Trajectory`]); only the
 //! ceasefire and the crises are random.
 
@@ -187,7 +190,8 @@ pub fn month_state(p: &ModelParams, pol: &Policy, m: u32) -> MonthState {
     // as it feels more threatened.
     let russia_willingness =
         clamp01(1.0 - p.consent_threat_weight * (russia_threat - p.russia_threat_base));
-    let agreed = |strength: f64, consent: f64| clamp01(strength) * clamp01(consent) * russia_willingness;
+    let agreed =
+        |strength: f64, consent: f64| clamp01(strength) * clamp01(consent) * russia_willingness;
     let c = &pol.consent;
     let mech = MechanismStrengths {
         hotline: agreed(offered.hotline, c.hotline),
@@ -370,5 +374,90 @@ pub fn month_state(p: &ModelParams, pol: &Policy, m: u32) -> MonthState {
         europe_spending_bn,
         us_spending_bn,
         mechanism_cost_bn,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// With `pathway_substitution` at 0 the trigger rates are exactly those of the model
+    /// without strategic choice: the other strategic parameters change nothing, bit for bit,
+    /// and the rates equal the channels' own formulas.
+    #[test]
+    fn no_substitution_leaves_the_rates_of_the_model_without_choice() {
+        let policy = Policy::default();
+        let plain = ModelParams {
+            pathway_substitution: 0.0,
+            ..ModelParams::default()
+        };
+        let varied = ModelParams {
+            attack_effort: 30.0,
+            intervention_effort: 10.0,
+            threat_motivation_weight: 3.0,
+            closing_window_weight: 3.0,
+            ..plain.clone()
+        };
+        for m in [0, 30, 90, 119] {
+            let a = month_state(&plain, &policy, m);
+            let b = month_state(&varied, &policy, m);
+            assert_eq!(a.russia_effort_factor, 1.0);
+            assert_eq!(a.rates_peace, b.rates_peace, "month {m}");
+            // The gray-zone and deliberate-attack channels by their own formulas.
+            let assertive = 1.0 + plain.assertiveness_weight * policy.nato_escalation_tolerance;
+            let gray = plain.gray_zone_crisis_rate * assertive / 12.0;
+            assert_eq!(a.rates_peace[Pathway::GrayZone.index()], gray);
+            let attack = plain.deliberate_attack_rate
+                * (a.russia_forces_k / policy.russia_forces_target_k)
+                * (a.quick_success / 0.5)
+                * (2.0 * (1.0 - a.credibility))
+                / 12.0;
+            let got = a.rates_peace[Pathway::DeliberateAttack.index()];
+            assert!((got - attack).abs() <= 1e-15 * attack, "{got} vs {attack}");
+        }
+    }
+
+    /// With substitution, closing one channel raises the others; Russia's total effort over
+    /// its channels is conserved at full substitution and steady motivation.
+    #[test]
+    fn closing_a_channel_raises_the_others() {
+        let params = ModelParams {
+            pathway_substitution: 1.0,
+            closing_window_weight: 0.0,
+            ..ModelParams::default()
+        };
+        let open = Policy::default();
+        let mut denied = open.clone();
+        denied.quick_success_probability = 0.01;
+        let effort = |st: &MonthState| {
+            let r = &st.rates_peace;
+            r[Pathway::GrayZone.index()]
+                + r[Pathway::Hybrid.index()]
+                + params.intervention_effort
+                    * (r[Pathway::Belarus.index()] + r[Pathway::MoldovaGeorgia.index()])
+                + params.attack_effort * r[Pathway::DeliberateAttack.index()]
+        };
+        let (a, b) = (
+            month_state(&params, &open, 60),
+            month_state(&params, &denied, 60),
+        );
+        for p in [
+            Pathway::GrayZone,
+            Pathway::Hybrid,
+            Pathway::Belarus,
+            Pathway::MoldovaGeorgia,
+        ] {
+            assert!(b.rates_peace[p.index()] > a.rates_peace[p.index()], "{p:?}");
+        }
+        assert!(
+            b.rates_peace[Pathway::DeliberateAttack.index()]
+                < a.rates_peace[Pathway::DeliberateAttack.index()]
+        );
+        assert!((effort(&a) - effort(&b)).abs() < 1e-12 * effort(&a));
+        // The snap-exercise pathway is not Russia's choice.
+        assert_eq!(
+            a.rates_peace[Pathway::SnapExercise.index()],
+            b.rates_peace[Pathway::SnapExercise.index()]
+        );
     }
 }

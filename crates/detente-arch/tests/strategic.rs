@@ -1,0 +1,131 @@
+//! Russia decides, consent, and NATO's members, on the built-in architectures (issue 10's
+//! done-when): substitution between Russia's channels under denial, consent 0 equal to a
+//! disabled mechanism bit for bit, and the frontline's profile moving the snap-exercise pathway.
+
+use detente_arch::format::Architecture;
+use detente_engine::exact::evaluate_scenario;
+use detente_engine::{run_ensemble, EnsembleOptions, Pathway};
+
+fn builtin(name: &str) -> Architecture {
+    detente_arch::load(name)
+        .expect("built-in loads")
+        .architecture
+}
+
+/// With `pathway_substitution` at its default, denial in the Baltics (two-pronged) moves
+/// Russia's effort from deliberate attacks into hybrid and gray-zone probing.
+#[test]
+fn denial_shifts_russian_effort_into_hybrid_and_gray_zone() {
+    let base = evaluate_scenario(&builtin("baseline").to_scenario());
+    let two = evaluate_scenario(&builtin("two-pronged").to_scenario());
+    let probing = |s: &detente_engine::ExactSummary| {
+        s.crises_per_year(Pathway::Hybrid) + s.crises_per_year(Pathway::GrayZone)
+    };
+    assert!(
+        probing(&two) > probing(&base),
+        "hybrid + gray zone: baseline {} two-pronged {}",
+        probing(&base),
+        probing(&two)
+    );
+    assert!(
+        two.crises_per_year(Pathway::DeliberateAttack)
+            < base.crises_per_year(Pathway::DeliberateAttack)
+    );
+    // Without substitution the same comparison has fewer hybrid crises under two-pronged
+    // (its stronger hybrid defence): the rise above comes from Russia's choice.
+    let without = |name: &str| {
+        let mut a = builtin(name);
+        a.parameters.insert("pathway_substitution".into(), 0.0);
+        evaluate_scenario(&a.to_scenario())
+    };
+    let (b0, t0) = (without("baseline"), without("two-pronged"));
+    assert!(t0.crises_per_year(Pathway::Hybrid) < b0.crises_per_year(Pathway::Hybrid));
+}
+
+/// An architecture whose consent-needing mechanisms all have `russian_consent = 0` gives the
+/// same results, bit for bit with the same seed, as the same architecture with them disabled.
+#[test]
+fn consent_zero_is_the_same_as_disabled_bit_for_bit() {
+    for name in ["break-the-ice", "combined"] {
+        let mut refused = builtin(name);
+        let mut disabled = refused.clone();
+        let m = &mut refused.mechanisms;
+        for agreed in [
+            &mut m.hotline,
+            &mut m.incidents_code,
+            &mut m.exercise_notification,
+            &mut m.crisis_dialogue,
+            &mut m.arms_control,
+        ] {
+            agreed.russian_consent = 0.0;
+        }
+        refused.ceasefire.russian_consent = 0.0;
+        let m = &mut disabled.mechanisms;
+        for agreed in [
+            &mut m.hotline,
+            &mut m.incidents_code,
+            &mut m.exercise_notification,
+            &mut m.crisis_dialogue,
+            &mut m.arms_control,
+        ] {
+            agreed.enabled = false;
+        }
+        disabled.ceasefire.dmz = false;
+        disabled.ceasefire.monitoring = detente_arch::format::Monitoring::None;
+        disabled.ceasefire.dispute_resolution = false;
+        let options = EnsembleOptions::new(20_000, 7);
+        let a = run_ensemble(&refused.to_scenario(), options, None, &|_| true, None).unwrap();
+        let b = run_ensemble(&disabled.to_scenario(), options, None, &|_| true, None).unwrap();
+        assert_eq!(a.wars, b.wars, "{name}");
+        assert_eq!(
+            a.p_war().value.to_bits(),
+            b.p_war().value.to_bits(),
+            "{name}"
+        );
+        assert_eq!(a.war_by_pathway, b.war_by_pathway, "{name}");
+        assert_eq!(a.crises_by_pathway, b.crises_by_pathway, "{name}");
+        assert_eq!(
+            format!("{a:?}"),
+            format!("{b:?}"),
+            "{name}: the whole summary"
+        );
+        let (ea, eb) = (
+            evaluate_scenario(&refused.to_scenario()),
+            evaluate_scenario(&disabled.to_scenario()),
+        );
+        assert_eq!(ea, eb, "{name}: exact");
+        // And consent matters: full consent differs.
+        let full = evaluate_scenario(&builtin(name).to_scenario());
+        assert!(
+            full.p_war < ea.p_war,
+            "{name}: {} vs {}",
+            full.p_war,
+            ea.p_war
+        );
+    }
+}
+
+/// The frontline's escalation tolerance and vulnerability change the snap-exercise pathway's
+/// p(war): the frontline cannot move the alliance up a rung, but it can strike first.
+#[test]
+fn the_frontline_profile_moves_the_snap_exercise_pathway() {
+    let snap = |edit: &dyn Fn(&mut detente_arch::format::Actor)| {
+        let mut a = builtin("baseline");
+        for actor in a.actors.iter_mut().filter(|x| x.id == "frontline") {
+            edit(actor);
+        }
+        evaluate_scenario(&a.to_scenario()).p_war_by_pathway[Pathway::SnapExercise.index()]
+    };
+    let base = snap(&|_| {});
+    let tolerant = snap(&|a| a.escalation_tolerance = 0.95);
+    let averse = snap(&|a| a.escalation_tolerance = 0.2);
+    let exposed = snap(&|a| a.vulnerability = 1.0);
+    let safe = snap(&|a| a.vulnerability = 0.3);
+    assert!(
+        tolerant > base && base > averse,
+        "{averse} {base} {tolerant}"
+    );
+    assert!(exposed > base && base > safe, "{safe} {base} {exposed}");
+    // Distance: a frontline 1,000 km from Russia preempts far less.
+    assert!(snap(&|a| a.proximity_km = 1000.0) < base);
+}
