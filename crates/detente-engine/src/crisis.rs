@@ -266,6 +266,8 @@ pub struct Ladder {
     /// Sets of European members (bit k: the k-th non-decisive member) holding at most half
     /// of the Europeans' weight: if only they climb, the alliance does not.
     minorities: Vec<u32>,
+    /// exp(-reading_shift) of each member.
+    reading_factor: Vec<f64>,
     russia_shift: f64,
     sd: f64,
     bias: f64,
@@ -309,6 +311,7 @@ impl Ladder {
             climb,
             nato_shift: sides.nato_shift,
             minorities: minorities(&members),
+            reading_factor: members.iter().map(|m| (-m.reading_shift).exp()).collect(),
             members,
             russia_shift: sides.russia_shift,
             sd: sides.misperception_sd.max(0.0),
@@ -354,10 +357,12 @@ impl Ladder {
 
     /// Member `m`'s probabilities (preempt, escalate) at `rung` given the alliance's shared
     /// reading error `noise`.
-    fn member_move(&self, rung: u8, noise: f64, m: &MemberTerms) -> (f64, f64) {
+    /// `shared` is exp(-(c_r + a_Russia + noise)) and `reading` exp(-reading_shift), so the
+    /// members' beliefs cost one exponential between them.
+    fn member_move(&self, rung: u8, shared: f64, reading: f64, m: &MemberTerms) -> (f64, f64) {
         let r = rung as usize;
         let own = self.nato_shift + m.offset;
-        let belief = logistic(self.climb[r] + self.russia_shift + noise + m.reading_shift);
+        let belief = 1.0 / (1.0 + shared * reading);
         let preempt = if m.exposure > 0.0 {
             m.exposure.min(1.0) * self.preemption(rung, own, belief)
         } else {
@@ -377,8 +382,9 @@ impl Ladder {
         // Per European member: (climbs without preempting, holds).
         let mut europeans = [(0.0f64, 0.0f64); MAX_EUROPEANS];
         let mut n = 0;
-        for m in &self.members {
-            let (p, e) = self.member_move(rung, noise, m);
+        let shared = (-(self.climb[rung as usize] + self.russia_shift + noise)).exp();
+        for (m, reading) in self.members.iter().zip(&self.reading_factor) {
+            let (p, e) = self.member_move(rung, shared, *reading, m);
             no_preempt *= 1.0 - p;
             if m.decisive {
                 decisive_hold *= (1.0 - p) * (1.0 - e);
@@ -417,8 +423,9 @@ impl Ladder {
         let mut climb = false;
         let (mut weight_up, mut weight_all) = (0.0, 0.0);
         let (mut count_up, mut europeans) = (0.0, 0.0);
-        for m in &self.members {
-            let (p, e) = self.member_move(rung, noise, m);
+        let shared = (-(self.climb[rung as usize] + self.russia_shift + noise)).exp();
+        for (m, reading) in self.members.iter().zip(&self.reading_factor) {
+            let (p, e) = self.member_move(rung, shared, *reading, m);
             let u: f64 = rng.random();
             let up = u < p + (1.0 - p) * e;
             preempt |= u < p;
