@@ -472,3 +472,28 @@ fn report_with_uncertainty_shows_how_often_each_option_is_safer() {
     assert!(html.contains("--uncertainty --runs-per-draw 100"));
     assert!(!html.contains("<script") && !html.contains("https://"));
 }
+
+/// Russia decides (issue 10): denial in the Baltics moves Russia's effort into hybrid and
+/// gray-zone probing, as `compare --json` reports it, by Monte Carlo and exactly.
+#[test]
+fn compare_json_shows_russia_substituting_under_denial() {
+    for method in [&["--exact"][..], &["--runs", "4000"][..]] {
+        let mut args = vec!["compare", "baseline", "two-pronged", "--json"];
+        args.extend_from_slice(method);
+        let c = json(&detente(&args));
+        let archs = c["architectures"].as_array().unwrap();
+        let rate = |i: usize, p: &str| {
+            archs[i]["crises_per_year_by_pathway"][p]
+                .as_f64()
+                .unwrap_or_else(|| panic!("{p} in {}", archs[i]))
+        };
+        let probing = |i: usize| rate(i, "hybrid") + rate(i, "gray_zone");
+        assert!(
+            probing(1) > probing(0),
+            "{method:?}: {} vs {}",
+            probing(1),
+            probing(0)
+        );
+        assert!(rate(1, "deliberate_attack") < rate(0, "deliberate_attack"));
+    }
+}

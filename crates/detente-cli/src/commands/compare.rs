@@ -84,10 +84,15 @@ pub fn run(args: CompareArgs) -> CmdResult {
             .enumerate()
             .map(|(i, (sc, s))| {
                 let (p, d) = (s.p_war(), diffs[i]);
-                let by: serde_json::Map<String, serde_json::Value> = Pathway::ALL
-                    .iter()
-                    .map(|pw| (pw.name().to_string(), json!(s.p_war_via(*pw).value)))
-                    .collect();
+                let per_pathway =
+                    |f: &dyn Fn(Pathway) -> f64| -> serde_json::Map<String, serde_json::Value> {
+                        Pathway::ALL
+                            .iter()
+                            .map(|pw| (pw.name().to_string(), json!(f(*pw))))
+                            .collect()
+                    };
+                let by = per_pathway(&|pw| s.p_war_via(pw).value);
+                let crises = per_pathway(&|pw| s.crises_per_year(pw));
                 json!({
                     "name": sc.name,
                     "p_war": p.value,
@@ -96,6 +101,7 @@ pub fn run(args: CompareArgs) -> CmdResult {
                     "diff_ci": [d.low, d.high],
                     "p_nuclear": s.p_nuclear().value,
                     "p_war_by_pathway": by,
+                    "crises_per_year_by_pathway": crises,
                     "mean_cost_usd_bn": s.mean_cost_bn(),
                     "mean_cost_by_payer_usd_bn": detente_server::summary::costs_json(*s),
                     "diff_across_draws": spreads[i].map(|x| json!({
@@ -187,6 +193,21 @@ pub fn run(args: CompareArgs) -> CmdResult {
             print!("  {:<20}", pw.name());
             for s in &figures {
                 print!(" {:>13.2}%", 100.0 * s.p_war_via(pw).value);
+            }
+            println!();
+        }
+        println!(
+            "\n  Crises per year at risk, by pathway (Russia shifts effort between its channels)"
+        );
+        print!("  {:<20}", "pathway");
+        for sc in &scenarios {
+            print!(" {:>14}", sc.name);
+        }
+        println!();
+        for pw in Pathway::ALL {
+            print!("  {:<20}", pw.name());
+            for s in &figures {
+                print!(" {:>14.3}", s.crises_per_year(pw));
             }
             println!();
         }
