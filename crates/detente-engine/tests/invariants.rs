@@ -275,7 +275,7 @@ proptest! {
     }
 }
 
-/// The largest rise in the monthly war probability that strengthening the hotline from 0 to 1
+/// The largest rise in the ten-year p(war) (exact) that strengthening the hotline from 0 to 1
 /// brings, over `tries` parameter sets drawn from the ranges and then adjusted by `adjust`.
 fn worst_hotline_rise(tries: u64, adjust: impl Fn(&mut ModelParams)) -> (f64, ModelParams) {
     use rand::{Rng, SeedableRng};
@@ -290,19 +290,8 @@ fn worst_hotline_rise(tries: u64, adjust: impl Fn(&mut ModelParams)) -> (f64, Mo
         let weak = Policy::default();
         let mut strong = weak.clone();
         strong.mechanisms.hotline = 1.0;
-        let month = 60;
-        let p0 = detente_engine::run::monthly_war_probability(
-            &params,
-            &weak,
-            &detente_engine::slow::month_state(&params, &weak, month),
-            true,
-        );
-        let p1 = detente_engine::run::monthly_war_probability(
-            &params,
-            &strong,
-            &detente_engine::slow::month_state(&params, &strong, month),
-            true,
-        );
+        let p0 = detente_engine::exact::evaluate(&params, &weak).p_war;
+        let p1 = detente_engine::exact::evaluate(&params, &strong).p_war;
         if p1 - p0 > worst.0 {
             worst = (p1 - p0, params);
         }
@@ -316,11 +305,12 @@ fn worst_hotline_rise(tries: u64, adjust: impl Fn(&mut ModelParams)) -> (f64, Mo
 /// chance of war.
 #[test]
 fn a_hotline_can_raise_the_risk_when_errors_lean_to_complacency() {
-    let (rise, params) = worst_hotline_rise(200, |p| {
+    let (rise, params) = worst_hotline_rise(100, |p| {
         p.hostile_bias = -0.5;
         p.channel_deception = 0.0;
     });
-    assert!(rise > 0.0, "no case found; best {rise}");
+    assert!(rise > 1e-4, "no case found; best {rise}");
+    eprintln!("complacency: a full hotline raises p(war) by {rise:.4}");
     for s in PARAM_SPECS {
         let v = params.get(s.name).unwrap();
         assert!(
@@ -336,17 +326,18 @@ fn a_hotline_can_raise_the_risk_when_errors_lean_to_complacency() {
 /// with hostile-only errors.
 #[test]
 fn a_hotline_can_raise_the_risk_when_it_is_exploited_for_deception() {
-    let (rise, _) = worst_hotline_rise(200, |p| {
+    let (rise, _) = worst_hotline_rise(100, |p| {
         p.hostile_bias = 1.0;
         p.channel_deception = 1.0;
     });
-    assert!(rise > 0.0, "no case found; best {rise}");
+    assert!(rise > 1e-4, "no case found; best {rise}");
+    eprintln!("deception: a full hotline raises p(war) by {rise:.4}");
 }
 
 /// And with both conditions met, the same search finds no such case.
 #[test]
 fn a_hotline_never_raises_the_risk_without_complacency_or_deception() {
-    let (rise, _) = worst_hotline_rise(200, |p| {
+    let (rise, _) = worst_hotline_rise(100, |p| {
         p.hostile_bias = 1.0;
         p.channel_deception = 0.0;
     });
