@@ -42,6 +42,19 @@ fn denial_shifts_russian_effort_into_hybrid_and_gray_zone() {
     assert!(t0.crises_per_year(Pathway::Hybrid) < b0.crises_per_year(Pathway::Hybrid));
 }
 
+/// The mechanisms that need Russia's consent.
+fn agreed_mechanisms(
+    m: &mut detente_arch::format::Mechanisms,
+) -> [&mut detente_arch::format::AgreedMechanism; 5] {
+    [
+        &mut m.hotline,
+        &mut m.incidents_code,
+        &mut m.exercise_notification,
+        &mut m.crisis_dialogue,
+        &mut m.arms_control,
+    ]
+}
+
 /// An architecture whose consent-needing mechanisms all have `russian_consent = 0` gives the
 /// same results, bit for bit with the same seed, as the same architecture with them disabled.
 #[test]
@@ -49,25 +62,11 @@ fn consent_zero_is_the_same_as_disabled_bit_for_bit() {
     for name in ["break-the-ice", "combined"] {
         let mut refused = builtin(name);
         let mut disabled = refused.clone();
-        let m = &mut refused.mechanisms;
-        for agreed in [
-            &mut m.hotline,
-            &mut m.incidents_code,
-            &mut m.exercise_notification,
-            &mut m.crisis_dialogue,
-            &mut m.arms_control,
-        ] {
+        for agreed in agreed_mechanisms(&mut refused.mechanisms) {
             agreed.russian_consent = 0.0;
         }
         refused.ceasefire.russian_consent = 0.0;
-        let m = &mut disabled.mechanisms;
-        for agreed in [
-            &mut m.hotline,
-            &mut m.incidents_code,
-            &mut m.exercise_notification,
-            &mut m.crisis_dialogue,
-            &mut m.arms_control,
-        ] {
+        for agreed in agreed_mechanisms(&mut disabled.mechanisms) {
             agreed.enabled = false;
         }
         disabled.ceasefire.dmz = false;

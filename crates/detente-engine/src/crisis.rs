@@ -901,17 +901,20 @@ mod tests {
         (p, example(Trigger::Violent), sides)
     }
 
+    /// The k-th moment of a rule.
+    fn moment(r: &QuadratureRule, k: i32) -> f64 {
+        r.nodes
+            .iter()
+            .zip(&r.weights)
+            .map(|(x, w)| w * x.powi(k))
+            .sum()
+    }
+
     #[test]
     fn half_normal_rule_integrates_moments() {
         for sharpness in [0.3, 1.0, 3.0, 10.0, 40.0] {
             let r = half_normal_rule(sharpness);
-            let m = |k: i32| -> f64 {
-                r.nodes
-                    .iter()
-                    .zip(&r.weights)
-                    .map(|(x, w)| w * x.powi(k))
-                    .sum()
-            };
+            let m = |k: i32| moment(r, k);
             assert!((m(0) - 1.0).abs() < 1e-12, "{sharpness}: {}", m(0));
             assert!((m(1) - (2.0 / std::f64::consts::PI).sqrt()).abs() < 1e-12);
             assert!((m(2) - 1.0).abs() < 1e-12);
@@ -1030,13 +1033,7 @@ mod tests {
         for bias in [-1.0, -0.5, 0.0, 0.3, 0.9, 0.99, 1.0] {
             for sharpness in [0.3, 3.0, 10.0] {
                 let r = reading_error_rule(sharpness, bias);
-                let m = |k: i32| -> f64 {
-                    r.nodes
-                        .iter()
-                        .zip(&r.weights)
-                        .map(|(x, w)| w * x.powi(k))
-                        .sum()
-                };
+                let m = |k: i32| moment(&r, k);
                 let mean = bias * (2.0 / std::f64::consts::PI).sqrt();
                 assert!((m(0) - 1.0).abs() < 1e-11, "{bias} {sharpness}: {}", m(0));
                 assert!((m(1) - mean).abs() < 1e-11, "{bias}: {} vs {mean}", m(1));

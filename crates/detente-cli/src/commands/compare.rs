@@ -183,34 +183,28 @@ pub fn run(args: CompareArgs) -> CmdResult {
                 }
             }
         }
-        println!("\n  First war by pathway (% of runs)");
-        print!("  {:<20}", "pathway");
-        for sc in &scenarios {
-            print!(" {:>14}", sc.name);
-        }
-        println!();
-        for pw in Pathway::ALL {
-            print!("  {:<20}", pw.name());
-            for s in &figures {
-                print!(" {:>13.2}%", 100.0 * s.p_war_via(pw).value);
+        let by_pathway = |title: &str, cell: &dyn Fn(&dyn Figures, Pathway) -> String| {
+            println!("\n  {title}");
+            print!("  {:<20}", "pathway");
+            for sc in &scenarios {
+                print!(" {:>14}", sc.name);
             }
             println!();
-        }
-        println!(
-            "\n  Crises per year at risk, by pathway (Russia shifts effort between its channels)"
+            for pw in Pathway::ALL {
+                print!("  {:<20}", pw.name());
+                for s in &figures {
+                    print!(" {:>14}", cell(*s, pw));
+                }
+                println!();
+            }
+        };
+        by_pathway("First war by pathway (% of runs)", &|s, pw| {
+            format!("{:.2}%", 100.0 * s.p_war_via(pw).value)
+        });
+        by_pathway(
+            "Crises per year at risk, by pathway (Russia shifts effort between its channels)",
+            &|s, pw| format!("{:.3}", s.crises_per_year(pw)),
         );
-        print!("  {:<20}", "pathway");
-        for sc in &scenarios {
-            print!(" {:>14}", sc.name);
-        }
-        println!();
-        for pw in Pathway::ALL {
-            print!("  {:<20}", pw.name());
-            for s in &figures {
-                print!(" {:>14.3}", s.crises_per_year(pw));
-            }
-            println!();
-        }
     }
     Ok(())
 }
