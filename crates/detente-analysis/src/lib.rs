@@ -9,6 +9,7 @@
 //! * [`paramfile`] reads and writes the fitted-parameter TOML file (`params.toml`);
 //! * [`uncertainty`] draws every model parameter for a run ([`detente_engine::ParamDraw`]);
 //! * [`sensitivity`] has Morris screening and Sobol indices (SALib's estimators and layout);
+//! * [`prim`] finds the box of inputs that holds cases of interest (PRIM, as EMA Workbench);
 //! * [`svg`] draws bar charts of indices.
 //!
 //! Invariant: library code only — no printing, no terminal; errors are values with the file,
@@ -23,6 +24,7 @@ pub mod mnlogit;
 pub mod optim;
 pub mod ordlogit;
 pub mod paramfile;
+pub mod prim;
 pub mod score;
 pub mod sensitivity;
 pub mod svg;
