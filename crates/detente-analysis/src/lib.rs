@@ -9,6 +9,8 @@
 //! * [`paramfile`] reads and writes the fitted-parameter TOML file (`params.toml`);
 //! * [`uncertainty`] draws every model parameter for a run ([`detente_engine::ParamDraw`]);
 //! * [`sensitivity`] has Morris screening and Sobol indices (SALib's estimators and layout);
+//! * [`discover`] samples inputs (Latin hypercube), names outcomes and parses `--when`;
+//! * [`cart`] grows a classification tree and reads its leaves as boxes;
 //! * [`prim`] finds the box of inputs that holds cases of interest (PRIM, as EMA Workbench);
 //! * [`svg`] draws bar charts of indices.
 //!
@@ -19,6 +21,8 @@
 #![allow(clippy::needless_range_loop)]
 
 pub mod calibrate;
+pub mod cart;
+pub mod discover;
 pub mod icb;
 pub mod mnlogit;
 pub mod optim;
