@@ -63,6 +63,8 @@ struct Ctx<'a> {
     max_depth: usize,
     total_k: usize,
     n: usize,
+    /// The data's range of every input.
+    init: Vec<[f64; 2]>,
     leaves: Vec<Leaf>,
 }
 
@@ -112,8 +114,9 @@ impl Ctx<'_> {
                     .names
                     .iter()
                     .zip(&lims)
-                    .filter(|(_, l)| l[0] > f64::NEG_INFINITY || l[1] < f64::INFINITY)
-                    .map(|(name, l)| (name.clone(), *l))
+                    .zip(&self.init)
+                    .filter(|((_, l), i)| l != i)
+                    .map(|((name, l), _)| (name.clone(), *l))
                     .collect();
                 self.leaves.push(Leaf {
                     coverage: if self.total_k > 0 {
@@ -133,7 +136,7 @@ impl Ctx<'_> {
 }
 
 /// Grow a tree on `x` (one row per point, inputs in `names`' order) and `y` (of interest).
-/// Unbounded sides of a leaf's limits are infinite.
+/// A leaf's limits start from the data's range; those a split changed are listed.
 pub fn cart(
     names: &[String],
     x: &[Vec<f64>],
@@ -154,9 +157,20 @@ pub fn cart(
     if x.iter().any(|r| r.len() != d) {
         return Err(format!("every row must have {d} inputs"));
     }
+    let cols: Vec<Vec<f64>> = (0..d).map(|j| x.iter().map(|r| r[j]).collect()).collect();
+    let init: Vec<[f64; 2]> = cols
+        .iter()
+        .map(|c| {
+            [
+                c.iter().cloned().fold(f64::INFINITY, f64::min),
+                c.iter().cloned().fold(f64::NEG_INFINITY, f64::max),
+            ]
+        })
+        .collect();
     let mut ctx = Ctx {
         names,
-        cols: (0..d).map(|j| x.iter().map(|r| r[j]).collect()).collect(),
+        cols,
+        init: init.clone(),
         y,
         min_leaf: ((settings.mass_min * n as f64) as usize).max(1),
         max_depth: settings.max_depth,
@@ -164,11 +178,7 @@ pub fn cart(
         n,
         leaves: Vec::new(),
     };
-    ctx.grow(
-        (0..n).collect(),
-        vec![[f64::NEG_INFINITY, f64::INFINITY]; d],
-        0,
-    );
+    ctx.grow((0..n).collect(), init, 0);
     let mut leaves = ctx.leaves;
     leaves.sort_by(|a, b| {
         (b.density >= 0.5)

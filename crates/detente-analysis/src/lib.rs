@@ -12,6 +12,8 @@
 //! * [`discover`] samples inputs (Latin hypercube), names outcomes and parses `--when`;
 //! * [`cart`] grows a classification tree and reads its leaves as boxes;
 //! * [`prim`] finds the box of inputs that holds cases of interest (PRIM, as EMA Workbench);
+//! * [`robust`] evaluates architectures on shared draws and scores them (regret, targets);
+//! * [`sweep`] parses lever grids and sets an architecture's input by its TOML path;
 //! * [`svg`] draws bar charts of indices.
 //!
 //! Invariant: library code only — no printing, no terminal; errors are values with the file,
@@ -29,7 +31,9 @@ pub mod optim;
 pub mod ordlogit;
 pub mod paramfile;
 pub mod prim;
+pub mod robust;
 pub mod score;
 pub mod sensitivity;
 pub mod svg;
+pub mod sweep;
 pub mod uncertainty;

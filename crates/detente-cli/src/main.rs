@@ -34,6 +34,8 @@ enum Command {
     Sensitivity(commands::sensitivity::SensitivityArgs),
     /// Simulate an architecture and read the risk of war by pathway, with intervals.
     Run(commands::run::RunArgs),
+    /// Scenario discovery: which parameter ranges make a case of interest (PRIM, CART).
+    Discover(commands::discover::DiscoverArgs),
     /// Run architectures with common random numbers and report paired differences.
     Compare(commands::compare::CompareArgs),
     /// List the built-in architectures.
@@ -77,6 +79,7 @@ fn main() -> ExitCode {
         Command::Sensitivity(a) => commands::sensitivity::run(a),
         Command::Run(a) => commands::run::run(a),
         Command::Compare(a) => commands::compare::run(a),
+        Command::Discover(a) => commands::discover::run(a),
         Command::List(a) => commands::architecture::list(a),
         Command::Show(a) => commands::architecture::show(a),
         Command::Check(a) => commands::architecture::check(a),
