@@ -13,7 +13,9 @@ pub mod discover;
 pub mod elicit;
 pub mod plan;
 pub mod predict_crises;
+pub mod robust;
 pub mod sensitivity;
+pub mod sweep;
 pub mod uncertainty_flags;
 
 pub mod parquet_out;
