@@ -78,6 +78,59 @@ impl SetSpec {
     }
 }
 
+/// An architecture input to sample in scenario discovery: `PATH=LOW:HIGH`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct InputRange {
+    pub path: String,
+    pub low: f64,
+    pub high: f64,
+}
+
+impl InputRange {
+    /// Parse `PATH=LOW:HIGH` (LOW < HIGH).
+    pub fn parse(spec: &str) -> Result<InputRange, String> {
+        let allowed = "expected PATH=LOW:HIGH (e.g. mechanisms.hotline.strength=0:1)";
+        let (path, range) = spec
+            .split_once('=')
+            .ok_or_else(|| format!("`{spec}`: no `=`; {allowed}"))?;
+        let path = path.trim();
+        if path.is_empty() || path.split('.').any(|s| s.trim().is_empty()) {
+            return Err(format!(
+                "`{spec}`: `{path}` is not a dotted path; {allowed}"
+            ));
+        }
+        let (a, b) = range
+            .split_once(':')
+            .ok_or_else(|| format!("`{spec}`: no `:` between LOW and HIGH; {allowed}"))?;
+        let num = |s: &str, what: &str| -> Result<f64, String> {
+            match s.trim().parse::<f64>() {
+                Ok(v) if v.is_finite() => Ok(v),
+                _ => Err(format!(
+                    "`{spec}`: {what} `{}` is not a finite number; {allowed}",
+                    s.trim()
+                )),
+            }
+        };
+        let (low, high) = (num(a, "LOW")?, num(b, "HIGH")?);
+        if low >= high {
+            return Err(format!("`{spec}`: LOW {low} is not below HIGH {high}"));
+        }
+        Ok(InputRange {
+            path: path.to_string(),
+            low,
+            high,
+        })
+    }
+}
+
+/// Whether the number at `path` in the TOML `text` is a whole-number field (an error if
+/// the path does not lead to a number, as [`set_path`] reports it).
+pub fn is_integer_field(text: &str, path: &str) -> Result<bool, String> {
+    // a whole value is accepted by both kinds; a fraction only by a float field
+    set_path(text, path, 0.0)?;
+    Ok(set_path(text, path, 0.5).is_err())
+}
+
 /// The TOML `text` with the number at the dotted `path` (array elements by index, e.g.
 /// `actors.0.x`) set to `value`. The path must lead to an existing number; an integer field
 /// takes only whole values. Errors name the part of the path that is wrong and what is there.
@@ -204,5 +257,22 @@ mod tests {
         assert!(set_path(text, "m.h.strength.x", 1.0)
             .unwrap_err()
             .contains("not a table"));
+    }
+
+    #[test]
+    fn input_ranges_parse_and_integer_fields_are_told_apart() {
+        let r = InputRange::parse("m.h.strength=0:1").unwrap();
+        assert_eq!((r.path.as_str(), r.low, r.high), ("m.h.strength", 0.0, 1.0));
+        assert!(InputRange::parse("m.h=1:0")
+            .unwrap_err()
+            .contains("not below"));
+        assert!(InputRange::parse("m.h=0").unwrap_err().contains("no `:`"));
+        assert!(InputRange::parse("m.h=a:1")
+            .unwrap_err()
+            .contains("LOW `a`"));
+        let text = "[m.h]\nstrength = 0.3\nn = 2\nname = \"x\"\n";
+        assert!(!is_integer_field(text, "m.h.strength").unwrap());
+        assert!(is_integer_field(text, "m.h.n").unwrap());
+        assert!(is_integer_field(text, "m.h.name").is_err());
     }
 }

@@ -131,6 +131,76 @@ fn discover_json_export_and_plot_agree_with_each_other() {
 }
 
 #[test]
+fn discover_samples_architecture_inputs_too() {
+    let dir = tmp("inputs");
+    let v = json(&detente(&[
+        "discover",
+        "baseline",
+        "--n",
+        "40",
+        "--params",
+        "misperception_sd",
+        "--when",
+        "p_war > 0.12",
+        "--input",
+        "mechanisms.hotline.strength=0:1",
+        "--input",
+        "mechanisms.forward_forces.heavy=0:3",
+        "--export",
+        dir.to_str().unwrap(),
+        "--json",
+    ]));
+    let names: Vec<&str> = v["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "misperception_sd",
+            "mechanisms.hotline.strength",
+            "mechanisms.forward_forces.heavy"
+        ]
+    );
+    let samples = std::fs::read_to_string(dir.join("samples.csv")).unwrap();
+    let mut heavy = std::collections::BTreeSet::new();
+    for line in samples.lines().skip(1) {
+        let cells: Vec<f64> = line.split(',').map(|c| c.parse().unwrap()).collect();
+        assert!((0.0..=1.0).contains(&cells[1]));
+        // a whole-number field gets whole values
+        assert_eq!(cells[2].fract(), 0.0, "{line}");
+        heavy.insert(cells[2] as i64);
+    }
+    assert!(heavy.len() >= 3, "{heavy:?}");
+    // both kinds of sample occur
+    let outcomes = std::fs::read_to_string(dir.join("outcomes.csv")).unwrap();
+    let flags: Vec<bool> = outcomes
+        .lines()
+        .skip(1)
+        .map(|l| l.ends_with(",1"))
+        .collect();
+    assert!(flags.iter().any(|f| *f) && flags.iter().any(|f| !*f));
+    for (args, want) in [
+        ("mechanisms.hotline.strength=0:2", "out of range"),
+        ("mechanisms.hotline.strengt=0:1", "no field `strengt`"),
+        ("mechanisms.hotline.strength=1:0", "not below"),
+    ] {
+        let o = detente(&[
+            "discover",
+            "baseline",
+            "--when",
+            "p_war > 0.2",
+            "--input",
+            args,
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{args}: {}", stderr(&o));
+        assert!(stderr(&o).contains(want), "{args}: {}", stderr(&o));
+    }
+}
+
+#[test]
 fn discover_bad_input_exits_2_with_where_and_what() {
     for (args, want) in [
         (vec!["--when", "p_wr > 0.2"], "`p_wr` is not an outcome"),

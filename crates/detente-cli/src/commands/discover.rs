@@ -1,5 +1,7 @@
 //! `detente discover ARCH --when "p_war > 0.2"`: scenario discovery. Samples the uncertain
-//! model parameters (a Latin hypercube over the parameter table's ranges), evaluates each
+//! model parameters (a Latin hypercube over the parameter table's ranges) and any
+//! architecture inputs given by `--input PATH=LOW:HIGH` (whole-number fields rounded; every
+//! sample's architecture validated as a file would be), evaluates each
 //! sample exactly, marks the cases of interest by the `--when` condition, and finds the
 //! conditions that explain them by PRIM (EMA Workbench's rules and objectives) and CART.
 //! `--export DIR` writes `samples.csv` and `outcomes.csv` for EMA Workbench; `--plot` the
@@ -12,6 +14,7 @@ use detente_analysis::discover::{evaluate_rows, latin_hypercube, Condition};
 use detente_analysis::prim::{prim, Objective, PrimResult, PrimSettings, TrajectoryBox};
 use detente_analysis::sensitivity::Problem;
 use detente_analysis::svg::{xy_chart, Line};
+use detente_analysis::sweep::{is_integer_field, set_path, InputRange};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 use std::io::Write;
@@ -41,6 +44,10 @@ pub struct DiscoverArgs {
     /// Parameters to vary, comma-separated (default: every parameter with a range).
     #[arg(long, value_delimiter = ',')]
     pub params: Option<Vec<String>>,
+    /// An architecture input to sample too, by its TOML path: PATH=LOW:HIGH (repeatable),
+    /// e.g. mechanisms.hotline.strength=0:1.
+    #[arg(long = "input", value_name = "PATH=LOW:HIGH")]
+    pub inputs: Vec<String>,
     /// PRIM's objective function (EMA Workbench's; lenient1 is its default).
     #[arg(long, value_enum, default_value = "lenient1")]
     pub objective: ObjectiveArg,
@@ -161,9 +168,56 @@ pub fn run(args: DiscoverArgs) -> CmdResult {
     }
     let loaded = load_architecture(&args.architecture)?;
     let scenario = loaded.architecture.to_scenario();
+    let ranges = args
+        .inputs
+        .iter()
+        .map(|s| InputRange::parse(s))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| input_err(format!("--input {e}")))?;
+    let mut integer = Vec::new();
+    for (i, r) in ranges.iter().enumerate() {
+        if problem.names.contains(&r.path) || ranges[..i].iter().any(|q| q.path == r.path) {
+            return Err(input_err(format!("--input `{}` is given twice", r.path)));
+        }
+        integer.push(
+            is_integer_field(&loaded.source, &r.path)
+                .map_err(|e| input_err(format!("--input {e}")))?,
+        );
+        // both ends must give a valid architecture
+        for v in [r.low, r.high] {
+            architecture_with(&loaded, &[(r.path.as_str(), v)])?;
+        }
+    }
 
     let start = std::time::Instant::now();
-    let rows = latin_hypercube(&problem.bounds, args.n, args.seed);
+    let mut bounds = problem.bounds.clone();
+    bounds.extend(ranges.iter().map(|r| [r.low, r.high]));
+    let mut names = problem.names.clone();
+    names.extend(ranges.iter().map(|r| r.path.clone()));
+    let mut rows = latin_hypercube(&bounds, args.n, args.seed);
+    let d = problem.num_vars;
+    for row in rows.iter_mut() {
+        for (k, int) in integer.iter().enumerate() {
+            if *int {
+                row[d + k] = row[d + k].round();
+            }
+        }
+    }
+    let scenarios = if ranges.is_empty() {
+        vec![scenario.clone()]
+    } else {
+        rows.iter()
+            .map(|row| {
+                let set: Vec<(&str, f64)> = ranges
+                    .iter()
+                    .zip(&row[d..])
+                    .map(|(r, v)| (r.path.as_str(), *v))
+                    .collect();
+                architecture_with(&loaded, &set)
+            })
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    let param_rows: Vec<Vec<f64>> = rows.iter().map(|r| r[..d].to_vec()).collect();
     let bar = ProgressBar::with_draw_target(Some(rows.len() as u64), ProgressDrawTarget::stderr());
     bar.set_style(
         ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} evaluations (eta {eta})")
@@ -171,16 +225,13 @@ pub fn run(args: DiscoverArgs) -> CmdResult {
             .progress_chars("=> "),
     );
     bar.set_message(format!("discover {}", scenario.name));
-    let outcomes = evaluate_rows(
-        std::slice::from_ref(&scenario),
-        &problem.names,
-        &rows,
-        &|done| bar.set_position(done as u64),
-    );
+    let outcomes = evaluate_rows(&scenarios, &problem.names, &param_rows, &|done| {
+        bar.set_position(done as u64)
+    });
     bar.finish_and_clear();
     let y: Vec<bool> = outcomes.iter().map(|o| condition.holds(o)).collect();
-    let prim_result = prim(&problem.names, &rows, &y, settings).map_err(other)?;
-    let cart_result = cart(&problem.names, &rows, &y, cart_settings).map_err(other)?;
+    let prim_result = prim(&names, &rows, &y, settings).map_err(other)?;
+    let cart_result = cart(&names, &rows, &y, cart_settings).map_err(other)?;
     let seconds = start.elapsed().as_secs_f64();
 
     if let Some(dir) = &args.export {
@@ -188,7 +239,7 @@ pub fn run(args: DiscoverArgs) -> CmdResult {
             .iter()
             .map(|r| r.iter().map(|v| format!("{v:?}")).collect())
             .collect();
-        write_csv(&dir.join("samples.csv"), &problem.names, &cells)?;
+        write_csv(&dir.join("samples.csv"), &names, &cells)?;
         let out: Vec<Vec<String>> = outcomes
             .iter()
             .zip(&y)
@@ -216,10 +267,9 @@ pub fn run(args: DiscoverArgs) -> CmdResult {
         seed: args.seed,
         evaluation: "exact",
         seconds,
-        inputs: problem
-            .names
+        inputs: names
             .iter()
-            .zip(&problem.bounds)
+            .zip(&bounds)
             .map(|(n, b)| Input {
                 name: n.clone(),
                 low: b[0],
@@ -236,6 +286,22 @@ pub fn run(args: DiscoverArgs) -> CmdResult {
         print!("{}", table(&report));
     }
     Ok(())
+}
+
+/// The scenario of `loaded` with the inputs at `set` (TOML path, value), validated.
+fn architecture_with(
+    loaded: &detente_arch::Loaded,
+    set: &[(&str, f64)],
+) -> Result<detente_engine::Scenario, CliError> {
+    let mut text = loaded.source.clone();
+    for (path, v) in set {
+        text = set_path(&text, path, *v).map_err(|e| input_err(format!("--input {e}")))?;
+    }
+    let label: Vec<String> = set.iter().map(|(p, v)| format!("{p} = {v}")).collect();
+    let origin = format!("{} with {}", loaded.origin, label.join(", "));
+    detente_arch::load_str(&text, &origin)
+        .map(|l| l.architecture.to_scenario())
+        .map_err(|e| input_err(format!("--input: the architecture is invalid:\n{e}")))
 }
 
 fn trajectory_svg(name: &str, condition: &Condition, r: &PrimResult) -> String {
@@ -279,7 +345,7 @@ fn limits(l: &[f64; 2]) -> String {
 fn table(r: &DiscoverReport) -> String {
     let p = &r.prim;
     let mut s = format!(
-        "Scenario discovery, {}: {} samples (Latin hypercube over {} parameters, seed {}), each exact, {:.1} s\n",
+        "Scenario discovery, {}: {} samples (Latin hypercube over {} inputs, seed {}), each exact, {:.1} s\n",
         r.architecture,
         r.samples,
         r.inputs.len(),
