@@ -43,6 +43,8 @@ pub struct Outcomes {
     pub p_ceasefire_break: f64,
     /// Probability that the first war comes through each pathway (in `Pathway::ALL` order).
     pub p_war_by_pathway: Vec<f64>,
+    /// p(war) minus that of another architecture on the same sample (NaN without one).
+    pub regret: f64,
 }
 
 impl Outcomes {
@@ -53,6 +55,7 @@ impl Outcomes {
             cost: e.cost_bn,
             p_ceasefire_break: e.p_ceasefire_break,
             p_war_by_pathway: e.p_war_by_pathway.to_vec(),
+            regret: f64::NAN,
         }
     }
 
@@ -64,12 +67,14 @@ impl Outcomes {
             .collect();
         v.extend(Pathway::ALL.iter().map(|p| format!("p_war_{}", p.name())));
         v.extend(Pathway::ALL.iter().map(|p| format!("share_{}", p.name())));
+        v.push("regret".to_string());
         v
     }
 
     /// Every outcome's value, named by [`Outcomes::names`]: `p_war_<pathway>` is the
     /// probability that the first war comes through it, `share_<pathway>` that as a share of
-    /// p(war) (0 when p(war) is 0).
+    /// p(war) (0 when p(war) is 0); `regret` p(war) minus another architecture's on the same
+    /// sample.
     pub fn values(&self) -> Vec<f64> {
         let mut v = vec![
             self.p_war,
@@ -85,6 +90,7 @@ impl Outcomes {
                 0.0
             }
         }));
+        v.push(self.regret);
         v
     }
 
@@ -299,12 +305,14 @@ mod tests {
             cost: 100.0,
             p_ceasefire_break: 0.5,
             p_war_by_pathway: vec![0.1, 0.1, 0.0, 0.0, 0.0, 0.0, 0.0],
+            regret: 0.05,
         };
         assert!(!Condition::parse("p_war > 0.2").unwrap().holds(&o));
         assert!(Condition::parse("p_war >= 0.2").unwrap().holds(&o));
         assert!(Condition::parse("cost < 101").unwrap().holds(&o));
         let share = format!("share_{} >= 0.5", Pathway::ALL[0].name());
         assert!(Condition::parse(&share).unwrap().holds(&o));
+        assert!(Condition::parse("regret > 0").unwrap().holds(&o));
         assert_eq!(Outcomes::names().len(), o.values().len());
     }
 }

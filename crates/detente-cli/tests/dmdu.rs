@@ -201,6 +201,41 @@ fn discover_samples_architecture_inputs_too() {
 }
 
 #[test]
+fn discover_regret_against_another_architecture() {
+    let dir = tmp("regret");
+    let v = json(&detente(&[
+        "discover",
+        "baseline",
+        "--against",
+        "break-the-ice",
+        "--n",
+        "40",
+        "--params",
+        PARAMS,
+        "--when",
+        "regret > 0.05",
+        "--export",
+        dir.to_str().unwrap(),
+        "--json",
+    ]));
+    assert_eq!(v["against"], "break-the-ice");
+    let outcomes = std::fs::read_to_string(dir.join("outcomes.csv")).unwrap();
+    let mut lines = outcomes.lines();
+    assert_eq!(lines.next().unwrap(), "regret,of_interest");
+    let regrets: Vec<f64> = lines
+        .map(|l| l.split(',').next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(regrets.len(), 40);
+    // break-the-ice is never less safe than the baseline (README): regret is never negative
+    assert!(regrets.iter().all(|r| *r >= -1e-12), "{regrets:?}");
+    let k = regrets.iter().filter(|r| **r > 0.05).count() as u64;
+    assert_eq!(v["cases_of_interest"].as_u64(), Some(k));
+    let o = detente(&["discover", "baseline", "--when", "regret > 0.05"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("needs --against"), "{}", stderr(&o));
+}
+
+#[test]
 fn discover_bad_input_exits_2_with_where_and_what() {
     for (args, want) in [
         (vec!["--when", "p_wr > 0.2"], "`p_wr` is not an outcome"),

@@ -32,9 +32,13 @@ pub struct DiscoverArgs {
     /// A built-in architecture (see `detente list`) or a TOML file.
     pub architecture: String,
     /// What makes a case of interest: `OUTCOME OP NUMBER`, e.g. "p_war > 0.2"; outcomes:
-    /// p_war, p_nuclear, cost, p_ceasefire_break, p_war_<pathway>, share_<pathway>.
+    /// p_war, p_nuclear, cost, p_ceasefire_break, p_war_<pathway>, share_<pathway>, and with
+    /// --against, regret (p_war minus the other architecture's on the same sample).
     #[arg(long, value_name = "EXPR")]
     pub when: String,
+    /// Another architecture evaluated on the same samples of the parameters, for `regret`.
+    #[arg(long, value_name = "ARCH")]
+    pub against: Option<String>,
     /// Samples (Latin hypercube points), each evaluated exactly.
     #[arg(long, default_value_t = 1000)]
     pub n: usize,
@@ -85,6 +89,8 @@ pub struct DiscoverArgs {
 #[derive(Serialize)]
 pub struct DiscoverReport {
     pub architecture: String,
+    /// The architecture `regret` is measured against, if any.
+    pub against: Option<String>,
     pub when: Condition,
     pub samples: usize,
     pub seed: u64,
@@ -130,7 +136,12 @@ pub fn run(args: DiscoverArgs) -> CmdResult {
             args.n
         )));
     }
-    check_exact_evals("--n", args.n as u64, args.i_know_it_is_long)?;
+    let per_sample = if args.against.is_some() { 2 } else { 1 };
+    check_exact_evals(
+        "--n",
+        (args.n as u64).saturating_mul(per_sample),
+        args.i_know_it_is_long,
+    )?;
     let settings = PrimSettings {
         objective: match args.objective {
             ObjectiveArg::Lenient1 => Objective::Lenient1,
@@ -166,8 +177,18 @@ pub fn run(args: DiscoverArgs) -> CmdResult {
         super::check_output(&dir.join("samples.csv"))?;
         super::check_output(&dir.join("outcomes.csv"))?;
     }
+    if condition.outcome == "regret" && args.against.is_none() {
+        return Err(input_err(format!(
+            "--when `{}`: regret needs --against ARCH, the architecture to compare with",
+            args.when
+        )));
+    }
     let loaded = load_architecture(&args.architecture)?;
     let scenario = loaded.architecture.to_scenario();
+    let against = match &args.against {
+        Some(a) => Some(load_architecture(a)?.architecture.to_scenario()),
+        None => None,
+    };
     let ranges = args
         .inputs
         .iter()
@@ -225,9 +246,21 @@ pub fn run(args: DiscoverArgs) -> CmdResult {
             .progress_chars("=> "),
     );
     bar.set_message(format!("discover {}", scenario.name));
-    let outcomes = evaluate_rows(&scenarios, &problem.names, &param_rows, &|done| {
+    let mut outcomes = evaluate_rows(&scenarios, &problem.names, &param_rows, &|done| {
         bar.set_position(done as u64)
     });
+    if let Some(other_scenario) = &against {
+        bar.set_message(format!("discover {}", other_scenario.name));
+        let theirs = evaluate_rows(
+            std::slice::from_ref(other_scenario),
+            &problem.names,
+            &param_rows,
+            &|done| bar.set_position(done as u64),
+        );
+        for (o, t) in outcomes.iter_mut().zip(&theirs) {
+            o.regret = o.p_war - t.p_war;
+        }
+    }
     bar.finish_and_clear();
     let y: Vec<bool> = outcomes.iter().map(|o| condition.holds(o)).collect();
     let prim_result = prim(&names, &rows, &y, settings).map_err(other)?;
@@ -262,6 +295,7 @@ pub fn run(args: DiscoverArgs) -> CmdResult {
     }
     let report = DiscoverReport {
         architecture: scenario.name.clone(),
+        against: against.as_ref().map(|a| a.name.clone()),
         when: condition,
         samples: args.n,
         seed: args.seed,
