@@ -136,8 +136,20 @@ pub fn xy_chart(
     lines: &[Line],
     mark: Option<(f64, f64, &str)>,
 ) -> String {
-    let (left, right, top, bottom) = (70.0, 30.0, 60.0, 55.0);
+    let (left, right, bottom) = (70.0, 30.0, 55.0);
     let (plot_w, plot_h) = (560.0, 340.0);
+    // legend entries side by side, each as wide as its label, wrapping at the plot's width
+    let mut legend = Vec::with_capacity(lines.len());
+    let (mut lx, mut row) = (0.0, 0usize);
+    for l in lines {
+        let w = 30.0 + 5.8 * l.label.chars().count() as f64;
+        if lx > 0.0 && lx + w > plot_w {
+            (lx, row) = (0.0, row + 1);
+        }
+        legend.push((left + 10.0 + lx, 36.0 + 14.0 * row as f64));
+        lx += w;
+    }
+    let top = 60.0 + 14.0 * row as f64;
     let (width, height) = (left + plot_w + right, top + plot_h + bottom);
     let finite = |v: &f64| v.is_finite();
     let xs = lines
@@ -242,11 +254,12 @@ pub fn xy_chart(
                 );
             }
         }
-        let lx = left + 10.0 + 170.0 * k as f64;
+        let (lx, ly) = legend[k];
         s += &format!(
-            "<rect x=\"{lx:.1}\" y=\"36\" width=\"10\" height=\"10\" fill=\"{}\"/>\n<text x=\"{:.1}\" y=\"45\">{}</text>\n",
+            "<rect x=\"{lx:.1}\" y=\"{ly:.1}\" width=\"10\" height=\"10\" fill=\"{}\"/>\n<text x=\"{:.1}\" y=\"{:.1}\">{}</text>\n",
             l.colour,
             lx + 14.0,
+            ly + 9.0,
             esc(l.label)
         );
     }

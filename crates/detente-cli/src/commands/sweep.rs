@@ -202,7 +202,7 @@ fn plot(r: &SweepReport) -> String {
             .iter()
             .map(|v| {
                 (
-                    format!("{p2} = {v:.3}"),
+                    format!("{} = {v:.3}", short(p2)),
                     r.points.iter().filter(|pt| pt.values[p2] == *v).collect(),
                 )
             })
@@ -230,15 +230,30 @@ fn plot(r: &SweepReport) -> String {
         ),
         None => format!("p(war) along {first}, {} (exact)", r.architecture),
     };
+    // a probability axis from 0 to the next tenth above the highest value (at most 1)
+    let top = r
+        .points
+        .iter()
+        .map(|p| p.p_war_band.map_or(p.p_war, |b| b[1]).max(p.p_war))
+        .fold(0.0f64, f64::max);
+    let y_max = ((top * 10.0).ceil() / 10.0).clamp(0.1, 1.0);
     xy_chart(
         &title,
         first,
         "p(war) within the horizon",
         None,
-        None,
+        Some((0.0, y_max)),
         &lines,
         None,
     )
+}
+
+/// The last two segments of a TOML path, for a legend.
+fn short(path: &str) -> &str {
+    match path.rmatch_indices('.').nth(1) {
+        Some((i, _)) => &path[i + 1..],
+        None => path,
+    }
 }
 
 fn table(r: &SweepReport) -> String {
