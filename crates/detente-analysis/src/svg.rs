@@ -277,6 +277,69 @@ pub fn xy_chart(
     s
 }
 
+/// One input of a [`box_chart`]: its name, the box's limits and the sampled range.
+pub struct BoxRow {
+    pub name: String,
+    pub limits: [f64; 2],
+    pub range: [f64; 2],
+}
+
+/// The limits of a box, one row per restricted input: a grey bar for the sampled range and a
+/// coloured one for the box's part of it, with the limits written beside (EMA Workbench's box
+/// inspection graph).
+pub fn box_chart(title: &str, subtitle: &str, rows: &[BoxRow]) -> String {
+    let (left, right, top, bottom) = (230.0, 90.0, 60.0, 30.0);
+    let plot_w = 420.0;
+    let per_row = 26.0;
+    let height = top + bottom + per_row * rows.len().max(1) as f64;
+    let width = left + plot_w + right;
+    let mut s = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width:.0}\" height=\"{height:.0}\" viewBox=\"0 0 {width:.0} {height:.0}\" font-family=\"sans-serif\" font-size=\"11\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n<text x=\"{:.1}\" y=\"22\" font-size=\"14\" text-anchor=\"middle\">{}</text>\n<text x=\"{:.1}\" y=\"40\" text-anchor=\"middle\">{}</text>\n",
+        width / 2.0,
+        esc(title),
+        width / 2.0,
+        esc(subtitle)
+    );
+    for (i, r) in rows.iter().enumerate() {
+        let y = top + per_row * i as f64;
+        let span = (r.range[1] - r.range[0]).max(f64::MIN_POSITIVE);
+        let f = |v: f64| ((v - r.range[0]) / span).clamp(0.0, 1.0);
+        let (a, b) = (
+            left + f(r.limits[0]) * plot_w,
+            left + f(r.limits[1]) * plot_w,
+        );
+        s += &format!(
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>\n",
+            left - 8.0,
+            y + 13.0,
+            esc(&r.name)
+        );
+        s += &format!(
+            "<rect x=\"{left:.1}\" y=\"{:.1}\" width=\"{plot_w:.1}\" height=\"10\" fill=\"#e4e4e4\"/>\n",
+            y + 4.0
+        );
+        s += &format!(
+            "<rect x=\"{a:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"10\" fill=\"#4a7ab5\"><title>{}: {} to {} of {} to {}</title></rect>\n",
+            y + 4.0,
+            (b - a).max(1.0),
+            esc(&r.name),
+            tick(r.limits[0]),
+            tick(r.limits[1]),
+            tick(r.range[0]),
+            tick(r.range[1])
+        );
+        s += &format!(
+            "<text x=\"{:.1}\" y=\"{:.1}\" fill=\"#555\">{} – {}</text>\n",
+            left + plot_w + 6.0,
+            y + 13.0,
+            tick(r.limits[0]),
+            tick(r.limits[1])
+        );
+    }
+    s += "</svg>\n";
+    s
+}
+
 fn tick(v: f64) -> String {
     if v != 0.0 && (v.abs() >= 1e4 || v.abs() < 1e-3) {
         format!("{v:.2e}")
@@ -328,5 +391,24 @@ mod tests {
         assert!(s.starts_with("<svg") && s.trim_end().ends_with("</svg>"));
         assert!(s.contains("&lt;1&gt;") && s.contains("<polygon") && s.contains("chosen"));
         assert_eq!(s.matches("<circle").count(), 3);
+    }
+
+    #[test]
+    fn box_chart_draws_each_limit_within_its_range() {
+        let s = box_chart(
+            "box",
+            "coverage 0.5",
+            &[BoxRow {
+                name: "a<b".into(),
+                limits: [0.25, 0.75],
+                range: [0.0, 1.0],
+            }],
+        );
+        assert!(s.starts_with("<svg") && s.contains("a&lt;b"));
+        // the box's bar starts a quarter in and spans half the plot (420 px)
+        assert!(
+            s.contains("x=\"335.0\"") && s.contains("width=\"210.0\""),
+            "{s}"
+        );
     }
 }

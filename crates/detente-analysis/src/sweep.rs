@@ -55,8 +55,13 @@ impl SetSpec {
                     "`{spec}`: COUNT {count}: allowed: 2 to {max_points}"
                 ));
             }
+            if !(b - a).is_finite() {
+                return Err(format!(
+                    "`{spec}`: the span from START to STOP is too large to step through"
+                ));
+            }
             (0..count)
-                .map(|i| a + (b - a) * i as f64 / (count - 1) as f64)
+                .map(|i| a + (b - a) * (i as f64 / (count - 1) as f64))
                 .collect()
         } else {
             let v = range
@@ -114,6 +119,11 @@ impl InputRange {
         let (low, high) = (num(a, "LOW")?, num(b, "HIGH")?);
         if low >= high {
             return Err(format!("`{spec}`: LOW {low} is not below HIGH {high}"));
+        }
+        if !(high - low).is_finite() {
+            return Err(format!(
+                "`{spec}`: the span from LOW to HIGH is too large to sample"
+            ));
         }
         Ok(InputRange {
             path: path.to_string(),

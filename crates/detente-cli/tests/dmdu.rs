@@ -35,6 +35,7 @@ const PARAMS: &str = "misperception_sd,nuclear_shadow,gray_zone_crisis_rate";
 fn discover_json_export_and_plot_agree_with_each_other() {
     let dir = tmp("discover");
     let svg = dir.join("trajectory.svg");
+    let box_svg = dir.join("box.svg");
     let o = detente(&[
         "discover",
         "baseline",
@@ -50,6 +51,8 @@ fn discover_json_export_and_plot_agree_with_each_other() {
         dir.to_str().unwrap(),
         "--plot",
         svg.to_str().unwrap(),
+        "--plot-box",
+        box_svg.to_str().unwrap(),
         "--json",
     ]);
     let v = json(&o);
@@ -108,6 +111,13 @@ fn discover_json_export_and_plot_agree_with_each_other() {
     assert_eq!(n, 120);
     let plot = std::fs::read_to_string(&svg).unwrap();
     assert!(plot.starts_with("<svg") && plot.matches("<circle").count() >= traj.len());
+    // one row of the box chart per input the last box restricts
+    let boxes = std::fs::read_to_string(&box_svg).unwrap();
+    let restricted = traj.last().unwrap()["restricted"]
+        .as_object()
+        .unwrap()
+        .len();
+    assert_eq!(boxes.matches("fill=\"#4a7ab5\"").count(), restricted);
     // the table says the same
     let o = detente(&[
         "discover",

@@ -13,7 +13,7 @@ use detente_analysis::cart::{cart, CartResult, CartSettings};
 use detente_analysis::discover::{evaluate_rows, latin_hypercube, Condition};
 use detente_analysis::prim::{prim, Objective, PrimResult, PrimSettings, TrajectoryBox};
 use detente_analysis::sensitivity::Problem;
-use detente_analysis::svg::{xy_chart, Line};
+use detente_analysis::svg::{box_chart, xy_chart, BoxRow, Line};
 use detente_analysis::sweep::{is_integer_field, set_path, InputRange};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
@@ -80,6 +80,9 @@ pub struct DiscoverArgs {
     /// Write the coverage–density trajectory as SVG.
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,
+    /// Write the limits of the box PRIM keeps (or its last box), input by input, as SVG.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot_box: Option<PathBuf>,
     /// Allow more evaluations than the bound of docs/limits.md.
     #[arg(long)]
     pub i_know_it_is_long: bool,
@@ -168,7 +171,7 @@ pub fn run(args: DiscoverArgs) -> CmdResult {
     }
     let problem = Problem::from_specs(args.params.as_deref())
         .map_err(|e| input_err(format!("--params: {e}")))?;
-    if let Some(path) = &args.plot {
+    for path in args.plot.iter().chain(&args.plot_box) {
         super::check_output(path)?;
     }
     if let Some(dir) = &args.export {
@@ -293,6 +296,9 @@ pub fn run(args: DiscoverArgs) -> CmdResult {
         let svg = trajectory_svg(&scenario.name, &condition, &prim_result);
         super::write_output(path, svg)?;
     }
+    if let Some(path) = &args.plot_box {
+        super::write_output(path, limits_svg(&scenario.name, &condition, &prim_result))?;
+    }
     let report = DiscoverReport {
         architecture: scenario.name.clone(),
         against: against.as_ref().map(|a| a.name.clone()),
@@ -336,6 +342,38 @@ fn architecture_with(
     detente_arch::load_str(&text, &origin)
         .map(|l| l.architecture.to_scenario())
         .map_err(|e| input_err(format!("--input: the architecture is invalid:\n{e}")))
+}
+
+fn limits_svg(name: &str, condition: &Condition, r: &PrimResult) -> String {
+    let last = r.trajectory.last();
+    let rows: Vec<BoxRow> = last
+        .map(|b| {
+            b.restricted
+                .iter()
+                .map(|(n, l)| BoxRow {
+                    name: n.clone(),
+                    limits: *l,
+                    range: r.initial_box.get(n).copied().unwrap_or(*l),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let b = last.map_or((0.0, 0.0, 0.0), |b| (b.coverage, b.density, b.mass));
+    box_chart(
+        &format!("PRIM box, {name}: cases where {condition}"),
+        &format!(
+            "coverage {:.3}, density {:.3}, mass {:.3}{}; grey: the sampled range",
+            b.0,
+            b.1,
+            b.2,
+            if r.meets_threshold {
+                ""
+            } else {
+                " (misses the threshold)"
+            }
+        ),
+        &rows,
+    )
 }
 
 fn trajectory_svg(name: &str, condition: &Condition, r: &PrimResult) -> String {
