@@ -9,6 +9,11 @@
 //! * [`paramfile`] reads and writes the fitted-parameter TOML file (`params.toml`);
 //! * [`uncertainty`] draws every model parameter for a run ([`detente_engine::ParamDraw`]);
 //! * [`sensitivity`] has Morris screening and Sobol indices (SALib's estimators and layout);
+//! * [`discover`] samples inputs (Latin hypercube), names outcomes and parses `--when`;
+//! * [`cart`] grows a classification tree and reads its leaves as boxes;
+//! * [`prim`] finds the box of inputs that holds cases of interest (PRIM, as EMA Workbench);
+//! * [`robust`] evaluates architectures on shared draws and scores them (regret, targets);
+//! * [`sweep`] parses lever grids and sets an architecture's input by its TOML path;
 //! * [`svg`] draws bar charts of indices.
 //!
 //! Invariant: library code only — no printing, no terminal; errors are values with the file,
@@ -18,12 +23,17 @@
 #![allow(clippy::needless_range_loop)]
 
 pub mod calibrate;
+pub mod cart;
+pub mod discover;
 pub mod icb;
 pub mod mnlogit;
 pub mod optim;
 pub mod ordlogit;
 pub mod paramfile;
+pub mod prim;
+pub mod robust;
 pub mod score;
 pub mod sensitivity;
 pub mod svg;
+pub mod sweep;
 pub mod uncertainty;

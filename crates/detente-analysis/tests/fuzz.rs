@@ -1,7 +1,9 @@
 //! Fuzzing the analysis crate's readers on stable Rust: the ICB crisis CSV, the
 //! fitted-parameter file (`params.toml`) and the priors file, each mutated by random edits, must parse or fail with
 //! a message naming the file — never panic; what they accept must be finite and usable by
-//! the uncertainty draw. Regression tests for the strictness findings of issue 14 follow.
+//! the uncertainty draw; the command-line expressions of discover and sweep (`--when`,
+//! `--set`, `--input`) and the TOML path editor likewise. Regression tests for the
+//! strictness findings of issue 14 follow.
 //! `PROPTEST_CASES=N` sets the cases.
 
 use detente_analysis::icb::Imputation;
@@ -79,6 +81,42 @@ proptest! {
                 let _ = Uncertainty::from_defaults().with_fitted(&pf);
             }
             Err(m) => prop_assert!(m.starts_with("p.toml"), "{}", m),
+        }
+    }
+
+    #[test]
+    fn when_condition_never_panics(e in edits(6)) {
+        use detente_analysis::discover::{Condition, Outcomes};
+        let text = apply("share_ukraine_spillover >= 0.25", &e);
+        match Condition::parse(&text) {
+            Ok(c) => {
+                prop_assert!(c.value.is_finite());
+                prop_assert!(Outcomes::names().contains(&c.outcome));
+            }
+            Err(m) => prop_assert!(m.starts_with('`'), "{}", m),
+        }
+    }
+
+    #[test]
+    fn sweep_grid_input_range_and_path_editor_never_panic(e in edits(6)) {
+        use detente_analysis::sweep::{set_path, InputRange, SetSpec};
+        let spec = apply("mechanisms.hotline.strength=0:1:11", &e);
+        match SetSpec::parse(&spec, 1000) {
+            Ok(s) => {
+                prop_assert!(!s.values.is_empty() && s.values.len() <= 1000);
+                prop_assert!(s.values.iter().all(|v| v.is_finite()));
+                let text = "[mechanisms.hotline]\nstrength = 0.3\nheavy = 2\n[[actors]]\nx = 1.0\n";
+                for v in s.values.iter().take(3) {
+                    if let Ok(out) = set_path(text, &s.path, *v) {
+                        prop_assert!(toml::from_str::<toml::Value>(&out).is_ok());
+                    }
+                }
+            }
+            Err(m) => prop_assert!(m.starts_with('`'), "{}", m),
+        }
+        let range = apply("mechanisms.hotline.strength=0:1", &e);
+        if let Ok(r) = InputRange::parse(&range) {
+            prop_assert!(r.low < r.high && r.low.is_finite() && r.high.is_finite());
         }
     }
 

@@ -34,6 +34,12 @@ enum Command {
     Sensitivity(commands::sensitivity::SensitivityArgs),
     /// Simulate an architecture and read the risk of war by pathway, with intervals.
     Run(commands::run::RunArgs),
+    /// Scenario discovery: which parameter ranges make a case of interest (PRIM, CART).
+    Discover(commands::discover::DiscoverArgs),
+    /// Robust choice: architectures on shared parameter draws, with regret and a target.
+    Robust(commands::robust::RobustArgs),
+    /// p(war) and cost along one or two architecture inputs, with uncertainty bands.
+    Sweep(commands::sweep::SweepArgs),
     /// Run architectures with common random numbers and report paired differences.
     Compare(commands::compare::CompareArgs),
     /// List the built-in architectures.
@@ -77,6 +83,9 @@ fn main() -> ExitCode {
         Command::Sensitivity(a) => commands::sensitivity::run(a),
         Command::Run(a) => commands::run::run(a),
         Command::Compare(a) => commands::compare::run(a),
+        Command::Discover(a) => commands::discover::run(a),
+        Command::Robust(a) => commands::robust::run(a),
+        Command::Sweep(a) => commands::sweep::run(a),
         Command::List(a) => commands::architecture::list(a),
         Command::Show(a) => commands::architecture::show(a),
         Command::Check(a) => commands::architecture::check(a),

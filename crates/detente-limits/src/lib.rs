@@ -63,6 +63,13 @@ pub const MAX_RUNS_OVERRIDE: u64 = 1 << 40;
 pub const MAX_SENSITIVITY_EVALS: u64 = 200_000;
 /// Most model evaluations with `--i-know-it-is-long` (the sample matrix must fit in memory).
 pub const MAX_SENSITIVITY_EVALS_OVERRIDE: u64 = 5_000_000;
+/// Most exact model evaluations of one `discover`, `robust` or `sweep` on the command line
+/// without `--i-know-it-is-long` (about 7 ms each on 2 cores: a few minutes).
+pub const MAX_EXACT_EVALS: u64 = 100_000;
+/// Most exact evaluations with `--i-know-it-is-long` (samples and outcomes must fit in memory).
+pub const MAX_EXACT_EVALS_OVERRIDE: u64 = 2_000_000;
+/// Most points of a `sweep` grid along one input.
+pub const MAX_SWEEP_POINTS: usize = 1_000;
 /// Most campaign replications in one `campaign --sweep` (cells × replications per cell;
 /// about 3.5 ms per thousand: a few minutes at most).
 pub const MAX_SWEEP_REPLICATIONS: u64 = 50_000_000;

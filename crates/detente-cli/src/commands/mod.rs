@@ -9,10 +9,13 @@ pub mod campaign;
 pub mod common;
 pub mod compare;
 pub mod deliberate;
+pub mod discover;
 pub mod elicit;
 pub mod plan;
 pub mod predict_crises;
+pub mod robust;
 pub mod sensitivity;
+pub mod sweep;
 pub mod uncertainty_flags;
 
 pub mod parquet_out;
@@ -121,6 +124,29 @@ pub fn check_work(what: &str, runs: u64, horizon_years: f64, long_ok: bool) -> C
         eprintln!(
             "detente: {runs} runs of {horizon_years} years: estimated {eta} on 2 cores (Ctrl-C stops it)"
         );
+    }
+    Ok(())
+}
+
+/// Check the number of exact evaluations a command is about to make (`what` names the flags
+/// that set it) against the bounds of `docs/limits.md`, printing an estimate of the time above
+/// a few seconds of work.
+pub fn check_exact_evals(what: &str, evals: u64, long_ok: bool) -> CmdResult {
+    use detente_limits::{MAX_EXACT_EVALS, MAX_EXACT_EVALS_OVERRIDE};
+    // about 7 ms per exact evaluation of a 10-year horizon, on 2 cores (README)
+    let eta = detente_limits::human_duration(evals as f64 * 0.007 / 2.0);
+    if evals > MAX_EXACT_EVALS_OVERRIDE {
+        return Err(input_err(format!(
+            "{what}: {evals} exact evaluations: allowed: at most {MAX_EXACT_EVALS_OVERRIDE} (docs/limits.md)"
+        )));
+    }
+    if evals > MAX_EXACT_EVALS && !long_ok {
+        return Err(input_err(format!(
+            "{what}: {evals} exact evaluations would take about {eta}; allowed: at most {MAX_EXACT_EVALS} without {OVERRIDE_FLAG} (docs/limits.md)"
+        )));
+    }
+    if evals > 5_000 {
+        eprintln!("detente: {evals} exact evaluations: estimated {eta} on 2 cores");
     }
     Ok(())
 }

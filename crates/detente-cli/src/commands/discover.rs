@@ -1,0 +1,505 @@
+//! `detente discover ARCH --when "p_war > 0.2"`: scenario discovery. Samples the uncertain
+//! model parameters (a Latin hypercube over the parameter table's ranges) and any
+//! architecture inputs given by `--input PATH=LOW:HIGH` (whole-number fields rounded; every
+//! sample's architecture validated as a file would be), evaluates each
+//! sample exactly, marks the cases of interest by the `--when` condition, and finds the
+//! conditions that explain them by PRIM (EMA Workbench's rules and objectives) and CART.
+//! `--export DIR` writes `samples.csv` and `outcomes.csv` for EMA Workbench; `--plot` the
+//! coverage–density trajectory.
+
+use super::common::load_architecture;
+use super::{check_exact_evals, input_err, CliError, CmdResult};
+use detente_analysis::cart::{cart, CartResult, CartSettings};
+use detente_analysis::discover::{evaluate_rows, latin_hypercube, Condition};
+use detente_analysis::prim::{prim, Objective, PrimResult, PrimSettings, TrajectoryBox};
+use detente_analysis::sensitivity::Problem;
+use detente_analysis::svg::{box_chart, xy_chart, BoxRow, Line};
+use detente_analysis::sweep::{is_integer_field, set_path, InputRange};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::Serialize;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ObjectiveArg {
+    Lenient1,
+    Lenient2,
+    Original,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct DiscoverArgs {
+    /// A built-in architecture (see `detente list`) or a TOML file.
+    pub architecture: String,
+    /// What makes a case of interest: `OUTCOME OP NUMBER`, e.g. "p_war > 0.2"; outcomes:
+    /// p_war, p_nuclear, cost, p_ceasefire_break, p_war_<pathway>, share_<pathway>, and with
+    /// --against, regret (p_war minus the other architecture's on the same sample).
+    #[arg(long, value_name = "EXPR")]
+    pub when: String,
+    /// Another architecture evaluated on the same samples of the parameters, for `regret`.
+    #[arg(long, value_name = "ARCH")]
+    pub against: Option<String>,
+    /// Samples (Latin hypercube points), each evaluated exactly.
+    #[arg(long, default_value_t = 1000)]
+    pub n: usize,
+    /// Seed of the Latin hypercube.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Parameters to vary, comma-separated (default: every parameter with a range).
+    #[arg(long, value_delimiter = ',')]
+    pub params: Option<Vec<String>>,
+    /// An architecture input to sample too, by its TOML path: PATH=LOW:HIGH (repeatable),
+    /// e.g. mechanisms.hotline.strength=0:1.
+    #[arg(long = "input", value_name = "PATH=LOW:HIGH")]
+    pub inputs: Vec<String>,
+    /// PRIM's objective function (EMA Workbench's; lenient1 is its default).
+    #[arg(long, value_enum, default_value = "lenient1")]
+    pub objective: ObjectiveArg,
+    /// Density a PRIM box must reach to be kept.
+    #[arg(long, default_value_t = 0.8)]
+    pub threshold: f64,
+    /// Share of a box's points one peel removes.
+    #[arg(long, default_value_t = 0.05)]
+    pub peel_alpha: f64,
+    /// Share of the neighbouring points one paste adds.
+    #[arg(long, default_value_t = 0.05)]
+    pub paste_alpha: f64,
+    /// Smallest share of all samples in a box (PRIM) or a leaf (CART).
+    #[arg(long, default_value_t = 0.05)]
+    pub mass_min: f64,
+    /// Deepest split of the CART tree.
+    #[arg(long, default_value_t = 6)]
+    pub cart_depth: usize,
+    /// Write samples.csv (a column per input) and outcomes.csv (the outcome and a 0/1
+    /// of_interest column) to DIR, for EMA Workbench (scripts/compare_prim_ema.py).
+    #[arg(long, value_name = "DIR")]
+    pub export: Option<PathBuf>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Write the coverage–density trajectory as SVG.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
+    /// Write the limits of the box PRIM keeps (or its last box), input by input, as SVG.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot_box: Option<PathBuf>,
+    /// Allow more evaluations than the bound of docs/limits.md.
+    #[arg(long)]
+    pub i_know_it_is_long: bool,
+}
+
+/// What `discover --json` prints.
+#[derive(Serialize)]
+pub struct DiscoverReport {
+    pub architecture: String,
+    /// The architecture `regret` is measured against, if any.
+    pub against: Option<String>,
+    pub when: Condition,
+    pub samples: usize,
+    pub seed: u64,
+    pub evaluation: &'static str,
+    pub seconds: f64,
+    /// The inputs sampled, with their ranges.
+    pub inputs: Vec<Input>,
+    #[serde(flatten)]
+    pub prim: PrimResult,
+    /// The box PRIM keeps (the trajectory's last), or null if it misses the threshold.
+    pub chosen: Option<TrajectoryBox>,
+    pub cart: CartResult,
+}
+
+#[derive(Serialize)]
+pub struct Input {
+    pub name: String,
+    pub low: f64,
+    pub high: f64,
+}
+
+fn other(e: impl std::fmt::Display) -> CliError {
+    CliError::Other(anyhow::anyhow!("{e}"))
+}
+
+fn write_csv(path: &Path, header: &[String], rows: &[Vec<String>]) -> CmdResult {
+    let file = std::fs::File::create(path)
+        .map_err(|e| other(format!("{}: cannot write: {e}", path.display())))?;
+    let mut w = std::io::BufWriter::new(file);
+    writeln!(w, "{}", header.join(","))?;
+    for r in rows {
+        writeln!(w, "{}", r.join(","))?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+pub fn run(args: DiscoverArgs) -> CmdResult {
+    let condition = Condition::parse(&args.when).map_err(|e| input_err(format!("--when {e}")))?;
+    if args.n < 2 {
+        return Err(input_err(format!(
+            "--n {}: allowed: at least 2 samples",
+            args.n
+        )));
+    }
+    let per_sample = if args.against.is_some() { 2 } else { 1 };
+    check_exact_evals(
+        "--n",
+        (args.n as u64).saturating_mul(per_sample),
+        args.i_know_it_is_long,
+    )?;
+    let settings = PrimSettings {
+        objective: match args.objective {
+            ObjectiveArg::Lenient1 => Objective::Lenient1,
+            ObjectiveArg::Lenient2 => Objective::Lenient2,
+            ObjectiveArg::Original => Objective::Original,
+        },
+        threshold: args.threshold,
+        peel_alpha: args.peel_alpha,
+        paste_alpha: args.paste_alpha,
+        mass_min: args.mass_min,
+    };
+    settings
+        .check()
+        .map_err(|e| input_err(format!("--{}", e.replace('_', "-"))))?;
+    let cart_settings = CartSettings {
+        mass_min: args.mass_min,
+        max_depth: args.cart_depth,
+    };
+    if args.mass_min >= 0.5 {
+        return Err(input_err(format!(
+            "--mass-min {}: allowed: from 0 to less than 0.5 (CART's leaves)",
+            args.mass_min
+        )));
+    }
+    let problem = Problem::from_specs(args.params.as_deref())
+        .map_err(|e| input_err(format!("--params: {e}")))?;
+    for path in args.plot.iter().chain(&args.plot_box) {
+        super::check_output(path)?;
+    }
+    if let Some(dir) = &args.export {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| other(format!("--export {}: cannot create: {e}", dir.display())))?;
+        super::check_output(&dir.join("samples.csv"))?;
+        super::check_output(&dir.join("outcomes.csv"))?;
+    }
+    if condition.outcome == "regret" && args.against.is_none() {
+        return Err(input_err(format!(
+            "--when `{}`: regret needs --against ARCH, the architecture to compare with",
+            args.when
+        )));
+    }
+    let loaded = load_architecture(&args.architecture)?;
+    let scenario = loaded.architecture.to_scenario();
+    let against = match &args.against {
+        Some(a) => Some(load_architecture(a)?.architecture.to_scenario()),
+        None => None,
+    };
+    let ranges = args
+        .inputs
+        .iter()
+        .map(|s| InputRange::parse(s))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| input_err(format!("--input {e}")))?;
+    let mut integer = Vec::new();
+    for (i, r) in ranges.iter().enumerate() {
+        if problem.names.contains(&r.path) || ranges[..i].iter().any(|q| q.path == r.path) {
+            return Err(input_err(format!("--input `{}` is given twice", r.path)));
+        }
+        integer.push(
+            is_integer_field(&loaded.source, &r.path)
+                .map_err(|e| input_err(format!("--input {e}")))?,
+        );
+        // both ends must give a valid architecture
+        for v in [r.low, r.high] {
+            architecture_with(&loaded, &[(r.path.as_str(), v)])?;
+        }
+    }
+
+    let start = std::time::Instant::now();
+    let mut bounds = problem.bounds.clone();
+    bounds.extend(ranges.iter().map(|r| [r.low, r.high]));
+    let mut names = problem.names.clone();
+    names.extend(ranges.iter().map(|r| r.path.clone()));
+    let mut rows = latin_hypercube(&bounds, args.n, args.seed);
+    let d = problem.num_vars;
+    for row in rows.iter_mut() {
+        for (k, int) in integer.iter().enumerate() {
+            if *int {
+                row[d + k] = row[d + k].round();
+            }
+        }
+    }
+    let scenarios = if ranges.is_empty() {
+        vec![scenario.clone()]
+    } else {
+        rows.iter()
+            .map(|row| {
+                let set: Vec<(&str, f64)> = ranges
+                    .iter()
+                    .zip(&row[d..])
+                    .map(|(r, v)| (r.path.as_str(), *v))
+                    .collect();
+                architecture_with(&loaded, &set)
+            })
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    let param_rows: Vec<Vec<f64>> = rows.iter().map(|r| r[..d].to_vec()).collect();
+    let bar = ProgressBar::with_draw_target(Some(rows.len() as u64), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} evaluations (eta {eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message(format!("discover {}", scenario.name));
+    let mut outcomes = evaluate_rows(&scenarios, &problem.names, &param_rows, &|done| {
+        bar.set_position(done as u64)
+    });
+    if let Some(other_scenario) = &against {
+        bar.set_message(format!("discover {}", other_scenario.name));
+        let theirs = evaluate_rows(
+            std::slice::from_ref(other_scenario),
+            &problem.names,
+            &param_rows,
+            &|done| bar.set_position(done as u64),
+        );
+        for (o, t) in outcomes.iter_mut().zip(&theirs) {
+            o.regret = o.p_war - t.p_war;
+        }
+    }
+    bar.finish_and_clear();
+    let y: Vec<bool> = outcomes.iter().map(|o| condition.holds(o)).collect();
+    let prim_result = prim(&names, &rows, &y, settings).map_err(other)?;
+    let cart_result = cart(&names, &rows, &y, cart_settings).map_err(other)?;
+    let seconds = start.elapsed().as_secs_f64();
+
+    if let Some(dir) = &args.export {
+        let cells: Vec<Vec<String>> = rows
+            .iter()
+            .map(|r| r.iter().map(|v| format!("{v:?}")).collect())
+            .collect();
+        write_csv(&dir.join("samples.csv"), &names, &cells)?;
+        let out: Vec<Vec<String>> = outcomes
+            .iter()
+            .zip(&y)
+            .map(|(o, &yi)| {
+                vec![
+                    format!("{:?}", o.get(&condition.outcome).unwrap_or(f64::NAN)),
+                    (yi as u8).to_string(),
+                ]
+            })
+            .collect();
+        write_csv(
+            &dir.join("outcomes.csv"),
+            &[condition.outcome.clone(), "of_interest".to_string()],
+            &out,
+        )?;
+    }
+    if let Some(path) = &args.plot {
+        let svg = trajectory_svg(&scenario.name, &condition, &prim_result);
+        super::write_output(path, svg)?;
+    }
+    if let Some(path) = &args.plot_box {
+        super::write_output(path, limits_svg(&scenario.name, &condition, &prim_result))?;
+    }
+    let report = DiscoverReport {
+        architecture: scenario.name.clone(),
+        against: against.as_ref().map(|a| a.name.clone()),
+        when: condition,
+        samples: args.n,
+        seed: args.seed,
+        evaluation: "exact",
+        seconds,
+        inputs: names
+            .iter()
+            .zip(&bounds)
+            .map(|(n, b)| Input {
+                name: n.clone(),
+                low: b[0],
+                high: b[1],
+            })
+            .collect(),
+        chosen: prim_result.chosen().cloned(),
+        prim: prim_result,
+        cart: cart_result,
+    };
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report).map_err(other)?);
+    } else {
+        print!("{}", table(&report));
+    }
+    Ok(())
+}
+
+/// The scenario of `loaded` with the inputs at `set` (TOML path, value), validated.
+fn architecture_with(
+    loaded: &detente_arch::Loaded,
+    set: &[(&str, f64)],
+) -> Result<detente_engine::Scenario, CliError> {
+    let mut text = loaded.source.clone();
+    for (path, v) in set {
+        text = set_path(&text, path, *v).map_err(|e| input_err(format!("--input {e}")))?;
+    }
+    let label: Vec<String> = set.iter().map(|(p, v)| format!("{p} = {v}")).collect();
+    let origin = format!("{} with {}", loaded.origin, label.join(", "));
+    detente_arch::load_str(&text, &origin)
+        .map(|l| l.architecture.to_scenario())
+        .map_err(|e| input_err(format!("--input: the architecture is invalid:\n{e}")))
+}
+
+fn limits_svg(name: &str, condition: &Condition, r: &PrimResult) -> String {
+    let last = r.trajectory.last();
+    let rows: Vec<BoxRow> = last
+        .map(|b| {
+            b.restricted
+                .iter()
+                .map(|(n, l)| BoxRow {
+                    name: n.clone(),
+                    limits: *l,
+                    range: r.initial_box.get(n).copied().unwrap_or(*l),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let b = last.map_or((0.0, 0.0, 0.0), |b| (b.coverage, b.density, b.mass));
+    box_chart(
+        &format!("PRIM box, {name}: cases where {condition}"),
+        &format!(
+            "coverage {:.3}, density {:.3}, mass {:.3}{}; grey: the sampled range",
+            b.0,
+            b.1,
+            b.2,
+            if r.meets_threshold {
+                ""
+            } else {
+                " (misses the threshold)"
+            }
+        ),
+        &rows,
+    )
+}
+
+fn trajectory_svg(name: &str, condition: &Condition, r: &PrimResult) -> String {
+    let points: Vec<(f64, f64)> = r
+        .trajectory
+        .iter()
+        .map(|b| (b.coverage, b.density))
+        .collect();
+    let mark = r.chosen().map(|b| (b.coverage, b.density, "box kept"));
+    xy_chart(
+        &format!(
+            "PRIM trajectory, {name}: cases where {condition} ({} of {})",
+            r.cases_of_interest, r.points
+        ),
+        "coverage",
+        "density",
+        Some((0.0, 1.0)),
+        Some((0.0, 1.0)),
+        &[Line {
+            label: "peeling and pasting",
+            colour: "#4a7ab5",
+            points,
+            band: None,
+            markers: true,
+        }],
+        mark,
+    )
+}
+
+fn limits(l: &[f64; 2]) -> String {
+    let f = |v: f64| {
+        if v.is_infinite() {
+            "…".to_string()
+        } else {
+            format!("{v:.4}")
+        }
+    };
+    format!("[{}, {}]", f(l[0]), f(l[1]))
+}
+
+fn table(r: &DiscoverReport) -> String {
+    let p = &r.prim;
+    let mut s = format!(
+        "Scenario discovery, {}: {} samples (Latin hypercube over {} inputs, seed {}), each exact, {:.1} s\n",
+        r.architecture,
+        r.samples,
+        r.inputs.len(),
+        r.seed,
+        r.seconds
+    );
+    s += &format!(
+        "Cases of interest ({}): {} of {} ({:.1} %)\n\n",
+        r.when,
+        p.cases_of_interest,
+        p.points,
+        100.0 * p.cases_of_interest as f64 / p.points as f64
+    );
+    s += &format!(
+        "PRIM ({}, threshold {}, peel_alpha {}, paste_alpha {}, mass_min {}): {} peels\n",
+        p.settings.objective.name(),
+        p.settings.threshold,
+        p.settings.peel_alpha,
+        p.settings.paste_alpha,
+        p.settings.mass_min,
+        p.peels()
+    );
+    s += &format!(
+        "  {:>4} {:<7} {:>9} {:>9} {:>7} {:>10}\n",
+        "box", "step", "coverage", "density", "mass", "restricted"
+    );
+    for (i, b) in p.trajectory.iter().enumerate() {
+        let step = match b.step {
+            detente_analysis::prim::Step::Initial => "start",
+            detente_analysis::prim::Step::Peel => "peel",
+            detente_analysis::prim::Step::Paste => "paste",
+        };
+        s += &format!(
+            "  {:>4} {:<7} {:>9.3} {:>9.3} {:>7.3} {:>10}\n",
+            i,
+            step,
+            b.coverage,
+            b.density,
+            b.mass,
+            b.restricted.len()
+        );
+    }
+    match &r.chosen {
+        Some(b) => {
+            s += &format!(
+                "\nBox kept: coverage {:.3}, density {:.3}, mass {:.3}\n",
+                b.coverage, b.density, b.mass
+            );
+            s += &format!("  {:<34} {:>26} {:>26}\n", "input", "box", "sampled range");
+            for (name, l) in &b.restricted {
+                let init = p.initial_box.get(name).copied().unwrap_or([0.0, 0.0]);
+                s += &format!("  {:<34} {:>26} {:>26}\n", name, limits(l), limits(&init));
+            }
+        }
+        None => {
+            let last = p.trajectory.last();
+            s += &format!(
+                "\nNo box reaches the density threshold {} (the last reaches {:.3}); lower --threshold or --mass-min to see more\n",
+                p.settings.threshold,
+                last.map_or(0.0, |b| b.density)
+            );
+        }
+    }
+    let c = &r.cart;
+    s += &format!(
+        "\nCART (Gini, leaves of at least {} of the samples, depth up to {}): {} leaves, {} mostly of interest\n",
+        c.settings.mass_min,
+        c.settings.max_depth,
+        c.leaves.len(),
+        c.leaves_of_interest
+    );
+    for (i, l) in c.leaves.iter().take(c.leaves_of_interest).enumerate() {
+        s += &format!(
+            "  leaf {}: coverage {:.3}, density {:.3}, mass {:.3}\n",
+            i + 1,
+            l.coverage,
+            l.density,
+            l.mass
+        );
+        for (name, lim) in &l.restricted {
+            s += &format!("    {:<34} {:>26}\n", name, limits(lim));
+        }
+    }
+    s
+}

@@ -1,0 +1,179 @@
+//! `detente robust A B C ...`: which architecture holds up best across what we do not know?
+//! Evaluates every architecture exactly on the same parameter draws and reports, for each,
+//! the mean and 90th percentile of p(war), the mean cost, the maximum and mean regret against
+//! the best architecture in each draw, and the share of draws meeting a target.
+
+use super::common::load_architecture;
+use super::{check_exact_evals, input_err, CliError, CmdResult};
+use detente_analysis::robust::{evaluate_on_draws, robustness, Robustness};
+use detente_analysis::svg::{bar_chart, Series};
+use serde::Serialize;
+use std::path::PathBuf;
+
+#[derive(clap::Args, Debug)]
+pub struct RobustArgs {
+    /// Two or more built-in architectures or TOML files.
+    #[arg(required = true, num_args = 2..)]
+    pub architectures: Vec<String>,
+    /// Parameter draws, shared by every architecture, each evaluated exactly.
+    #[arg(long, default_value_t = 200)]
+    pub n: usize,
+    /// Seed of the draws.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// The p(war) a draw must not exceed to count as meeting the target.
+    #[arg(long, default_value_t = 0.05)]
+    pub target: f64,
+    /// Priors file (`detente elicit --write-priors`) for the parameters it names.
+    #[arg(long, value_name = "FILE")]
+    pub priors: Option<PathBuf>,
+    /// Fitted parameters (`detente calibrate`) drawn from their covariance.
+    #[arg(long, value_name = "FILE")]
+    pub params: Option<PathBuf>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Write a bar chart of mean p(war), its 90th percentile and the maximum regret (SVG).
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
+    /// Allow more evaluations than the bound of docs/limits.md.
+    #[arg(long)]
+    pub i_know_it_is_long: bool,
+}
+
+/// What `robust --json` prints.
+#[derive(Serialize)]
+pub struct RobustReport {
+    pub draws: usize,
+    pub seed: u64,
+    pub target: f64,
+    pub evaluation: &'static str,
+    pub parameters: String,
+    pub seconds: f64,
+    pub architectures: Vec<Robustness>,
+}
+
+pub fn run(args: RobustArgs) -> CmdResult {
+    if args.n == 0 {
+        return Err(input_err("--n 0: allowed: at least 1 draw"));
+    }
+    if !(args.target.is_finite() && (0.0..=1.0).contains(&args.target)) {
+        return Err(input_err(format!(
+            "--target {}: allowed: a probability from 0 to 1",
+            args.target
+        )));
+    }
+    let evals = (args.n as u64).saturating_mul(args.architectures.len() as u64);
+    check_exact_evals("--n × architectures", evals, args.i_know_it_is_long)?;
+    if let Some(p) = &args.plot {
+        super::check_output(p)?;
+    }
+    let scenarios = args
+        .architectures
+        .iter()
+        .map(|a| load_architecture(a).map(|l| l.architecture.to_scenario()))
+        .collect::<Result<Vec<_>, _>>()?;
+    let draw =
+        super::uncertainty_flags::build(true, args.priors.as_deref(), args.params.as_deref())?
+            .ok_or_else(|| CliError::Other(anyhow::anyhow!("no parameter draw")))?;
+    let bar = super::common::progress_bar(evals, "robust");
+    let start = std::time::Instant::now();
+    let outcomes = evaluate_on_draws(&scenarios, &draw, args.n, args.seed, &|done| {
+        bar.set_position(done as u64)
+    });
+    bar.finish_and_clear();
+    let names: Vec<String> = scenarios.iter().map(|s| s.name.clone()).collect();
+    let p_war: Vec<Vec<f64>> = outcomes
+        .iter()
+        .map(|r| r.iter().map(|o| o.p_war).collect())
+        .collect();
+    let cost: Vec<Vec<f64>> = outcomes
+        .iter()
+        .map(|r| r.iter().map(|o| o.cost).collect())
+        .collect();
+    let table = robustness(&names, &p_war, &cost, args.target)
+        .map_err(|e| CliError::Other(anyhow::anyhow!(e)))?;
+    let report = RobustReport {
+        draws: args.n,
+        seed: args.seed,
+        target: args.target,
+        evaluation: "exact",
+        parameters: draw.description.clone(),
+        seconds: start.elapsed().as_secs_f64(),
+        architectures: table,
+    };
+    if let Some(p) = &args.plot {
+        let rs = &report.architectures;
+        let svg = bar_chart(
+            &format!(
+                "Robustness across {} parameter draws (each exact)",
+                report.draws
+            ),
+            "probability of war within the horizon",
+            &names,
+            &[
+                Series {
+                    label: "mean p(war)",
+                    colour: "#4a7ab5",
+                    values: rs.iter().map(|r| r.mean_p_war).collect(),
+                    half_widths: vec![0.0; rs.len()],
+                },
+                Series {
+                    label: "90th percentile",
+                    colour: "#8fb3dd",
+                    values: rs.iter().map(|r| r.p90_p_war).collect(),
+                    half_widths: vec![0.0; rs.len()],
+                },
+                Series {
+                    label: "maximum regret",
+                    colour: "#c8553d",
+                    values: rs.iter().map(|r| r.max_regret).collect(),
+                    half_widths: vec![0.0; rs.len()],
+                },
+            ],
+        );
+        super::write_output(p, svg)?;
+    }
+    if args.json {
+        let text = serde_json::to_string_pretty(&report)
+            .map_err(|e| CliError::Other(anyhow::anyhow!(e)))?;
+        println!("{text}");
+        return Ok(());
+    }
+    println!(
+        "Robustness across {} shared parameter draws (seed {}), each exact, {:.1} s",
+        report.draws, report.seed, report.seconds
+    );
+    println!("Parameters: {}", report.parameters);
+    println!(
+        "Regret: p(war) minus the lowest p(war) of any architecture in the same draw; target: p(war) <= {:.2} %\n",
+        100.0 * report.target
+    );
+    let w = names.iter().map(|n| n.len()).max().unwrap_or(12).max(12);
+    println!(
+        "  {:<w$} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11} {:>9}",
+        "architecture",
+        "mean p(war)",
+        "90th pct",
+        "mean cost",
+        "max regret",
+        "mean regret",
+        "meets tgt",
+        "best in"
+    );
+    for r in &report.architectures {
+        println!(
+            "  {:<w$} {:>9.2} % {:>9.2} % {:>11.0} {:>8.2} pp {:>8.2} pp {:>9.1} % {:>7.1} %",
+            r.architecture,
+            100.0 * r.mean_p_war,
+            100.0 * r.p90_p_war,
+            r.mean_cost,
+            100.0 * r.max_regret,
+            100.0 * r.mean_regret,
+            100.0 * r.share_meeting_target,
+            100.0 * r.share_best
+        );
+    }
+    println!("\n  mean cost: defence and mechanisms, US$ bn over the horizon; best in: share of draws with the lowest p(war)");
+    Ok(())
+}
