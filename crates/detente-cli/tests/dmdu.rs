@@ -143,6 +143,12 @@ fn discover_json_export_and_plot_agree_with_each_other() {
 #[test]
 fn discover_samples_architecture_inputs_too() {
     let dir = tmp("inputs");
+    // Cases of interest: riskier than the baseline at its defaults, so both kinds occur
+    // whatever the model's level.
+    let at_defaults = json(&detente(&["run", "baseline", "--exact", "--json"]))["p_war"]
+        .as_f64()
+        .unwrap();
+    let when = format!("p_war > {at_defaults}");
     let v = json(&detente(&[
         "discover",
         "baseline",
@@ -151,7 +157,7 @@ fn discover_samples_architecture_inputs_too() {
         "--params",
         "misperception_sd",
         "--when",
-        "p_war > 0.12",
+        &when,
         "--input",
         "mechanisms.hotline.strength=0:1",
         "--input",
