@@ -190,6 +190,18 @@ test('bug 6: usable at phone width (390 px), the report too', async () => {
     const w = await phone.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(w <= 390, `${what}: the page is ${w} px wide`);
   };
+  // Charts are drawn for the phone: readable text, whole within the screen.
+  const readableCharts = async (box) => {
+    const charts = await phone.$$eval(`${box} svg.chart`, (svgs) => svgs.map((s) => {
+      const r = s.getBoundingClientRect(), vb = s.viewBox.baseVal, fig = s.closest('figure');
+      return { id: s.id, px: 12 * Math.min(r.width / vb.width, r.height / vb.height), right: r.right, scrolls: fig.scrollWidth > fig.clientWidth };
+    }));
+    assert.ok(charts.length >= 3, box);
+    for (const c of charts) {
+      assert.ok(c.px >= 10, `${c.id}: text drawn at ${c.px.toFixed(1)} px`);
+      assert.ok(c.right <= 390 && !c.scrolls, `${c.id} runs off the screen`);
+    }
+  };
   await noSideways('editor');
   for (const t of await phone.$$('.tab')) {
     const b = await t.boundingBox();
@@ -203,12 +215,14 @@ test('bug 6: usable at phone width (390 px), the report too', async () => {
   await phone.click('#run-btn');
   await phone.waitForSelector('#survival-chart polyline', { timeout: 20000 });
   await noSideways('result');
+  await readableCharts('#result');
   await phone.screenshot({ path: join(shots, '31-phone-result.png'), fullPage: true });
   await phone.click('.tab[data-tab="compare"]');
   await phone.uncheck('#compare-mc');
   await phone.click('#compare-btn');
   await phone.waitForSelector('#diff-chart rect', { timeout: 20000 });
   await noSideways('compare');
+  await readableCharts('#compare-result');
   await phone.screenshot({ path: join(shots, '32-phone-compare.png'), fullPage: true });
   await phone.click('.tab[data-tab="plan"]');
   await phone.click('#plan-btn');

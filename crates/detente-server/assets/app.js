@@ -573,13 +573,16 @@ function niceMax(x) {
 }
 
 function survivalChart(sums, id) {
-  const W = 620, H = 300, ml = 62, mr = 20, mt = 30, mb = 46;
+  const small = narrow();
+  const title = 'Probability of no war yet, by year (95 % band)';
+  const head = small ? svgTitle(title, 8, 40) : { h: 0, svg: `<text x="62" y="18" font-weight="600" font-size="14">${title}</text>` };
+  const W = small ? 380 : 620, H = (small ? 290 : 300) + head.h, ml = 62, mr = small ? 14 : 20, mt = 30 + head.h, mb = 46;
   const pw = W - ml - mr, ph = H - mt - mb;
   const xmax = Math.max(...sums.map((s) => s.survival.length));
   const minLow = Math.min(...sums.flatMap((s) => s.survival.map((y) => y.ci[0])));
   const ymin = Math.max(0, 1 - niceMax(1 - minLow));
   const sx = (x) => ml + pw * x / xmax, sy = (y) => mt + ph * (1 - (y - ymin) / (1 - ymin));
-  let g = `<text x="${ml}" y="18" font-weight="600" font-size="14">Probability of no war yet, by year (95 % band)</text>`;
+  let g = head.svg;
   for (let i = 0; i <= 5; i++) {
     const y = ymin + (1 - ymin) * i / 5;
     g += `<line x1="${ml}" x2="${ml + pw}" y1="${sy(y)}" y2="${sy(y)}" stroke="#e3e3e3"/><text x="${ml - 6}" y="${sy(y) + 4}" text-anchor="end">${(100 * y).toFixed(1)} %</text>`;
@@ -602,7 +605,19 @@ function survivalChart(sums, id) {
 }
 
 // Horizontal grouped bars with whiskers. rows: labels; series: [{name, vals: [[v, lo, hi]]}].
+// On a narrow screen (a phone) charts are drawn for its width, labels above their bars, so
+// that their text stays readable without scrolling sideways.
+const narrow = () => window.matchMedia('(max-width: 720px)').matches;
+
+// The title as one or two lines of SVG text from (x, 18).
+function svgTitle(title, x, max) {
+  const lines = wrapLabel(title, max);
+  return { h: 16 * (lines.length - 1), svg: `<text x="${x}" y="18" font-weight="600" font-size="14">` +
+    lines.map((t, j) => `<tspan x="${x}" y="${18 + 16 * j}">${esc(t)}</tspan>`).join('') + '</text>' };
+}
+
 function barChart(id, title, rows, series, xLabel, percent, opts = {}) {
+  if (narrow()) return barChartNarrow(id, title, rows, series, xLabel, percent, opts);
   const k = series.length, barH = 13;
   const labels = rows.map((t) => wrapLabel(t, 40));
   const twoLines = labels.some((l) => l.length > 1);
@@ -639,6 +654,50 @@ function barChart(id, title, rows, series, xLabel, percent, opts = {}) {
     });
   });
   return `<svg id="${id}" class="chart${opts.tall ? ' tall' : ''}" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(title)}" xmlns="http://www.w3.org/2000/svg" font-size="12" font-family="sans-serif">${g}</svg>`;
+}
+
+// The same chart for a phone: 380 wide, each row's label on its own line(s) above its bars.
+function barChartNarrow(id, title, rows, series, xLabel, percent, opts = {}) {
+  const k = series.length, barH = 13, W = 380, ml = 10, mr = 18, pw = W - ml - mr;
+  const head = svgTitle(title, 8, 46);
+  const labels = rows.map((t) => wrapLabel(t, 52));
+  const xl = wrapLabel(xLabel, 56);
+  const mt = 30 + head.h + (k > 1 ? 16 * k : 0), mb = 26 + 14 * xl.length;
+  const tops = [];
+  let y = mt;
+  for (const l of labels) { tops.push(y); y += 14 * l.length + barH * k + 8; }
+  const H = Math.max(110, y + mb);
+  const all = series.flatMap((s) => s.vals);
+  const hiRaw = Math.max(0, ...all.map((v) => v[2]));
+  const loRaw = Math.min(0, ...all.map((v) => v[1]));
+  let hi = hiRaw > 0 ? niceMax(hiRaw) : 0;
+  let lo = loRaw < 0 ? -niceMax(-loRaw) : 0;
+  if (hi === 0 && lo === 0) hi = 1;
+  const sx = (x) => ml + pw * (x - lo) / (hi - lo);
+  const fmt = (x) => percent ? (100 * x).toFixed(Math.abs(hi - lo) < 0.05 ? 2 : 1) + (percent === 'pp' ? ' pp' : ' %') : x.toFixed(opts.digits ?? 3);
+  let g = head.svg;
+  if (k > 1) series.forEach((s, i) => { g += `<rect x="${ml}" y="${26 + head.h + 16 * i}" width="10" height="10" fill="${PALETTE[i % 6]}"/><text x="${ml + 14}" y="${35 + head.h + 16 * i}">${esc(s.name)}</text>`; });
+  const bottom = H - mb;
+  for (let i = 0; i <= 4; i++) {
+    const x = lo + (hi - lo) * i / 4;
+    const anchor = i === 0 ? 'start' : i === 4 ? 'end' : 'middle';
+    g += `<line x1="${sx(x)}" x2="${sx(x)}" y1="${mt}" y2="${bottom}" stroke="#e3e3e3"/><text x="${sx(x)}" y="${bottom + 14}" text-anchor="${anchor}">${fmt(x)}</text>`;
+  }
+  g += `<line x1="${sx(0)}" x2="${sx(0)}" y1="${mt}" y2="${bottom}" stroke="#333"/>`;
+  g += `<text x="${W / 2}" y="${bottom + 30}" text-anchor="middle">` + xl.map((t, j) => `<tspan x="${W / 2}" y="${bottom + 30 + 14 * j}">${esc(t)}</tspan>`).join('') + '</text>';
+  rows.forEach((label, r) => {
+    const lines = labels[r], top = tops[r];
+    g += `<text x="${ml}" y="${top + 11}"><title>${esc(opts.tips ? opts.tips[r] : label)}</title>` +
+      lines.map((t, j) => `<tspan x="${ml}" y="${top + 11 + 14 * j}">${esc(t)}</tspan>`).join('') + '</text>';
+    const by = top + 14 * lines.length + 2;
+    series.forEach((s, i) => {
+      const [v, l, u] = s.vals[r];
+      const y0 = by + barH * i, x0 = Math.min(sx(0), sx(v)), x1 = Math.max(sx(0), sx(v)), ym = y0 + (barH - 2) / 2;
+      g += `<rect x="${x0}" y="${y0}" width="${Math.max(0.5, x1 - x0)}" height="${barH - 2}" fill="${PALETTE[i % 6]}" fill-opacity="0.85"><title>${esc(s.name)} · ${esc(label)}: ${fmt(v)} [${fmt(l)}, ${fmt(u)}]</title></rect>`;
+      if (u > l) g += `<path d="M${sx(l)} ${ym}H${sx(u)}M${sx(l)} ${ym - 4}V${ym + 4}M${sx(u)} ${ym - 4}V${ym + 4}" stroke="#111" fill="none"/>`;
+    });
+  });
+  return `<svg id="${id}" class="chart narrow" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(title)}" xmlns="http://www.w3.org/2000/svg" font-size="12" font-family="sans-serif">${g}</svg>`;
 }
 
 // Split a label into at most two balanced lines of at most `max` characters (at spaces).
