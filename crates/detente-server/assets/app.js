@@ -34,11 +34,18 @@ async function api(method, path, body) {
 async function download(path, filename) {
   const headers = TOKEN ? { Authorization: 'Bearer ' + TOKEN } : {};
   const r = await fetch('/api' + path, { headers });
-  if (!r.ok) { alert('Download failed: ' + (await r.text())); return; }
+  if (!r.ok) {
+    const t = await r.text();
+    let msg = t;
+    try { msg = JSON.parse(t).error || t; } catch { /* not JSON */ }
+    alert('Download failed: ' + msg);
+    return false;
+  }
   const blob = await r.blob();
   const a = el('a', { href: URL.createObjectURL(blob), download: filename });
   document.body.append(a); a.click(); a.remove();
   setTimeout(() => URL.revokeObjectURL(a.href), 5000);
+  return true;
 }
 
 // ---------- state ----------
@@ -826,8 +833,8 @@ $('#report-btn').addEventListener('click', async () => {
   let q = archs.map((a) => 'arch=' + encodeURIComponent(a)).join('&') + `&runs=${o.runs}&seed=${o.seed}`;
   if (o.uncertainty) q += `&uncertainty=true&runs_per_draw=${o.runs_per_draw}`;
   $('#compare-status').textContent = 'building report…';
-  await download('/report?' + q, 'detente-report.html');
-  $('#compare-status').textContent = 'report downloaded';
+  const ok = await download('/report?' + q, 'detente-report.html');
+  $('#compare-status').textContent = ok ? 'report downloaded' : 'no report';
 });
 
 // ---------- sensitivity ----------

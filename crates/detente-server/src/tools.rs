@@ -504,8 +504,9 @@ pub fn patch_toml(text: &str, set: &serde_json::Map<String, Value>) -> Result<St
 /// Whether the architecture format's schema declares the field at `keys` a whole number.
 fn integer_field(keys: &[&str]) -> bool {
     static SCHEMA: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
-    let schema = SCHEMA.get_or_init(detente_arch::schema);
-    let def = |v: &Value| -> Value {
+    let schema: &'static Value = SCHEMA.get_or_init(detente_arch::schema);
+    // A `$ref` (or a lone `allOf` of one) stands for its definition.
+    let def = |v: &'static Value| -> &'static Value {
         let r = v
             .get("$ref")
             .or_else(|| {
@@ -515,22 +516,24 @@ fn integer_field(keys: &[&str]) -> bool {
             })
             .and_then(|r| r.as_str());
         match r {
-            Some(r) => schema["definitions"][r.rsplit('/').next().unwrap_or("")].clone(),
-            None => v.clone(),
+            Some(r) => schema["definitions"]
+                .get(r.rsplit('/').next().unwrap_or(""))
+                .unwrap_or(v),
+            None => v,
         }
     };
-    let mut node = schema.clone();
+    let mut node = schema;
     for k in keys {
-        let d = def(&node);
+        let d = def(node);
         node = match d.get("properties").and_then(|p| p.get(*k)) {
-            Some(n) => n.clone(),
+            Some(n) => n,
             None => match d.get("additionalProperties") {
-                Some(a) if a.is_object() => a.clone(),
+                Some(a) if a.is_object() => a,
                 _ => return false,
             },
         };
     }
-    match &def(&node)["type"] {
+    match &def(node)["type"] {
         Value::String(t) => t == "integer",
         Value::Array(ts) => ts.iter().any(|t| t == "integer"),
         _ => false,

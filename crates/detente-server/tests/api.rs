@@ -366,17 +366,27 @@ async fn a_corrected_whole_number_is_written_as_an_integer() {
         v["toml"].as_str().unwrap().contains("strength = 1.0"),
         "{v}"
     );
-    // Forward forces are counts: a whole float is written as an integer.
+    // Forward forces are counts (a nested whole-number field): a whole float is written as
+    // an integer, a fraction is kept and refused at its field.
     let (s, v) = call_json(
         &st,
         "POST",
         "/api/patch",
-        Some(json!({"toml": text, "set": {"horizon_years": 12.0}})),
+        Some(json!({"toml": text, "set": {"mechanisms.forward_forces.heavy": 3.0}})),
     )
     .await;
     assert_eq!(s, StatusCode::OK, "{v}");
-    assert!(
-        v["toml"].as_str().unwrap().contains("horizon_years = 12"),
+    assert!(v["toml"].as_str().unwrap().contains("\nheavy = 3\n"), "{v}");
+    let (s, v) = call_json(
+        &st,
+        "POST",
+        "/api/patch",
+        Some(json!({"toml": text, "set": {"mechanisms.forward_forces.heavy": 2.5}})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(
+        v["diagnostics"][0]["path"], "mechanisms.forward_forces.heavy",
         "{v}"
     );
 }
