@@ -231,7 +231,11 @@ test('bug 6: usable at phone width (390 px), the report too', async () => {
   await phone.click('.tab[data-tab="history"]');
   await phone.waitForSelector('#runs-list table');
   await noSideways('runs');
+  const openBtn = await phone.locator('#runs-list tr:nth-child(2) button:has-text("Open")').boundingBox();
+  assert.ok(openBtn.x >= 0 && openBtn.x + openBtn.width <= 390, `Open at ${JSON.stringify(openBtn)}`);
   await phone.screenshot({ path: join(shots, '33-phone-runs.png'), fullPage: true });
+  await phone.click('.tab[data-tab="sensitivity"]');
+  await noSideways('sensitivity');
   // The report: a viewport, and nothing wider than the phone.
   const html = await phone.evaluate(async () => (await fetch('/api/report?arch=baseline&arch=two-pronged&runs=500')).text());
   await phone.setContent(html);

@@ -1060,11 +1060,13 @@ async function loadRuns() {
   if (!r.data.runs.length) { box.append(el('p', { class: 'muted' }, 'No runs yet.')); return; }
   const t = el('table', {}, el('tr', {}, ['#', 'Architecture', 'Runs', 'Seed', 'Parameter uncertainty', 'Status', 'p(war)', 'Time', ''].map((h) => el('th', {}, h))));
   for (const run of r.data.runs) {
-    t.append(el('tr', {}, el('td', {}, run.id), el('td', {}, run.architecture), el('td', { class: 'n' }, run.runs.toLocaleString()), el('td', { class: 'n' }, run.seed),
-      el('td', {}, run.runs_per_draw ? `yes, ${run.runs_per_draw.toLocaleString()} runs per draw` : 'no'),
-      el('td', {}, run.status), el('td', { class: 'n' }, run.p_war !== undefined && run.p_war !== null ? pct(run.p_war) : ''),
-      el('td', { class: 'n' }, run.elapsed_ms !== null ? run.elapsed_ms + ' ms' : ''),
-      el('td', {},
+    // data-label: on a phone each run is a card whose cells name themselves.
+    t.append(el('tr', {}, el('td', { 'data-label': 'Run' }, run.id), el('td', { 'data-label': 'Architecture' }, run.architecture),
+      el('td', { class: 'n', 'data-label': 'Runs' }, run.runs.toLocaleString()), el('td', { class: 'n', 'data-label': 'Seed' }, run.seed),
+      el('td', { 'data-label': 'Parameter uncertainty' }, run.runs_per_draw ? `yes, ${run.runs_per_draw.toLocaleString()} runs per draw` : 'no'),
+      el('td', { 'data-label': 'Status' }, run.status), el('td', { class: 'n', 'data-label': 'p(war)' }, run.p_war !== undefined && run.p_war !== null ? pct(run.p_war) : ''),
+      el('td', { class: 'n', 'data-label': 'Time' }, run.elapsed_ms !== null ? run.elapsed_ms + ' ms' : ''),
+      el('td', { class: 'actions' },
         el('button', { onclick: () => reopen(run.id), disabled: !hasResult(run) }, 'Open'), ' ',
         el('button', { onclick: () => download(`/runs/${run.id}/export?format=csv`, `detente-run-${run.id}.csv`), disabled: !hasResult(run) }, 'CSV'), ' ',
         el('a', { href: '#run/' + run.id, class: hasResult(run) ? '' : 'hidden', title: 'A link that reopens this run' }, 'link'), ' ',

@@ -488,7 +488,7 @@ pub fn report_html_with_files(
         "<!doctype html><html lang=en><head><meta charset=utf-8><meta name=viewport content=\"width=device-width, initial-scale=1\"><title>detente report: {}</title>",
         esc(&names.join(" vs "))
     );
-    h.push_str("<style>body{font-family:system-ui,sans-serif;max-width:1000px;margin:1.5em auto;padding:0 1em;color:#222;line-height:1.45}table{border-collapse:collapse;margin:.6em 0;font-size:.92em;display:block;max-width:100%;overflow-x:auto}td,th{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}th{background:#f1f3f6}td.n{text-align:right;font-variant-numeric:tabular-nums}.ci{color:#666;font-size:.9em}svg.chart{max-width:100%;height:auto;display:block;margin:.8em 0}code,pre{background:#f5f5f5;padding:.1em .3em}pre{padding:.6em;overflow:auto}h1{font-size:1.6em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em}</style></head><body>");
+    h.push_str("<style>body{font-family:system-ui,sans-serif;max-width:1000px;margin:1.5em auto;padding:0 1em;color:#222;line-height:1.45}table{border-collapse:collapse;margin:.6em 0;font-size:.92em;display:block;max-width:100%;overflow-x:auto}td,th{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}th{background:#f1f3f6}td.n{text-align:right;font-variant-numeric:tabular-nums}.ci{color:#666;font-size:.9em}svg.chart{max-width:100%;height:auto;display:block;margin:.8em 0}code,pre{background:#f5f5f5;padding:.1em .3em}pre{padding:.6em;overflow:auto}h1{font-size:1.6em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em}@media (max-width:720px){td.n{white-space:nowrap}h1{font-size:1.3em}}</style></head><body>");
     let _ = write!(
         h,
         "<h1>NATO–Russia war risk: {}</h1>",
