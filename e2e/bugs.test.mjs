@@ -16,6 +16,12 @@ before(async () => {
 after(async () => { if (env) await env.stop(); });
 
 const toml = () => page.inputValue('#toml');
+// Wait until the page has asked its nth question (a confirm), at most 10 s.
+const asked = async (n) => {
+  for (let i = 0; i < 200 && page.dialogs.length < n; i++) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(page.dialogs.length >= n, `only ${page.dialogs.length} questions asked: ${page.dialogs.join(' | ')}`);
+  return page.dialogs[n - 1];
+};
 const open = async (name) => {
   // Cleared first, so that the wait below sees this opening's text (any unsaved-edits question is accepted).
   page.answer = true;
@@ -47,6 +53,13 @@ test('bug 1: a whole-number field corrected after an error is written as an inte
   assert.equal(await page.$('[data-field="horizon_years"].invalid'), null, 'the error is gone');
   assert.doesNotMatch(await toml(), /horizon_years = 10\.0/);
   await page.screenshot({ path: join(shots, '20-integer-corrected.png') });
+  // An edit left by clicking Run at once is applied before the run.
+  await page.fill(f, '11');
+  await page.evaluate(() => { document.querySelector('#result').innerHTML = ''; });
+  await page.uncheck('#run-mc');
+  await page.click('#run-btn');
+  await page.waitForSelector('#result h2', { timeout: 20000 });
+  assert.match(await page.textContent('#result h2'), /, 11 years/);
   page.answer = true;
   await open('baseline');
 });
@@ -256,15 +269,14 @@ test('bug 7: work is not lost without a warning, and a cancelled run keeps its e
   page.dialogs.length = 0;
   page.answer = false;
   await page.selectOption('#arch-select', 'two-pronged');
+  assert.match(await asked(1), /unsaved edits/);
   await page.waitForFunction(() => document.querySelector('#arch-select').value === 'baseline');
-  assert.match(page.dialogs[0] || '', /unsaved edits/);
   assert.match(await toml(), /strength = 0\.65/);
   // Saving over another saved architecture asks; refused, the saved one is untouched.
   const saved = (await apiJson(page, 'GET', '/architectures/baseline-dialogue')).data.toml;
   await page.fill('#save-name', 'baseline-dialogue');
   await page.click('#save-btn');
-  await new Promise((r) => setTimeout(r, 300));
-  assert.match(page.dialogs[1] || '', /exists\. Replace it/);
+  assert.match(await asked(2), /exists\. Replace it/);
   assert.equal((await apiJson(page, 'GET', '/architectures/baseline-dialogue')).data.toml, saved);
   page.answer = true;
   await open('baseline');
@@ -273,9 +285,9 @@ test('bug 7: work is not lost without a warning, and a cancelled run keeps its e
   await page.waitForSelector('#runs-list table');
   const rows = await page.$$eval('#runs-list tr', (t) => t.length);
   page.answer = false;
+  const n = page.dialogs.length;
   await page.click('#runs-list tr:nth-child(2) button:has-text("Delete")');
-  await new Promise((r) => setTimeout(r, 300));
-  assert.match(page.dialogs.at(-1), /^Delete run \d+/);
+  assert.match(await asked(n + 1), /^Delete run \d+/);
   assert.equal(await page.$$eval('#runs-list tr', (t) => t.length), rows);
   page.answer = true;
   await page.click('#runs-list tr:nth-child(2) button:has-text("Delete")');

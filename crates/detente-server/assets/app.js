@@ -220,10 +220,23 @@ function gotoLine(line, column) {
   ta.scrollTop = Math.max(0, (line - 3) * lh);
 }
 
-let vTimer = null;
+let vTimer = null, vPending = null, vRunning = Promise.resolve();
 function scheduleValidate(fromForm) {
   clearTimeout(vTimer);
-  vTimer = setTimeout(() => validateNow(fromForm), fromForm ? 150 : 400);
+  vPending = fromForm;
+  vTimer = setTimeout(() => { vPending = null; vRunning = validateNow(fromForm); }, fromForm ? 150 : 400);
+}
+
+// Apply an edit still waiting for its validation (a field left by clicking Run at once), so
+// that an action sees the editor as the user left it.
+async function flushEdits() {
+  if (vPending !== null) {
+    clearTimeout(vTimer);
+    const f = vPending;
+    vPending = null;
+    vRunning = validateNow(f);
+  }
+  await vRunning;
 }
 
 async function validateNow(fromForm, keepForm) {
@@ -336,6 +349,7 @@ $('#arch-select').addEventListener('change', (e) => {
 });
 
 $('#save-btn').addEventListener('click', async () => {
+  await flushEdits();
   const name = $('#save-name').value.trim();
   if (!name) { alert('Give a name to save under.'); return; }
   const exists = state.archs.some((a) => a.name === name && !a.builtin);
@@ -414,6 +428,7 @@ const RUN_FIELDS = { runs: '#runs', seed: '#seed', runs_per_draw: '#runs-per-dra
 
 $('#run-btn').addEventListener('click', async () => {
   state.clickAt = performance.now();
+  await flushEdits();
   const unc = $('#uncertainty').checked;
   const specs = [['#runs', 'Runs', 1, 2000000], ['#seed', 'Seed', 0]];
   if (unc) specs.push(['#runs-per-draw', 'Runs per draw', 1, () => Math.max(1, Number($('#runs').value) || 1)]);
@@ -872,6 +887,7 @@ function sensProgress(done, total, text) {
 const SENS_FIELDS = { n: '#sens-n', runs: '#sens-runs', seed: '#sens-seed' };
 
 $('#sens-btn').addEventListener('click', async () => {
+  await flushEdits();
   await paramSpecs();
   const names = $('#sens-params').value.split(',').map((x) => x.trim()).filter(Boolean);
   const v = options([['#sens-n', 'n', 1], ['#sens-runs', 'Runs per evaluation', 1], ['#sens-seed', 'Seed', 0]]);
@@ -974,6 +990,7 @@ let lastPlan = null;
 $('#plan-btn').addEventListener('click', runPlan);
 
 async function runPlan() {
+  await flushEdits();
   $('#plan-status').textContent = 'planning…';
   $('#plan-apply').disabled = true;
   const t0 = performance.now();
