@@ -140,6 +140,8 @@ test('bug 3: a saved or planned architecture is called by its own name', async (
   await page.click('.tab[data-tab="plan"]');
   await page.click('#plan-btn');
   await page.waitForSelector('#plan-chart rect', { timeout: 10000 });
+  const planPx = await page.$eval('#plan-chart', (s) => { const r = s.getBoundingClientRect(), vb = s.viewBox.baseVal; return 12 * Math.min(r.width / vb.width, r.height / vb.height); });
+  assert.ok(planPx >= 9.5, `plan chart text at ${planPx.toFixed(1)} px`);
   await page.click('#plan-apply');
   await page.waitForSelector('#diagnostics .ok:has-text("plan applied")');
   assert.match(await toml(), /^name = "baseline-planned"/m);
