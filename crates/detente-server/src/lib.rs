@@ -1011,12 +1011,20 @@ async fn report_handler(
             "runs" => {
                 runs = v
                     .parse()
-                    .map_err(|_| ApiError::bad(format!("runs={v}: not a whole number")))?
+                    .map_err(|_| ApiError::field(
+                        StatusCode::BAD_REQUEST,
+                        "runs",
+                        format!("runs={v}: not a whole number"),
+                    ))?
             }
             "seed" => {
                 seed = v
                     .parse()
-                    .map_err(|_| ApiError::bad(format!("seed={v}: not a whole number")))?
+                    .map_err(|_| ApiError::field(
+                        StatusCode::BAD_REQUEST,
+                        "seed",
+                        format!("seed={v}: not a whole number"),
+                    ))?
             }
             "uncertainty" => {
                 uncertainty = match v.as_str() {
@@ -1032,7 +1040,11 @@ async fn report_handler(
             "runs_per_draw" => {
                 runs_per_draw =
                     Some(v.parse().map_err(|_| {
-                        ApiError::bad(format!("runs_per_draw={v}: not a whole number"))
+                        ApiError::field(
+                        StatusCode::BAD_REQUEST,
+                        "runs_per_draw",
+                        format!("runs_per_draw={v}: not a whole number"),
+                    )
                     })?)
             }
             other => {

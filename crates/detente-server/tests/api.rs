@@ -308,6 +308,9 @@ async fn bad_run_options_name_the_field_in_one_error_shape() {
         assert!(msg.starts_with(field), "{msg}");
         assert!(!msg.contains("u64") && !msg.contains("at line"), "{msg}");
     }
+    let (s, v) = call_json(&st, "GET", "/api/report?arch=baseline&seed=-1", None).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(v["field"], "seed", "{v}");
     // Every other error has the same shape: a not-found, an invalid architecture.
     let (_, v) = call_json(&st, "GET", "/api/runs/999", None).await;
     assert_eq!(
