@@ -30,6 +30,12 @@ const open = async (name) => {
   await page.waitForFunction((n) => document.querySelector('#toml').value.includes(`name = "${n}"`), name);
   await page.waitForSelector('#diagnostics .ok');
 };
+// The Runs tab with its list as loaded now (not the one drawn on an earlier visit).
+const runsTab = async (p = page) => {
+  await p.evaluate(() => { document.querySelector('#runs-list').innerHTML = ''; });
+  await p.click('.tab[data-tab="history"]');
+  await p.waitForSelector('#runs-list table');
+};
 const runExact = async () => {
   await page.uncheck('#run-mc');
   await page.uncheck('#uncertainty');
@@ -149,8 +155,7 @@ test('bug 3: a saved or planned architecture is called by its own name', async (
   assert.equal(await page.textContent('#tab-plan .cur-arch'), 'baseline-planned');
   await runExact();
   assert.match(await page.textContent('#result h2'), /^baseline-planned:/);
-  await page.click('.tab[data-tab="history"]');
-  await page.waitForSelector('#runs-list table');
+  await runsTab();
   assert.equal(await page.textContent('#runs-list tr:nth-child(2) td:nth-child(2)'), 'baseline-planned');
   await page.click('.tab[data-tab="run"]');
   await open('baseline');
@@ -160,8 +165,7 @@ test('bug 4: opening a run puts its architecture everywhere it is named', async 
   await runExact(); // a baseline run
   const id = (await page.textContent('#timing')).match(/run (\d+)/)[1];
   await open('two-pronged');
-  await page.click('.tab[data-tab="history"]');
-  await page.waitForSelector('#runs-list table');
+  await runsTab();
   await page.click(`#runs-list tr:has(td:first-child:text-is("${id}")) button:has-text("Open")`);
   await page.waitForFunction(() => document.querySelector('#arch-select').value === 'baseline');
   assert.match(await toml(), /^name = "baseline"/m);
@@ -174,7 +178,7 @@ test('bug 4: opening a run puts its architecture everywhere it is named', async 
   await runExact();
   const id2 = (await page.textContent('#timing')).match(/run (\d+)/)[1];
   await open('baseline');
-  await page.click('.tab[data-tab="history"]');
+  await runsTab();
   await page.click(`#runs-list tr:has(td:first-child:text-is("${id2}")) button:has-text("Open")`);
   await page.waitForFunction(() => document.querySelector('#arch-select').value === 'baseline-dialogue');
   assert.equal(await page.inputValue('#save-name'), 'baseline-dialogue');
@@ -243,8 +247,7 @@ test('bug 6: usable at phone width (390 px), the report too', async () => {
   await phone.click('#plan-btn');
   await phone.waitForSelector('#plan-chart rect', { timeout: 10000 });
   await noSideways('plan');
-  await phone.click('.tab[data-tab="history"]');
-  await phone.waitForSelector('#runs-list table');
+  await runsTab(phone);
   await noSideways('runs');
   const openBtn = await phone.locator('#runs-list tr:nth-child(2) button:has-text("Open")').boundingBox();
   assert.ok(openBtn.x >= 0 && openBtn.x + openBtn.width <= 390, `Open at ${JSON.stringify(openBtn)}`);
@@ -283,8 +286,7 @@ test('bug 7: work is not lost without a warning, and a cancelled run keeps its e
   page.answer = true;
   await open('baseline');
   // Deleting a run asks; refused, it stays.
-  await page.click('.tab[data-tab="history"]');
-  await page.waitForSelector('#runs-list table');
+  await runsTab();
   const rows = await page.$$eval('#runs-list tr', (t) => t.length);
   page.answer = false;
   const n = page.dialogs.length;
@@ -306,8 +308,7 @@ test('bug 7: work is not lost without a warning, and a cancelled run keeps its e
   assert.match(await page.textContent('#partial-note'), /^Cancelled after [\d,]+ of 2,000,000 runs/);
   assert.match(await page.textContent('.kpi .v'), /%$/);
   await page.screenshot({ path: join(shots, '24-cancelled-partial.png') });
-  await page.click('.tab[data-tab="history"]');
-  await page.waitForSelector('#runs-list table');
+  await runsTab();
   const first = await page.$$eval('#runs-list tr:nth-child(2) td', (tds) => tds.map((t) => t.textContent));
   assert.equal(first[5], 'cancelled');
   assert.match(first[6], /%$/, 'its p(war) is listed');
@@ -317,6 +318,7 @@ test('bug 7: work is not lost without a warning, and a cancelled run keeps its e
 });
 
 test('bug 8: with a TOML syntax error the form says so where the user is, and leads to it', async () => {
+  await page.click('.tab[data-tab="run"]');
   await open('baseline');
   await page.click('.etab[data-edit="toml"]');
   const good = await toml();
@@ -365,6 +367,7 @@ test('tabs are ARIA tabs, keyboard-driven, with a visible focus', async () => {
 });
 
 test('links reopen a run and a comparison; charts download as SVG', async () => {
+  await page.click('.tab[data-tab="run"]');
   await page.click('.tab[data-tab="run"]');
   await runExact();
   const hash = await page.evaluate(() => location.hash);
