@@ -39,6 +39,8 @@ before(async () => {
       '--disable-component-update', '--disable-sync'],
   });
   page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  // Confirmations (discarding unsaved edits, …) are tested in bugs.test.mjs; here, accept them.
+  page.on('dialog', (d) => d.accept());
   // No request may leave the machine.
   page.on('request', (req) => {
     const u = new URL(req.url());

@@ -34,26 +34,51 @@ async function api(method, path, body) {
 async function download(path, filename) {
   const headers = TOKEN ? { Authorization: 'Bearer ' + TOKEN } : {};
   const r = await fetch('/api' + path, { headers });
-  if (!r.ok) { alert('Download failed: ' + (await r.text())); return; }
+  if (!r.ok) {
+    const t = await r.text();
+    let msg = t;
+    try { msg = JSON.parse(t).error || t; } catch { /* not JSON */ }
+    alert('Download failed: ' + msg);
+    return false;
+  }
   const blob = await r.blob();
   const a = el('a', { href: URL.createObjectURL(blob), download: filename });
   document.body.append(a); a.click(); a.remove();
   setTimeout(() => URL.revokeObjectURL(a.href), 5000);
+  return true;
 }
 
 // ---------- state ----------
 const state = { schema: null, archs: [], current: null, arch: null, runId: null, pollTimer: null, clickAt: 0 };
 
-// ---------- tabs ----------
-document.querySelectorAll('.tab').forEach((b) => b.addEventListener('click', () => {
-  document.querySelectorAll('.tab').forEach((t) => t.classList.toggle('active', t === b));
-  document.querySelectorAll('.tabpane').forEach((p) => p.classList.toggle('active', p.id === 'tab-' + b.dataset.tab));
-  if (b.dataset.tab === 'history') loadRuns();
-}));
-document.querySelectorAll('.etab').forEach((b) => b.addEventListener('click', () => {
-  document.querySelectorAll('.etab').forEach((t) => t.classList.toggle('active', t === b));
-  document.querySelectorAll('.editpane').forEach((p) => p.classList.toggle('active', p.id === 'edit-' + b.dataset.edit));
-}));
+// ---------- tabs (ARIA tablists: click, or arrow keys, Home and End) ----------
+function tablist(sel, paneOf, onShow) {
+  const tabs = [...document.querySelectorAll(sel)];
+  const show = (b) => {
+    tabs.forEach((t) => {
+      const on = t === b;
+      t.classList.toggle('active', on);
+      t.setAttribute('aria-selected', on ? 'true' : 'false');
+      t.tabIndex = on ? 0 : -1;
+      document.getElementById(paneOf(t)).classList.toggle('active', on);
+    });
+    if (onShow) onShow(b);
+  };
+  tabs.forEach((b, i) => {
+    b.addEventListener('click', () => show(b));
+    b.addEventListener('keydown', (e) => {
+      const j = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[e.key];
+      if (j === undefined) return;
+      e.preventDefault();
+      const t = tabs[(j + tabs.length) % tabs.length];
+      t.focus();
+      show(t);
+    });
+  });
+}
+tablist('.tab', (t) => 'tab-' + t.dataset.tab, (b) => { if (b.dataset.tab === 'history') loadRuns(); });
+tablist('.etab', (t) => 'edit-' + t.dataset.edit);
+const showTab = (name) => document.querySelector(`.tab[data-tab="${name}"]`).click();
 
 // ---------- schema helpers ----------
 function resolveSchema(s) {
@@ -153,7 +178,9 @@ function formValues() {
 
 // ---------- validation ----------
 function showDiagnostics(diags) {
+  diags = diags || [];
   document.querySelectorAll('.field.invalid').forEach((f) => { f.classList.remove('invalid'); f.querySelectorAll('.err').forEach((e) => e.remove()); });
+  setSyntaxError(diags.find((d) => /^TOML syntax error/.test(d.message)) || null);
   const box = $('#diagnostics');
   box.innerHTML = '';
   if (!diags.length) { box.append(el('div', { class: 'ok' }, '✓ valid')); return; }
@@ -164,13 +191,55 @@ function showDiagnostics(diags) {
   }
 }
 
-let vTimer = null;
-function scheduleValidate(fromForm) {
-  clearTimeout(vTimer);
-  vTimer = setTimeout(() => validateNow(fromForm), fromForm ? 150 : 400);
+// While the TOML does not parse, the form cannot change it: say so at the top of the form,
+// with a way to the error, and lock the form so that no edit is silently dropped.
+function setSyntaxError(d) {
+  state.syntaxError = d;
+  const banner = $('#form-blocked');
+  banner.innerHTML = '';
+  banner.hidden = !d;
+  document.querySelectorAll('#arch-form input, #arch-form select').forEach((i) => { i.disabled = !!d; });
+  if (!d) return;
+  const what = d.message.replace(/^TOML syntax error:\s*/, '').replace(/\\u\{a\}/g, '; ');
+  banner.append(el('b', {}, 'The TOML has a syntax error'), ` at line ${d.line}, column ${d.column}: ${what}. `,
+    'The form cannot change the architecture until it is fixed. ',
+    el('button', { type: 'button', id: 'goto-error', onclick: () => gotoLine(d.line, d.column) }, 'Go to the error'));
 }
 
-async function validateNow(fromForm) {
+// Show the TOML tab with the caret at line:column and that line in view.
+function gotoLine(line, column) {
+  document.querySelector('.etab[data-edit="toml"]').click();
+  const ta = $('#toml');
+  const lines = ta.value.split('\n');
+  let pos = 0;
+  for (let i = 0; i < Math.min(line - 1, lines.length); i++) pos += lines[i].length + 1;
+  pos = Math.min(ta.value.length, pos + Math.max(0, (column || 1) - 1));
+  ta.focus();
+  ta.setSelectionRange(pos, pos);
+  const lh = parseFloat(getComputedStyle(ta).lineHeight) || 16;
+  ta.scrollTop = Math.max(0, (line - 3) * lh);
+}
+
+let vTimer = null, vPending = null, vRunning = Promise.resolve();
+function scheduleValidate(fromForm) {
+  clearTimeout(vTimer);
+  vPending = fromForm;
+  vTimer = setTimeout(() => { vPending = null; vRunning = validateNow(fromForm); }, fromForm ? 150 : 400);
+}
+
+// Apply an edit still waiting for its validation (a field left by clicking Run at once), so
+// that an action sees the editor as the user left it.
+async function flushEdits() {
+  if (vPending !== null) {
+    clearTimeout(vTimer);
+    const f = vPending;
+    vPending = null;
+    vRunning = validateNow(f);
+  }
+  await vRunning;
+}
+
+async function validateNow(fromForm, keepForm) {
   let r;
   if (fromForm) {
     // Patch only the keys the form changed, in place, so the TOML keeps its comments.
@@ -179,6 +248,15 @@ async function validateNow(fromForm) {
     if (!Object.keys(set).length) return true;
     r = await api('POST', '/patch', { toml: $('#toml').value, set });
     if (r.ok || r.status === 422) state.formBase = now;
+    else {
+      // Not applied (the TOML does not parse, or the server refused): say so at the field.
+      for (const k of Object.keys(set)) {
+        const f = document.querySelector(`[data-field="${CSS.escape(k)}"]`);
+        if (f) { f.classList.add('invalid'); f.querySelectorAll('.err').forEach((e) => e.remove()); f.append(el('div', { class: 'err' }, 'not applied: ' + (r.data.error || String(r.data)))); }
+      }
+      if (/does not parse/.test(r.data.error || '')) await validateNow(false, true);
+      return false;
+    }
   } else {
     r = await api('POST', '/validate', { toml: $('#toml').value });
   }
@@ -187,11 +265,14 @@ async function validateNow(fromForm) {
     state.arch = r.data.architecture;
     if (!fromForm) renderForm();
     showDiagnostics([]);
+    syncNames();
     return true;
   }
   if (r.status === 422) {
     if (fromForm && r.data.toml) $('#toml').value = r.data.toml;
-    showDiagnostics(r.data.diagnostics || []);
+    const keep = keepForm ? [...document.querySelectorAll('#arch-form .field.invalid')].map((f) => [f, [...f.querySelectorAll('.err')]]) : [];
+    showDiagnostics(r.data.diagnostics);
+    keep.forEach(([f, errs]) => { f.classList.add('invalid'); errs.forEach((e) => f.append(e)); });
   } else {
     $('#diagnostics').innerHTML = '';
     $('#diagnostics').append(el('div', { class: 'diag' }, r.data.error || String(r.data)));
@@ -217,30 +298,66 @@ async function loadArchList(select) {
   state.archs.forEach((a, i) => c.append(el('label', {}, el('input', { type: 'checkbox', value: a.name, checked: i < 2 }), ' ', a.name + (a.builtin ? '' : ' (saved)'))));
 }
 
+// The editor's architecture by name everywhere it is named: the dropdown, its description,
+// the Sensitivity and Plan tabs, and the name Save proposes. `fromRun`: opened from a run.
+function setCurrent(name, { builtin, toml, fromRun } = {}) {
+  state.current = name;
+  state.loadedToml = toml;
+  const info = state.archs.find((a) => a.name === name);
+  const s = $('#arch-select');
+  s.querySelectorAll('optgroup.from-run').forEach((g) => g.remove());
+  if (info) s.value = name;
+  else {
+    // Not built in nor saved (a planned or renamed architecture): listed as the run's.
+    s.append(el('optgroup', { class: 'from-run', label: 'Opened from a run' }, el('option', { value: '' }, `${name} (run ${fromRun})`)));
+    s.value = '';
+  }
+  const desc = info && info.summary ? info.summary : info && !info.builtin ? 'saved architecture' : '';
+  $('#arch-summary').textContent = fromRun ? [`opened from run ${fromRun}`, desc].filter(Boolean).join(' · ') : desc;
+  const isBuiltin = info ? info.builtin : !!builtin;
+  $('#save-name').value = isBuiltin ? name + '-edited' : name;
+  $('#delete-arch-btn').disabled = !info || info.builtin;
+  state.selectValue = s.value;
+  syncNames();
+}
+
+// The name in the editor (the architecture's own) on the tabs that act on it.
+function syncNames() {
+  const n = (state.arch && state.arch.name) || state.current || '';
+  document.querySelectorAll('.cur-arch').forEach((b) => { b.textContent = n; });
+}
+
+// Edits not saved: the editor's text differs from what was opened or saved.
+const unsaved = () => state.loadedToml !== undefined && $('#toml').value !== state.loadedToml;
+const discardOk = (what) => !unsaved() || confirm(`The editor has unsaved edits to ${state.arch ? state.arch.name : state.current}. ${what} discards them. Continue?`);
+window.addEventListener('beforeunload', (e) => { if (unsaved()) { e.preventDefault(); e.returnValue = ''; } });
+
 async function openArch(name) {
   const r = await api('GET', '/architectures/' + encodeURIComponent(name));
   if (!r.ok) { $('#diagnostics').textContent = r.data.error; return; }
-  state.current = name;
-  document.querySelectorAll('.cur-arch').forEach((b) => { b.textContent = name; });
   state.arch = r.data.architecture;
   $('#toml').value = r.data.toml;
-  const info = state.archs.find((a) => a.name === name);
-  $('#arch-summary').textContent = info && info.summary ? info.summary : (r.data.builtin ? '' : 'saved architecture');
-  $('#save-name').value = r.data.builtin ? name + '-edited' : name;
-  $('#delete-arch-btn').disabled = r.data.builtin;
+  setCurrent(name, { builtin: r.data.builtin, toml: r.data.toml });
   renderForm();
   showDiagnostics([]);
 }
 
-$('#arch-select').addEventListener('change', (e) => openArch(e.target.value));
+$('#arch-select').addEventListener('change', (e) => {
+  if (!e.target.value) return;
+  if (!discardOk('Opening ' + e.target.value)) { e.target.value = state.selectValue; return; }
+  openArch(e.target.value);
+});
 
 $('#save-btn').addEventListener('click', async () => {
+  await flushEdits();
   const name = $('#save-name').value.trim();
   if (!name) { alert('Give a name to save under.'); return; }
+  const exists = state.archs.some((a) => a.name === name && !a.builtin);
+  if (exists && name !== state.current && !confirm(`A saved architecture named "${name}" exists. Replace it with the editor's?`)) return;
   const r = await api('PUT', '/architectures/' + encodeURIComponent(name), { toml: $('#toml').value });
   if (r.ok) { await loadArchList(name); await openArch(name); $('#diagnostics').append(el('div', { class: 'ok' }, 'saved as ' + name)); }
-  else if (r.status === 422) showDiagnostics(r.data.diagnostics);
-  else alert(r.data.error);
+  else if (r.data.diagnostics && r.data.diagnostics.length) showDiagnostics(r.data.diagnostics);
+  else { $('#diagnostics').innerHTML = ''; $('#diagnostics').append(el('div', { class: 'diag', role: 'alert' }, r.data.error || String(r.data))); }
 });
 
 $('#delete-arch-btn').addEventListener('click', async () => {
@@ -250,6 +367,56 @@ $('#delete-arch-btn').addEventListener('click', async () => {
   await openArch('baseline');
 });
 
+// ---------- options: whole numbers checked at their field ----------
+// A message under a field (aria-invalid, described by the message); '' clears it.
+function fieldError(sel, msg) {
+  const inp = $(sel);
+  const id = inp.id + '-err';
+  let e = document.getElementById(id);
+  if (!msg) { if (e) e.remove(); inp.removeAttribute('aria-invalid'); inp.removeAttribute('aria-describedby'); return; }
+  if (!e) { e = el('span', { class: 'opt-err', id, role: 'alert' }); (inp.closest('label') || inp).after(e); }
+  e.textContent = msg;
+  inp.setAttribute('aria-invalid', 'true');
+  inp.setAttribute('aria-describedby', id);
+}
+
+// The whole number in field `sel` within [min, max], or null with the reason shown at it.
+function wholeNumber(sel, what, min, max) {
+  const inp = $(sel);
+  const raw = inp.value.trim();
+  const v = Number(raw);
+  let msg = '';
+  if (raw === '' || !Number.isFinite(v)) msg = `${what}: enter a whole number`;
+  else if (!Number.isInteger(v)) msg = `${what}: ${raw} is not a whole number`;
+  else if (v < min) msg = `${what}: at least ${min.toLocaleString()}`;
+  else if (max !== undefined && v > max) msg = `${what}: at most ${max.toLocaleString()}`;
+  fieldError(sel, msg);
+  return msg ? null : v;
+}
+
+// Check option fields: [selector, label, min, max]; the values, or null (first bad one focused).
+function options(specs) {
+  const out = [];
+  let bad = null;
+  for (const [sel, what, min, max] of specs) {
+    const v = wholeNumber(sel, what, min, typeof max === 'function' ? max() : max);
+    if (v === null && !bad) bad = sel;
+    out.push(v);
+  }
+  if (bad) { $(bad).focus(); return null; }
+  return out;
+}
+
+// An error answered by the API: at the request field it names, else in `box`.
+function showApiError(r, fields, box) {
+  const d = r.data || {};
+  const msg = d.error || String(r.data);
+  if (d.field && fields[d.field]) { fieldError(fields[d.field], msg); $(fields[d.field]).focus(); return; }
+  if (d.diagnostics && d.diagnostics.length) showDiagnostics(d.diagnostics);
+  box.innerHTML = '';
+  box.append(el('p', { class: 'error', role: 'alert' }, msg));
+}
+
 // ---------- runs ----------
 function setProgress(done, total, text) {
   const f = total ? done / total : 0;
@@ -257,18 +424,25 @@ function setProgress(done, total, text) {
   $('#progress-text').textContent = text || `${done.toLocaleString()} / ${total.toLocaleString()} runs`;
 }
 
+const RUN_FIELDS = { runs: '#runs', seed: '#seed', runs_per_draw: '#runs-per-draw' };
+
 $('#run-btn').addEventListener('click', async () => {
   state.clickAt = performance.now();
-  const body = { toml: $('#toml').value, runs: Number($('#runs').value), seed: Number($('#seed').value) };
-  if ($('#uncertainty').checked) { body.uncertainty = true; body.runs_per_draw = Number($('#runs-per-draw').value); }
+  await flushEdits();
+  const unc = $('#uncertainty').checked;
+  const specs = [['#runs', 'Runs', 1, 2000000], ['#seed', 'Seed', 0]];
+  if (unc) specs.push(['#runs-per-draw', 'Runs per draw', 1, () => Math.max(1, Number($('#runs').value) || 1)]);
+  else fieldError('#runs-per-draw', '');
+  const v = options(specs);
+  if (!v) return;
+  const body = { toml: $('#toml').value, runs: v[0], seed: v[1] };
+  if (unc) { body.uncertainty = true; body.runs_per_draw = v[2]; }
   body.method = $('#run-mc').checked ? 'monte_carlo' : 'exact';
   $('#run-btn').disabled = true;
   const r = await api('POST', '/runs', body);
   if (!r.ok) {
     $('#run-btn').disabled = false;
-    if (r.status === 422) showDiagnostics(r.data.diagnostics);
-    $('#result').innerHTML = '';
-    $('#result').append(el('p', { class: 'error' }, r.data.error || String(r.data)));
+    showApiError(r, RUN_FIELDS, $('#result'));
     return;
   }
   state.runId = r.data.id;
@@ -278,7 +452,11 @@ $('#run-btn').addEventListener('click', async () => {
 });
 
 $('#cancel-btn').addEventListener('click', async () => {
-  if (state.runId) await api('POST', `/runs/${state.runId}/cancel`);
+  if (!state.runId) return;
+  const done = state.lastDone || 0;
+  const what = done > 0 ? `The ${done.toLocaleString()} runs done so far are kept as a partial result.` : 'No run has finished yet.';
+  if (!confirm(`Cancel run ${state.runId}? ${what}`)) return;
+  await api('POST', `/runs/${state.runId}/cancel`);
 });
 
 async function poll() {
@@ -293,6 +471,7 @@ async function poll() {
     const f = (x) => (100 * x).toFixed(2);
     text = `${d.progress.done.toLocaleString()} / ${d.progress.total.toLocaleString()} runs · p(war) so far ${f(d.so_far.p_war)} % [${f(d.so_far.p_war_ci[0])}, ${f(d.so_far.p_war_ci[1])}]`;
   }
+  state.lastDone = d.progress.done;
   setProgress(d.progress.done, d.progress.total, text);
   if (d.status === 'done') {
     const ms = performance.now() - state.clickAt;
@@ -300,8 +479,16 @@ async function poll() {
     const how = d.summary && d.summary.method === 'exact' ? 'exact' : `${d.runs.toLocaleString()} runs`;
     setProgress(d.runs, d.runs, `done: ${how} in ${(d.elapsed_ms / 1000).toFixed(2)} s`);
     renderResult(d, ms);
+    setLink('run/' + d.id);
   } else if (d.status === 'cancelled' || d.status === 'failed' || d.status === 'interrupted') {
     finishRun();
+    if (d.summary) {
+      // Cancelled part way: the estimate of the runs done is kept.
+      setProgress(d.progress.done, d.runs, `cancelled after ${d.progress.done.toLocaleString()} of ${d.runs.toLocaleString()} runs`);
+      renderResult(d);
+      setLink('run/' + d.id);
+      return;
+    }
     setProgress(0, 1, d.status);
     $('#result').innerHTML = '';
     $('#result').append(el('p', { class: 'muted' }, `Run ${id} ${d.status}.`));
@@ -348,6 +535,9 @@ function renderResult(run, clientMs) {
   box.innerHTML = '';
   const how = s.method === 'exact' ? 'exact' : `${s.runs.toLocaleString()} runs`;
   box.append(el('h2', {}, `${s.architecture}: ${how}, ${s.horizon_years} years` + (s.seed != null ? `, seed ${s.seed}` : '')));
+  if (run.status === 'cancelled') {
+    box.append(el('p', { class: 'note', id: 'partial-note' }, `Cancelled after ${s.runs.toLocaleString()} of ${run.runs.toLocaleString()} runs: every figure below is the estimate from the runs done (intervals are wider).`));
+  }
   box.append(el('div', { class: 'headline' },
     kpi(`p(NATO–Russia war within ${s.horizon_years} years)`, s.p_war, s.p_war_ci, spreadLine(s.parameter_uncertainty)),
     kpi('p(nuclear use)', s.p_nuclear, s.p_nuclear_ci),
@@ -361,15 +551,42 @@ function renderResult(run, clientMs) {
   }
   const charts = el('div', { class: 'charts' });
   charts.innerHTML = survivalChart([s], 'survival-chart') + pathwayChart([s], 'pathway-chart') + crisesChart([s], 'crises-chart');
+  exportable(charts, `run-${run.id}`);
   box.append(charts);
   box.append(el('div', { class: 'row' },
     el('button', { onclick: () => download(`/runs/${run.id}/export?format=json`, `detente-run-${run.id}.json`) }, 'Export JSON'),
     el('button', { onclick: () => download(`/runs/${run.id}/export?format=csv`, `detente-run-${run.id}.csv`) }, 'Export CSV'),
+    el('a', { href: '#run/' + run.id, id: 'run-link', title: 'A link that reopens this result' }, 'link to this run'),
     el('span', { class: 'muted', id: 'timing', 'data-ms': Math.round(clientMs || 0) },
       `run ${run.id}; server ${run.elapsed_ms} ms` + (clientMs ? `; click to chart ${Math.round(clientMs)} ms` : ''))));
 }
 
 // ---------- charts (inline SVG) ----------
+// Each chart in `box` gets a button that downloads it as an SVG file (white background).
+function exportable(box, prefix) {
+  box.querySelectorAll('svg.chart').forEach((svg) => {
+    const fig = el('figure', { class: 'chartfig' });
+    svg.replaceWith(fig);
+    const name = `detente-${prefix}-${svg.id}.svg`;
+    const btn = el('button', { type: 'button', class: 'ghost small svg-export', title: 'Download this chart as an SVG file', 'data-chart': svg.id }, 'Download SVG');
+    btn.addEventListener('click', () => {
+      const copy = svg.cloneNode(true);
+      copy.removeAttribute('class');
+      const vb = svg.viewBox.baseVal;
+      copy.setAttribute('width', vb.width);
+      copy.setAttribute('height', vb.height);
+      copy.insertAdjacentHTML('afterbegin', `<rect width="100%" height="100%" fill="#fff"/>`);
+      const text = '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(copy);
+      const a = el('a', { href: URL.createObjectURL(new Blob([text], { type: 'image/svg+xml' })), download: name });
+      document.body.append(a); a.click(); a.remove();
+      setTimeout(() => URL.revokeObjectURL(a.href), 5000);
+    });
+    fig.append(svg, el('figcaption', {}, btn));
+  });
+}
+
+// Put the result's link in the address bar (without reopening it).
+function setLink(hash) { history.replaceState(null, '', '#' + hash); }
 function niceMax(x) {
   if (x <= 0) return 1;
   const mag = Math.pow(10, Math.floor(Math.log10(x)));
@@ -378,13 +595,16 @@ function niceMax(x) {
 }
 
 function survivalChart(sums, id) {
-  const W = 620, H = 300, ml = 62, mr = 20, mt = 30, mb = 46;
+  const small = narrow();
+  const title = 'Probability of no war yet, by year (95 % band)';
+  const head = small ? svgTitle(title, 8, 40) : { h: 0, svg: `<text x="62" y="18" font-weight="600" font-size="14">${title}</text>` };
+  const W = small ? 380 : 620, H = (small ? 290 : 300) + head.h, ml = 62, mr = small ? 14 : 20, mt = 30 + head.h, mb = 46;
   const pw = W - ml - mr, ph = H - mt - mb;
   const xmax = Math.max(...sums.map((s) => s.survival.length));
   const minLow = Math.min(...sums.flatMap((s) => s.survival.map((y) => y.ci[0])));
   const ymin = Math.max(0, 1 - niceMax(1 - minLow));
   const sx = (x) => ml + pw * x / xmax, sy = (y) => mt + ph * (1 - (y - ymin) / (1 - ymin));
-  let g = `<text x="${ml}" y="18" font-weight="600" font-size="14">Probability of no war yet, by year (95 % band)</text>`;
+  let g = head.svg;
   for (let i = 0; i <= 5; i++) {
     const y = ymin + (1 - ymin) * i / 5;
     g += `<line x1="${ml}" x2="${ml + pw}" y1="${sy(y)}" y2="${sy(y)}" stroke="#e3e3e3"/><text x="${ml - 6}" y="${sy(y) + 4}" text-anchor="end">${(100 * y).toFixed(1)} %</text>`;
@@ -403,11 +623,23 @@ function survivalChart(sums, id) {
     pts.slice(1).forEach((p) => { g += `<circle cx="${sx(p.year)}" cy="${sy(p.p_no_war)}" r="2.5" fill="${c}"><title>year ${p.year}: ${pct(p.p_no_war)} [${pct(p.ci[0])}, ${pct(p.ci[1])}]</title></circle>`; });
     if (sums.length > 1) g += `<rect x="${ml + 10}" y="${mt + ph - 18 - 16 * i}" width="10" height="10" fill="${c}"/><text x="${ml + 24}" y="${mt + ph - 9 - 16 * i}">${esc(s.architecture)}</text>`;
   });
-  return `<svg id="${id}" class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="survival curve" font-size="12" font-family="sans-serif">${g}</svg>`;
+  return `<svg id="${id}" class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="survival curve" xmlns="http://www.w3.org/2000/svg" font-size="12" font-family="sans-serif">${g}</svg>`;
 }
 
 // Horizontal grouped bars with whiskers. rows: labels; series: [{name, vals: [[v, lo, hi]]}].
+// On a narrow screen (a phone) charts are drawn for its width, labels above their bars, so
+// that their text stays readable without scrolling sideways.
+const narrow = () => window.matchMedia('(max-width: 720px)').matches;
+
+// The title as one or two lines of SVG text from (x, 18).
+function svgTitle(title, x, max) {
+  const lines = wrapLabel(title, max);
+  return { h: 16 * (lines.length - 1), svg: `<text x="${x}" y="18" font-weight="600" font-size="14">` +
+    lines.map((t, j) => `<tspan x="${x}" y="${18 + 16 * j}">${esc(t)}</tspan>`).join('') + '</text>' };
+}
+
 function barChart(id, title, rows, series, xLabel, percent, opts = {}) {
+  if (narrow()) return barChartNarrow(id, title, rows, series, xLabel, percent, opts);
   const k = series.length, barH = 13;
   const labels = rows.map((t) => wrapLabel(t, 40));
   const twoLines = labels.some((l) => l.length > 1);
@@ -443,7 +675,51 @@ function barChart(id, title, rows, series, xLabel, percent, opts = {}) {
       if (u > l) g += `<path d="M${sx(l)} ${ym}H${sx(u)}M${sx(l)} ${ym - 4}V${ym + 4}M${sx(u)} ${ym - 4}V${ym + 4}" stroke="#111" fill="none"/>`;
     });
   });
-  return `<svg id="${id}" class="chart${opts.tall ? ' tall' : ''}" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(title)}" font-size="12" font-family="sans-serif">${g}</svg>`;
+  return `<svg id="${id}" class="chart${opts.tall ? ' tall' : ''}" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(title)}" xmlns="http://www.w3.org/2000/svg" font-size="12" font-family="sans-serif">${g}</svg>`;
+}
+
+// The same chart for a phone: 380 wide, each row's label on its own line(s) above its bars.
+function barChartNarrow(id, title, rows, series, xLabel, percent, opts = {}) {
+  const k = series.length, barH = 13, W = 380, ml = 10, mr = 18, pw = W - ml - mr;
+  const head = svgTitle(title, 8, 46);
+  const labels = rows.map((t) => wrapLabel(t, 52));
+  const xl = wrapLabel(xLabel, 56);
+  const mt = 30 + head.h + (k > 1 ? 16 * k : 0), mb = 26 + 14 * xl.length;
+  const tops = [];
+  let y = mt;
+  for (const l of labels) { tops.push(y); y += 14 * l.length + barH * k + 8; }
+  const H = Math.max(110, y + mb);
+  const all = series.flatMap((s) => s.vals);
+  const hiRaw = Math.max(0, ...all.map((v) => v[2]));
+  const loRaw = Math.min(0, ...all.map((v) => v[1]));
+  let hi = hiRaw > 0 ? niceMax(hiRaw) : 0;
+  let lo = loRaw < 0 ? -niceMax(-loRaw) : 0;
+  if (hi === 0 && lo === 0) hi = 1;
+  const sx = (x) => ml + pw * (x - lo) / (hi - lo);
+  const fmt = (x) => percent ? (100 * x).toFixed(Math.abs(hi - lo) < 0.05 ? 2 : 1) + (percent === 'pp' ? ' pp' : ' %') : x.toFixed(opts.digits ?? 3);
+  let g = head.svg;
+  if (k > 1) series.forEach((s, i) => { g += `<rect x="${ml}" y="${26 + head.h + 16 * i}" width="10" height="10" fill="${PALETTE[i % 6]}"/><text x="${ml + 14}" y="${35 + head.h + 16 * i}">${esc(s.name)}</text>`; });
+  const bottom = H - mb;
+  for (let i = 0; i <= 4; i++) {
+    const x = lo + (hi - lo) * i / 4;
+    const anchor = i === 0 ? 'start' : i === 4 ? 'end' : 'middle';
+    g += `<line x1="${sx(x)}" x2="${sx(x)}" y1="${mt}" y2="${bottom}" stroke="#e3e3e3"/><text x="${sx(x)}" y="${bottom + 14}" text-anchor="${anchor}">${fmt(x)}</text>`;
+  }
+  g += `<line x1="${sx(0)}" x2="${sx(0)}" y1="${mt}" y2="${bottom}" stroke="#333"/>`;
+  g += `<text x="${W / 2}" y="${bottom + 30}" text-anchor="middle">` + xl.map((t, j) => `<tspan x="${W / 2}" y="${bottom + 30 + 14 * j}">${esc(t)}</tspan>`).join('') + '</text>';
+  rows.forEach((label, r) => {
+    const lines = labels[r], top = tops[r];
+    g += `<text x="${ml}" y="${top + 11}"><title>${esc(opts.tips ? opts.tips[r] : label)}</title>` +
+      lines.map((t, j) => `<tspan x="${ml}" y="${top + 11 + 14 * j}">${esc(t)}</tspan>`).join('') + '</text>';
+    const by = top + 14 * lines.length + 2;
+    series.forEach((s, i) => {
+      const [v, l, u] = s.vals[r];
+      const y0 = by + barH * i, x0 = Math.min(sx(0), sx(v)), x1 = Math.max(sx(0), sx(v)), ym = y0 + (barH - 2) / 2;
+      g += `<rect x="${x0}" y="${y0}" width="${Math.max(0.5, x1 - x0)}" height="${barH - 2}" fill="${PALETTE[i % 6]}" fill-opacity="0.85"><title>${esc(s.name)} · ${esc(label)}: ${fmt(v)} [${fmt(l)}, ${fmt(u)}]</title></rect>`;
+      if (u > l) g += `<path d="M${sx(l)} ${ym}H${sx(u)}M${sx(l)} ${ym - 4}V${ym + 4}M${sx(u)} ${ym - 4}V${ym + 4}" stroke="#111" fill="none"/>`;
+    });
+  });
+  return `<svg id="${id}" class="chart narrow" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(title)}" xmlns="http://www.w3.org/2000/svg" font-size="12" font-family="sans-serif">${g}</svg>`;
 }
 
 // Split a label into at most two balanced lines of at most `max` characters (at spaces).
@@ -484,21 +760,46 @@ function crisesChart(sums, id) {
 // ---------- compare ----------
 function chosen() { return [...document.querySelectorAll('#compare-choices input:checked')].map((i) => i.value); }
 
-$('#compare-btn').addEventListener('click', async () => {
+const COMPARE_FIELDS = { runs: '#compare-runs', seed: '#compare-seed', runs_per_draw: '#compare-runs-per-draw' };
+
+// The comparison's options from its fields, checked at each field; null if one is wrong.
+function compareOptions() {
+  const unc = $('#compare-uncertainty').checked;
+  const specs = [['#compare-runs', 'Runs each', 1, 500000], ['#compare-seed', 'Seed', 0]];
+  if (unc) specs.push(['#compare-runs-per-draw', 'Runs per draw', 1, () => Math.max(1, Number($('#compare-runs').value) || 1)]);
+  else fieldError('#compare-runs-per-draw', '');
+  const v = options(specs);
+  if (!v) return null;
+  const o = { runs: v[0], seed: v[1] };
+  if (unc) { o.uncertainty = true; o.runs_per_draw = v[2]; }
+  return o;
+}
+
+async function runCompare() {
   const archs = chosen();
   if (archs.length < 2) { $('#compare-status').textContent = 'Tick at least two architectures.'; return; }
+  const o = compareOptions();
+  if (!o) { $('#compare-status').textContent = ''; return; }
   $('#compare-btn').disabled = true;
   $('#compare-status').textContent = 'running…';
   const t0 = performance.now();
-  const body = { architectures: archs, runs: Number($('#compare-runs').value), seed: Number($('#compare-seed').value) };
-  if ($('#compare-uncertainty').checked) { body.uncertainty = true; body.runs_per_draw = Number($('#compare-runs-per-draw').value); }
+  const body = { architectures: archs, ...o };
   body.method = $('#compare-mc').checked ? 'monte_carlo' : 'exact';
   const r = await api('POST', '/compare', body);
   $('#compare-btn').disabled = false;
-  if (!r.ok) { $('#compare-status').textContent = r.data.error; return; }
+  if (!r.ok) {
+    $('#compare-status').textContent = '';
+    showApiError(r, COMPARE_FIELDS, $('#compare-result'));
+    return;
+  }
   $('#compare-status').textContent = `done in ${Math.round(performance.now() - t0)} ms`;
   renderCompare(r.data);
-});
+  const q = new URLSearchParams({ runs: o.runs, seed: o.seed });
+  if (o.uncertainty) q.set('runs_per_draw', o.runs_per_draw);
+  if (body.method === 'monte_carlo') q.set('mc', '1');
+  setLink('compare/' + archs.map(encodeURIComponent).join(',') + '?' + q);
+}
+$('#compare-btn').addEventListener('click', runCompare);
 
 function renderCompare(d) {
   const box = $('#compare-result');
@@ -535,17 +836,20 @@ function renderCompare(d) {
   const diffVals = d.diff_vs_first.slice(1).map((x) => [x.value, x.ci[0], x.ci[1]]);
   charts.innerHTML = barChart('diff-chart', 'Paired difference in p(war) vs ' + d.baseline + ' (95 % CI)', diffRows, [{ name: 'difference', vals: diffVals }],
     'percentage points (negative = safer)', 'pp') + survivalChart(sums, 'compare-survival') + pathwayChart(sums, 'compare-pathways');
+  exportable(charts, 'compare');
   box.append(charts);
 }
 
 $('#report-btn').addEventListener('click', async () => {
   const archs = chosen();
   if (!archs.length) return;
-  let q = archs.map((a) => 'arch=' + encodeURIComponent(a)).join('&') + `&runs=${Number($('#compare-runs').value)}&seed=${Number($('#compare-seed').value)}`;
-  if ($('#compare-uncertainty').checked) q += `&uncertainty=true&runs_per_draw=${Number($('#compare-runs-per-draw').value)}`;
+  const o = compareOptions();
+  if (!o) return;
+  let q = archs.map((a) => 'arch=' + encodeURIComponent(a)).join('&') + `&runs=${o.runs}&seed=${o.seed}`;
+  if (o.uncertainty) q += `&uncertainty=true&runs_per_draw=${o.runs_per_draw}`;
   $('#compare-status').textContent = 'building report…';
-  await download('/report?' + q, 'detente-report.html');
-  $('#compare-status').textContent = 'report downloaded';
+  const ok = await download('/report?' + q, 'detente-report.html');
+  $('#compare-status').textContent = ok ? 'report downloaded' : 'no report';
 });
 
 // ---------- sensitivity ----------
@@ -580,11 +884,16 @@ function sensProgress(done, total, text) {
   $('#sens-text').textContent = text || `${done.toLocaleString()} / ${total.toLocaleString()} evaluations`;
 }
 
+const SENS_FIELDS = { n: '#sens-n', runs: '#sens-runs', seed: '#sens-seed' };
+
 $('#sens-btn').addEventListener('click', async () => {
+  await flushEdits();
   await paramSpecs();
   const names = $('#sens-params').value.split(',').map((x) => x.trim()).filter(Boolean);
-  const body = { toml: $('#toml').value, method: $('#sens-method').value, n: Number($('#sens-n').value),
-    runs: Number($('#sens-runs').value), seed: Number($('#sens-seed').value), monte_carlo: $('#sens-mc').checked };
+  const v = options([['#sens-n', 'n', 1], ['#sens-runs', 'Runs per evaluation', 1], ['#sens-seed', 'Seed', 0]]);
+  if (!v) return;
+  const body = { toml: $('#toml').value, method: $('#sens-method').value, n: v[0],
+    runs: v[1], seed: v[2], monte_carlo: $('#sens-mc').checked };
   if (names.length) body.params = names;
   sens.t0 = performance.now();
   $('#sens-btn').disabled = true;
@@ -592,8 +901,7 @@ $('#sens-btn').addEventListener('click', async () => {
   if (!r.ok) {
     $('#sens-btn').disabled = false;
     sensProgress(0, 1, 'refused');
-    $('#sens-result').innerHTML = '';
-    $('#sens-result').append(el('p', { class: 'error' }, r.data.error || String(r.data)));
+    showApiError(r, SENS_FIELDS, $('#sens-result'));
     return;
   }
   sens.id = r.data.id;
@@ -664,6 +972,7 @@ function renderSensitivity(res, clientMs) {
   }
   const c = el('div', { class: 'wide-chart' });
   c.innerHTML = svg;
+  exportable(c, 'sensitivity');
   box.append(c);
   if (shown.length < idx.length) box.append(el('p', { class: 'muted' }, `${idx.length - shown.length} less influential parameters are not drawn; all are in the table.`));
   const head = sobol ? ['Parameter', 'Unit', 'S1', '± 95 %', 'ST', '± 95 %'] : ['Parameter', 'Unit', 'mu*', '± 95 %', 'sigma', 'mu'];
@@ -681,6 +990,7 @@ let lastPlan = null;
 $('#plan-btn').addEventListener('click', runPlan);
 
 async function runPlan() {
+  await flushEdits();
   $('#plan-status').textContent = 'planning…';
   $('#plan-apply').disabled = true;
   const t0 = performance.now();
@@ -727,12 +1037,13 @@ function renderPlan(p) {
   box.append(el('h3', {}, 'Assignments'), t);
   box.append(el('h3', {}, 'Burden beside capability and vulnerability (the mismatch)'));
   const tables = el('div', { class: 'tables' }, b);
-  const chart = el('div', { style: 'flex: 1; min-width: 400px; max-width: 760px' });
+  const chart = el('div', { class: 'plan-chart' });
   chart.innerHTML = barChart('plan-chart', 'Burden share vs capability share vs vulnerability, by actor', p.burden.map((r) => shortName(r.name)),
     [{ name: 'burden share', vals: p.burden.map((r) => [r.burden_share, r.burden_share, r.burden_share]) },
       { name: 'capability share (of spending)', vals: p.burden.map((r) => [r.capability_share, r.capability_share, r.capability_share]) },
       { name: 'vulnerability to Russia (index 0–1)', vals: p.burden.map((r) => [r.vulnerability, r.vulnerability, r.vulnerability]) }],
     'share of all mission cost or of spending; vulnerability index', false, { digits: 2, tall: true, tips: p.burden.map((r) => `${r.name} (${r.actor})`) });
+  exportable(chart, 'plan');
   tables.append(chart);
   box.append(tables);
   if (p.not_applied && p.not_applied.length) {
@@ -743,10 +1054,16 @@ function renderPlan(p) {
 
 $('#plan-apply').addEventListener('click', async () => {
   if (!lastPlan) return;
+  if (!discardOk('Applying the plan')) return;
+  const from = (state.arch && state.arch.name) || state.current;
   $('#toml').value = lastPlan.applied_toml;
   const ok = await validateNow(false);
-  $('#save-name').value = (state.current || 'architecture') + '-planned';
-  document.querySelector('.tab[data-tab="run"]').click();
+  // The planned architecture is a new one, named in its TOML (e.g. baseline-planned): not saved yet.
+  const name = (state.arch && state.arch.name) || from + '-planned';
+  $('#save-name').value = name;
+  $('#arch-summary').textContent = `${name}: ${from} with the plan applied, not saved yet`;
+  syncNames();
+  showTab('run');
   $('#diagnostics').append(el('div', { class: ok ? 'ok' : 'diag' }, 'plan applied to the editor: mechanism strengths set to the plan\'s coverage' + (ok ? '; press Run' : '')));
   $('#diagnostics').scrollIntoView({ block: 'nearest' });
 });
@@ -760,32 +1077,74 @@ async function loadRuns() {
   if (!r.data.runs.length) { box.append(el('p', { class: 'muted' }, 'No runs yet.')); return; }
   const t = el('table', {}, el('tr', {}, ['#', 'Architecture', 'Runs', 'Seed', 'Parameter uncertainty', 'Status', 'p(war)', 'Time', ''].map((h) => el('th', {}, h))));
   for (const run of r.data.runs) {
-    t.append(el('tr', {}, el('td', {}, run.id), el('td', {}, run.architecture), el('td', { class: 'n' }, run.runs.toLocaleString()), el('td', { class: 'n' }, run.seed),
-      el('td', {}, run.runs_per_draw ? `yes, ${run.runs_per_draw.toLocaleString()} runs per draw` : 'no'),
-      el('td', {}, run.status), el('td', { class: 'n' }, run.p_war !== undefined && run.p_war !== null ? pct(run.p_war) : ''),
-      el('td', { class: 'n' }, run.elapsed_ms !== null ? run.elapsed_ms + ' ms' : ''),
-      el('td', {},
-        el('button', { onclick: () => reopen(run.id), disabled: run.status !== 'done' }, 'Open'), ' ',
-        el('button', { onclick: () => download(`/runs/${run.id}/export?format=csv`, `detente-run-${run.id}.csv`), disabled: run.status !== 'done' }, 'CSV'), ' ',
-        el('button', { onclick: async () => { await api('DELETE', '/runs/' + run.id); loadRuns(); } }, 'Delete'))));
+    // data-label: on a phone each run is a card whose cells name themselves.
+    t.append(el('tr', {}, el('td', { 'data-label': 'Run' }, run.id), el('td', { 'data-label': 'Architecture' }, run.architecture),
+      el('td', { class: 'n', 'data-label': 'Runs' }, run.runs.toLocaleString()), el('td', { class: 'n', 'data-label': 'Seed' }, run.seed),
+      el('td', { 'data-label': 'Parameter uncertainty' }, run.runs_per_draw ? `yes, ${run.runs_per_draw.toLocaleString()} runs per draw` : 'no'),
+      el('td', { 'data-label': 'Status' }, run.status), el('td', { class: 'n', 'data-label': 'p(war)' }, run.p_war !== undefined && run.p_war !== null ? pct(run.p_war) : ''),
+      el('td', { class: 'n', 'data-label': 'Time' }, run.elapsed_ms !== null ? run.elapsed_ms + ' ms' : ''),
+      el('td', { class: 'actions' },
+        el('button', { onclick: () => reopen(run.id), disabled: !hasResult(run) }, 'Open'), ' ',
+        el('button', { onclick: () => download(`/runs/${run.id}/export?format=csv`, `detente-run-${run.id}.csv`), disabled: !hasResult(run) }, 'CSV'), ' ',
+        el('a', { href: '#run/' + run.id, class: hasResult(run) ? '' : 'hidden', title: 'A link that reopens this run' }, 'link'), ' ',
+        el('button', { onclick: async () => {
+          if (!confirm(`Delete run ${run.id} (${run.architecture}, ${run.runs.toLocaleString()} runs, ${run.status})? Its result cannot be recovered.`)) return;
+          await api('DELETE', '/runs/' + run.id); loadRuns();
+        } }, 'Delete'))));
   }
-  box.append(t);
+  box.append(el('div', { class: 'tablewrap' }, t));
 }
+
+// A run with a result: done, or cancelled with the estimate of the runs it did.
+const hasResult = (run) => run.status === 'done' || (run.p_war !== undefined && run.p_war !== null);
 
 async function reopen(id) {
   const r = await api('GET', '/runs/' + id);
-  if (!r.ok) return;
-  document.querySelector('.tab[data-tab="run"]').click();
+  if (!r.ok) { showTab('run'); $('#result').innerHTML = ''; $('#result').append(el('p', { class: 'error', role: 'alert' }, r.data.error || String(r.data))); return false; }
+  if (!r.data.summary) { showTab('run'); $('#result').innerHTML = ''; $('#result').append(el('p', { class: 'muted' }, `Run ${id} has no result (${r.data.status}).`)); return false; }
+  if (!discardOk(`Opening run ${id}`)) return false;
+  showTab('run');
   $('#toml').value = r.data.toml;
   await validateNow(false);
+  // The dropdown, description, tab labels and save name follow the run's architecture.
+  setCurrent(r.data.architecture, { toml: r.data.toml, fromRun: id });
   // Show the run's options, so Run again reproduces it.
   $('#runs').value = r.data.runs;
   $('#seed').value = r.data.seed;
   $('#uncertainty').checked = !!r.data.uncertainty;
   $('#runs-per-draw').disabled = !r.data.uncertainty;
   if (r.data.runs_per_draw) $('#runs-per-draw').value = r.data.runs_per_draw;
+  $('#run-mc').checked = r.data.summary.method !== 'exact';
   renderResult(r.data);
+  setLink('run/' + id);
+  return true;
 }
+
+// Links: #run/ID reopens a run; #compare/A,B?runs=N&seed=S[&runs_per_draw=M][&mc=1] a comparison.
+async function follow(hash) {
+  const h = hash.replace(/^#/, '');
+  let m = h.match(/^run\/(\d+)$/);
+  if (m) { await reopen(Number(m[1])); return; }
+  m = h.match(/^compare\/([^?]*)(?:\?(.*))?$/);
+  if (!m) return;
+  const names = m[1].split(',').filter(Boolean).map(decodeURIComponent);
+  const q = new URLSearchParams(m[2] || '');
+  showTab('compare');
+  const missing = names.filter((n) => !state.archs.some((a) => a.name === n));
+  if (missing.length) { $('#compare-status').textContent = `No architecture named ${missing.join(', ')}.`; return; }
+  document.querySelectorAll('#compare-choices input').forEach((i) => { i.checked = false; });
+  // Ticked in the link's order: the first is the one differences are measured against.
+  const box = $('#compare-choices');
+  names.slice().reverse().forEach((n) => { const i = [...box.querySelectorAll('input')].find((x) => x.value === n); i.checked = true; box.prepend(i.closest('label')); });
+  if (q.get('runs')) $('#compare-runs').value = q.get('runs');
+  if (q.get('seed')) $('#compare-seed').value = q.get('seed');
+  $('#compare-uncertainty').checked = q.has('runs_per_draw');
+  $('#compare-runs-per-draw').disabled = !q.has('runs_per_draw');
+  if (q.has('runs_per_draw')) $('#compare-runs-per-draw').value = q.get('runs_per_draw');
+  $('#compare-mc').checked = q.get('mc') === '1';
+  await runCompare();
+}
+window.addEventListener('hashchange', () => follow(location.hash));
 
 // ---------- start ----------
 (async () => {
@@ -795,4 +1154,5 @@ async function reopen(id) {
   await openArch('baseline');
   await paramSpecs();
   sensCost();
+  if (location.hash.length > 1) await follow(location.hash);
 })();

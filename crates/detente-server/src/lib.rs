@@ -139,6 +139,13 @@ impl ApiError {
     fn bad(msg: impl Into<String>) -> ApiError {
         Self::new(StatusCode::BAD_REQUEST, msg)
     }
+    /// An error in one request field, named in the body's `field`.
+    fn field(status: StatusCode, field: &str, msg: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            body: json!({"error": msg.into(), "field": field}),
+        }
+    }
     fn not_found(msg: impl Into<String>) -> ApiError {
         Self::new(StatusCode::NOT_FOUND, msg)
     }
@@ -164,9 +171,51 @@ impl ApiError {
 }
 
 impl IntoResponse for ApiError {
+    /// Every error body has one shape: `ok: false`, `error` (a sentence), `diagnostics` (a
+    /// list, empty unless the architecture is invalid) and, when one request field is at
+    /// fault, `field` (its name).
     fn into_response(self) -> Response {
-        (self.status, Json(self.body)).into_response()
+        let mut body = self.body;
+        if let Value::Object(m) = &mut body {
+            m.insert("ok".into(), Value::Bool(false));
+            m.entry("diagnostics").or_insert_with(|| json!([]));
+            m.entry("error")
+                .or_insert_with(|| json!(self.status.canonical_reason().unwrap_or("error")));
+        }
+        (self.status, Json(body)).into_response()
     }
+}
+
+/// A request body's field that failed to deserialize, and a readable reason, from serde's
+/// message (`runs: invalid value: integer `-5`, expected u64 at line 1 column 36`).
+fn json_field_error(text: &str) -> Option<(String, String)> {
+    let rest = text
+        .strip_prefix("Failed to deserialize the JSON body into the target type: ")
+        .unwrap_or(text);
+    let (field, why) = rest.split_once(": ")?;
+    if field.is_empty()
+        || !field
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_.[]".contains(c))
+    {
+        return None;
+    }
+    let why = match why.rfind(" at line ") {
+        Some(i) => &why[..i],
+        None => why,
+    };
+    let mut why = why.to_string();
+    for (rust, plain) in [
+        ("expected u64", "expected a whole number, 0 or more"),
+        ("expected u32", "expected a whole number, 0 or more"),
+        ("expected usize", "expected a whole number, 0 or more"),
+        ("expected i64", "expected a whole number"),
+        ("expected f64", "expected a number"),
+        ("floating point", "number"),
+    ] {
+        why = why.replace(rust, plain);
+    }
+    Some((field.to_string(), format!("{field}: {why}")))
 }
 
 impl From<rusqlite::Error> for ApiError {
@@ -178,12 +227,17 @@ impl From<rusqlite::Error> for ApiError {
 impl From<JsonRejection> for ApiError {
     fn from(r: JsonRejection) -> Self {
         let status = r.status();
-        let msg = if status == StatusCode::PAYLOAD_TOO_LARGE {
-            "request body too large: the limit is 1 MiB".to_string()
-        } else {
-            r.body_text()
-        };
-        ApiError::new(status, msg)
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            return ApiError::new(status, "request body too large: the limit is 1 MiB");
+        }
+        let text = r.body_text();
+        match (&r, json_field_error(&text)) {
+            (JsonRejection::JsonDataError(_), Some((field, msg))) => ApiError {
+                status,
+                body: json!({"error": msg, "field": field}),
+            },
+            _ => ApiError::new(status, text),
+        }
     }
 }
 
@@ -267,12 +321,27 @@ fn resolve(state: &AppState, name: &str) -> ApiResult<Loaded> {
             .map_err(|e| load_err(e, None));
     }
     match state.store.get_architecture(name)? {
-        Some(text) => detente_arch::load_str(&text, &format!("<saved:{name}>"))
-            .map_err(|e| load_err(e, Some(&text))),
+        Some(text) => {
+            let origin = format!("<saved:{name}>");
+            let l = detente_arch::load_str(&text, &origin).map_err(|e| load_err(e, Some(&text)))?;
+            if l.name == name {
+                return Ok(l);
+            }
+            // Saved before saving renamed: called by the name it was saved under.
+            let renamed = with_name(&text, name).map_err(ApiError::bad)?;
+            detente_arch::load_str(&renamed, &origin).map_err(|e| load_err(e, Some(&renamed)))
+        }
         None => Err(ApiError::not_found(format!(
             "no built-in or saved architecture named `{name}`"
         ))),
     }
+}
+
+/// `text` with its top-level `name` set to `name`, comments and layout kept.
+pub(crate) fn with_name(text: &str, name: &str) -> Result<String, String> {
+    let mut set = serde_json::Map::new();
+    set.insert("name".into(), json!(name));
+    tools::patch_toml(text, &set)
 }
 
 fn check_horizon(state: &AppState, l: &Loaded) -> ApiResult<()> {
@@ -288,11 +357,16 @@ fn check_horizon(state: &AppState, l: &Loaded) -> ApiResult<()> {
 
 fn check_runs(runs: u64, max: u64) -> ApiResult<()> {
     if runs == 0 {
-        return Err(ApiError::bad("runs must be at least 1"));
+        return Err(ApiError::field(
+            StatusCode::BAD_REQUEST,
+            "runs",
+            "runs must be at least 1",
+        ));
     }
     if runs > max {
-        return Err(ApiError::new(
+        return Err(ApiError::field(
             StatusCode::PAYLOAD_TOO_LARGE,
+            "runs",
             format!("{runs} runs exceeds this server's limit of {max} runs per request; use the CLI for larger ensembles"),
         ));
     }
@@ -449,7 +523,14 @@ async fn put_architecture(
             "name: 1 to 100 letters, digits, spaces, `-`, `_` or `.`",
         ));
     }
-    let l = load_text(&state, body.toml, &format!("<saved:{name}>")).await?;
+    let origin = format!("<saved:{name}>");
+    let mut l = load_text(&state, body.toml, &origin).await?;
+    // Saved under a name, the architecture is called by it: results, comparisons and
+    // reports then name it so, and never as the built-in it was copied from.
+    if l.name != name {
+        let text = with_name(&l.source, &name).map_err(ApiError::bad)?;
+        l = load_text(&state, text, &origin).await?;
+    }
     state.store.put_architecture(&name, &l.source)?;
     Ok(Json(
         json!({"ok": true, "name": name, "architecture": l.architecture.name, "saved": true}),
@@ -561,15 +642,21 @@ pub const DEFAULT_RUNS_PER_DRAW: u64 = 200;
 fn check_draws(uncertainty: bool, runs_per_draw: Option<u64>, runs: u64) -> ApiResult<Option<u64>> {
     if !uncertainty {
         if runs_per_draw.is_some() {
-            return Err(ApiError::bad("runs_per_draw needs \"uncertainty\": true"));
+            return Err(ApiError::field(
+                StatusCode::BAD_REQUEST,
+                "runs_per_draw",
+                "runs_per_draw needs \"uncertainty\": true",
+            ));
         }
         return Ok(None);
     }
     let n = runs_per_draw.unwrap_or(DEFAULT_RUNS_PER_DRAW);
     if n == 0 || n > runs {
-        return Err(ApiError::bad(format!(
-            "runs_per_draw = {n}: allowed: 1 to runs ({runs})"
-        )));
+        return Err(ApiError::field(
+            StatusCode::BAD_REQUEST,
+            "runs_per_draw",
+            format!("runs_per_draw = {n}: allowed: 1 to runs ({runs})"),
+        ));
     }
     Ok(Some(n))
 }
@@ -653,22 +740,31 @@ async fn start_run(
                 l2.done.store(runs, Ordering::Relaxed);
                 return Ok(summary::summary_json(&name, &e, seed, label));
             }
+            // A cancelled run keeps the estimate of the runs it has done: the summary of
+            // the first runs, in order, as a run of that many would give.
+            let partial = Mutex::new(None);
             let progress = |so_far: &detente_engine::Summary| {
                 l2.done.store(so_far.runs, Ordering::Relaxed);
                 let p = so_far.p_war();
                 *l2.so_far.lock().unwrap_or_else(|e| e.into_inner()) = Some(
                     json!({"runs": so_far.runs, "p_war": p.value, "p_war_ci": [p.low, p.high]}),
                 );
-                !l2.cancel.load(Ordering::Relaxed)
+                let go_on = !l2.cancel.load(Ordering::Relaxed);
+                if !go_on && so_far.runs > 0 {
+                    *partial.lock().unwrap_or_else(|e| e.into_inner()) =
+                        Some(summary::summary_json(&name, so_far, seed, label));
+                }
+                go_on
             };
             run_ensemble_streaming(&scenario, options, draw_ref, &progress, None)
                 .map(|s| summary::summary_json(&name, &s, seed, label))
+                .map_err(|_| partial.into_inner().unwrap_or_else(|e| e.into_inner()))
         })
         .await;
         let ms = start.elapsed().as_millis() as i64;
         let (status, summary) = match res {
             Ok(Ok(s)) => ("done", Some(s)),
-            Ok(Err(_)) => ("cancelled", None),
+            Ok(Err(partial)) => ("cancelled", partial),
             Err(_) => ("failed", None),
         };
         let _ = st.store.finish_run(id, status, summary.as_ref(), ms);
@@ -706,7 +802,12 @@ async fn get_run(State(state): State<Arc<AppState>>, ApiPath(id): ApiPath<i64>) 
             }
         }
         _ => {
-            let done = if row.status == "done" { row.runs } else { 0 };
+            // A cancelled run may keep the summary of the runs it did.
+            let done = match &row.summary {
+                Some(_) if row.status == "done" => row.runs,
+                Some(s) => s["runs"].as_u64().unwrap_or(0),
+                None => 0,
+            };
             v["progress"] = json!({"done": done, "total": row.runs});
         }
     }
@@ -910,12 +1011,20 @@ async fn report_handler(
             "runs" => {
                 runs = v
                     .parse()
-                    .map_err(|_| ApiError::bad(format!("runs={v}: not a whole number")))?
+                    .map_err(|_| ApiError::field(
+                        StatusCode::BAD_REQUEST,
+                        "runs",
+                        format!("runs={v}: not a whole number"),
+                    ))?
             }
             "seed" => {
                 seed = v
                     .parse()
-                    .map_err(|_| ApiError::bad(format!("seed={v}: not a whole number")))?
+                    .map_err(|_| ApiError::field(
+                        StatusCode::BAD_REQUEST,
+                        "seed",
+                        format!("seed={v}: not a whole number"),
+                    ))?
             }
             "uncertainty" => {
                 uncertainty = match v.as_str() {
@@ -931,7 +1040,11 @@ async fn report_handler(
             "runs_per_draw" => {
                 runs_per_draw =
                     Some(v.parse().map_err(|_| {
-                        ApiError::bad(format!("runs_per_draw={v}: not a whole number"))
+                        ApiError::field(
+                        StatusCode::BAD_REQUEST,
+                        "runs_per_draw",
+                        format!("runs_per_draw={v}: not a whole number"),
+                    )
                     })?)
             }
             other => {
@@ -948,8 +1061,21 @@ async fn report_handler(
     }
     let runs_per_draw = check_draws(uncertainty, runs_per_draw, runs)?;
     let data = run_comparison(&state, &names, runs, seed, runs_per_draw, false).await?;
-    let command = report::reproduce_command(&names, runs, seed, runs_per_draw, "report.html");
-    let html = report::report_html(&data, runs, seed, &command);
+    // A saved architecture is known to this server only: the command names it as a file,
+    // and the report carries the file's text.
+    let mut files = Vec::new();
+    let mut args = Vec::new();
+    for n in &names {
+        if detente_arch::builtin(n).is_some() {
+            args.push(n.clone());
+        } else {
+            let file = format!("{n}.toml");
+            files.push((file.clone(), resolve(&state, n)?.source));
+            args.push(file);
+        }
+    }
+    let command = report::reproduce_command(&args, runs, seed, runs_per_draw, "report.html");
+    let html = report::report_html_with_files(&data, runs, seed, &command, &files);
     let mut headers = HeaderMap::new();
     headers.insert(
         header::CONTENT_TYPE,

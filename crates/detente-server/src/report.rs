@@ -461,6 +461,18 @@ pub fn reproduce_command(
 
 /// The report as one HTML document.
 pub fn report_html(data: &ReportData, runs: u64, seed: u64, command: &str) -> String {
+    report_html_with_files(data, runs, seed, command, &[])
+}
+
+/// The report, with the text of each architecture file the reproduce command names
+/// (`(file name, TOML)`: architectures saved in the web UI's store, which the CLI cannot see).
+pub fn report_html_with_files(
+    data: &ReportData,
+    runs: u64,
+    seed: u64,
+    command: &str,
+    files: &[(String, String)],
+) -> String {
     let sums = &data.summaries;
     let names: Vec<String> = sums
         .iter()
@@ -473,10 +485,10 @@ pub fn report_html(data: &ReportData, runs: u64, seed: u64, command: &str) -> St
     let mut h = String::new();
     let _ = write!(
         h,
-        "<!doctype html><html lang=en><head><meta charset=utf-8><title>detente report: {}</title>",
+        "<!doctype html><html lang=en><head><meta charset=utf-8><meta name=viewport content=\"width=device-width, initial-scale=1\"><title>detente report: {}</title>",
         esc(&names.join(" vs "))
     );
-    h.push_str("<style>body{font-family:system-ui,sans-serif;max-width:1000px;margin:1.5em auto;padding:0 1em;color:#222;line-height:1.45}table{border-collapse:collapse;margin:.6em 0;font-size:.92em}td,th{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}th{background:#f1f3f6}td.n{text-align:right;font-variant-numeric:tabular-nums}.ci{color:#666;font-size:.9em}svg.chart{max-width:100%;height:auto;display:block;margin:.8em 0}code,pre{background:#f5f5f5;padding:.1em .3em}pre{padding:.6em;overflow:auto}h1{font-size:1.6em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em}</style></head><body>");
+    h.push_str("<style>body{font-family:system-ui,sans-serif;max-width:1000px;margin:1.5em auto;padding:0 1em;color:#222;line-height:1.45}table{border-collapse:collapse;margin:.6em 0;font-size:.92em;display:block;max-width:100%;overflow-x:auto}td,th{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}th{background:#f1f3f6}td.n{text-align:right;font-variant-numeric:tabular-nums}.ci{color:#666;font-size:.9em}svg.chart{max-width:100%;height:auto;display:block;margin:.8em 0}code,pre{background:#f5f5f5;padding:.1em .3em}pre{padding:.6em;overflow:auto}h1{font-size:1.6em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em}@media (max-width:720px){td.n{white-space:nowrap}h1{font-size:1.3em}}</style></head><body>");
     let _ = write!(
         h,
         "<h1>NATO–Russia war risk: {}</h1>",
@@ -641,6 +653,15 @@ pub fn report_html(data: &ReportData, runs: u64, seed: u64, command: &str) -> St
     }
     h.push_str("</table>");
     let _ = write!(h, "<h2>Reproduce</h2><pre>{}</pre><p>Seed {seed}, {runs} runs. The same command, seed and version of <code>detente</code> give the same numbers.</p>", esc(command));
+    for (file, text) in files {
+        let _ = write!(
+            h,
+            "<h3>{}</h3><p>Saved in the web workbench; save this text as <code>{}</code> beside the command.</p><pre>{}</pre>",
+            esc(file),
+            esc(file),
+            esc(text)
+        );
+    }
     h.push_str("</body></html>\n");
     h
 }

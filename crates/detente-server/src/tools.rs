@@ -327,6 +327,18 @@ fn plan_text(name: &str, text: &str) -> ApiResult {
         });
     }
     let applied = apply_plan(text, name, &missions, &p.coverage).map_err(plan_err)?;
+    // The planned architecture is a new one: named after its source, so that its runs and
+    // comparisons are not taken for the source's.
+    let applied = match applied
+        .parse::<toml_edit::DocumentMut>()
+        .ok()
+        .and_then(|d| d.get("name").and_then(|n| n.as_str()).map(str::to_string))
+    {
+        Some(n) if !n.ends_with("-planned") => {
+            super::with_name(&applied, &format!("{n}-planned")).unwrap_or(applied)
+        }
+        _ => applied,
+    };
     Ok(Json(json!({
         "architecture": name,
         "objective": p.objective,
@@ -451,9 +463,18 @@ pub fn patch_toml(text: &str, set: &serde_json::Map<String, Value>) -> Result<St
             Value::Bool(b) => (*b).into(),
             Value::String(s) => s.as_str().into(),
             Value::Number(n) => {
+                // A whole-number field is written as an integer whatever was there before
+                // (a rejected 12.5 corrected to 10 is `10`, not `10.0`); another number
+                // keeps the old value's kind.
+                let whole = n.as_i64().or_else(|| {
+                    n.as_f64()
+                        .filter(|x| x.fract() == 0.0 && x.abs() < 9e15)
+                        .map(|x| x as i64)
+                });
                 let was_float = matches!(old, Some(toml_edit::Value::Float(_)));
-                match n.as_i64() {
-                    Some(i) if !was_float => i.into(),
+                match whole {
+                    Some(i) if integer_field(&keys) => i.into(),
+                    Some(i) if !was_float && n.is_i64() => i.into(),
                     _ => n
                         .as_f64()
                         .ok_or_else(|| format!("`{path}`: not a number"))?
@@ -478,6 +499,45 @@ pub fn patch_toml(text: &str, set: &serde_json::Map<String, Value>) -> Result<St
         }
     }
     Ok(doc.to_string())
+}
+
+/// Whether the architecture format's schema declares the field at `keys` a whole number.
+fn integer_field(keys: &[&str]) -> bool {
+    static SCHEMA: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    let schema: &'static Value = SCHEMA.get_or_init(detente_arch::schema);
+    // A `$ref` (or a lone `allOf` of one) stands for its definition.
+    let def = |v: &'static Value| -> &'static Value {
+        let r = v
+            .get("$ref")
+            .or_else(|| {
+                v.get("allOf")
+                    .and_then(|a| a.get(0))
+                    .and_then(|a| a.get("$ref"))
+            })
+            .and_then(|r| r.as_str());
+        match r {
+            Some(r) => schema["definitions"]
+                .get(r.rsplit('/').next().unwrap_or(""))
+                .unwrap_or(v),
+            None => v,
+        }
+    };
+    let mut node = schema;
+    for k in keys {
+        let d = def(node);
+        node = match d.get("properties").and_then(|p| p.get(*k)) {
+            Some(n) => n,
+            None => match d.get("additionalProperties") {
+                Some(a) if a.is_object() => a,
+                _ => return false,
+            },
+        };
+    }
+    match &def(node)["type"] {
+        Value::String(t) => t == "integer",
+        Value::Array(ts) => ts.iter().any(|t| t == "integer"),
+        _ => false,
+    }
 }
 
 /// `POST /api/patch {toml, set: {"a.b": value}}`: the edited text, validated (as `/api/validate`).

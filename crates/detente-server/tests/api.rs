@@ -268,6 +268,202 @@ async fn cancel_a_large_run() {
     assert_eq!(s, StatusCode::OK);
     let done = wait_done(&st, id).await;
     assert_eq!(done["status"], "cancelled", "{done}");
+    // The runs done are not thrown away: the partial estimate is kept with the run.
+    let kept = done["summary"]["runs"].as_u64().expect("a partial summary");
+    assert!(kept > 0 && kept < 2_000_000, "{kept}");
+    assert_eq!(done["progress"]["done"], kept);
+    let p = done["summary"]["p_war"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&p));
+    let (_, list) = call_json(&st, "GET", "/api/runs", None).await;
+    assert_eq!(list["runs"][0]["p_war"], done["summary"]["p_war"]);
+    let (s, _) = call(
+        &st,
+        "GET",
+        &format!("/api/runs/{id}/export?format=csv"),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn bad_run_options_name_the_field_in_one_error_shape() {
+    let st = state();
+    for (body, field) in [
+        (json!({"architecture": "baseline", "runs": -5}), "runs"),
+        (json!({"architecture": "baseline", "runs": 1000.5}), "runs"),
+        (json!({"architecture": "baseline", "runs": 0}), "runs"),
+        (json!({"architecture": "baseline", "seed": -1}), "seed"),
+        (
+            json!({"architecture": "baseline", "runs": 100, "uncertainty": true, "runs_per_draw": 200}),
+            "runs_per_draw",
+        ),
+    ] {
+        let (s, v) = call_json(&st, "POST", "/api/runs", Some(body.clone())).await;
+        assert!(s.is_client_error(), "{body}: {s}");
+        assert_eq!(v["ok"], false, "{v}");
+        assert_eq!(v["field"], field, "{body}: {v}");
+        assert_eq!(v["diagnostics"], json!([]), "{v}");
+        let msg = v["error"].as_str().unwrap();
+        assert!(msg.starts_with(field), "{msg}");
+        assert!(!msg.contains("u64") && !msg.contains("at line"), "{msg}");
+    }
+    let (s, v) = call_json(&st, "GET", "/api/report?arch=baseline&seed=-1", None).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(v["field"], "seed", "{v}");
+    // Every other error has the same shape: a not-found, an invalid architecture.
+    let (_, v) = call_json(&st, "GET", "/api/runs/999", None).await;
+    assert_eq!(
+        (v["ok"].clone(), v["diagnostics"].clone()),
+        (json!(false), json!([]))
+    );
+    assert!(v["error"].is_string());
+    let (s, v) = call_json(
+        &st,
+        "POST",
+        "/api/validate",
+        Some(json!({"toml": "horizon_years = 0"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!v["diagnostics"].as_array().unwrap().is_empty());
+    assert!(v["error"].is_string());
+}
+
+#[tokio::test]
+async fn a_corrected_whole_number_is_written_as_an_integer() {
+    let st = state();
+    let text = detente_arch::builtin("baseline").unwrap().toml;
+    let (s, v) = call_json(
+        &st,
+        "POST",
+        "/api/patch",
+        Some(json!({"toml": text, "set": {"horizon_years": 12.5}})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(v["diagnostics"][0]["path"], "horizon_years", "{v}");
+    let (s, v) = call_json(
+        &st,
+        "POST",
+        "/api/patch",
+        Some(json!({"toml": v["toml"], "set": {"horizon_years": 10}})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let toml = v["toml"].as_str().unwrap();
+    assert!(
+        toml.contains("\nhorizon_years = 10\n") || toml.contains("\nhorizon_years = 10 "),
+        "{toml}"
+    );
+    assert_eq!(v["architecture"]["horizon_years"], 10);
+    // A whole number in a fractional field keeps the field's kind.
+    let (_, v) = call_json(
+        &st,
+        "POST",
+        "/api/patch",
+        Some(json!({"toml": text, "set": {"mechanisms.hotline.strength": 1}})),
+    )
+    .await;
+    assert!(
+        v["toml"].as_str().unwrap().contains("strength = 1.0"),
+        "{v}"
+    );
+    // Forward forces are counts (a nested whole-number field): a whole float is written as
+    // an integer, a fraction is kept and refused at its field.
+    let (s, v) = call_json(
+        &st,
+        "POST",
+        "/api/patch",
+        Some(json!({"toml": text, "set": {"mechanisms.forward_forces.heavy": 3.0}})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert!(v["toml"].as_str().unwrap().contains("\nheavy = 3\n"), "{v}");
+    let (s, v) = call_json(
+        &st,
+        "POST",
+        "/api/patch",
+        Some(json!({"toml": text, "set": {"mechanisms.forward_forces.heavy": 2.5}})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(
+        v["diagnostics"][0]["path"], "mechanisms.forward_forces.heavy",
+        "{v}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn saved_and_planned_architectures_are_called_by_their_own_names() {
+    let st = state();
+    let text = detente_arch::builtin("baseline").unwrap().toml;
+    let (s, v) = call_json(
+        &st,
+        "PUT",
+        "/api/architectures/baseline-dialogue",
+        Some(json!({"toml": text})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["architecture"], "baseline-dialogue");
+    let (_, v) = call_json(&st, "GET", "/api/architectures/baseline-dialogue", None).await;
+    let saved = v["toml"].as_str().unwrap();
+    assert!(saved.contains("name = \"baseline-dialogue\""), "{saved}");
+    assert!(
+        saved.starts_with("# detente architecture: baseline"),
+        "comments kept"
+    );
+    // Saved before this rule: still called by the name it was saved under.
+    st.store.put_architecture("legacy", text).unwrap();
+    let (s, v) = call_json(
+        &st,
+        "POST",
+        "/api/compare",
+        Some(json!({"architectures": ["baseline", "baseline-dialogue", "legacy"], "method": "exact"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let names: Vec<&str> = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["architecture"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["baseline", "baseline-dialogue", "legacy"]);
+    // The report's command names the saved architecture as a file, and carries its text.
+    let (s, b) = call(
+        &st,
+        "GET",
+        "/api/report?arch=baseline&arch=baseline-dialogue&runs=500",
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    let html = String::from_utf8(b).unwrap();
+    assert!(
+        html.contains("detente report baseline baseline-dialogue.toml --runs 500"),
+        "reproduce command"
+    );
+    assert!(html.contains("name = &quot;baseline-dialogue&quot;"));
+    assert!(html.contains("name=viewport"));
+    // A run of a saved architecture is listed under its name.
+    let (_, v) = call_json(
+        &st,
+        "POST",
+        "/api/runs",
+        Some(json!({"architecture": "legacy", "runs": 100, "method": "exact"})),
+    )
+    .await;
+    let done = wait_done(&st, v["id"].as_i64().unwrap()).await;
+    assert_eq!(done["architecture"], "legacy");
+    // The planned architecture is named after its source.
+    let (s, v) = call_json(&st, "POST", "/api/plan", Some(json!({"toml": text}))).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(v["applied_toml"]
+        .as_str()
+        .unwrap()
+        .contains("name = \"baseline-planned\""));
 }
 
 #[tokio::test]

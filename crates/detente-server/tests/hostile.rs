@@ -322,6 +322,12 @@ proptest! {
         let (s, ctype, b) = rt.block_on(call_raw(&st, method, uri, Some(body.clone())));
         prop_assert!(!s.is_server_error(), "{} {}: {} for {}: {}", method, uri, s, body, String::from_utf8_lossy(&b));
         prop_assert!(ctype.starts_with("application/json"), "{} {}", s, ctype);
+        // Every error body has one shape, which the page relies on.
+        if s.is_client_error() {
+            let v: Value = serde_json::from_slice(&b).expect("an error body is JSON");
+            prop_assert!(v["ok"] == Value::Bool(false) && v["error"].is_string() && v["diagnostics"].is_array(),
+                "{} {}: {} for {}: {}", method, uri, s, body, v);
+        }
         // cancel whatever was started, so cases stay cheap
         if let Ok(v) = serde_json::from_slice::<Value>(&b) {
             if let Some(id) = v["id"].as_i64() {
