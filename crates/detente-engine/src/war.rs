@@ -280,3 +280,54 @@ impl<T: Copy> WarOutcomes<T> {
         ]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::Policy;
+    use crate::slow::Trajectory;
+
+    fn months(arms_control: f64) -> (ModelParams, Vec<MonthState>) {
+        let params = ModelParams::default();
+        let mut policy = Policy::default();
+        policy.mechanisms.arms_control = arms_control;
+        let t = Trajectory::new(&params, &policy);
+        (params, t.months)
+    }
+
+    #[test]
+    fn a_month_moves_by_competing_hazards() {
+        let (params, months) = months(0.0);
+        let w = WarMonth::new(&params, &months[0]);
+        let limited: f64 = w.moves[0].iter().map(|(_, p)| p).sum();
+        let total =
+            params.war_limited_to_theatre + params.war_limited_to_nuclear + params.war_end_limited;
+        assert!((limited - (1.0 - (-total).exp())).abs() < 1e-15);
+        assert!(w.moves[4].is_empty() && w.moves[5].is_empty());
+        // step() follows the same probabilities: the first share goes to the first move.
+        assert_eq!(w.step(WarPhase::Limited, 0.0), WarPhase::Theatre);
+        assert_eq!(w.step(WarPhase::Limited, 0.999_999), WarPhase::Limited);
+        assert_eq!(w.step(WarPhase::Ended, 0.0), WarPhase::Ended);
+    }
+
+    #[test]
+    fn arms_control_lowers_nuclear_use_and_a_fait_accompli_widens_the_war() {
+        let (params, none) = months(0.0);
+        let (_, full) = months(1.0);
+        let r0 = reach_by_horizon(&params, &none);
+        let r1 = reach_by_horizon(&params, &full);
+        assert_eq!(r0.len(), none.len() + 1);
+        let l = WarPhase::Limited as usize;
+        let g = WarPhase::LimitedAfterGrab as usize;
+        assert!(r1[1][l].nuclear < r0[1][l].nuclear);
+        assert!(r0[1][g].theatre > r0[1][l].theatre);
+        // A war that starts at the horizon reaches nothing; one that starts earlier reaches more.
+        assert_eq!(r0[none.len()][l], WarReach::default());
+        assert!(r0[1][l].nuclear > r0[60][l].nuclear);
+        for row in &r0 {
+            for v in row {
+                assert!(v.general_nuclear <= v.nuclear && v.nuclear <= 1.0);
+            }
+        }
+    }
+}
