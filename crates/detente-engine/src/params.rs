@@ -75,7 +75,7 @@ model_params! {
     threshold_2: 2.676, "logit", [2.32, 3.03], "ICB v15 1918-1989 fit (forward-chained, penalty 16), docs/validation.md";
     /// Threshold to climb from rung 2 (serious clashes) to rung 3 (NATO-Russia conventional war).
     threshold_3: 3.406, "logit", [2.93, 3.88], "ICB v15 1918-1989 fit (forward-chained, penalty 16), docs/validation.md";
-    /// Threshold to climb from rung 3 (conventional war) to rung 4 (nuclear use). No crisis in ICB reached it.
+    /// Not read by the engine any more: a crisis ends at war (rung 3) and nuclear use comes from the war's course (`war_*`). Kept only because the calibration records it by name among the parameters fixed in the fit (detente-analysis `FIXED_IN_FIT`); it was the threshold to climb from rung 3 to rung 4.
     threshold_4: 5.0, "logit", [3.5, 7.0], "assumption (no nuclear use in any recorded crisis)";
     /// Extra threshold to climb to war (rung 3), and to strike preemptively, between two nuclear-armed great powers.
     nuclear_shadow: 2.5, "logit", [1.0, 4.0], "assumption; no direct war between nuclear-armed great powers since 1945 (Berlin 1961, Cuba 1962 stayed below rung 3)";
@@ -298,7 +298,7 @@ model_params! {
     /// Hazard that a limited war (a clash or a Baltic war) widens into a theatre-wide war (horizontal or vertical escalation: more fronts, strikes deep into either side).
     war_limited_to_theatre: 0.05, "per month", [0.01, 0.2], "assumption (no war between nuclear-armed great powers to draw on; a limited war that widens within a year or two)";
     /// Ratio by which a fait accompli (the grab succeeded: Tallinn or Riga fell within 7 days, probability q) multiplies the limited war's hazard of widening: NATO must retake territory rather than hold it.
-    war_fait_accompli_escalation: 2.0, "ratio", [1.0, 4.0], "assumption (seed 003: a fait accompli forces NATO to choose between escalation and concession)";
+    war_fait_accompli_escalation: 2.0, "ratio", [1.0, 4.0], "assumption (a fait accompli leaves NATO to choose between a counter-offensive and concession)";
     /// Hazard of limited nuclear use during a limited war (before arms control).
     war_limited_to_nuclear: 0.005, "per month", [0.001, 0.02], "assumption (no nuclear use since 1945; Russian doctrine reserves it for a threat to the state)";
     /// Hazard of limited nuclear use during a theatre war (before arms control).
