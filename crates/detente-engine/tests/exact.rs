@@ -214,3 +214,38 @@ fn nuclear_use_does_not_depend_on_the_crisis_round_structure() {
     let e = evaluate(&params, &policy);
     assert!(e.p_war > 0.2 && e.p_nuclear == 0.0, "{e:?}");
 }
+
+/// The war's course draws from its own stream: changing every war hazard changes what wars
+/// reach, and nothing before the first war (its month, pathway, the crises, the ceasefire).
+#[test]
+fn the_war_course_leaves_the_other_streams_aligned() {
+    let policy = risky_policy();
+    let mut params = ModelParams::default();
+    let run = |params: &ModelParams| {
+        let scenario = Scenario {
+            name: "x".into(),
+            params: params.clone(),
+            policy: policy.clone(),
+        };
+        run_ensemble(
+            &scenario,
+            EnsembleOptions::new(5_000, 11),
+            None,
+            &|_| true,
+            None,
+        )
+        .unwrap()
+    };
+    let a = run(&params);
+    params.war_limited_to_theatre = 0.2;
+    params.war_limited_to_nuclear = 0.02;
+    params.war_end_limited = 0.05;
+    params.war_fait_accompli_escalation = 4.0;
+    let b = run(&params);
+    assert_eq!(a.wars, b.wars);
+    assert_eq!(a.war_month_counts, b.war_month_counts);
+    assert_eq!(a.war_by_pathway, b.war_by_pathway);
+    assert_eq!(a.crises_by_pathway, b.crises_by_pathway);
+    assert_eq!(a.ceasefire_breaks, b.ceasefire_breaks);
+    assert!(b.theatre_wars > a.theatre_wars && b.nuclear > a.nuclear);
+}
