@@ -21,7 +21,7 @@ use crate::rng::{stream_rng, Stream};
 use crate::run::{crisis_setting, second_war_continues, Costs};
 use crate::slow::{MonthState, Trajectory};
 use crate::stats::{paired_mean, quantile, wilson_z, Estimate};
-use crate::war::{fait_accompli_probability, reach_by_horizon, WarOutcomes, WarPhase, WarReach};
+use crate::war::{fait_accompli_probability, reach_after_clash, WarOutcomes, WarPhase, WarReach};
 use rayon::prelude::*;
 use std::collections::HashMap;
 
@@ -535,10 +535,10 @@ fn evaluate_chain(
     }
     out.p_war = out.war_month.iter().sum();
     // The war's course is independent of the rest of the run given its start month and phase.
-    let reach = reach_by_horizon(params, months);
+    let reach = reach_after_clash(params, months);
     let mut war = WarReach::default();
     for m in 0..months.len() {
-        let after = &reach[m + 1];
+        let after = &reach[m];
         let grabbed = war_after_grab[m];
         war.add_scaled(
             &after[WarPhase::Limited as usize],

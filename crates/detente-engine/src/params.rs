@@ -311,6 +311,8 @@ model_params! {
     war_end_theatre: 0.06, "per month", [0.02, 0.2], "assumption (a theatre war lasting over a year on average)";
     /// Hazard that a war ends after limited nuclear use (shock and pressure to stop).
     war_end_nuclear: 0.3, "per month", [0.05, 0.6], "assumption";
+    /// Rise of every termination hazard per year the war has lasted (exhaustion): a war a years old ends at (1 + this x a) times the stated hazard.
+    war_exhaustion_rise: 0.5, "per year of war", [0.0, 2.0], "assumption (exhaustion of forces, stocks and will grows with a war's length)";
 
     // ---- Costs ----
     /// Annual cost of a full porcupine package for Ukraine (air defence, counter-mobility).

@@ -288,7 +288,8 @@ pub fn simulate_run(
             // The war's course: one draw a month until it ends or turns general.
             if !matches!(war_phase, WarPhase::GeneralNuclear | WarPhase::Ended) {
                 let u: f64 = war_rng.random();
-                war_phase = WarMonth::new(params, st).step(war_phase, u);
+                let age = m - outcome.war_month.unwrap_or(m);
+                war_phase = WarMonth::new(params, st, age).step(war_phase, u);
                 outcome.war_course.enter(war_phase);
             }
             continue;

@@ -13,7 +13,8 @@
 //!   absorbing for the rest of the horizon.
 //!
 //! Arms control acts on every nuclear hazard (× exp(−arms_control_nuclear_threshold · s̃_arms),
-//! the month's working strength). In a month with hazards h_j out of the current phase the war
+//! the month's working strength); exhaustion raises every termination hazard with the war's
+//! length a in months (× (1 + war_exhaustion_rise · a / 12)). In a month with hazards h_j out of the current phase the war
 //! leaves it with probability 1 − exp(−Σh), to phase j with share h_j / Σh. A war starts in its
 //! phase at the end of the month of the clash and moves from the next month on. The phases are
 //! a small Markov chain, so the exact evaluator computes the war's outcomes exactly
@@ -109,15 +110,18 @@ fn hazard(h: f64) -> f64 {
 }
 
 impl WarMonth {
-    /// The month's transitions under parameters `params` and month state `st`.
-    pub fn new(params: &ModelParams, st: &MonthState) -> WarMonth {
+    /// The month's transitions under parameters `params` and month state `st`, for a war that
+    /// has lasted `age` months at the start of the month (1 in the month after the clash).
+    pub fn new(params: &ModelParams, st: &MonthState, age: u32) -> WarMonth {
         use WarPhase::*;
         let arms = st.mechanisms.arms_control.clamp(0.0, 1.0);
         let nuclear = (-params.arms_control_nuclear_threshold * arms).exp();
         let widen = hazard(params.war_limited_to_theatre);
         let fait = hazard(params.war_fait_accompli_escalation);
         let limited_nuclear = hazard(params.war_limited_to_nuclear) * nuclear;
-        let end_limited = hazard(params.war_end_limited);
+        // Exhaustion: every termination hazard rises linearly with the war's length.
+        let exhaustion = 1.0 + hazard(params.war_exhaustion_rise) * age as f64 / 12.0;
+        let end_limited = hazard(params.war_end_limited) * exhaustion;
         let competing = |hs: Vec<(WarPhase, f64)>| -> Vec<(WarPhase, f64)> {
             let total: f64 = hs.iter().map(|(_, h)| h).sum();
             if total <= 0.0 {
@@ -145,14 +149,14 @@ impl WarMonth {
                         LimitedNuclear,
                         hazard(params.war_theatre_to_nuclear) * nuclear,
                     ),
-                    (Ended, hazard(params.war_end_theatre)),
+                    (Ended, hazard(params.war_end_theatre) * exhaustion),
                 ]),
                 competing(vec![
                     (
                         GeneralNuclear,
                         hazard(params.war_nuclear_to_general) * nuclear,
                     ),
-                    (Ended, hazard(params.war_end_nuclear)),
+                    (Ended, hazard(params.war_end_nuclear) * exhaustion),
                 ]),
                 Vec::new(),
                 Vec::new(),
@@ -173,57 +177,72 @@ impl WarMonth {
     }
 }
 
-/// Exact probabilities, for a war in each starting phase at the start of each month, of what
-/// it reaches by the horizon: `reach[m][phase]` is the [`WarReach`] of a war that is in `phase`
-/// (having reached nothing yet) at the start of month m; `reach[months]` is the horizon.
-pub fn reach_by_horizon(
+/// Exact probabilities of what a war reaches by the horizon, by the month of its clash and its
+/// starting phase: `reach[m][phase]` is the [`WarReach`] of a war whose clash came in month m
+/// and which starts in `phase` (having reached nothing before it). The war's age is known in
+/// every later month (months since the clash), so exhaustion keeps the chain exact: for each
+/// clash month the distribution over (phase, reached theatre, reached nuclear), 24 states, is
+/// propagated forward to the horizon with the months' [`WarMonth`]s.
+pub fn reach_after_clash(
     params: &ModelParams,
     months: &[MonthState],
 ) -> Vec<[WarReach; WAR_PHASES]> {
-    // State: (phase, reached theatre, reached nuclear); value: what is reached by the horizon.
     const S: usize = WAR_PHASES * 4;
     let index = |phase: usize, t: usize, n: usize| phase * 4 + t * 2 + n;
-    let mut value = [WarReach::default(); S];
-    for phase in WarPhase::ALL {
-        for t in 0..2 {
-            for n in 0..2 {
-                value[index(phase as usize, t, n)] = WarReach {
-                    theatre: (t == 1 || phase == WarPhase::Theatre) as u8 as f64,
-                    nuclear: (n == 1 || phase.is_nuclear()) as u8 as f64,
-                    general_nuclear: (phase == WarPhase::GeneralNuclear) as u8 as f64,
-                    ended: (phase == WarPhase::Ended) as u8 as f64,
-                };
-            }
-        }
-    }
-    let at = |value: &[WarReach; S]| -> [WarReach; WAR_PHASES] {
-        WarPhase::ALL.map(|p| value[index(p as usize, 0, 0)])
-    };
-    let mut out = vec![at(&value)];
-    for st in months.iter().rev() {
-        let month = WarMonth::new(params, st);
-        let mut before = value;
-        for from in WarPhase::ALL {
-            for t in 0..2 {
-                for n in 0..2 {
-                    let mut v = WarReach::default();
-                    let mut stay = 1.0;
-                    for (to, p) in &month.moves[from as usize] {
-                        stay -= p;
-                        let t2 = (t == 1 || *to == WarPhase::Theatre) as usize;
-                        let n2 = (n == 1 || to.is_nuclear()) as usize;
-                        v.add_scaled(&value[index(*to as usize, t2, n2)], *p);
+    (0..months.len())
+        .map(|clash| {
+            let steps: Vec<WarMonth> = months
+                .iter()
+                .enumerate()
+                .skip(clash + 1)
+                .map(|(k, st)| WarMonth::new(params, st, (k - clash) as u32))
+                .collect();
+            WarPhase::ALL.map(|start| {
+                let mut dist = [0.0f64; S];
+                dist[index(
+                    start as usize,
+                    (start == WarPhase::Theatre) as usize,
+                    start.is_nuclear() as usize,
+                )] = 1.0;
+                for month in &steps {
+                    let mut next = [0.0f64; S];
+                    for from in WarPhase::ALL {
+                        for t in 0..2 {
+                            for n in 0..2 {
+                                let x = dist[index(from as usize, t, n)];
+                                if x == 0.0 {
+                                    continue;
+                                }
+                                let mut stay = 1.0;
+                                for (to, p) in &month.moves[from as usize] {
+                                    stay -= p;
+                                    let t2 = (t == 1 || *to == WarPhase::Theatre) as usize;
+                                    let n2 = (n == 1 || to.is_nuclear()) as usize;
+                                    next[index(*to as usize, t2, n2)] += x * p;
+                                }
+                                next[index(from as usize, t, n)] += x * stay;
+                            }
+                        }
                     }
-                    v.add_scaled(&value[index(from as usize, t, n)], stay);
-                    before[index(from as usize, t, n)] = v;
+                    dist = next;
                 }
-            }
-        }
-        value = before;
-        out.push(at(&value));
-    }
-    out.reverse();
-    out
+                let mut reach = WarReach::default();
+                for phase in WarPhase::ALL {
+                    for t in 0..2 {
+                        for n in 0..2 {
+                            let x = dist[index(phase as usize, t, n)];
+                            reach.theatre += x * t as f64;
+                            reach.nuclear += x * n as f64;
+                            reach.general_nuclear +=
+                                x * (phase == WarPhase::GeneralNuclear) as u8 as f64;
+                            reach.ended += x * (phase == WarPhase::Ended) as u8 as f64;
+                        }
+                    }
+                }
+                reach
+            })
+        })
+        .collect()
 }
 
 /// Probabilities of what a war reaches by the horizon.
@@ -298,7 +317,7 @@ mod tests {
     #[test]
     fn a_month_moves_by_competing_hazards() {
         let (params, months) = months(0.0);
-        let w = WarMonth::new(&params, &months[0]);
+        let w = WarMonth::new(&params, &months[0], 0);
         let limited: f64 = w.moves[0].iter().map(|(_, p)| p).sum();
         let total =
             params.war_limited_to_theatre + params.war_limited_to_nuclear + params.war_end_limited;
@@ -314,19 +333,30 @@ mod tests {
     fn arms_control_lowers_nuclear_use_and_a_fait_accompli_widens_the_war() {
         let (params, none) = months(0.0);
         let (_, full) = months(1.0);
-        let r0 = reach_by_horizon(&params, &none);
-        let r1 = reach_by_horizon(&params, &full);
-        assert_eq!(r0.len(), none.len() + 1);
+        let r0 = reach_after_clash(&params, &none);
+        let r1 = reach_after_clash(&params, &full);
+        assert_eq!(r0.len(), none.len());
         let l = WarPhase::Limited as usize;
         let g = WarPhase::LimitedAfterGrab as usize;
         assert!(r1[1][l].nuclear < r0[1][l].nuclear);
         assert!(r0[1][g].theatre > r0[1][l].theatre);
-        // A war that starts at the horizon reaches nothing; one that starts earlier reaches more.
-        assert_eq!(r0[none.len()][l], WarReach::default());
+        // A war that starts in the last month reaches nothing; one that starts earlier reaches more.
+        assert_eq!(r0[none.len() - 1][l], WarReach::default());
         assert!(r0[1][l].nuclear > r0[60][l].nuclear);
+        // Exhaustion: a war that has lasted longer is likelier to end within a month.
+        let young = WarMonth::new(&params, &none[0], 1);
+        let old = WarMonth::new(&params, &none[0], 36);
+        let ends = |w: &WarMonth| {
+            w.moves[2]
+                .iter()
+                .find(|(to, _)| *to == WarPhase::Ended)
+                .unwrap()
+                .1
+        };
+        assert!(ends(&old) > ends(&young));
         for row in &r0 {
             for v in row {
-                assert!(v.general_nuclear <= v.nuclear && v.nuclear <= 1.0);
+                assert!(v.general_nuclear <= v.nuclear + 1e-12 && v.nuclear <= 1.0 + 1e-12);
             }
         }
     }

@@ -161,7 +161,7 @@ fn nuclear_use_does_not_depend_on_the_crisis_round_structure() {
     let policy = risky_policy();
     let reach = |params: &ModelParams| {
         let t = Trajectory::new(params, &policy);
-        detente_engine::war::reach_by_horizon(params, &t.months)
+        detente_engine::war::reach_after_clash(params, &t.months)
     };
     let want = reach(&base);
     for rounds in [6.0, 12.0, 24.0] {
