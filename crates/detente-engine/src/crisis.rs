@@ -40,7 +40,9 @@ use std::sync::OnceLock;
 pub const RUNGS: usize = 5;
 /// Rung 3: NATO-Russia conventional war.
 pub const WAR_RUNG: u8 = 3;
-/// Rung 4: nuclear use.
+/// Rung 4: nuclear use. A crisis ends when it reaches war (rung 3); nuclear use comes only
+/// from the war's course ([`crate::war`]), and rung 4 is the highest rung of a run whose war
+/// went nuclear.
 pub const NUCLEAR_RUNG: u8 = 4;
 /// Names of the rungs, lowest first.
 pub const RUNG_NAMES: [&str; RUNGS] = [
@@ -178,8 +180,6 @@ pub struct SideTerms {
     pub hostile_bias: f64,
     /// Weight of fear of being struck first.
     pub first_strike_fear: f64,
-    /// Shift of the nuclear threshold (positive = harder to cross).
-    pub nuclear_threshold_shift: f64,
     /// Shift of de-escalation log-odds.
     pub deescalation_shift: f64,
     /// Shift of the threshold to war (rung 3) and of the preemption response: the nuclear
@@ -198,7 +198,6 @@ impl SideTerms {
             misperception_sd: params.misperception_sd,
             hostile_bias: params.hostile_bias,
             first_strike_fear: params.first_strike_fear,
-            nuclear_threshold_shift: 0.0,
             deescalation_shift: 0.0,
             war_threshold_shift: 0.0,
         }
@@ -259,8 +258,8 @@ fn logistic(x: f64) -> f64 {
 /// The crisis's ladder with every input folded into per-rung numbers.
 #[derive(Clone, Debug)]
 pub struct Ladder {
-    /// Base log-odds of climbing from rung r to r+1 (r = 0..3), before side shifts.
-    climb: [f64; 4],
+    /// Base log-odds of climbing from rung r to r+1 (r = 0..2), before side shifts.
+    climb: [f64; 3],
     nato_shift: f64,
     members: Vec<MemberTerms>,
     /// Sets of European members (bit k: the k-th non-decisive member) holding at most half
@@ -297,7 +296,6 @@ impl Ladder {
             params.threshold_1,
             params.threshold_2,
             params.threshold_3 + sides.war_threshold_shift,
-            params.threshold_4 + sides.nuclear_threshold_shift,
         ];
         let climb = thresholds.map(|t| x - t);
         let members = merge_members(&sides.nato_members);
@@ -498,7 +496,7 @@ impl Ladder {
                 rung -= 1;
             }
             max = max.max(rung);
-            if rung == NUCLEAR_RUNG {
+            if rung >= WAR_RUNG {
                 return CrisisOutcome {
                     max_rung: max,
                     rounds: round,
@@ -545,7 +543,7 @@ impl Ladder {
 
     /// The same, averaging the reading error with the given rule (tests compare rules).
     pub fn max_rung_distribution_with(&self, rule: &QuadratureRule) -> [f64; RUNGS] {
-        let moves: Vec<(f64, f64, f64)> = (0..NUCLEAR_RUNG)
+        let moves: Vec<(f64, f64, f64)> = (0..WAR_RUNG)
             .map(|r| self.averaged_moves(r, rule))
             .collect();
         // mass[r][m]: probability of being at rung r, having reached at most m, crisis live.
@@ -556,21 +554,19 @@ impl Ladder {
         }
         for _ in 0..self.rounds {
             let mut next = [[0.0f64; RUNGS]; RUNGS];
-            for r in 0..NUCLEAR_RUNG as usize {
-                for m in r..RUNGS {
+            for r in 0..WAR_RUNG as usize {
+                for m in r..WAR_RUNG as usize {
                     let p = mass[r][m];
                     if p == 0.0 {
                         continue;
                     }
                     let (jump, climb, down) = moves[r];
                     let stay = 1.0 - jump - climb - down;
-                    if jump > 0.0 {
-                        let to = (WAR_RUNG as usize).max(r);
-                        next[to][m.max(to)] += p * jump;
-                    }
+                    // Reaching war (a preemptive strike or the climb from rung 2) ends the crisis.
+                    done[WAR_RUNG as usize] += p * jump;
                     let up = r + 1;
-                    if up == NUCLEAR_RUNG as usize {
-                        done[NUCLEAR_RUNG as usize] += p * climb;
+                    if up == WAR_RUNG as usize {
+                        done[WAR_RUNG as usize] += p * climb;
                     } else {
                         next[up][m.max(up)] += p * climb;
                     }

@@ -11,6 +11,7 @@ use crate::rng::{stream_rng, EngineRng, Stream};
 use crate::run::{simulate_run, Costs, RunOutcome};
 use crate::slow::Trajectory;
 use crate::stats::{paired_mean, quantile, wilson, Estimate};
+use crate::war::WarOutcomes;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 
@@ -63,6 +64,12 @@ pub struct Summary {
     pub horizon_months: u32,
     pub wars: u64,
     pub nuclear: u64,
+    /// Runs whose war became a theatre-wide war within the horizon.
+    pub theatre_wars: u64,
+    /// Runs whose war became a general nuclear war within the horizon.
+    pub general_nuclear: u64,
+    /// Runs whose war ended (negotiated or by exhaustion) within the horizon.
+    pub wars_ended: u64,
     pub war_by_pathway: [u64; PATHWAY_COUNT],
     pub crises_by_pathway: [u64; PATHWAY_COUNT],
     pub months_at_risk: u64,
@@ -86,6 +93,9 @@ impl Summary {
             horizon_months,
             wars: 0,
             nuclear: 0,
+            theatre_wars: 0,
+            general_nuclear: 0,
+            wars_ended: 0,
             war_by_pathway: [0; PATHWAY_COUNT],
             crises_by_pathway: [0; PATHWAY_COUNT],
             months_at_risk: 0,
@@ -153,6 +163,9 @@ impl Summary {
             if o.nuclear {
                 self.nuclear += 1;
             }
+            self.theatre_wars += o.war_course.theatre as u64;
+            self.general_nuclear += o.war_course.general_nuclear as u64;
+            self.wars_ended += o.war_course.ended as u64;
         }
         for (acc, c) in self.crises_by_pathway.iter_mut().zip(o.crises) {
             *acc += c as u64;
@@ -174,6 +187,9 @@ impl Summary {
         self.runs += other.runs;
         self.wars += other.wars;
         self.nuclear += other.nuclear;
+        self.theatre_wars += other.theatre_wars;
+        self.general_nuclear += other.general_nuclear;
+        self.wars_ended += other.wars_ended;
         for i in 0..PATHWAY_COUNT {
             self.war_by_pathway[i] += other.war_by_pathway[i];
             self.crises_by_pathway[i] += other.crises_by_pathway[i];
@@ -208,6 +224,17 @@ impl Summary {
     /// Probability of nuclear use within the horizon.
     pub fn p_nuclear(&self) -> Estimate {
         wilson(self.nuclear, self.runs)
+    }
+
+    /// What wars reach within the horizon (limited war = any war).
+    pub fn war_outcomes(&self) -> WarOutcomes<Estimate> {
+        WarOutcomes {
+            limited_war: wilson(self.wars, self.runs),
+            theatre_war: wilson(self.theatre_wars, self.runs),
+            nuclear_use: wilson(self.nuclear, self.runs),
+            general_nuclear_war: wilson(self.general_nuclear, self.runs),
+            war_ended: wilson(self.wars_ended, self.runs),
+        }
     }
 
     /// Probability that the first war came through `pathway`.

@@ -21,6 +21,7 @@ use crate::rng::{stream_rng, Stream};
 use crate::run::{crisis_setting, second_war_continues, Costs};
 use crate::slow::{MonthState, Trajectory};
 use crate::stats::{paired_mean, quantile, wilson_z, Estimate};
+use crate::war::{fait_accompli_probability, reach_after_clash, WarOutcomes, WarPhase, WarReach};
 use rayon::prelude::*;
 use std::collections::HashMap;
 
@@ -47,8 +48,14 @@ pub struct ExactSummary {
     pub horizon_months: u32,
     /// Probability of a NATO-Russia war within the horizon.
     pub p_war: f64,
-    /// Probability of nuclear use within the horizon.
+    /// Probability of nuclear use within the horizon (from the war's course).
     pub p_nuclear: f64,
+    /// Probability that a war becomes a theatre-wide war within the horizon.
+    pub p_theatre_war: f64,
+    /// Probability of general nuclear war within the horizon.
+    pub p_general_nuclear: f64,
+    /// Probability that a war starts and ends (negotiated or by exhaustion) within the horizon.
+    pub p_war_ended: f64,
     /// Probability that the first war comes through each pathway.
     pub p_war_by_pathway: [f64; PATHWAY_COUNT],
     /// Expected crises per run by pathway (before and including the first war's).
@@ -91,6 +98,17 @@ impl ExactSummary {
                 1.0 - cum
             })
             .collect()
+    }
+
+    /// What wars reach within the horizon (limited war = any war).
+    pub fn war_outcomes(&self) -> WarOutcomes<f64> {
+        WarOutcomes {
+            limited_war: self.p_war,
+            theatre_war: self.p_theatre_war,
+            nuclear_use: self.p_nuclear,
+            general_nuclear_war: self.p_general_nuclear,
+            war_ended: self.p_war_ended,
+        }
     }
 
     /// Probability that a run has no crisis at all.
@@ -208,6 +226,9 @@ fn average(each: &[ExactSummary]) -> ExactSummary {
     let mean = |f: &dyn Fn(&ExactSummary) -> f64| each.iter().map(f).sum::<f64>() / k;
     out.p_war = mean(&|e| e.p_war);
     out.p_nuclear = mean(&|e| e.p_nuclear);
+    out.p_theatre_war = mean(&|e| e.p_theatre_war);
+    out.p_general_nuclear = mean(&|e| e.p_general_nuclear);
+    out.p_war_ended = mean(&|e| e.p_war_ended);
     out.months_at_risk = mean(&|e| e.months_at_risk);
     out.p_ceasefire_break = mean(&|e| e.p_ceasefire_break);
     out.cost_bn = mean(&|e| e.cost_bn);
@@ -234,8 +255,6 @@ fn average(each: &[ExactSummary]) -> ExactSummary {
 struct MonthOutcome {
     /// Probability that the month's first war comes through each pathway.
     war_via: [f64; PATHWAY_COUNT],
-    /// Probability of a war that goes nuclear.
-    nuclear: f64,
     /// Expected crises by pathway in the month.
     crises: [f64; PATHWAY_COUNT],
     /// keep[a][c]: probability of no war with the highest rung so far moving from a to c.
@@ -248,7 +267,6 @@ impl MonthOutcome {
         // crisis does; l = r + 1: rung r), so hazard_above[WAR_RUNG] is the war hazard.
         let mut hazard_above = [0.0; LEVELS];
         let mut war_via = [0.0; PATHWAY_COUNT];
-        let mut nuclear = 0.0;
         for (p, d) in dist.iter().enumerate() {
             let rate = rates[p];
             if rate <= 0.0 {
@@ -264,7 +282,6 @@ impl MonthOutcome {
                 *h += rate * tail[l];
             }
             war_via[p] = rate * tail[WAR_RUNG as usize];
-            nuclear += rate * d[RUNGS - 1];
         }
         let hazard = hazard_above[WAR_RUNG as usize];
         // Poisson thinning: war crises arrive at rate `hazard`; the first of them is on p with
@@ -280,7 +297,6 @@ impl MonthOutcome {
             war_via[p] *= share;
             crises[p] = rates[p].max(0.0) * share;
         }
-        nuclear *= share;
         // below[l]: no crisis in the month goes above level l.
         let below = hazard_above.map(|h| (-h).exp());
         let mut keep = [[0.0; LEVELS]; LEVELS];
@@ -292,7 +308,6 @@ impl MonthOutcome {
         }
         MonthOutcome {
             war_via,
-            nuclear,
             crises,
             keep,
         }
@@ -434,6 +449,9 @@ fn evaluate_chain(
         horizon_months: policy.horizon_months,
         p_war: 0.0,
         p_nuclear: 0.0,
+        p_theatre_war: 0.0,
+        p_general_nuclear: 0.0,
+        p_war_ended: 0.0,
         p_war_by_pathway: [0.0; PATHWAY_COUNT],
         crises_per_run: [0.0; PATHWAY_COUNT],
         months_at_risk: 0.0,
@@ -452,7 +470,11 @@ fn evaluate_chain(
         Phase::War
     };
     mass[start as usize][0][0] = 1.0;
+    // Probability that the first war starts in month m after a fait accompli.
+    let mut war_after_grab = vec![0.0; months.len()];
+    let grab = Pathway::DeliberateAttack.index();
     for (m, st) in months.iter().enumerate() {
+        let q = fait_accompli_probability(Pathway::DeliberateAttack, st);
         out.cost_bn += st.europe_spending_bn + st.us_spending_bn + st.mechanism_cost_bn;
         out.costs.add(&Costs {
             europe_defence_bn: st.europe_spending_bn,
@@ -486,7 +508,7 @@ fn evaluate_chain(
                         continue;
                     }
                     out.war_month[m] += x * p_war;
-                    out.p_nuclear += x * o.nuclear;
+                    war_after_grab[m] += x * o.war_via[grab] * q;
                     if broken == 1 {
                         out.p_ceasefire_break += x * p_war;
                     }
@@ -512,6 +534,22 @@ fn evaluate_chain(
         }
     }
     out.p_war = out.war_month.iter().sum();
+    // The war's course is independent of the rest of the run given its start month and phase.
+    let reach = reach_after_clash(params, months);
+    let mut war = WarReach::default();
+    for m in 0..months.len() {
+        let after = &reach[m];
+        let grabbed = war_after_grab[m];
+        war.add_scaled(
+            &after[WarPhase::Limited as usize],
+            out.war_month[m] - grabbed,
+        );
+        war.add_scaled(&after[WarPhase::LimitedAfterGrab as usize], grabbed);
+    }
+    out.p_theatre_war = war.theatre;
+    out.p_nuclear = war.nuclear;
+    out.p_general_nuclear = war.general_nuclear;
+    out.p_war_ended = war.ended;
     for phase in &mass {
         for (broken, levels) in phase.iter().enumerate() {
             for (l, x) in levels.iter().enumerate().skip(1) {
@@ -555,6 +593,17 @@ pub fn disagreements(exact: &ExactSummary, mc: &Summary, z: f64) -> Vec<String> 
     };
     check("p(war)".into(), exact.p_war, mc.wars);
     check("p(nuclear)".into(), exact.p_nuclear, mc.nuclear);
+    check(
+        "p(theatre war)".into(),
+        exact.p_theatre_war,
+        mc.theatre_wars,
+    );
+    check(
+        "p(general nuclear war)".into(),
+        exact.p_general_nuclear,
+        mc.general_nuclear,
+    );
+    check("p(war ended)".into(), exact.p_war_ended, mc.wars_ended);
     check(
         "p(ceasefire breakdown)".into(),
         exact.p_ceasefire_break,

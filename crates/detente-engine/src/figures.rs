@@ -9,6 +9,7 @@ use crate::exact::ExactSummary;
 use crate::pathway::Pathway;
 use crate::run::Costs;
 use crate::stats::{paired_mean, quantile, Estimate};
+use crate::war::WarOutcomes;
 
 /// How a result was computed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,6 +38,9 @@ pub trait Figures {
     fn runs(&self) -> Option<u64>;
     fn p_war(&self) -> Estimate;
     fn p_nuclear(&self) -> Estimate;
+    /// What wars reach within the horizon: limited war (any war), theatre-wide war, nuclear use,
+    /// general nuclear war, war ended.
+    fn war_outcomes(&self) -> WarOutcomes<Estimate>;
     fn p_ceasefire_break(&self) -> Estimate;
     fn p_war_via(&self, pathway: Pathway) -> Estimate;
     /// Crises per year at risk (before the first war) on `pathway`.
@@ -82,6 +86,9 @@ impl Figures for Summary {
     }
     fn p_nuclear(&self) -> Estimate {
         Summary::p_nuclear(self)
+    }
+    fn war_outcomes(&self) -> WarOutcomes<Estimate> {
+        Summary::war_outcomes(self)
     }
     fn p_ceasefire_break(&self) -> Estimate {
         Summary::p_ceasefire_break(self)
@@ -142,6 +149,16 @@ impl Figures for ExactSummary {
     }
     fn p_nuclear(&self) -> Estimate {
         exactly(self.p_nuclear)
+    }
+    fn war_outcomes(&self) -> WarOutcomes<Estimate> {
+        let w = ExactSummary::war_outcomes(self);
+        WarOutcomes {
+            limited_war: self.p_war(),
+            theatre_war: exactly(w.theatre_war),
+            nuclear_use: exactly(w.nuclear_use),
+            general_nuclear_war: exactly(w.general_nuclear_war),
+            war_ended: exactly(w.war_ended),
+        }
     }
     fn p_ceasefire_break(&self) -> Estimate {
         exactly(self.p_ceasefire_break)

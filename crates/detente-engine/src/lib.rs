@@ -31,6 +31,7 @@ pub mod rng;
 pub mod run;
 pub mod slow;
 pub mod stats;
+pub mod war;
 
 pub use crisis::{
     max_rung_distribution, CrisisInputs, Ladder, MemberTerms, SideTerms, Trigger, RUNGS,
@@ -50,3 +51,4 @@ pub use policy::{
 pub use run::{simulate_run, Costs, RunOutcome};
 pub use slow::Trajectory;
 pub use stats::Estimate;
+pub use war::{WarCourse, WarOutcomes, WarPhase};

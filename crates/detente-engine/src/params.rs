@@ -75,7 +75,7 @@ model_params! {
     threshold_2: 2.676, "logit", [2.32, 3.03], "ICB v15 1918-1989 fit (forward-chained, penalty 16), docs/validation.md";
     /// Threshold to climb from rung 2 (serious clashes) to rung 3 (NATO-Russia conventional war).
     threshold_3: 3.406, "logit", [2.93, 3.88], "ICB v15 1918-1989 fit (forward-chained, penalty 16), docs/validation.md";
-    /// Threshold to climb from rung 3 (conventional war) to rung 4 (nuclear use). No crisis in ICB reached it.
+    /// Not read by the engine any more: a crisis ends at war (rung 3) and nuclear use comes from the war's course (`war_*`). Kept only because the calibration records it by name among the parameters fixed in the fit (detente-analysis `FIXED_IN_FIT`); it was the threshold to climb from rung 3 to rung 4.
     threshold_4: 5.0, "logit", [3.5, 7.0], "assumption (no nuclear use in any recorded crisis)";
     /// Extra threshold to climb to war (rung 3), and to strike preemptively, between two nuclear-armed great powers.
     nuclear_shadow: 2.5, "logit", [1.0, 4.0], "assumption; no direct war between nuclear-armed great powers since 1945 (Berlin 1961, Cuba 1962 stayed below rung 3)";
@@ -287,12 +287,32 @@ model_params! {
     dialogue_misperception_cut: 0.2, "fraction", [0.05, 0.4], "assumption (seed 003: talk when things go wrong)";
     /// Rise in de-escalation log-odds from dialogue kept open in crises.
     dialogue_deescalation: 0.6, "logit", [0.2, 1.2], "assumption (seed 003)";
-    /// Rise in the nuclear threshold from arms control.
-    arms_control_nuclear_threshold: 0.8, "logit", [0.2, 1.5], "assumption";
+    /// Cut in the log of every nuclear hazard of the war's course (limited and theatre war to limited nuclear use, limited to general nuclear war) from arms control at full working strength: each is multiplied by exp(-this x strength).
+    arms_control_nuclear_threshold: 0.8, "log hazard ratio", [0.2, 1.5], "assumption";
     /// Fractional cut in first-strike fear from arms control (limits on long-range systems).
     arms_control_fear_cut: 0.25, "fraction", [0.05, 0.5], "assumption (seed 003: Russia fears US long-range systems)";
     /// Fractional cut in Russia's quick-success probability per unit strength of a porcupine Ukraine (deters renewed offensive, ties down forces).
     porcupine_denial: 0.1, "fraction", [0.0, 0.3], "assumption";
+
+    // ---- War course: after the first NATO-Russia clash (monthly hazards; `war.rs`) ----
+    /// Hazard that a limited war (a clash or a Baltic war) widens into a theatre-wide war (horizontal or vertical escalation: more fronts, strikes deep into either side).
+    war_limited_to_theatre: 0.05, "per month", [0.01, 0.2], "assumption (no war between nuclear-armed great powers to draw on; a limited war that widens within a year or two)";
+    /// Ratio by which a fait accompli (the grab succeeded: Tallinn or Riga fell within 7 days, probability q) multiplies the limited war's hazard of widening: NATO must retake territory rather than hold it.
+    war_fait_accompli_escalation: 2.0, "ratio", [1.0, 4.0], "assumption (a fait accompli leaves NATO to choose between a counter-offensive and concession)";
+    /// Hazard of limited nuclear use during a limited war (before arms control).
+    war_limited_to_nuclear: 0.005, "per month", [0.001, 0.02], "assumption (no nuclear use since 1945; Russian doctrine reserves it for a threat to the state)";
+    /// Hazard of limited nuclear use during a theatre war (before arms control).
+    war_theatre_to_nuclear: 0.02, "per month", [0.005, 0.08], "assumption (a theatre war threatens Russian territory and forces, the doctrine's threshold)";
+    /// Hazard that limited nuclear use becomes general nuclear war (before arms control).
+    war_nuclear_to_general: 0.15, "per month", [0.03, 0.5], "assumption (whether limited nuclear use stays limited is unknown; no data)";
+    /// Hazard that a limited war ends (negotiated, or by exhaustion), constant in the war's length.
+    war_end_limited: 0.15, "per month", [0.05, 0.4], "assumption (a limited war lasting about half a year on average, counting wars that widen)";
+    /// Hazard that a theatre war ends.
+    war_end_theatre: 0.06, "per month", [0.02, 0.2], "assumption (a theatre war lasting over a year on average)";
+    /// Hazard that a war ends after limited nuclear use (shock and pressure to stop).
+    war_end_nuclear: 0.3, "per month", [0.05, 0.6], "assumption";
+    /// Rise of every termination hazard per year the war has lasted (exhaustion): a war a years old ends at (1 + this x a) times the stated hazard.
+    war_exhaustion_rise: 0.5, "per year of war", [0.0, 2.0], "assumption (exhaustion of forces, stocks and will grows with a war's length)";
 
     // ---- Costs ----
     /// Annual cost of a full porcupine package for Ukraine (air defence, counter-mobility).

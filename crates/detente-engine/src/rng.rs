@@ -1,5 +1,5 @@
 //! Random streams. Every run has its own independent streams, one per random process
-//! (ceasefire, triggers, crises, parameter draws), derived from the ensemble seed and the
+//! (ceasefire, triggers, crises, the war's course, parameter draws), derived from the ensemble seed and the
 //! run's index alone. So a run's result never depends on which thread ran it, and two
 //! architectures run with the same seed share their random numbers run by run (common
 //! random numbers), which keeps paired differences free of needless noise.
@@ -18,6 +18,9 @@ pub enum Stream {
     Crises = 3,
     Parameters = 4,
     Extra = 5,
+    /// The war's course after the first clash (its own stream, so the others stay aligned
+    /// across architectures whatever the war does).
+    War = 6,
 }
 
 fn splitmix64(mut z: u64) -> u64 {

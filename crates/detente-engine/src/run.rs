@@ -1,7 +1,8 @@
 //! One run: a single history of the architecture over the horizon. Month by month the
 //! ceasefire may break (and a second Russia-Ukraine war runs its course), triggers arrive by
 //! pathway at the slow state's rates, and each trigger opens a crisis played out on the
-//! ladder. The run ends at the first NATO-Russia war (rung 3 or higher) or at the horizon.
+//! ladder. The first NATO-Russia war (a crisis reaching rung 3) ends the crisis process; the
+//! war then runs its course month by month ([`crate::war`]) to the horizon.
 
 use crate::crisis::{
     CrisisInputs, Ladder, MemberTerms, SideTerms, Trigger, NUCLEAR_RUNG, WAR_RUNG,
@@ -11,6 +12,7 @@ use crate::pathway::{Pathway, PATHWAY_COUNT};
 use crate::policy::{MemberRole, Policy};
 use crate::rng::{stream_rng, EngineRng, Stream};
 use crate::slow::{MonthState, Trajectory};
+use crate::war::{fait_accompli_probability, WarCourse, WarMonth, WarPhase};
 use rand::Rng;
 
 /// What happened in one run.
@@ -22,11 +24,14 @@ pub struct RunOutcome {
     pub war_month: Option<u32>,
     /// Pathway through which the first war came.
     pub war_pathway: Option<Pathway>,
-    /// Whether that war went nuclear.
+    /// Whether that war went nuclear within the horizon (limited or general nuclear use).
     pub nuclear: bool,
+    /// What the war reached within the horizon (all false without a war).
+    pub war_course: WarCourse,
     /// Crises started, by pathway.
     pub crises: [u32; PATHWAY_COUNT],
-    /// Highest rung reached by any crisis (None if there was no crisis).
+    /// Highest rung reached by any crisis, or 4 if the war went nuclear (None if there was
+    /// no crisis).
     pub max_rung: Option<u8>,
     /// Month the Russia-Ukraine ceasefire first broke down, if it did.
     pub ceasefire_break_month: Option<u32>,
@@ -154,8 +159,6 @@ pub fn crisis_setting(
         hostile_bias: params.hostile_bias,
         first_strike_fear: params.first_strike_fear
             * (1.0 - params.arms_control_fear_cut * mech.arms_control.clamp(0.0, 1.0)),
-        nuclear_threshold_shift: params.arms_control_nuclear_threshold
-            * mech.arms_control.clamp(0.0, 1.0),
         deescalation_shift: params.dialogue_deescalation * mech.crisis_dialogue.clamp(0.0, 1.0),
         war_threshold_shift: params.nuclear_shadow,
     };
@@ -205,7 +208,7 @@ pub fn monthly_war_probability(
         if rate > 0.0 {
             let (inputs, sides) = crisis_setting(params, policy, st, pathway);
             let d = Ladder::new(params, &inputs, &sides).max_rung_distribution();
-            hazard += rate * (d[WAR_RUNG as usize] + d[NUCLEAR_RUNG as usize]);
+            hazard += rate * d[WAR_RUNG as usize];
         }
     }
     1.0 - (-hazard).exp()
@@ -252,11 +255,14 @@ pub fn simulate_run(
     let mut cf_rng: EngineRng = stream_rng(seed, run, Stream::Ceasefire);
     let mut trigger_rng: EngineRng = stream_rng(seed, run, Stream::Triggers);
     let mut crisis_rng: EngineRng = stream_rng(seed, run, Stream::Crises);
+    let mut war_rng: EngineRng = stream_rng(seed, run, Stream::War);
+    let mut war_phase = WarPhase::Limited;
     let mut outcome = RunOutcome {
         run,
         war_month: None,
         war_pathway: None,
         nuclear: false,
+        war_course: WarCourse::default(),
         crises: [0; PATHWAY_COUNT],
         max_rung: None,
         ceasefire_break_month: None,
@@ -279,6 +285,13 @@ pub fn simulate_run(
             mechanisms_bn: st.mechanism_cost_bn,
         });
         if outcome.war_month.is_some() {
+            // The war's course: one draw a month until it ends or turns general.
+            if !matches!(war_phase, WarPhase::GeneralNuclear | WarPhase::Ended) {
+                let u: f64 = war_rng.random();
+                let age = m - outcome.war_month.unwrap_or(m);
+                war_phase = WarMonth::new(params, st, age).step(war_phase, u);
+                outcome.war_course.enter(war_phase);
+            }
             continue;
         }
         outcome.months_at_risk += 1;
@@ -314,10 +327,19 @@ pub fn simulate_run(
             if result.max_rung >= WAR_RUNG {
                 outcome.war_month = Some(m);
                 outcome.war_pathway = Some(pathway);
-                outcome.nuclear = result.max_rung >= NUCLEAR_RUNG;
+                let u: f64 = war_rng.random();
+                war_phase = if u < fait_accompli_probability(pathway, st) {
+                    WarPhase::LimitedAfterGrab
+                } else {
+                    WarPhase::Limited
+                };
                 break;
             }
         }
+    }
+    outcome.nuclear = outcome.war_course.nuclear;
+    if outcome.nuclear {
+        outcome.max_rung = Some(NUCLEAR_RUNG);
     }
     outcome
 }

@@ -20,10 +20,21 @@ fn exact_chain_agrees_with_the_simulator() {
     params.second_war_months = 6.0;
     let mut at_war = risky_policy();
     at_war.ceasefire_holds_at_start = false;
+    // A war course with every phase carrying weight: deliberate attacks (fait accompli) made
+    // common, nuclear hazards and widening raised, arms control half on.
+    let mut war_params = params.clone();
+    war_params.deliberate_attack_rate = 0.15;
+    war_params.war_limited_to_theatre = 0.2;
+    war_params.war_limited_to_nuclear = 0.02;
+    war_params.war_theatre_to_nuclear = 0.08;
+    war_params.war_nuclear_to_general = 0.5;
+    let mut war_policy = risky_policy();
+    war_policy.mechanisms.arms_control = 0.5;
     let cases = [
         ("default", ModelParams::default(), Policy::default()),
         ("risky", params.clone(), risky_policy()),
         ("at war at the start", params, at_war),
+        ("war course stressed", war_params, war_policy),
     ];
     let mut failures = Vec::new();
     for (name, params, policy) in cases {
@@ -65,6 +76,8 @@ fn exact_probabilities_add_up() {
     let rungs: f64 = e.max_rung.iter().sum::<f64>() + e.p_no_crisis();
     assert!((rungs - 1.0).abs() < 1e-9, "{rungs}");
     assert!(e.p_nuclear <= e.p_war && e.p_war < 1.0);
+    assert!(e.p_general_nuclear <= e.p_nuclear && e.p_theatre_war <= e.p_war);
+    assert!(e.p_war_ended <= e.p_war && e.p_nuclear > 0.0 && e.p_theatre_war > 0.0);
     let s = e.survival_by_year();
     assert!(s.windows(2).all(|w| w[1] <= w[0]));
     assert!((s.last().unwrap() - (1.0 - e.p_war)).abs() < 1e-12);
@@ -137,4 +150,102 @@ fn exact_draws_are_the_ensembles_draws() {
             "draw {d}: exact {p}, simulated {wars}/{n}"
         );
     }
+}
+
+/// Nuclear use comes only from the war's course: the crisis ladder ends at war (rung 3), so
+/// whatever the crisis's round structure, no crisis reaches rung 4, and what a war reaches
+/// depends only on the month it began and how it began, not on the crisis that led to it.
+#[test]
+fn nuclear_use_does_not_depend_on_the_crisis_round_structure() {
+    let base = ModelParams::default();
+    let policy = risky_policy();
+    let reach = |params: &ModelParams| {
+        let t = Trajectory::new(params, &policy);
+        detente_engine::war::reach_after_clash(params, &t.months)
+    };
+    let want = reach(&base);
+    for rounds in [6.0, 12.0, 24.0] {
+        for (name, value) in [
+            ("threshold_4", 3.5),
+            ("nuclear_shadow", 1.0),
+            ("first_strike_fear", 3.0),
+            ("misperception_sd", 1.5),
+        ] {
+            let mut params = base.clone();
+            params.crisis_rounds = rounds;
+            assert!(params.set(name, value));
+            // The ladder never reaches rung 4, exactly and by simulation.
+            let t = Trajectory::new(&params, &policy);
+            for p in Pathway::ALL {
+                let (inputs, sides) =
+                    detente_engine::run::crisis_setting(&params, &policy, &t.months[60], p);
+                let ladder = Ladder::new(&params, &inputs, &sides);
+                assert_eq!(ladder.max_rung_distribution()[4], 0.0, "{p:?}");
+                let mut rng =
+                    detente_engine::rng::stream_rng(1, 0, detente_engine::rng::Stream::Extra);
+                for _ in 0..500 {
+                    assert!(ladder.simulate(&mut rng).max_rung <= 3);
+                }
+            }
+            // P(what the war reaches | it began in month m in phase f): bit for bit the same.
+            assert_eq!(reach(&params), want, "{rounds} rounds, {name} = {value}");
+        }
+    }
+    // And a run's nuclear use starts only in a month after its first clash: a war that begins
+    // in the horizon's last month never goes nuclear, and with the war course's nuclear
+    // hazards at zero no run does, however escalatory its crises.
+    let mut params = base.clone();
+    params.crisis_rounds = 24.0;
+    params.threshold_4 = 3.5;
+    params.nuclear_shadow = 1.0;
+    let t = Trajectory::new(&params, &policy);
+    let last = policy.horizon_months - 1;
+    let mut wars = 0;
+    for run in 0..20_000 {
+        let o = simulate_run(&params, &policy, &t, 5, run);
+        wars += o.war_month.is_some() as u32;
+        assert!(!(o.nuclear && o.war_month == Some(last)));
+        assert_eq!(o.nuclear, o.war_course.nuclear);
+        assert!(!o.nuclear || o.war_month.is_some());
+    }
+    assert!(wars > 1000, "{wars}");
+    params.war_limited_to_nuclear = 0.0;
+    params.war_theatre_to_nuclear = 0.0;
+    let e = evaluate(&params, &policy);
+    assert!(e.p_war > 0.2 && e.p_nuclear == 0.0, "{e:?}");
+}
+
+/// The war's course draws from its own stream: changing every war hazard changes what wars
+/// reach, and nothing before the first war (its month, pathway, the crises, the ceasefire).
+#[test]
+fn the_war_course_leaves_the_other_streams_aligned() {
+    let policy = risky_policy();
+    let mut params = ModelParams::default();
+    let run = |params: &ModelParams| {
+        let scenario = Scenario {
+            name: "x".into(),
+            params: params.clone(),
+            policy: policy.clone(),
+        };
+        run_ensemble(
+            &scenario,
+            EnsembleOptions::new(5_000, 11),
+            None,
+            &|_| true,
+            None,
+        )
+        .unwrap()
+    };
+    let a = run(&params);
+    params.war_limited_to_theatre = 0.2;
+    params.war_limited_to_nuclear = 0.02;
+    params.war_end_limited = 0.05;
+    params.war_fait_accompli_escalation = 4.0;
+    let b = run(&params);
+    assert_eq!(a.wars, b.wars);
+    assert_eq!(a.war_month_counts, b.war_month_counts);
+    assert_eq!(a.war_by_pathway, b.war_by_pathway);
+    assert_eq!(a.crises_by_pathway, b.crises_by_pathway);
+    assert_eq!(a.ceasefire_breaks, b.ceasefire_breaks);
+    assert!(b.theatre_wars > a.theatre_wars && b.nuclear > a.nuclear);
 }

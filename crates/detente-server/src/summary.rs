@@ -34,7 +34,10 @@ pub const EXACT_WITH_PARAMETER_UNCERTAINTY: &str = "exact + parameter uncertaint
 /// intervals reflect. Monte Carlo and exact results share the shape: an exact one has
 /// `"method": "exact"`, intervals of zero width, and null where a figure counts runs
 /// (`runs`, `seed`, `crises`, `highest_rung_runs`); `crises_per_run` and
-/// `highest_rung_share` are there for both.
+/// `highest_rung_share` are there for both. `war_outcomes` holds, for each phase a war can
+/// reach (`limited_war` = any war, `theatre_war`, `nuclear_use`, `general_nuclear_war`,
+/// `war_ended`), the probability that a run reaches it within the horizon (`p`) and its
+/// interval (`ci`); `p_war` is the first clash and `p_nuclear` equals `nuclear_use`.
 pub fn summary_json(name: &str, s: &dyn Figures, seed: u64, interval: &str) -> Value {
     let mut by_pathway = serde_json::Map::new();
     for p in Pathway::ALL {
@@ -78,6 +81,10 @@ pub fn summary_json(name: &str, s: &dyn Figures, seed: u64, interval: &str) -> V
             "parameter_share_of_variance": d.parameter_share,
         })
     });
+    let mut war_outcomes = serde_json::Map::new();
+    for (key, _, e) in s.war_outcomes().named() {
+        war_outcomes.insert(key.to_string(), json!({"p": e.value, "ci": ci(&e)}));
+    }
     let method = s.method();
     json!({
         "architecture": name,
@@ -90,6 +97,7 @@ pub fn summary_json(name: &str, s: &dyn Figures, seed: u64, interval: &str) -> V
         "p_war_ci": ci(&pw),
         "p_nuclear": pn.value,
         "p_nuclear_ci": ci(&pn),
+        "war_outcomes": war_outcomes,
         "p_ceasefire_breakdown": pc.value,
         "p_ceasefire_breakdown_ci": ci(&pc),
         "by_pathway": by_pathway,
@@ -147,6 +155,11 @@ pub fn summary_csv(s: &Value) -> String {
         &s["p_ceasefire_breakdown"],
         Some(&s["p_ceasefire_breakdown_ci"]),
     );
+    if let Some(m) = s["war_outcomes"].as_object() {
+        for (k, v) in m {
+            row("war_outcome", k, &v["p"], Some(&v["ci"]));
+        }
+    }
     row("mean_cost_usd_bn", "", &s["mean_cost_usd_bn"], None);
     if let Some(m) = s["by_pathway"].as_object() {
         // the brief's order (a)…(g), then any other key

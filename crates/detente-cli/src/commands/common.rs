@@ -71,6 +71,12 @@ pub fn summary_table(name: &str, s: &dyn Figures, seed: u64, interval: &str) -> 
         "  Nuclear use                          {}\n",
         pct_ci(&s.p_nuclear())
     ));
+    out.push_str(
+        "  The war's course (probability that a run reaches each phase within the horizon)\n",
+    );
+    for (_, label, e) in s.war_outcomes().named() {
+        out.push_str(&format!("    {label:<34} {}\n", pct_ci(&e)));
+    }
     out.push_str(&format!(
         "  Russia-Ukraine ceasefire breaks down {}\n",
         pct_ci(&s.p_ceasefire_break())
