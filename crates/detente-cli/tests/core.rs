@@ -488,6 +488,12 @@ fn compare_json_shows_russia_substituting_under_denial() {
                 .unwrap_or_else(|| panic!("{p} in {}", archs[i]))
         };
         let probing = |i: usize| rate(i, "hybrid") + rate(i, "gray_zone");
+        // The war's course is there too, for each architecture.
+        for a in archs {
+            let nuclear = a["war_outcomes"]["nuclear_use"]["p"].as_f64().unwrap();
+            assert_eq!(nuclear, a["p_nuclear"].as_f64().unwrap());
+            assert!(a["war_outcomes"]["theatre_war"]["ci"].is_array());
+        }
         assert!(
             probing(1) > probing(0),
             "{method:?}: {} vs {}",

@@ -8,6 +8,16 @@ pub fn ci(e: &Estimate) -> Value {
     json!([e.low, e.high])
 }
 
+/// The war's course as JSON: for each phase a war can reach, `{p, ci}` (the same in `run` and
+/// `compare`).
+pub fn war_outcomes_json(s: &dyn Figures) -> Value {
+    let mut war_outcomes = serde_json::Map::new();
+    for (key, _, e) in s.war_outcomes().named() {
+        war_outcomes.insert(key.to_string(), json!({"p": e.value, "ci": ci(&e)}));
+    }
+    Value::Object(war_outcomes)
+}
+
 /// Mean spending over the horizon by who pays, as JSON (US$ bn).
 pub fn costs_json(s: &dyn Figures) -> Value {
     let c = s.mean_costs();
@@ -81,10 +91,7 @@ pub fn summary_json(name: &str, s: &dyn Figures, seed: u64, interval: &str) -> V
             "parameter_share_of_variance": d.parameter_share,
         })
     });
-    let mut war_outcomes = serde_json::Map::new();
-    for (key, _, e) in s.war_outcomes().named() {
-        war_outcomes.insert(key.to_string(), json!({"p": e.value, "ci": ci(&e)}));
-    }
+    let war_outcomes = war_outcomes_json(s);
     let method = s.method();
     json!({
         "architecture": name,

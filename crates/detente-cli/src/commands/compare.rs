@@ -100,6 +100,7 @@ pub fn run(args: CompareArgs) -> CmdResult {
                     "diff_vs_first": d.value,
                     "diff_ci": [d.low, d.high],
                     "p_nuclear": s.p_nuclear().value,
+                    "war_outcomes": detente_server::summary::war_outcomes_json(*s),
                     "p_war_by_pathway": by,
                     "crises_per_year_by_pathway": crises,
                     "mean_cost_usd_bn": s.mean_cost_bn(),
