@@ -672,7 +672,7 @@ pub struct QuadratureRule {
 /// Upper end of the rule's interval: P(|Z| > 8.5) = 1.9e-17.
 pub const HALF_NORMAL_CUTOFF: f64 = 8.5;
 /// Gauss-Legendre points per panel.
-const POINTS_PER_PANEL: usize = 10;
+const POINTS_PER_PANEL: usize = 8;
 /// Panels never number more than this (a reading-error scale of about 30 at the default
 /// steepness; beyond that the rule loses accuracy gracefully).
 const MAX_PANELS: usize = 400;
@@ -680,7 +680,7 @@ const MAX_PANELS: usize = 400;
 /// The rule for an integrand whose logistic terms have slope up to `sharpness` per unit of
 /// |Z|: composite Gauss-Legendre on [0, 8.5] against the half-normal density 2 phi(z), with
 /// panels no wider than the distance pi / sharpness from the real axis to the nearest pole of
-/// a logistic term, so each panel's error falls like 4.2^(-2 x 10). Rules are made once per
+/// a logistic term, so each panel's error falls like 4.2^(-2 x 8). Rules are made once per
 /// panel count. With no error (`sharpness` 0) the rule is the single node 0.
 pub fn half_normal_rule(sharpness: f64) -> &'static QuadratureRule {
     static RULES: [OnceLock<QuadratureRule>; MAX_PANELS + 1] =
