@@ -51,8 +51,7 @@ pub const FITTED: [&str; 17] = [
 
 /// Crisis-layer parameters that are not fitted but enter the likelihood; their values are
 /// recorded in the parameter file so that predictions reproduce the fit.
-pub const FIXED_IN_FIT: [&str; 10] = [
-    "threshold_4",
+pub const FIXED_IN_FIT: [&str; 9] = [
     "deescalation_base",
     "deescalation_gravity",
     "crisis_rounds",

@@ -32,7 +32,7 @@ fn example() -> String {
             },
         ],
         covariance: vec![vec![0.01, 0.001], vec![0.001, 0.0025]],
-        fixed: [("threshold_4".to_string(), 2.0)].into_iter().collect(),
+        fixed: [("crisis_rounds".to_string(), 10.0)].into_iter().collect(),
         imputation: Imputation {
             gravity: 3.0,
             protracted: 0.0,

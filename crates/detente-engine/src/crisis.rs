@@ -251,7 +251,8 @@ pub struct CrisisOutcome {
     pub rounds: u32,
 }
 
-fn logistic(x: f64) -> f64 {
+/// The logistic function.
+pub(crate) fn logistic(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }
 

@@ -75,8 +75,6 @@ model_params! {
     threshold_2: 2.676, "logit", [2.32, 3.03], "ICB v15 1918-1989 fit (forward-chained, penalty 16), docs/validation.md";
     /// Threshold to climb from rung 2 (serious clashes) to rung 3 (NATO-Russia conventional war).
     threshold_3: 3.406, "logit", [2.93, 3.88], "ICB v15 1918-1989 fit (forward-chained, penalty 16), docs/validation.md";
-    /// Not read by the engine any more: a crisis ends at war (rung 3) and nuclear use comes from the war's course (`war_*`). Kept only because the calibration records it by name among the parameters fixed in the fit (detente-analysis `FIXED_IN_FIT`); it was the threshold to climb from rung 3 to rung 4.
-    threshold_4: 5.0, "logit", [3.5, 7.0], "assumption (no nuclear use in any recorded crisis)";
     /// Extra threshold to climb to war (rung 3), and to strike preemptively, between two nuclear-armed great powers.
     nuclear_shadow: 2.5, "logit", [1.0, 4.0], "assumption; no direct war between nuclear-armed great powers since 1945 (Berlin 1961, Cuba 1962 stayed below rung 3)";
     /// Effect of the gravity of threat (ICB gravcr scaled to 0-1) on escalation propensity.

@@ -168,11 +168,8 @@ pub fn crisis_setting(
 /// The crisis layer's view of NATO's members: each member's escalation relative to the
 /// alliance's (`alliance` is its aggregate tolerance), its reading of Russian intent shifted
 /// by its vulnerability, its exposure to the preemption response falling with distance. With
-/// no members the alliance acts as one.
+/// no members the ladder has the alliance act as one.
 pub fn nato_members(params: &ModelParams, policy: &Policy, alliance: f64) -> Vec<MemberTerms> {
-    if policy.nato_members.is_empty() {
-        return vec![MemberTerms::alliance()];
-    }
     policy
         .nato_members
         .iter()

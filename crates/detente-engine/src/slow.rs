@@ -8,6 +8,7 @@
 //! path is the same in every run, so an ensemble computes it once ([`Trajectory`]); only the
 //! ceasefire and the crises are random.
 
+use crate::crisis::logistic;
 use crate::params::ModelParams;
 use crate::pathway::{Pathway, PATHWAY_COUNT};
 use crate::policy::{CeasefireTerms, MechanismStrengths, Policy};
@@ -131,10 +132,6 @@ pub fn closing_window(p: &ModelParams, pol: &Policy, years: f64) -> f64 {
 fn logit(q: f64) -> f64 {
     let q = q.clamp(1e-12, 1.0 - 1e-12);
     (q / (1.0 - q)).ln()
-}
-
-fn logistic(x: f64) -> f64 {
-    1.0 / (1.0 + (-x).exp())
 }
 
 /// The channels Russia controls, their effort per crisis (gray-zone equivalents) and the

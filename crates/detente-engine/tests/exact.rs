@@ -166,7 +166,6 @@ fn nuclear_use_does_not_depend_on_the_crisis_round_structure() {
     let want = reach(&base);
     for rounds in [6.0, 12.0, 24.0] {
         for (name, value) in [
-            ("threshold_4", 3.5),
             ("nuclear_shadow", 1.0),
             ("first_strike_fear", 3.0),
             ("misperception_sd", 1.5),
@@ -196,7 +195,6 @@ fn nuclear_use_does_not_depend_on_the_crisis_round_structure() {
     // hazards at zero no run does, however escalatory its crises.
     let mut params = base.clone();
     params.crisis_rounds = 24.0;
-    params.threshold_4 = 3.5;
     params.nuclear_shadow = 1.0;
     let t = Trajectory::new(&params, &policy);
     let last = policy.horizon_months - 1;
