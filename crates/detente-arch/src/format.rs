@@ -282,6 +282,16 @@ pub struct Ceasefire {
     #[serde(default = "one")]
     #[schemars(range(min = 0, max = 1))]
     pub russian_consent: f64,
+    /// Strength of a third-party security guarantee for the ceasefire (guarantors committed to
+    /// act if it breaks), 0 (none) - 1 (full); default 0.
+    #[serde(default)]
+    #[schemars(range(min = 0, max = 1))]
+    pub guarantee: f64,
+    /// Years the ceasefire has already held at the start; default 0 (a new ceasefire). One that
+    /// has held longer is likelier durable.
+    #[serde(default)]
+    #[schemars(range(min = 0, max = 50))]
+    pub age_years: f64,
 }
 
 /// A pathway's switch and rate multiplier.

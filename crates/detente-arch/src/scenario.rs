@@ -23,6 +23,49 @@ pub fn quick_success_probability(posture: Posture, heavy: u32, mechanised: u32, 
     detente_campaign::quick_success_probability(&p, CAMPAIGN_REPLICATIONS, CAMPAIGN_SEED)
 }
 
+/// Steps (in forces over their post-war target) of the quick-success table.
+pub const FORCES_STEP: f64 = 0.125;
+
+/// The campaign model's quick-success probability with its limited-grab force scaled to Russia's
+/// frontier forces: (forces / post-war target, probability) on a grid of [`FORCES_STEP`] from the
+/// lowest level a run can reach (the smaller of the start and the target, less the largest
+/// drain a second war can cause, `second_war_force_drain`'s upper end) to the highest. The
+/// posture's attacker stands for the frontier forces at their post-war target (assumption:
+/// docs/model.md). Each grid point is a campaign run, cached process-wide.
+pub fn quick_success_by_forces(
+    posture: Posture,
+    (heavy, mechanised, light): (u32, u32, u32),
+    start_k: f64,
+    target_k: f64,
+) -> Vec<(f64, f64)> {
+    if target_k.is_nan() || target_k <= 0.0 || !start_k.is_finite() {
+        return Vec::new();
+    }
+    let max_drain = detente_engine::PARAM_SPECS
+        .iter()
+        .find(|s| s.name == "second_war_force_drain")
+        .map_or(0.0, |s| s.high.clamp(0.0, 1.0));
+    let low_ratio = (start_k.min(target_k) / target_k * (1.0 - max_drain)).max(0.0);
+    let high_ratio = start_k.max(target_k) / target_k;
+    let first = (low_ratio / FORCES_STEP).floor() as i64;
+    let last = (high_ratio / FORCES_STEP).ceil() as i64;
+    let base = detente_campaign::Posture::builtin(posture.name())
+        .expect("every posture of the architecture format is a campaign built-in (tested)")
+        .with_added_brigades(heavy, mechanised, light);
+    (first..=last)
+        .map(|i| {
+            let ratio = i as f64 * FORCES_STEP;
+            let scaled = base.with_attacker_scaled(ratio);
+            let q = detente_campaign::quick_success_probability(
+                &scaled,
+                CAMPAIGN_REPLICATIONS,
+                CAMPAIGN_SEED,
+            );
+            (ratio, q)
+        })
+        .collect()
+}
+
 fn strength(m: &Mechanism) -> f64 {
     if m.enabled {
         m.strength
@@ -140,10 +183,17 @@ impl Architecture {
                     Monitoring::Peacekeepers => 1.0,
                 },
                 dispute_resolution: if c.dispute_resolution { 1.0 } else { 0.0 },
+                guarantee: c.guarantee,
             },
             added_brigades: (heavy + mechanised + light) as f64,
             quick_success_probability: quick_success_probability(
                 ff.posture, heavy, mechanised, light,
+            ),
+            quick_success_by_forces: quick_success_by_forces(
+                ff.posture,
+                (heavy, mechanised, light),
+                d.russia_forces_start_k,
+                d.russia_forces_target_k,
             ),
             russia_forces_start_k: d.russia_forces_start_k,
             russia_forces_target_k: d.russia_forces_target_k,
@@ -165,6 +215,7 @@ impl Architecture {
             nato_escalation_tolerance: weighted_tolerance(&nato),
             frontline_escalation_tolerance: weighted_tolerance(&|r| r == Role::FrontlineAlly),
             ceasefire_holds_at_start: d.ceasefire_holds_at_start,
+            ceasefire_age_years: c.age_years,
             nato_members: self
                 .actors
                 .iter()

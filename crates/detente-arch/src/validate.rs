@@ -739,7 +739,7 @@ mod tests {
             .starts_with("expected a number, found a string"));
         let t = find("ceasefire.truce");
         assert_eq!((t.line, t.column), (line_of("truce = true"), 1));
-        assert!(t.message.contains("allowed keys here: dispute_resolution, dmz, dmz_width_km, formal, monitoring, russian_consent, specificity"), "{}", t.message);
+        assert!(t.message.contains("allowed keys here: age_years, dispute_resolution, dmz, dmz_width_km, formal, guarantee, monitoring, russian_consent, specificity"), "{}", t.message);
         assert!(find("groups[1].members[1]")
             .message
             .contains("unknown actor `minsk`"));

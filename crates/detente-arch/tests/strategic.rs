@@ -128,3 +128,28 @@ fn the_frontline_profile_moves_the_snap_exercise_pathway() {
     // Distance: a frontline 1,000 km from Russia preempts far less.
     assert!(snap(&|a| a.proximity_km = 1000.0) < base);
 }
+
+/// Coupled layers (issue 11): the quick-success odds follow Russia's frontier forces, so as the
+/// baseline's forces grow from 30k toward their post-war target the odds in year 10 are at least
+/// those of year 0; the table behind them comes from the campaign model with the grab force
+/// scaled, and more forces never make the grab less likely at the table's ends.
+#[test]
+fn quick_success_grows_with_russian_forces_on_the_baseline() {
+    use detente_engine::slow::{Memory, Trajectory};
+    let scenario = builtin("baseline").to_scenario();
+    let table = &scenario.policy.quick_success_by_forces;
+    assert!(table.len() >= 3, "{table:?}");
+    assert!(table.windows(2).all(|w| w[0].0 < w[1].0));
+    assert!(
+        table.last().unwrap().1 > table.first().unwrap().1,
+        "{table:?}"
+    );
+    let t = Trajectory::new(&scenario.params, &scenario.policy);
+    let q0 = t.at(0, Memory::CALM).quick_success;
+    let q10 = t.at(119, Memory::CALM).quick_success;
+    assert!(q10 >= q0, "year 0: {q0}, year 10: {q10}");
+    assert!(t.at(119, Memory::CALM).russia_forces_k > t.at(0, Memory::CALM).russia_forces_k);
+    // At the post-war target the odds are the posture's own (the grab force unscaled).
+    let at_target = scenario.policy.quick_success_at(1.0);
+    assert_eq!(at_target, scenario.policy.quick_success_probability);
+}

@@ -466,6 +466,24 @@ impl Posture {
         p
     }
 
+    /// This posture with every attacker unit's size multiplied by `factor` (≥ 0): the
+    /// limited-grab force drawn from frontier forces `factor` times those it stands for.
+    pub fn with_attacker_scaled(&self, factor: f64) -> Posture {
+        let mut p = self.clone();
+        let factor = if factor.is_finite() {
+            factor.max(0.0)
+        } else {
+            1.0
+        };
+        for unit in &mut p.attacker {
+            unit.battalions *= factor;
+        }
+        if factor != 1.0 {
+            p.name = format!("{}×{factor}", self.name);
+        }
+        p
+    }
+
     /// Parse and validate a posture from TOML text. `origin` (e.g. the file name) prefixes
     /// error messages.
     pub fn from_toml_str(text: &str, origin: &str) -> Result<Posture, PostureError> {

@@ -1,13 +1,16 @@
 //! Exact evaluation: the same model as [`crate::run::simulate_run`], computed instead of
-//! sampled. A run remembers little — whether the Russia-Ukraine ceasefire holds (and, while a
-//! second war is under way, nothing more, because its length is geometric), whether it has
-//! broken yet, and the highest crisis rung so far — so its summaries follow from a finite
-//! Markov chain over months. In a month, triggers on each pathway are Poisson at the slow
-//! state's rates and each crisis's highest rung has the ladder's exact distribution
-//! ([`crate::crisis::Ladder::max_rung_distribution`] of [`crate::run::crisis_setting`]), so by
-//! Poisson thinning the month's outcome (war and its pathway, nuclear use, the month's
-//! highest rung, expected crises) is exact whatever the order of the month's crises.
-//! [`evaluate`] returns an [`ExactSummary`]: the ensemble's summary with infinitely many runs.
+//! sampled. A run remembers little — the ceasefire's state (a durable or a fragile ceasefire
+//! holding, a second war under way, which is all a war needs because its length is geometric,
+//! or a ceasefire restored this month), whether it has broken yet, whether Belarus has had a
+//! succession, the tension level and the highest crisis rung so far: 256 states — so its
+//! summaries follow from a finite Markov chain over months. In a month, triggers on each
+//! pathway are Poisson at the rates of the run's slow state and each crisis's highest rung
+//! has the ladder's exact distribution ([`crate::crisis::Ladder::max_rung_distribution`] of
+//! [`crate::run::crisis_setting`]); by Poisson thinning the crises of each highest rung are
+//! independent Poisson counts, so the month's outcome — war and its pathway, the new highest
+//! rung jointly with the tension the month's crises add, expected crises — is exact whatever
+//! the order of the month's crises. [`evaluate`] returns an [`ExactSummary`]: the ensemble's
+//! summary with infinitely many runs.
 
 // The chain's state arrays read best with index loops.
 #![allow(clippy::needless_range_loop)]
@@ -18,8 +21,11 @@ use crate::params::ModelParams;
 use crate::pathway::{Pathway, PATHWAY_COUNT};
 use crate::policy::Policy;
 use crate::rng::{stream_rng, Stream};
-use crate::run::{crisis_setting, second_war_continues, Costs};
-use crate::slow::{MonthState, Trajectory};
+use crate::run::{
+    crisis_setting, next_tension, second_war_continues, tension_decay_probability, Costs,
+};
+use crate::slow::Trajectory;
+use crate::slow::{crisis_month, Memory, MEMORIES, TENSION_LEVELS};
 use crate::stats::{paired_mean, quantile, wilson_z, Estimate};
 use crate::war::{fait_accompli_probability, reach_after_clash, WarOutcomes, WarPhase, WarReach};
 use rayon::prelude::*;
@@ -29,17 +35,29 @@ use std::collections::HashMap;
 /// reaches rung 3 is a war and ends the run).
 const LEVELS: usize = WAR_RUNG as usize + 1;
 
-/// What the ceasefire does this month, as the simulator decides it at the month's start.
+/// The ceasefire at a month's start, as the simulator has it.
 #[derive(Clone, Copy)]
-enum Phase {
-    /// The ceasefire holds and may break this month.
-    Holds = 0,
+enum Ceasefire {
+    /// A durable ceasefire holds and may break this month.
+    Durable = 0,
+    /// A fragile ceasefire holds and may break this month.
+    Fragile = 1,
     /// A second war is under way (it started before this month, or at the start).
-    War = 1,
-    /// The second war ended: the ceasefire holds again from this month (no break this month).
-    Restored = 2,
+    War = 2,
+    /// The second war ended: a new ceasefire holds from this month (no break this month; its
+    /// type is drawn for the next).
+    Restored = 3,
 }
-const PHASES: usize = 3;
+const CEASEFIRE_STATES: usize = 4;
+
+/// Number of a live run's states: ceasefire, broken yet, Belarus succession, tension, highest
+/// rung so far.
+const STATES: usize = CEASEFIRE_STATES * 2 * 2 * TENSION_LEVELS * LEVELS;
+
+/// Index of a live run's state.
+fn state(ceasefire: usize, broken: usize, succeeded: usize, tension: usize, level: usize) -> usize {
+    (((ceasefire * 2 + broken) * 2 + succeeded) * TENSION_LEVELS + tension) * LEVELS + level
+}
 
 /// The exact summary of an architecture: what an ensemble's [`crate::Summary`] estimates,
 /// with infinitely many runs.
@@ -257,33 +275,28 @@ struct MonthOutcome {
     war_via: [f64; PATHWAY_COUNT],
     /// Expected crises by pathway in the month.
     crises: [f64; PATHWAY_COUNT],
-    /// keep[a][c]: probability of no war with the highest rung so far moving from a to c.
-    keep: [[f64; LEVELS]; LEVELS],
+    /// keep[a][c][k]: probability of no war, with the highest rung so far moving from level a
+    /// to c and the month's crises adding k to the tension (k = the last index: that or more).
+    keep: [[[f64; TENSION_LEVELS]; LEVELS]; LEVELS],
 }
 
 impl MonthOutcome {
     fn new(rates: &[f64; PATHWAY_COUNT], dist: &[[f64; RUNGS]; PATHWAY_COUNT]) -> MonthOutcome {
-        // hazard_above[l]: rate of crises that go above level l (l = 0: no crisis yet, any
-        // crisis does; l = r + 1: rung r), so hazard_above[WAR_RUNG] is the war hazard.
-        let mut hazard_above = [0.0; LEVELS];
+        // By thinning, crises of highest rung r arrive as independent Poisson counts at
+        // rates[r]; those reaching rung 3 or above are wars.
+        let mut by_rung = [0.0; RUNGS];
         let mut war_via = [0.0; PATHWAY_COUNT];
         for (p, d) in dist.iter().enumerate() {
             let rate = rates[p];
             if rate <= 0.0 {
                 continue;
             }
-            // tail[r]: probability that the crisis reaches rung r or higher.
-            let mut tail = [0.0; RUNGS + 1];
-            for r in (0..RUNGS).rev() {
-                tail[r] = tail[r + 1] + d[r];
+            for r in 0..RUNGS {
+                by_rung[r] += rate * d[r];
             }
-            hazard_above[0] += rate;
-            for (l, h) in hazard_above.iter_mut().enumerate().skip(1) {
-                *h += rate * tail[l];
-            }
-            war_via[p] = rate * tail[WAR_RUNG as usize];
+            war_via[p] = rate * d[WAR_RUNG as usize..].iter().sum::<f64>();
         }
-        let hazard = hazard_above[WAR_RUNG as usize];
+        let hazard: f64 = war_via.iter().sum();
         // Poisson thinning: war crises arrive at rate `hazard`; the first of them is on p with
         // probability war_via[p] / hazard; a month with n crises processes them until the first
         // war, so the expected number processed on p is rate_p (1 - e^-hazard) / hazard.
@@ -297,13 +310,46 @@ impl MonthOutcome {
             war_via[p] *= share;
             crises[p] = rates[p].max(0.0) * share;
         }
-        // below[l]: no crisis in the month goes above level l.
-        let below = hazard_above.map(|h| (-h).exp());
-        let mut keep = [[0.0; LEVELS]; LEVELS];
+        // Without a war: n0, n1, n2 crises of highest rung 0, 1, 2 (independent Poisson). The
+        // month's highest rung h and the tension added, min(n1 + 2 n2, top), jointly.
+        let top = TENSION_LEVELS - 1;
+        let no_war = (-hazard).exp();
+        let pois = |lambda: f64, n: usize| -> f64 {
+            let mut p = (-lambda).exp();
+            for k in 1..=n {
+                p *= lambda / k as f64;
+            }
+            p
+        };
+        // n1's distribution up to `top`, the last entry "top or more".
+        let mut n1 = [0.0; TENSION_LEVELS];
+        let mut left = 1.0;
+        for (k, v) in n1.iter_mut().enumerate().take(top) {
+            *v = pois(by_rung[1], k);
+            left -= *v;
+        }
+        n1[top] = left.max(0.0);
+        let n2_zero = pois(by_rung[2], 0);
+        let n2_one = pois(by_rung[2], 1);
+        let n2_more = (1.0 - n2_zero - n2_one).max(0.0);
+        let n0_zero = pois(by_rung[0], 0);
+        // month[h][k]: h = 0 no crisis, h = r + 1 highest rung r.
+        let mut month = [[0.0; TENSION_LEVELS]; LEVELS];
+        month[0][0] = n0_zero * n1[0] * n2_zero;
+        month[1][0] = (1.0 - n0_zero) * n1[0] * n2_zero;
+        for k in 1..=top {
+            month[2][k] = n1[k] * n2_zero;
+        }
+        for (j, v) in n1.iter().enumerate() {
+            month[3][(2 + j).min(top)] += v * n2_one;
+        }
+        month[3][top] += n2_more;
+        let mut keep = [[[0.0; TENSION_LEVELS]; LEVELS]; LEVELS];
         for (a, row) in keep.iter_mut().enumerate() {
-            row[a] = below[a];
-            for c in a + 1..LEVELS {
-                row[c] = (below[c] - below[c - 1]).max(0.0);
+            for (h, by_k) in month.iter().enumerate() {
+                for (k, v) in by_k.iter().enumerate() {
+                    row[a.max(h)][k] += no_war * v;
+                }
             }
         }
         MonthOutcome {
@@ -314,38 +360,45 @@ impl MonthOutcome {
     }
 }
 
-/// Exact distribution of the highest rung of a crisis on each pathway in each month, for the
-/// pathways that can trigger. Identical crisis settings (within a month, or from one month to
-/// the next) share one computation.
+/// Exact distribution of the highest rung of a crisis on each pathway, for each year of the
+/// horizon (crises are played with the year's slow state) and each memory: `[year][memory]`,
+/// for the pathways that can trigger. A setting equal to the previous year's shares its
+/// computation.
 fn crisis_distributions(
     params: &ModelParams,
     policy: &Policy,
-    months: &[MonthState],
+    trajectory: &Trajectory,
     war_reachable: bool,
     cache: Option<&mut LadderCache>,
-) -> Vec<[[f64; RUNGS]; PATHWAY_COUNT]> {
+) -> Vec<[[[f64; RUNGS]; PATHWAY_COUNT]; MEMORIES]> {
+    let months = trajectory.months.len();
+    let years = months.div_ceil(12);
     let mut settings = Vec::new();
-    let mut slot = vec![[usize::MAX; PATHWAY_COUNT]; months.len()];
-    let mut previous_month = 0;
-    for (m, st) in months.iter().enumerate() {
-        let month_start = settings.len();
-        for p in Pathway::ALL {
-            let i = p.index();
-            let live = st.rates_peace[i] > 0.0 || (war_reachable && st.rates_war[i] > 0.0);
-            if !live {
-                continue;
+    let mut slot = vec![[[usize::MAX; PATHWAY_COUNT]; MEMORIES]; years];
+    for y in 0..years {
+        let in_year = y * 12..((y + 1) * 12).min(months);
+        for i in 0..MEMORIES {
+            let memory = Memory::from_index(i);
+            let st = trajectory.at(crisis_month(y * 12, months), memory);
+            for p in Pathway::ALL {
+                let k = p.index();
+                let live = in_year.clone().any(|m| {
+                    let st = trajectory.at(m, memory);
+                    st.rates_peace[k] > 0.0 || (war_reachable && st.rates_war[k] > 0.0)
+                });
+                if !live {
+                    continue;
+                }
+                let setting = crisis_setting(params, policy, st, p);
+                let previous = if y > 0 { slot[y - 1][i][k] } else { usize::MAX };
+                slot[y][i][k] = if previous != usize::MAX && settings[previous] == setting {
+                    previous
+                } else {
+                    settings.push(setting);
+                    settings.len() - 1
+                };
             }
-            let setting = crisis_setting(params, policy, st, p);
-            let seen = settings[previous_month..]
-                .iter()
-                .position(|s| *s == setting)
-                .map(|k| previous_month + k);
-            slot[m][i] = seen.unwrap_or_else(|| {
-                settings.push(setting);
-                settings.len() - 1
-            });
         }
-        previous_month = month_start;
     }
     let dists: Vec<[f64; RUNGS]> = match cache {
         None => settings
@@ -377,13 +430,15 @@ fn crisis_distributions(
         }
     };
     slot.iter()
-        .map(|s| {
-            s.map(|k| {
-                if k == usize::MAX {
-                    [0.0; RUNGS]
-                } else {
-                    dists[k]
-                }
+        .map(|by_memory| {
+            by_memory.map(|s| {
+                s.map(|k| {
+                    if k == usize::MAX {
+                        [0.0; RUNGS]
+                    } else {
+                        dists[k]
+                    }
+                })
             })
         })
         .collect()
@@ -439,11 +494,17 @@ fn evaluate_chain(
     trajectory: &Trajectory,
     cache: Option<&mut LadderCache>,
 ) -> ExactSummary {
-    let months = &trajectory.months;
-    let war_reachable =
-        !policy.ceasefire_holds_at_start || months.iter().any(|st| st.ceasefire_breakdown > 0.0);
-    let dists = crisis_distributions(params, policy, months, war_reachable, cache);
+    let months = trajectory.months.len();
+    let war_reachable = !policy.ceasefire_holds_at_start
+        || trajectory
+            .months
+            .iter()
+            .flatten()
+            .any(|st| st.ceasefire_breakdown.iter().any(|b| *b > 0.0));
+    let dists = crisis_distributions(params, policy, trajectory, war_reachable, cache);
     let continues = second_war_continues(params);
+    let shed = tension_decay_probability(params);
+    let new_fragile = params.ceasefire_fragile_share.clamp(0.0, 1.0);
 
     let mut out = ExactSummary {
         horizon_months: policy.horizon_months,
@@ -455,89 +516,161 @@ fn evaluate_chain(
         p_war_by_pathway: [0.0; PATHWAY_COUNT],
         crises_per_run: [0.0; PATHWAY_COUNT],
         months_at_risk: 0.0,
-        war_month: vec![0.0; months.len()],
+        war_month: vec![0.0; months],
         max_rung: [0.0; RUNGS],
         p_ceasefire_break: 0.0,
         costs: Costs::default(),
         cost_bn: 0.0,
         p_war_draws: Vec::new(),
     };
-    // mass[phase][broken][level]: probability of being live at the month's start.
-    let mut mass = [[[0.0f64; LEVELS]; 2]; PHASES];
-    let start = if policy.ceasefire_holds_at_start {
-        Phase::Holds
+    // mass[state]: probability of being live at the month's start in that state.
+    let mut mass = vec![0.0f64; STATES];
+    if policy.ceasefire_holds_at_start {
+        let f = trajectory.fragile_share_at_start;
+        mass[state(Ceasefire::Durable as usize, 0, 0, 0, 0)] = 1.0 - f;
+        mass[state(Ceasefire::Fragile as usize, 0, 0, 0, 0)] = f;
     } else {
-        Phase::War
-    };
-    mass[start as usize][0][0] = 1.0;
+        mass[state(Ceasefire::War as usize, 0, 0, 0, 0)] = 1.0;
+    }
+    let fought = |broken: usize| broken == 1 || !policy.ceasefire_holds_at_start;
     // Probability that the first war starts in month m after a fait accompli.
-    let mut war_after_grab = vec![0.0; months.len()];
+    let mut war_after_grab = vec![0.0; months];
     let grab = Pathway::DeliberateAttack.index();
-    for (m, st) in months.iter().enumerate() {
-        let q = fait_accompli_probability(Pathway::DeliberateAttack, st);
-        out.cost_bn += st.europe_spending_bn + st.us_spending_bn + st.mechanism_cost_bn;
+    for m in 0..months {
+        let calm = trajectory.at(m, Memory::CALM);
+        out.cost_bn += calm.europe_spending_bn + calm.us_spending_bn + calm.mechanism_cost_bn;
         out.costs.add(&Costs {
-            europe_defence_bn: st.europe_spending_bn,
-            us_defence_bn: st.us_spending_bn,
-            mechanisms_bn: st.mechanism_cost_bn,
+            europe_defence_bn: calm.europe_spending_bn,
+            us_defence_bn: calm.us_spending_bn,
+            mechanisms_bn: calm.mechanism_cost_bn,
         });
-        out.months_at_risk += mass.iter().flatten().flatten().sum::<f64>();
-        // The ceasefire moves first: [peace, war] rates this month, by (broken, level).
-        let b = st.ceasefire_breakdown;
-        let mut regime = [[[0.0f64; LEVELS]; 2]; 2];
+        out.months_at_risk += mass.iter().sum::<f64>();
+        // The ceasefire moves first. after_ceasefire[state] with the ceasefire index read as:
+        // Durable / Fragile = that ceasefire held this month, War = a war month (under way or
+        // new), Restored = the ceasefire was restored this month.
+        let mut moved = vec![0.0f64; STATES];
         for broken in 0..2 {
-            for l in 0..LEVELS {
-                let holds = mass[Phase::Holds as usize][broken][l];
-                regime[0][broken][l] +=
-                    holds * (1.0 - b) + mass[Phase::Restored as usize][broken][l];
-                regime[1][1][l] += holds * b;
-                regime[1][broken][l] += mass[Phase::War as usize][broken][l];
-            }
-        }
-        let outcomes = [
-            MonthOutcome::new(&st.rates_peace, &dists[m]),
-            MonthOutcome::new(&st.rates_war, &dists[m]),
-        ];
-        let mut after = [[[0.0f64; LEVELS]; 2]; 2];
-        for (r, o) in outcomes.iter().enumerate() {
-            let p_war: f64 = o.war_via.iter().sum();
-            for broken in 0..2 {
-                for a in 0..LEVELS {
-                    let x = regime[r][broken][a];
-                    if x == 0.0 {
-                        continue;
-                    }
-                    out.war_month[m] += x * p_war;
-                    war_after_grab[m] += x * o.war_via[grab] * q;
-                    if broken == 1 {
-                        out.p_ceasefire_break += x * p_war;
-                    }
-                    for p in 0..PATHWAY_COUNT {
-                        out.p_war_by_pathway[p] += x * o.war_via[p];
-                        out.crises_per_run[p] += x * o.crises[p];
-                    }
-                    for c in a..LEVELS {
-                        after[r][broken][c] += x * o.keep[a][c];
+            for succeeded in 0..2 {
+                for t in 0..TENSION_LEVELS {
+                    let memory = Memory {
+                        tension: t as u8,
+                        fought: fought(broken),
+                    };
+                    let st = trajectory.at(m, memory);
+                    for l in 0..LEVELS {
+                        for (c, b) in [
+                            (Ceasefire::Durable, st.ceasefire_breakdown[0]),
+                            (Ceasefire::Fragile, st.ceasefire_breakdown[1]),
+                        ] {
+                            let x = mass[state(c as usize, broken, succeeded, t, l)];
+                            moved[state(c as usize, broken, succeeded, t, l)] += x * (1.0 - b);
+                            moved[state(Ceasefire::War as usize, 1, succeeded, t, l)] += x * b;
+                        }
+                        for c in [Ceasefire::War, Ceasefire::Restored] {
+                            let i = state(c as usize, broken, succeeded, t, l);
+                            moved[i] += mass[i];
+                        }
                     }
                 }
             }
         }
-        // Peace months lead to a month where the ceasefire holds (and may break); a war
-        // month to another war month or to the month the ceasefire is restored.
-        mass = [[[0.0; LEVELS]; 2]; PHASES];
-        for broken in 0..2 {
-            for l in 0..LEVELS {
-                mass[Phase::Holds as usize][broken][l] = after[0][broken][l];
-                mass[Phase::War as usize][broken][l] = after[1][broken][l] * continues;
-                mass[Phase::Restored as usize][broken][l] = after[1][broken][l] * (1.0 - continues);
+        // Then the month's crises, the tension and a Belarus succession.
+        let year = m / 12;
+        let mut next = vec![0.0f64; STATES];
+        let mut outcomes: HashMap<(usize, bool, usize), MonthOutcome> = HashMap::new();
+        for c in 0..CEASEFIRE_STATES {
+            let at_war = c == Ceasefire::War as usize;
+            for broken in 0..2 {
+                for succeeded in 0..2 {
+                    for t in 0..TENSION_LEVELS {
+                        let memory = Memory {
+                            tension: t as u8,
+                            fought: fought(broken),
+                        };
+                        let live =
+                            (0..LEVELS).any(|l| moved[state(c, broken, succeeded, t, l)] != 0.0);
+                        if !live {
+                            continue;
+                        }
+                        let st = trajectory.at(m, memory);
+                        let o = outcomes
+                            .entry((memory.index(), at_war, succeeded))
+                            .or_insert_with(|| {
+                                MonthOutcome::new(
+                                    &st.rates(at_war, succeeded == 1),
+                                    &dists[year][memory.index()],
+                                )
+                            });
+                        let p_war: f64 = o.war_via.iter().sum();
+                        let q = fait_accompli_probability(Pathway::DeliberateAttack, st);
+                        let succession = if succeeded == 1 {
+                            1.0
+                        } else {
+                            st.belarus_succession
+                        };
+                        for a in 0..LEVELS {
+                            let x = moved[state(c, broken, succeeded, t, a)];
+                            if x == 0.0 {
+                                continue;
+                            }
+                            out.war_month[m] += x * p_war;
+                            war_after_grab[m] += x * o.war_via[grab] * q;
+                            if broken == 1 {
+                                out.p_ceasefire_break += x * p_war;
+                            }
+                            for p in 0..PATHWAY_COUNT {
+                                out.p_war_by_pathway[p] += x * o.war_via[p];
+                                out.crises_per_run[p] += x * o.crises[p];
+                            }
+                            for level in a..LEVELS {
+                                for (k, v) in o.keep[a][level].iter().enumerate() {
+                                    let y = x * v;
+                                    if y == 0.0 {
+                                        continue;
+                                    }
+                                    for (shed_now, ps) in [(true, shed), (false, 1.0 - shed)] {
+                                        let t2 = next_tension(t as u8, shed_now, k as u32) as usize;
+                                        for (s2, pq) in [(1, succession), (0, 1.0 - succession)] {
+                                            if s2 < succeeded {
+                                                continue;
+                                            }
+                                            let z = y * ps * pq;
+                                            if z == 0.0 {
+                                                continue;
+                                            }
+                                            // Where the ceasefire stands next month.
+                                            let mut put = |c2: Ceasefire, w: f64| {
+                                                next[state(c2 as usize, broken, s2, t2, level)] +=
+                                                    z * w;
+                                            };
+                                            match c {
+                                                0 => put(Ceasefire::Durable, 1.0),
+                                                1 => put(Ceasefire::Fragile, 1.0),
+                                                2 => {
+                                                    put(Ceasefire::War, continues);
+                                                    put(Ceasefire::Restored, 1.0 - continues);
+                                                }
+                                                _ => {
+                                                    put(Ceasefire::Durable, 1.0 - new_fragile);
+                                                    put(Ceasefire::Fragile, new_fragile);
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
+        mass = next;
     }
     out.p_war = out.war_month.iter().sum();
     // The war's course is independent of the rest of the run given its start month and phase.
-    let reach = reach_after_clash(params, months);
+    let reach = reach_after_clash(params, &trajectory.path(Memory::AT_WAR));
     let mut war = WarReach::default();
-    for m in 0..months.len() {
+    for m in 0..months {
         let after = &reach[m];
         let grabbed = war_after_grab[m];
         war.add_scaled(
@@ -550,13 +683,20 @@ fn evaluate_chain(
     out.p_nuclear = war.nuclear;
     out.p_general_nuclear = war.general_nuclear;
     out.p_war_ended = war.ended;
-    for phase in &mass {
-        for (broken, levels) in phase.iter().enumerate() {
-            for (l, x) in levels.iter().enumerate().skip(1) {
-                out.max_rung[l - 1] += x;
-            }
-            if broken == 1 {
-                out.p_ceasefire_break += levels.iter().sum::<f64>();
+    for c in 0..CEASEFIRE_STATES {
+        for broken in 0..2 {
+            for succeeded in 0..2 {
+                for t in 0..TENSION_LEVELS {
+                    for l in 0..LEVELS {
+                        let x = mass[state(c, broken, succeeded, t, l)];
+                        if l > 0 {
+                            out.max_rung[l - 1] += x;
+                        }
+                        if broken == 1 {
+                            out.p_ceasefire_break += x;
+                        }
+                    }
+                }
             }
         }
     }

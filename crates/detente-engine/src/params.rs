@@ -221,6 +221,8 @@ model_params! {
     cohesion_per_spending_point: 0.08, "per pp of GDP", [0.0, 0.2], "assumption (seed 000: burden-sharing builds trust)";
     /// Cohesion lost per unit of war fatigue accumulated.
     cohesion_fatigue_weight: 0.3, "per unit fatigue", [0.0, 0.6], "assumption (seed 000: Western/Central European concern)";
+    /// Change in US commitment per percentage point of European spending above its starting share of GDP (burden-sharing; negative if Europe stepping up lets the US step back).
+    us_burden_sharing_weight: 0.05, "per pp of GDP", [-0.1, 0.15], "assumption (seed 000: burden-sharing; US pressure for 2 % and 5 % pledges)";
     /// Weight of US commitment (versus European capability) in alliance credibility.
     us_credibility_weight: 0.6, "fraction", [0.4, 0.8], "SIPRI 2024: US about 66 % of NATO spending (data/PROVENANCE.md); range assumption";
     /// European spending (% of GDP) at which Europe's share of credibility saturates.
@@ -229,8 +231,14 @@ model_params! {
     joint_production_boost: 0.15, "fraction at full strength", [0.05, 0.3], "assumption (seed 000)";
 
     // ---- Ceasefire in Ukraine (Fortna 2003/2004: terms make cease-fires last) ----
-    /// Hazard of the Russia-Ukraine ceasefire breaking down with no protective terms.
+    /// Hazard of a new Russia-Ukraine ceasefire breaking down with no protective terms, at its start (over all ceasefires, fragile and durable; the hazard then falls as the fragile ones break).
     ceasefire_base_hazard: 0.07, "per year", [0.03, 0.2], "assumption; Fortna: almost half of interstate wars since 1945 resumed (data/PROVENANCE.md)";
+    /// Share of new ceasefires that are fragile (two-type frailty: the population's hazard falls with the ceasefire's age as fragile ones break first; 0 = a hazard constant in age).
+    ceasefire_fragile_share: 0.4, "fraction", [0.0, 0.8], "assumption; direction from Werner 1999 and Fortna 2003/2004: the risk of renewed war is highest soon after a ceasefire and falls with its age";
+    /// Ratio of a fragile ceasefire's breakdown hazard to a durable one's (1 = no fall with age).
+    ceasefire_fragile_ratio: 5.0, "ratio", [1.0, 20.0], "assumption; direction from Werner 1999 and Fortna 2003/2004";
+    /// Fractional cut in the breakdown hazard from a third-party security guarantee for the ceasefire, at full strength.
+    ceasefire_guarantee_cut: 0.3, "fraction", [0.0, 0.6], "assumption; direction from Walter 2002 (third-party guarantees make settlements hold) and Fortna 2004 (peacekeeping)";
     /// Fractional cut in the breakdown hazard from a formal agreement.
     ceasefire_formal_cut: 0.2, "fraction", [0.05, 0.4], "assumption, direction from Fortna 2003";
     /// Fractional cut from specific (as opposed to vague) terms, at full specificity.
@@ -247,6 +255,24 @@ model_params! {
     ceasefire_rearm_rise: 0.5, "fraction", [0.0, 1.0], "assumption (seed 000: fear Russia uses the armistice to rebuild)";
     /// Mean length of a second Russia-Ukraine war once the ceasefire breaks.
     second_war_months: 18.0, "months", [6.0, 36.0], "assumption";
+    /// Rise in European war fatigue once a second Russia-Ukraine war has been fought (it lowers cohesion through `cohesion_fatigue_weight`).
+    second_war_fatigue_rise: 0.1, "fatigue units 0-1", [0.0, 0.3], "assumption (seed 000: fatigue in Western and Central Europe)";
+    /// Share of Russia's forces near NATO's northern frontier drawn off or lost by a second Russia-Ukraine war, for the rest of the horizon.
+    second_war_force_drain: 0.2, "fraction", [0.0, 0.5], "assumption (2022-24: Russian units on the Finnish and Baltic borders sent to Ukraine, seed 003)";
+    /// Share of Ukraine's deterrent capability (the porcupine package's working strength) lost in a second war.
+    second_war_ukraine_attrition: 0.3, "fraction", [0.0, 0.6], "assumption";
+
+    // ---- Memory: tension between crises ----
+    /// Mean months for tension to fall by one level (each month a level is shed with probability 1 - exp(-1/this)).
+    tension_decay_months: 6.0, "months", [2.0, 24.0], "assumption; the 2014-15 close military encounters came in a run of about a year (data/PROVENANCE.md)";
+    /// Rise in gray-zone, snap-exercise and hybrid crisis rates at the highest tension level (linear in the level).
+    tension_trigger_rise: 0.5, "fraction at top level", [0.0, 2.0], "assumption (seed 003: a gray-zone spiral of incidents feeding each other)";
+    /// Rise in the reading error (misperception) at the highest tension level.
+    tension_misperception_rise: 0.2, "fraction at top level", [0.0, 1.0], "assumption (seed 003: severed ties and incidents breed misinterpretation)";
+    /// Rise in Russian threat perception at the highest tension level.
+    tension_threat_rise: 0.1, "index units 0-1 at top level", [0.0, 0.3], "assumption";
+    /// Change in transatlantic cohesion at the highest tension level: positive a rally, negative a fracture.
+    tension_cohesion_shift: 0.05, "cohesion units 0-1 at top level", [-0.15, 0.15], "assumption (NATO rallied after 2014 and 2022; crises can also divide it)";
 
     // ---- Event layer: base rates of crisis triggers by pathway ----
     /// (a) Gray-zone incidents (airspace, sea, cable) that become NATO-Russia crises.
@@ -263,6 +289,10 @@ model_params! {
     spillover_crisis_rate: 1.5, "crises per war-year", [0.5, 4.0], "assumption; Przewodów missile, Nov 2022 (seed 003)";
     /// (d) Mass unrest in Belarus.
     belarus_unrest_rate: 0.035, "episodes per year", [0.01, 0.1], "assumption; one mass-protest episode (2020) in about 30 years of Lukashenko's rule (seed 003)";
+    /// Hazard of a leadership succession in Belarus (after which unrest is likelier).
+    belarus_succession_rate: 0.05, "per year", [0.02, 0.15], "assumption; Lukashenko, born 1954, has ruled since 1994 with no settled successor (seed 003: 'Lukashenko or his chosen successor')";
+    /// Factor on the Belarus unrest rate after a succession, for the rest of the horizon.
+    belarus_succession_unrest_factor: 3.0, "ratio", [1.0, 6.0], "assumption (seed 003)";
     /// Probability Russia intervenes in Belarusian unrest, producing a NATO-Russia crisis.
     belarus_intervention_probability: 0.7, "probability", [0.4, 0.9], "assumption (seed 003: Moscow would not accept the loss of Belarus)";
     /// (e) NATO-Russia crises over Moldova or Georgia.

@@ -19,6 +19,8 @@ pub struct CeasefireTerms {
     pub monitoring: f64,
     /// A joint dispute-resolution body (1) or not (0).
     pub dispute_resolution: f64,
+    /// A third-party security guarantee for the ceasefire, 0 (none) to 1 (full).
+    pub guarantee: f64,
 }
 
 /// Strengths of the mechanisms, each 0 (absent) to 1 (fully in place).
@@ -106,6 +108,12 @@ pub struct Policy {
     /// Probability that a limited Russian grab in the Baltics succeeds quickly against the
     /// posture (from the campaign model, or a fallback); 0-1.
     pub quick_success_probability: f64,
+    /// The campaign model's quick-success probability with its limited-grab force scaled to
+    /// Russia's frontier forces, as (forces / their post-war target, probability) pairs in
+    /// increasing order of forces; between pairs the probability is interpolated linearly,
+    /// beyond them it is the nearest pair's. Empty: `quick_success_probability` at every
+    /// force level.
+    pub quick_success_by_forces: Vec<(f64, f64)>,
     /// Russian forces near NATO's northern frontier at the start (thousand troops).
     pub russia_forces_start_k: f64,
     /// Post-war target of those forces (thousand troops).
@@ -138,6 +146,9 @@ pub struct Policy {
     pub frontline_escalation_tolerance: f64,
     /// Whether the Russia-Ukraine ceasefire holds at the start (true) or war is under way.
     pub ceasefire_holds_at_start: bool,
+    /// Age of the ceasefire at the start (years); an older ceasefire that has held is likelier
+    /// durable.
+    pub ceasefire_age_years: f64,
     /// NATO's members in a crisis (the architecture's US, European and frontline actors).
     pub nato_members: Vec<NatoMember>,
     /// Russia's consent to the mechanisms that need it.
@@ -163,9 +174,11 @@ impl Default for Policy {
                 dmz: 0.0,
                 monitoring: 0.0,
                 dispute_resolution: 0.0,
+                guarantee: 0.0,
             },
             added_brigades: 0.0,
             quick_success_probability: 0.5,
+            quick_success_by_forces: Vec::new(),
             russia_forces_start_k: 30.0,
             russia_forces_target_k: 80.0,
             europe_spending_start_pct: 1.99,
@@ -182,6 +195,7 @@ impl Default for Policy {
             nato_escalation_tolerance: 0.4,
             frontline_escalation_tolerance: 0.7,
             ceasefire_holds_at_start: true,
+            ceasefire_age_years: 0.0,
             nato_members: default_members(),
             consent: RussianConsent::default(),
             pathway_enabled: [true; PATHWAY_COUNT],
@@ -207,4 +221,24 @@ fn default_members() -> Vec<NatoMember> {
         member(MemberRole::European, 19.3, 0.45, 0.55, 300.0),
         member(MemberRole::European, 62.8, 0.75, 0.9, 0.0),
     ]
+}
+
+impl Policy {
+    /// The campaign model's quick-success probability at frontier forces `forces_ratio` times
+    /// their post-war target (see [`Policy::quick_success_by_forces`]).
+    pub fn quick_success_at(&self, forces_ratio: f64) -> f64 {
+        let table = &self.quick_success_by_forces;
+        let (Some(first), Some(last)) = (table.first(), table.last()) else {
+            return self.quick_success_probability;
+        };
+        if forces_ratio.is_nan() || forces_ratio <= first.0 {
+            return first.1;
+        }
+        if forces_ratio >= last.0 {
+            return last.1;
+        }
+        let k = table.partition_point(|(x, _)| *x <= forces_ratio);
+        let ((x0, q0), (x1, q1)) = (table[k - 1], table[k]);
+        q0 + (q1 - q0) * (forces_ratio - x0) / (x1 - x0)
+    }
 }

@@ -21,6 +21,8 @@ pub enum Stream {
     /// The war's course after the first clash (its own stream, so the others stay aligned
     /// across architectures whatever the war does).
     War = 6,
+    /// What a run remembers: tension shed and a Belarus succession, two draws a month.
+    Memory = 7,
 }
 
 fn splitmix64(mut z: u64) -> u64 {

@@ -1,8 +1,12 @@
 //! One run: a single history of the architecture over the horizon. Month by month the
-//! ceasefire may break (and a second Russia-Ukraine war runs its course), triggers arrive by
-//! pathway at the slow state's rates, and each trigger opens a crisis played out on the
-//! ladder. The first NATO-Russia war (a crisis reaching rung 3) ends the crisis process; the
-//! war then runs its course month by month ([`crate::war`]) to the horizon.
+//! ceasefire may break (a fragile one likelier than a durable one; a second Russia-Ukraine war
+//! runs its course and ends in a new ceasefire on the architecture's terms), triggers arrive by
+//! pathway at the rates of the run's slow state — which depends on what the run remembers
+//! ([`Memory`]: tension, a second war fought) and on whether Belarus has had a succession — and
+//! each trigger opens a crisis played out on the ladder. At the month's end the month's crises
+//! add their highest rungs to the tension, which sheds a level at random, and a Belarus
+//! succession may come. The first NATO-Russia war (a crisis reaching rung 3) ends the crisis
+//! process; the war then runs its course month by month ([`crate::war`]) to the horizon.
 
 use crate::crisis::{
     CrisisInputs, Ladder, MemberTerms, SideTerms, Trigger, NUCLEAR_RUNG, WAR_RUNG,
@@ -11,7 +15,7 @@ use crate::params::ModelParams;
 use crate::pathway::{Pathway, PATHWAY_COUNT};
 use crate::policy::{MemberRole, Policy};
 use crate::rng::{stream_rng, EngineRng, Stream};
-use crate::slow::{MonthState, Trajectory};
+use crate::slow::{Memory, MonthState, Trajectory, TENSION_LEVELS};
 use crate::war::{fait_accompli_probability, WarCourse, WarMonth, WarPhase};
 use rand::Rng;
 
@@ -185,25 +189,23 @@ pub fn nato_members(params: &ModelParams, policy: &Policy, alliance: f64) -> Vec
         .collect()
 }
 
-/// Exact probability of a NATO-Russia war starting in a month with slow state `st`: triggers
-/// on each pathway are Poisson, each ends in war with its crisis's exact war probability, so
-/// the month is war-free with probability exp(-sum over pathways of rate x P(war | crisis)).
+/// Exact probability of a NATO-Russia war starting in a month with slow state `st` (rates)
+/// whose crises are played with `crisis_st`: triggers on each pathway are Poisson, each ends
+/// in war with its crisis's exact war probability, so the month is war-free with probability
+/// exp(-sum over pathways of rate x P(war | crisis)).
 pub fn monthly_war_probability(
     params: &ModelParams,
     policy: &Policy,
     st: &MonthState,
+    crisis_st: &MonthState,
     ceasefire_holds: bool,
 ) -> f64 {
-    let rates = if ceasefire_holds {
-        &st.rates_peace
-    } else {
-        &st.rates_war
-    };
+    let rates = st.rates(!ceasefire_holds, false);
     let mut hazard = 0.0;
     for pathway in Pathway::ALL {
         let rate = rates[pathway.index()];
         if rate > 0.0 {
-            let (inputs, sides) = crisis_setting(params, policy, st, pathway);
+            let (inputs, sides) = crisis_setting(params, policy, crisis_st, pathway);
             let d = Ladder::new(params, &inputs, &sides).max_rung_distribution();
             hazard += rate * d[WAR_RUNG as usize];
         }
@@ -241,6 +243,22 @@ fn pick_pathway<R: Rng>(rng: &mut R, rates: &[f64; PATHWAY_COUNT], total: f64) -
     Pathway::ALL[last]
 }
 
+/// Probability that tension sheds a level in a month.
+pub fn tension_decay_probability(params: &ModelParams) -> f64 {
+    -(-1.0 / params.tension_decay_months.max(1e-6)).exp_m1()
+}
+
+/// Tension after a month: `tension` shed one level if `shed`, then raised by `rise` (the sum of
+/// the highest rungs of the month's crises), capped at the highest level.
+pub fn next_tension(tension: u8, shed: bool, rise: u32) -> u8 {
+    let kept = if shed {
+        tension.saturating_sub(1)
+    } else {
+        tension
+    };
+    (kept as u32 + rise).min(TENSION_LEVELS as u32 - 1) as u8
+}
+
 /// Simulate run `run` of an ensemble seeded with `seed`, over a precomputed slow path.
 pub fn simulate_run(
     params: &ModelParams,
@@ -253,6 +271,7 @@ pub fn simulate_run(
     let mut trigger_rng: EngineRng = stream_rng(seed, run, Stream::Triggers);
     let mut crisis_rng: EngineRng = stream_rng(seed, run, Stream::Crises);
     let mut war_rng: EngineRng = stream_rng(seed, run, Stream::War);
+    let mut memory_rng: EngineRng = stream_rng(seed, run, Stream::Memory);
     let mut war_phase = WarPhase::Limited;
     let mut outcome = RunOutcome {
         run,
@@ -267,25 +286,37 @@ pub fn simulate_run(
         cost_bn: 0.0,
         costs: Costs::default(),
     };
+    let shed = tension_decay_probability(params);
+    let mut memory = Memory {
+        tension: 0,
+        fought: !policy.ceasefire_holds_at_start,
+    };
+    let mut succeeded = false;
     let mut ceasefire_holds = policy.ceasefire_holds_at_start;
+    // The type of the ceasefire holding at the start (drawn whatever happens, for alignment).
+    let mut fragile = cf_rng.random::<f64>() < trajectory.fragile_share_at_start;
     let mut second_war_ends = if ceasefire_holds {
         0
     } else {
         second_war_length(&mut cf_rng, params)
     };
-    for (m, st) in trajectory.months.iter().enumerate() {
+    let type_share = params.ceasefire_fragile_share.clamp(0.0, 1.0);
+    for (m, states) in trajectory.months.iter().enumerate() {
+        let m_index = m;
         let m = m as u32;
-        outcome.cost_bn += st.europe_spending_bn + st.us_spending_bn + st.mechanism_cost_bn;
+        let calm = &states[Memory::CALM.index()];
+        outcome.cost_bn += calm.europe_spending_bn + calm.us_spending_bn + calm.mechanism_cost_bn;
         outcome.costs.add(&Costs {
-            europe_defence_bn: st.europe_spending_bn,
-            us_defence_bn: st.us_spending_bn,
-            mechanisms_bn: st.mechanism_cost_bn,
+            europe_defence_bn: calm.europe_spending_bn,
+            us_defence_bn: calm.us_spending_bn,
+            mechanisms_bn: calm.mechanism_cost_bn,
         });
         if outcome.war_month.is_some() {
             // The war's course: one draw a month until it ends or turns general.
             if !matches!(war_phase, WarPhase::GeneralNuclear | WarPhase::Ended) {
                 let u: f64 = war_rng.random();
                 let age = m - outcome.war_month.unwrap_or(m);
+                let st = &states[Memory::AT_WAR.index()];
                 war_phase = WarMonth::new(params, st, age).step(war_phase, u);
                 outcome.war_course.enter(war_phase);
             }
@@ -296,25 +327,27 @@ pub fn simulate_run(
         // across architectures.
         let u: f64 = cf_rng.random();
         if ceasefire_holds {
-            if u < st.ceasefire_breakdown {
+            if u < states[memory.index()].ceasefire_breakdown[fragile as usize] {
                 ceasefire_holds = false;
+                memory.fought = true;
                 outcome.ceasefire_break_month.get_or_insert(m);
                 second_war_ends = m + second_war_length(&mut cf_rng, params);
             }
         } else if m >= second_war_ends {
+            // A new ceasefire on the architecture's terms, of a type of its own.
             ceasefire_holds = true;
+            fragile = cf_rng.random::<f64>() < type_share;
         }
-        let rates = if ceasefire_holds {
-            &st.rates_peace
-        } else {
-            &st.rates_war
-        };
+        let st = &states[memory.index()];
+        let crisis_st = trajectory.crisis_state(m_index, memory);
+        let rates = st.rates(!ceasefire_holds, succeeded);
         let total: f64 = rates.iter().sum();
         let events = poisson(&mut trigger_rng, total);
+        let mut rise = 0;
         for _ in 0..events {
-            let pathway = pick_pathway(&mut trigger_rng, rates, total);
+            let pathway = pick_pathway(&mut trigger_rng, &rates, total);
             outcome.crises[pathway.index()] += 1;
-            let (inputs, sides) = crisis_setting(params, policy, st, pathway);
+            let (inputs, sides) = crisis_setting(params, policy, crisis_st, pathway);
             let result = Ladder::new(params, &inputs, &sides).simulate(&mut crisis_rng);
             outcome.max_rung = Some(
                 outcome
@@ -332,7 +365,12 @@ pub fn simulate_run(
                 };
                 break;
             }
+            rise += result.max_rung as u32;
         }
+        // The month's end: tension and a Belarus succession (two draws every month).
+        let (u_shed, u_succession): (f64, f64) = (memory_rng.random(), memory_rng.random());
+        memory.tension = next_tension(memory.tension, u_shed < shed, rise);
+        succeeded |= u_succession < st.belarus_succession;
     }
     outcome.nuclear = outcome.war_course.nuclear;
     if outcome.nuclear {

@@ -1,17 +1,70 @@
 //! The slow layer: month by month, the state that sets trigger rates and tilts crises —
 //! Russian rearmament (slowed by export controls, sped by uncontrolled connectivity),
-//! European spending and capability, transatlantic cohesion and credibility, war fatigue,
-//! connectivity, misperception, Russian threat perception; Russia's willingness to let the
-//! mechanisms that need its consent work, and so each mechanism's working strength; Russia's
-//! choice of effort across the channels it controls (substitution when NATO closes one,
-//! motivation from threat perception and a closing window). With fixed parameters this
-//! path is the same in every run, so an ensemble computes it once ([`Trajectory`]); only the
-//! ceasefire and the crises are random.
+//! European spending and capability, transatlantic cohesion and credibility (US commitment
+//! answering European burden-sharing), war fatigue, connectivity, misperception, Russian
+//! threat perception; Russia's willingness to let the mechanisms that need its consent work,
+//! and so each mechanism's working strength; Russia's choice of effort across the channels it
+//! controls (substitution when NATO closes one, motivation from threat perception and a
+//! closing window); the campaign model's quick-success odds at the month's frontier forces;
+//! the ceasefire's breakdown hazard for a fragile and a durable ceasefire. A run's
+//! [`Memory`] — the tension left by its crises (a few levels) and whether a second
+//! Russia-Ukraine war has been fought — shifts this state, so a [`Trajectory`] holds the
+//! month's state for each memory: with fixed parameters it is the same in every run and an
+//! ensemble computes it once; only the ceasefire, the crises and the memory are random.
 
 use crate::crisis::logistic;
 use crate::params::ModelParams;
 use crate::pathway::{Pathway, PATHWAY_COUNT};
 use crate::policy::{CeasefireTerms, MechanismStrengths, Policy};
+
+/// Levels of tension, from 0 (calm) to `TENSION_LEVELS - 1` (the highest).
+pub const TENSION_LEVELS: usize = 4;
+
+/// What a run remembers of its past that shifts its slow state: the tension its crises left
+/// (each crisis adds its highest rung, a level is shed at random about every
+/// `tension_decay_months`) and whether a second Russia-Ukraine war has been fought (or is
+/// under way at the start).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Memory {
+    pub tension: u8,
+    pub fought: bool,
+}
+
+/// Number of memories.
+pub const MEMORIES: usize = TENSION_LEVELS * 2;
+
+impl Memory {
+    /// No tension, no second war.
+    pub const CALM: Memory = Memory {
+        tension: 0,
+        fought: false,
+    };
+
+    /// The memory whose slow state a NATO-Russia war's course reads (highest tension). The war's
+    /// course reads only arms control's working strength, which a second war does not move.
+    pub const AT_WAR: Memory = Memory {
+        tension: (TENSION_LEVELS - 1) as u8,
+        fought: false,
+    };
+
+    /// Index in `0..MEMORIES`.
+    pub fn index(self) -> usize {
+        self.tension.min(TENSION_LEVELS as u8 - 1) as usize * 2 + self.fought as usize
+    }
+
+    /// The memory of index `i`.
+    pub fn from_index(i: usize) -> Memory {
+        Memory {
+            tension: (i / 2) as u8,
+            fought: i % 2 == 1,
+        }
+    }
+
+    /// Tension as a share of the highest level, 0-1.
+    pub fn tension_share(self) -> f64 {
+        self.tension.min(TENSION_LEVELS as u8 - 1) as f64 / (TENSION_LEVELS - 1) as f64
+    }
+}
 
 /// The slow state in one month.
 #[derive(Clone, Debug, PartialEq)]
@@ -42,6 +95,10 @@ pub struct MonthState {
     /// The ceasefire's terms as they work this month (those needing Russia on the ground
     /// times consent and willingness).
     pub ceasefire: CeasefireTerms,
+    /// US commitment to European defence as it stands this month (burden-sharing), 0-1.
+    pub us_commitment: f64,
+    /// Tension as a share of its highest level, 0-1.
+    pub tension: f64,
     /// Probability that a limited Russian grab in the Baltics succeeds quickly, as Russia
     /// reckons it this month (the posture's, cut by a porcupine Ukraine, raised by deception).
     pub quick_success: f64,
@@ -53,8 +110,16 @@ pub struct MonthState {
     pub rates_peace: [f64; PATHWAY_COUNT],
     /// Trigger rates per month by pathway during a second Russia-Ukraine war.
     pub rates_war: [f64; PATHWAY_COUNT],
-    /// Ceasefire breakdown probability this month.
-    pub ceasefire_breakdown: f64,
+    /// The ceasefire's breakdown hazard this month for a ceasefire of average type at its start
+    /// (per year): the terms, the guarantee, a porcupine Ukraine and Russian rearmament.
+    pub ceasefire_hazard: f64,
+    /// Ceasefire breakdown probability this month, for a durable (index 0) and a fragile
+    /// (index 1) ceasefire.
+    pub ceasefire_breakdown: [f64; 2],
+    /// Probability of a leadership succession in Belarus this month.
+    pub belarus_succession: f64,
+    /// Factor on the Belarus pathway's rate once a succession has happened.
+    pub belarus_succession_factor: f64,
     /// NATO defence spending this month (US$ bn), Europe and US.
     pub europe_spending_bn: f64,
     pub us_spending_bn: f64,
@@ -62,10 +127,14 @@ pub struct MonthState {
     pub mechanism_cost_bn: f64,
 }
 
-/// The slow state over the horizon, one entry per month.
+/// The slow state over the horizon: for each month, the state under each [`Memory`].
 #[derive(Clone, Debug)]
 pub struct Trajectory {
-    pub months: Vec<MonthState>,
+    /// `months[m][memory.index()]`.
+    pub months: Vec<Vec<MonthState>>,
+    /// Share of fragile ceasefires among those holding at the start (a ceasefire that has
+    /// already held `ceasefire_age_years` is likelier durable).
+    pub fragile_share_at_start: f64,
 }
 
 fn clamp01(x: f64) -> f64 {
@@ -75,11 +144,73 @@ fn clamp01(x: f64) -> f64 {
 impl Trajectory {
     /// Compute the slow path for a policy under given parameters.
     pub fn new(params: &ModelParams, policy: &Policy) -> Trajectory {
-        let months = (0..policy.horizon_months)
-            .map(|m| month_state(params, policy, m))
+        let months: Vec<Vec<MonthState>> = (0..policy.horizon_months)
+            .map(|m| {
+                (0..MEMORIES)
+                    .map(|i| month_state(params, policy, m, Memory::from_index(i)))
+                    .collect()
+            })
             .collect();
-        Trajectory { months }
+        let fragile_share_at_start = fragile_share_after(
+            params,
+            months
+                .first()
+                .map_or(params.ceasefire_base_hazard, |m| m[0].ceasefire_hazard),
+            policy.ceasefire_age_years,
+        );
+        Trajectory {
+            months,
+            fragile_share_at_start,
+        }
     }
+
+    /// The slow state of month `m` under `memory`.
+    pub fn at(&self, m: usize, memory: Memory) -> &MonthState {
+        &self.months[m][memory.index()]
+    }
+
+    /// The slow state a crisis in month `m` is played with: the state of its year's middle
+    /// month (the last month of a partial last year if the horizon ends earlier). Crisis
+    /// settings change by the year, trigger rates and hazards by the month.
+    pub fn crisis_state(&self, m: usize, memory: Memory) -> &MonthState {
+        self.at(crisis_month(m, self.months.len()), memory)
+    }
+
+    /// The slow path under one memory, month by month.
+    pub fn path(&self, memory: Memory) -> Vec<&MonthState> {
+        self.months.iter().map(|m| &m[memory.index()]).collect()
+    }
+}
+
+/// The month whose slow state crises in month `m` are played with (see
+/// [`Trajectory::crisis_state`]), of a horizon of `months` months.
+pub fn crisis_month(m: usize, months: usize) -> usize {
+    (m / 12 * 12 + 6).min(months.saturating_sub(1))
+}
+
+/// Share of fragile ceasefires among those that have held `age_years` under a hazard of `hazard`
+/// per year for a new ceasefire of average type (Bayes: a fragile one survives that long less
+/// often).
+pub fn fragile_share_after(p: &ModelParams, hazard: f64, age_years: f64) -> f64 {
+    let share = clamp01(p.ceasefire_fragile_share);
+    let (durable, fragile) = ceasefire_type_factors(p);
+    let age = age_years.max(0.0);
+    let f = share * (-hazard * fragile * age).exp();
+    let d = (1.0 - share) * (-hazard * durable * age).exp();
+    if f + d > 0.0 {
+        f / (f + d)
+    } else {
+        0.0
+    }
+}
+
+/// Factors on the ceasefire hazard of a durable and a fragile ceasefire, scaled so that a new
+/// ceasefire of unknown type has the hazard itself: share x fragile + (1 - share) x durable = 1.
+pub fn ceasefire_type_factors(p: &ModelParams) -> (f64, f64) {
+    let share = clamp01(p.ceasefire_fragile_share);
+    let ratio = p.ceasefire_fragile_ratio.max(1.0);
+    let durable = 1.0 / (share * ratio + 1.0 - share);
+    (durable, ratio * durable)
 }
 
 /// Effective export-control coverage: the share of military and dual-use goods stopped.
@@ -166,36 +297,51 @@ fn effort_factor(p: &ModelParams, channels: &[Channel], motivation: f64) -> f64 
     (1.0 + s * (k - 1.0)).max(0.0)
 }
 
-/// The slow state in month `m` (0-based).
-pub fn month_state(p: &ModelParams, pol: &Policy, m: u32) -> MonthState {
+/// The slow state in month `m` (0-based) of a run with memory `memory`.
+pub fn month_state(p: &ModelParams, pol: &Policy, m: u32, memory: Memory) -> MonthState {
     let years = (m as f64 + 0.5) / 12.0;
+    let tension = memory.tension_share();
 
     let connectivity = connectivity_at(p, pol, years);
     let rearmament = rearmament_at(p, pol, years);
-    let russia_forces_k = russia_forces_at(p, pol, years);
+    // A second war draws forces off the northern frontier.
+    let drain = if memory.fought {
+        clamp01(p.second_war_force_drain)
+    } else {
+        0.0
+    };
+    let russia_forces_k = russia_forces_at(p, pol, years) * (1.0 - drain);
     let europe_spending_pct = europe_spending_at(pol, years);
 
-    // Threat perception rises with added forward forces and a porcupine Ukraine (the spiral).
+    // Threat perception rises with added forward forces and a porcupine Ukraine (the spiral),
+    // and with tension.
     let offered = &pol.mechanisms;
     let russia_threat = clamp01(
         p.russia_threat_base
             + p.threat_per_brigade * pol.added_brigades.max(0.0)
-            + p.threat_per_porcupine * clamp01(offered.porcupine),
+            + p.threat_per_porcupine * clamp01(offered.porcupine)
+            + p.tension_threat_rise * tension,
     );
 
     // Consent: the mechanisms that need Russia work the share of the time it agrees to, less
-    // as it feels more threatened.
+    // as it feels more threatened. A second war wears down Ukraine's deterrent capability.
     let russia_willingness =
         clamp01(1.0 - p.consent_threat_weight * (russia_threat - p.russia_threat_base));
     let agreed =
         |strength: f64, consent: f64| clamp01(strength) * clamp01(consent) * russia_willingness;
     let c = &pol.consent;
+    let ukraine_capability = if memory.fought {
+        1.0 - clamp01(p.second_war_ukraine_attrition)
+    } else {
+        1.0
+    };
     let mech = MechanismStrengths {
         hotline: agreed(offered.hotline, c.hotline),
         incidents_code: agreed(offered.incidents_code, c.incidents_code),
         exercise_notification: agreed(offered.exercise_notification, c.exercise_notification),
         crisis_dialogue: agreed(offered.crisis_dialogue, c.crisis_dialogue),
         arms_control: agreed(offered.arms_control, c.arms_control),
+        porcupine: clamp01(offered.porcupine) * ukraine_capability,
         ..offered.clone()
     };
     let cf = CeasefireTerms {
@@ -205,32 +351,48 @@ pub fn month_state(p: &ModelParams, pol: &Policy, m: u32) -> MonthState {
         ..pol.ceasefire.clone()
     };
 
-    // Fatigue grows; cohesion drifts, erodes with fatigue, gains with burden-sharing.
-    let war_fatigue = clamp01(pol.war_fatigue_start + pol.war_fatigue_growth_per_year * years);
+    // Fatigue grows (and jumps with a second war); cohesion drifts, erodes with fatigue, gains
+    // with burden-sharing, rallies or fractures with tension.
+    let war_fatigue = clamp01(
+        pol.war_fatigue_start
+            + pol.war_fatigue_growth_per_year * years
+            + if memory.fought {
+                p.second_war_fatigue_rise
+            } else {
+                0.0
+            },
+    );
+    let spending_rise = europe_spending_pct - pol.europe_spending_start_pct;
     let cohesion = clamp01(
         pol.cohesion_start + pol.cohesion_drift_per_year * years
             - p.cohesion_fatigue_weight * (war_fatigue - pol.war_fatigue_start)
-            + p.cohesion_per_spending_point * (europe_spending_pct - pol.europe_spending_start_pct),
+            + p.cohesion_per_spending_point * spending_rise
+            + p.tension_cohesion_shift * tension,
     );
     let europe_part = clamp01(
         europe_spending_pct / p.europe_spending_saturation_pct.max(1e-6)
             * (1.0 + p.joint_production_boost * clamp01(mech.joint_production)),
     );
+    // US commitment answers European burden-sharing.
+    let us_commitment = clamp01(pol.us_commitment + p.us_burden_sharing_weight * spending_rise);
     let credibility = clamp01(
         cohesion
-            * (p.us_credibility_weight * clamp01(pol.us_commitment)
+            * (p.us_credibility_weight * us_commitment
                 + (1.0 - p.us_credibility_weight) * europe_part),
     );
 
-    // Misperception falls with connectivity and open dialogue.
+    // Misperception falls with connectivity and open dialogue, rises with tension.
     let misperception = p.misperception_sd
         * (1.0 - p.connectivity_misperception_cut * connectivity)
-        * (1.0 - p.dialogue_misperception_cut * clamp01(mech.crisis_dialogue));
+        * (1.0 - p.dialogue_misperception_cut * clamp01(mech.crisis_dialogue))
+        * (1.0 + p.tension_misperception_rise * tension);
 
-    // Russia's reckoning of a quick success: the posture's, cut by a porcupine Ukraine, raised
-    // where it exploits the hotline to mask preparations.
+    // Russia's reckoning of a quick success: the campaign model's at the month's frontier
+    // forces, cut by a porcupine Ukraine, raised where it exploits the hotline to mask
+    // preparations.
+    let forces_ratio = russia_forces_k / pol.russia_forces_target_k.max(1e-6);
     let denied = clamp01(
-        pol.quick_success_probability * (1.0 - p.porcupine_denial * clamp01(mech.porcupine)),
+        pol.quick_success_at(forces_ratio) * (1.0 - p.porcupine_denial * clamp01(mech.porcupine)),
     );
     let quick_success = if p.channel_deception != 0.0 && mech.hotline > 0.0 {
         logistic(logit(denied) + p.channel_deception * mech.hotline)
@@ -257,7 +419,6 @@ pub fn month_state(p: &ModelParams, pol: &Policy, m: u32) -> MonthState {
     per_year[Pathway::Belarus.index()] =
         p.belarus_unrest_rate * clamp01(p.belarus_intervention_probability);
     per_year[Pathway::MoldovaGeorgia.index()] = p.moldova_georgia_crisis_rate;
-    let forces_ratio = russia_forces_k / pol.russia_forces_target_k.max(1e-6);
     let attack_open = p.deliberate_attack_rate * forces_ratio;
     per_year[Pathway::DeliberateAttack.index()] =
         attack_open * (quick_success / 0.5) * (2.0 * (1.0 - credibility));
@@ -302,6 +463,12 @@ pub fn month_state(p: &ModelParams, pol: &Policy, m: u32) -> MonthState {
         per_year[c.pathway.index()] *= russia_effort_factor;
     }
 
+    // Tension: incidents feed each other.
+    let spiral = (1.0 + p.tension_trigger_rise * tension).max(0.0);
+    for pathway in [Pathway::GrayZone, Pathway::SnapExercise, Pathway::Hybrid] {
+        per_year[pathway.index()] *= spiral;
+    }
+
     let mut rates_peace = [0.0; PATHWAY_COUNT];
     let mut rates_war = [0.0; PATHWAY_COUNT];
     for (i, pathway) in Pathway::ALL.iter().enumerate() {
@@ -318,33 +485,39 @@ pub fn month_state(p: &ModelParams, pol: &Policy, m: u32) -> MonthState {
         };
     }
 
-    // Ceasefire breakdown hazard (Fortna's terms cut it; rearmament raises it).
-    let hazard = p.ceasefire_base_hazard
+    // Ceasefire breakdown hazard (Fortna's terms and a guarantee cut it; rearmament raises
+    // it), for a new ceasefire of average type; fragile ones break faster, durable ones slower.
+    // Disabling the spillover pathway removes its crises, not the ceasefire's breakdown.
+    let ceasefire_hazard = p.ceasefire_base_hazard.max(0.0)
         * (1.0 - p.ceasefire_formal_cut * clamp01(cf.formal))
         * (1.0 - p.ceasefire_specific_cut * clamp01(cf.specificity))
         * (1.0 - p.ceasefire_dmz_cut * clamp01(cf.dmz))
         * (1.0 - p.ceasefire_monitoring_cut * clamp01(cf.monitoring))
         * (1.0 - p.ceasefire_dispute_cut * clamp01(cf.dispute_resolution))
+        * (1.0 - p.ceasefire_guarantee_cut * clamp01(cf.guarantee))
         * (1.0 - p.ceasefire_porcupine_cut * clamp01(mech.porcupine))
         * (1.0 + p.ceasefire_rearm_rise * rearmament);
-    let ceasefire_breakdown = if pol.pathway_enabled[Pathway::UkraineSpillover.index()] {
-        1.0 - (-hazard / 12.0).exp()
-    } else {
-        0.0
-    };
+    let (durable, fragile) = ceasefire_type_factors(p);
+    let ceasefire_breakdown = [durable, fragile].map(|f| -(-ceasefire_hazard * f / 12.0).exp_m1());
 
+    let belarus_succession = -(-p.belarus_succession_rate.max(0.0) / 12.0).exp_m1();
+    let belarus_succession_factor = p.belarus_succession_unrest_factor.max(0.0);
+
+    // Costs follow what is agreed (strength times consent; the same whatever a run remembers,
+    // so the willingness of the month does not enter).
     let europe_spending_bn = pol.europe_gdp_bn * europe_spending_pct / 100.0 / 12.0;
     let us_spending_bn = pol.us_spending_bn / 12.0;
-    let risk_reduction = (clamp01(mech.hotline)
-        + clamp01(mech.incidents_code)
-        + clamp01(mech.exercise_notification)
-        + clamp01(mech.crisis_dialogue)
-        + clamp01(mech.arms_control)
-        + clamp01(mech.hybrid_defence)
-        + clamp01(mech.export_controls)
-        + clamp01(mech.connectivity_target))
+    let paid = |strength: f64, consent: f64| clamp01(strength) * clamp01(consent);
+    let risk_reduction = (paid(offered.hotline, c.hotline)
+        + paid(offered.incidents_code, c.incidents_code)
+        + paid(offered.exercise_notification, c.exercise_notification)
+        + paid(offered.crisis_dialogue, c.crisis_dialogue)
+        + paid(offered.arms_control, c.arms_control)
+        + clamp01(offered.hybrid_defence)
+        + clamp01(offered.export_controls)
+        + clamp01(offered.connectivity_target))
         / 8.0;
-    let mechanism_cost_bn = (p.porcupine_cost_bn * clamp01(mech.porcupine)
+    let mechanism_cost_bn = (p.porcupine_cost_bn * clamp01(offered.porcupine)
         + p.brigade_cost_bn * pol.added_brigades.max(0.0)
         + p.risk_reduction_cost_bn * risk_reduction)
         / 12.0;
@@ -362,15 +535,36 @@ pub fn month_state(p: &ModelParams, pol: &Policy, m: u32) -> MonthState {
         russia_willingness,
         mechanisms: mech,
         ceasefire: cf,
+        us_commitment,
+        tension,
         quick_success,
         russia_motivation,
         russia_effort_factor,
         rates_peace,
         rates_war,
+        ceasefire_hazard,
         ceasefire_breakdown,
+        belarus_succession,
+        belarus_succession_factor,
         europe_spending_bn,
         us_spending_bn,
         mechanism_cost_bn,
+    }
+}
+
+impl MonthState {
+    /// Trigger rates per month by pathway: during a second Russia-Ukraine war (`war`) or not,
+    /// after a Belarus succession (`succeeded`) or not.
+    pub fn rates(&self, war: bool, succeeded: bool) -> [f64; PATHWAY_COUNT] {
+        let mut rates = if war {
+            self.rates_war
+        } else {
+            self.rates_peace
+        };
+        if succeeded {
+            rates[Pathway::Belarus.index()] *= self.belarus_succession_factor;
+        }
+        rates
     }
 }
 
@@ -396,8 +590,8 @@ mod tests {
             ..plain.clone()
         };
         for m in [0, 30, 90, 119] {
-            let a = month_state(&plain, &policy, m);
-            let b = month_state(&varied, &policy, m);
+            let a = month_state(&plain, &policy, m, Memory::CALM);
+            let b = month_state(&varied, &policy, m, Memory::CALM);
             assert_eq!(a.russia_effort_factor, 1.0);
             assert_eq!(a.rates_peace, b.rates_peace, "month {m}");
             // The gray-zone and deliberate-attack channels by their own formulas.
@@ -435,8 +629,8 @@ mod tests {
                 + params.attack_effort * r[Pathway::DeliberateAttack.index()]
         };
         let (a, b) = (
-            month_state(&params, &open, 60),
-            month_state(&params, &denied, 60),
+            month_state(&params, &open, 60, Memory::CALM),
+            month_state(&params, &denied, 60, Memory::CALM),
         );
         for p in [
             Pathway::GrayZone,

@@ -185,7 +185,7 @@ impl WarMonth {
 /// propagated forward to the horizon with the months' [`WarMonth`]s.
 pub fn reach_after_clash(
     params: &ModelParams,
-    months: &[MonthState],
+    months: &[&MonthState],
 ) -> Vec<[WarReach; WAR_PHASES]> {
     const S: usize = WAR_PHASES * 4;
     let index = |phase: usize, t: usize, n: usize| phase * 4 + t * 2 + n;
@@ -304,14 +304,19 @@ impl<T: Copy> WarOutcomes<T> {
 mod tests {
     use super::*;
     use crate::policy::Policy;
-    use crate::slow::Trajectory;
+    use crate::slow::{Memory, Trajectory};
 
     fn months(arms_control: f64) -> (ModelParams, Vec<MonthState>) {
         let params = ModelParams::default();
         let mut policy = Policy::default();
         policy.mechanisms.arms_control = arms_control;
         let t = Trajectory::new(&params, &policy);
-        (params, t.months)
+        let path = t.path(Memory::AT_WAR).into_iter().cloned().collect();
+        (params, path)
+    }
+
+    fn refs(months: &[MonthState]) -> Vec<&MonthState> {
+        months.iter().collect()
     }
 
     #[test]
@@ -333,8 +338,8 @@ mod tests {
     fn arms_control_lowers_nuclear_use_and_a_fait_accompli_widens_the_war() {
         let (params, none) = months(0.0);
         let (_, full) = months(1.0);
-        let r0 = reach_after_clash(&params, &none);
-        let r1 = reach_after_clash(&params, &full);
+        let r0 = reach_after_clash(&params, &refs(&none));
+        let r1 = reach_after_clash(&params, &refs(&full));
         assert_eq!(r0.len(), none.len());
         let l = WarPhase::Limited as usize;
         let g = WarPhase::LimitedAfterGrab as usize;

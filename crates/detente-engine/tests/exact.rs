@@ -30,8 +30,30 @@ fn exact_chain_agrees_with_the_simulator() {
     war_params.war_nuclear_to_general = 0.5;
     let mut war_policy = risky_policy();
     war_policy.mechanisms.arms_control = 0.5;
+    // Every part of a run's memory carrying weight: strong tension, frequent Belarus
+    // successions, fragile and durable ceasefires far apart, a guarantee and an old ceasefire,
+    // a second war that moves the slow state.
+    let mut memory_params = params.clone();
+    memory_params.tension_trigger_rise = 2.0;
+    memory_params.tension_misperception_rise = 1.0;
+    memory_params.tension_threat_rise = 0.3;
+    memory_params.tension_cohesion_shift = -0.15;
+    memory_params.tension_decay_months = 12.0;
+    memory_params.belarus_succession_rate = 0.15;
+    memory_params.belarus_succession_unrest_factor = 6.0;
+    memory_params.ceasefire_fragile_share = 0.8;
+    memory_params.ceasefire_fragile_ratio = 20.0;
+    memory_params.second_war_force_drain = 0.5;
+    memory_params.second_war_fatigue_rise = 0.3;
+    memory_params.second_war_ukraine_attrition = 0.6;
+    let mut memory_policy = Policy::default();
+    memory_policy.ceasefire.guarantee = 0.5;
+    memory_policy.ceasefire_age_years = 3.0;
+    memory_policy.mechanisms.porcupine = 1.0;
+    memory_policy.quick_success_by_forces = vec![(0.25, 0.05), (0.5, 0.2), (1.0, 0.6)];
     let cases = [
         ("default", ModelParams::default(), Policy::default()),
+        ("memory stressed", memory_params, memory_policy),
         ("risky", params.clone(), risky_policy()),
         ("at war at the start", params, at_war),
         ("war course stressed", war_params, war_policy),
@@ -161,7 +183,10 @@ fn nuclear_use_does_not_depend_on_the_crisis_round_structure() {
     let policy = risky_policy();
     let reach = |params: &ModelParams| {
         let t = Trajectory::new(params, &policy);
-        detente_engine::war::reach_after_clash(params, &t.months)
+        detente_engine::war::reach_after_clash(
+            params,
+            &t.path(detente_engine::slow::Memory::AT_WAR),
+        )
     };
     let want = reach(&base);
     for rounds in [6.0, 12.0, 24.0] {
@@ -176,8 +201,12 @@ fn nuclear_use_does_not_depend_on_the_crisis_round_structure() {
             // The ladder never reaches rung 4, exactly and by simulation.
             let t = Trajectory::new(&params, &policy);
             for p in Pathway::ALL {
-                let (inputs, sides) =
-                    detente_engine::run::crisis_setting(&params, &policy, &t.months[60], p);
+                let (inputs, sides) = detente_engine::run::crisis_setting(
+                    &params,
+                    &policy,
+                    t.at(60, detente_engine::slow::Memory::CALM),
+                    p,
+                );
                 let ladder = Ladder::new(&params, &inputs, &sides);
                 assert_eq!(ladder.max_rung_distribution()[4], 0.0, "{p:?}");
                 let mut rng =

@@ -5,6 +5,7 @@
 //! with exact results.
 
 use detente_engine::crisis::{max_rung_distribution, CrisisInputs, SideTerms, Trigger};
+use detente_engine::slow::Memory;
 use detente_engine::*;
 use proptest::prelude::*;
 
@@ -48,6 +49,19 @@ fn no_triggers_no_war() {
     assert!(s.survival_by_year().iter().all(|e| e.value == 1.0));
 }
 
+/// Parameters under which a run's memory changes nothing: tension moves no rate or crisis and
+/// the ceasefire never breaks.
+fn stationary_params() -> ModelParams {
+    ModelParams {
+        tension_trigger_rise: 0.0,
+        tension_misperception_rise: 0.0,
+        tension_threat_rise: 0.0,
+        tension_cohesion_shift: 0.0,
+        ceasefire_base_hazard: 0.0,
+        ..ModelParams::default()
+    }
+}
+
 /// A policy whose slow state does not move, so every trigger rate and every crisis is the same
 /// in every month: the time to the first war is then exactly geometric.
 fn stationary_policy(pathway: Pathway) -> Policy {
@@ -67,10 +81,17 @@ fn ensemble_agrees_with_exact_survival_in_a_stationary_model() {
     let pathway = Pathway::MoldovaGeorgia;
     let mut policy = stationary_policy(pathway);
     policy.pathway_rate_multiplier[pathway.index()] = 5.0;
-    let params = ModelParams::default();
-    let st = detente_engine::slow::month_state(&params, &policy, 0);
-    let monthly = detente_engine::run::monthly_war_probability(&params, &policy, &st, true);
-    let s = ensemble(&scenario(policy.clone()), 40_000, 11);
+    let params = stationary_params();
+    let st = detente_engine::slow::month_state(&params, &policy, 0, Memory::CALM);
+    let monthly = detente_engine::run::monthly_war_probability(&params, &policy, &st, &st, true);
+    let s = ensemble(
+        &Scenario {
+            params,
+            ..scenario(policy.clone())
+        },
+        40_000,
+        11,
+    );
     for (y, e) in s.survival_by_year().iter().enumerate() {
         // Poisson triggers thinned by each crisis's exact war probability: geometric survival,
         // within 3.29 standard errors (99.9 %): a 95 % interval for each of ten years is
@@ -266,10 +287,10 @@ proptest! {
         let m = &mut stronger.mechanisms;
         let slot = match which { 0 => &mut m.hotline, 1 => &mut m.crisis_dialogue, _ => &mut m.exercise_notification };
         *slot = (*slot + extra).min(1.0);
-        let before = detente_engine::slow::month_state(&params, &policy, month);
-        let after = detente_engine::slow::month_state(&params, &stronger, month);
-        let p0 = detente_engine::run::monthly_war_probability(&params, &policy, &before, holds);
-        let p1 = detente_engine::run::monthly_war_probability(&params, &stronger, &after, holds);
+        let before = detente_engine::slow::month_state(&params, &policy, month, Memory::CALM);
+        let after = detente_engine::slow::month_state(&params, &stronger, month, Memory::CALM);
+        let p0 = detente_engine::run::monthly_war_probability(&params, &policy, &before, &before, holds);
+        let p1 = detente_engine::run::monthly_war_probability(&params, &stronger, &after, &after, holds);
         prop_assert!((0.0..=1.0).contains(&p0) && (0.0..=1.0).contains(&p1));
         prop_assert!(p1 <= p0 + 1e-12, "mechanism {which}: {p0} -> {p1}");
     }

@@ -112,10 +112,16 @@ pub(crate) async fn start_sensitivity(
     let total_runs = evals.saturating_mul(how.runs().unwrap_or(0));
     let lim = &state.limits;
     if evals > lim.max_sensitivity_evals || total_runs > lim.max_sensitivity_runs {
+        let work = match how.runs() {
+            Some(runs) => {
+                format!("{evals} evaluations × {runs} Monte Carlo runs = {total_runs} model runs")
+            }
+            None => format!("{evals} exact evaluations"),
+        };
         return Err(ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             format!(
-                "{method} with n = {n} over {d} parameters is {evals} evaluations × {runs} runs = {total_runs} model runs; this server allows at most {} evaluations and {} model runs per analysis: lower n, runs or the number of parameters, or use `detente sensitivity` on the command line",
+                "{method} with n = {n} over {d} parameters is {work}; this server allows at most {} evaluations and {} model runs per analysis: lower n, runs or the number of parameters, or use `detente sensitivity` on the command line",
                 lim.max_sensitivity_evals, lim.max_sensitivity_runs
             ),
         ));

@@ -702,7 +702,7 @@ async fn sensitivity_limits_and_errors() {
 async fn sensitivity_job_can_be_cancelled() {
     let st = state();
     // Long enough to cancel, within the server's limit of 4,000,000 model runs.
-    let body = json!({"architecture": "baseline", "method": "morris", "n": 40, "runs": 1000});
+    let body = json!({"architecture": "baseline", "method": "morris", "n": 30, "runs": 1000});
     let (s, v) = call_json(&st, "POST", "/api/sensitivity", Some(body)).await;
     assert_eq!(s, StatusCode::ACCEPTED, "{v}");
     let id = v["id"].as_u64().unwrap();
