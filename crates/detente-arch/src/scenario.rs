@@ -24,7 +24,7 @@ pub fn quick_success_probability(posture: Posture, heavy: u32, mechanised: u32, 
 }
 
 /// Steps (in forces over their post-war target) of the quick-success table.
-pub const FORCES_STEP: f64 = 0.125;
+pub const FORCES_STEP: f64 = 0.25;
 
 /// The campaign model's quick-success probability with its limited-grab force scaled to Russia's
 /// frontier forces: (forces / post-war target, probability) on a grid of [`FORCES_STEP`] from the
@@ -55,6 +55,10 @@ pub fn quick_success_by_forces(
     (first..=last)
         .map(|i| {
             let ratio = i as f64 * FORCES_STEP;
+            if i == 0 {
+                // No grab force, no quick success.
+                return (0.0, 0.0);
+            }
             let scaled = base.with_attacker_scaled(ratio);
             let q = detente_campaign::quick_success_probability(
                 &scaled,

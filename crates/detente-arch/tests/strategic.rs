@@ -147,6 +147,7 @@ fn quick_success_grows_with_russian_forces_on_the_baseline() {
     let t = Trajectory::new(&scenario.params, &scenario.policy);
     let q0 = t.at(0, Memory::CALM).quick_success;
     let q10 = t.at(119, Memory::CALM).quick_success;
+    eprintln!("quick success: table {table:?}; month 0 {q0:.4}, month 119 {q10:.4}");
     assert!(q10 >= q0, "year 0: {q0}, year 10: {q10}");
     assert!(t.at(119, Memory::CALM).russia_forces_k > t.at(0, Memory::CALM).russia_forces_k);
     // At the post-war target the odds are the posture's own (the grab force unscaled).

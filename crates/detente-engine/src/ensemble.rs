@@ -327,7 +327,7 @@ fn one_run(
         Some(d) => {
             let mut rng = stream_rng(seed, draw_index(options, run), Stream::Parameters);
             let params = d.draw(&mut rng, &scenario.params);
-            let trajectory = Trajectory::new(&params, &scenario.policy);
+            let trajectory = Trajectory::lazy(&params, &scenario.policy);
             simulate_run(&params, &scenario.policy, &trajectory, seed, run)
         }
     }

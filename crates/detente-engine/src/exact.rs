@@ -371,7 +371,7 @@ fn crisis_distributions(
     war_reachable: bool,
     cache: Option<&mut LadderCache>,
 ) -> Vec<[[[f64; RUNGS]; PATHWAY_COUNT]; MEMORIES]> {
-    let months = trajectory.months.len();
+    let months = trajectory.len();
     let years = months.div_ceil(12);
     let mut settings = Vec::new();
     let mut slot = vec![[[usize::MAX; PATHWAY_COUNT]; MEMORIES]; years];
@@ -494,13 +494,14 @@ fn evaluate_chain(
     trajectory: &Trajectory,
     cache: Option<&mut LadderCache>,
 ) -> ExactSummary {
-    let months = trajectory.months.len();
+    let months = trajectory.len();
     let war_reachable = !policy.ceasefire_holds_at_start
-        || trajectory
-            .months
-            .iter()
-            .flatten()
-            .any(|st| st.ceasefire_breakdown.iter().any(|b| *b > 0.0));
+        || (0..months).any(|m| {
+            (0..MEMORIES).any(|i| {
+                let st = trajectory.at(m, Memory::from_index(i));
+                st.ceasefire_breakdown.iter().any(|b| *b > 0.0)
+            })
+        });
     let dists = crisis_distributions(params, policy, trajectory, war_reachable, cache);
     let continues = second_war_continues(params);
     let shed = tension_decay_probability(params);

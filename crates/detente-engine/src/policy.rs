@@ -110,8 +110,8 @@ pub struct Policy {
     pub quick_success_probability: f64,
     /// The campaign model's quick-success probability with its limited-grab force scaled to
     /// Russia's frontier forces, as (forces / their post-war target, probability) pairs in
-    /// increasing order of forces; between pairs the probability is interpolated linearly,
-    /// beyond them it is the nearest pair's. Empty: `quick_success_probability` at every
+    /// increasing order of forces; between pairs the probability is interpolated linearly in
+    /// log-odds, beyond them it is the nearest pair's. Empty: `quick_success_probability` at every
     /// force level.
     pub quick_success_by_forces: Vec<(f64, f64)>,
     /// Russian forces near NATO's northern frontier at the start (thousand troops).
@@ -237,8 +237,15 @@ impl Policy {
         if forces_ratio >= last.0 {
             return last.1;
         }
+        // Linear on the log-odds scale (q clipped to [1e-4, 1 - 1e-4]), which follows the
+        // campaign model's S-shaped response to forces between grid points.
         let k = table.partition_point(|(x, _)| *x <= forces_ratio);
         let ((x0, q0), (x1, q1)) = (table[k - 1], table[k]);
-        q0 + (q1 - q0) * (forces_ratio - x0) / (x1 - x0)
+        let logit = |q: f64| {
+            let q = q.clamp(1e-4, 1.0 - 1e-4);
+            (q / (1.0 - q)).ln()
+        };
+        let z = logit(q0) + (logit(q1) - logit(q0)) * (forces_ratio - x0) / (x1 - x0);
+        1.0 / (1.0 + (-z).exp())
     }
 }

@@ -301,10 +301,9 @@ pub fn simulate_run(
         second_war_length(&mut cf_rng, params)
     };
     let type_share = params.ceasefire_fragile_share.clamp(0.0, 1.0);
-    for (m, states) in trajectory.months.iter().enumerate() {
-        let m_index = m;
-        let m = m as u32;
-        let calm = &states[Memory::CALM.index()];
+    for m_index in 0..trajectory.len() {
+        let m = m_index as u32;
+        let calm = trajectory.at(m_index, Memory::CALM);
         outcome.cost_bn += calm.europe_spending_bn + calm.us_spending_bn + calm.mechanism_cost_bn;
         outcome.costs.add(&Costs {
             europe_defence_bn: calm.europe_spending_bn,
@@ -316,7 +315,7 @@ pub fn simulate_run(
             if !matches!(war_phase, WarPhase::GeneralNuclear | WarPhase::Ended) {
                 let u: f64 = war_rng.random();
                 let age = m - outcome.war_month.unwrap_or(m);
-                let st = &states[Memory::AT_WAR.index()];
+                let st = trajectory.at(m_index, Memory::AT_WAR);
                 war_phase = WarMonth::new(params, st, age).step(war_phase, u);
                 outcome.war_course.enter(war_phase);
             }
@@ -327,7 +326,7 @@ pub fn simulate_run(
         // across architectures.
         let u: f64 = cf_rng.random();
         if ceasefire_holds {
-            if u < states[memory.index()].ceasefire_breakdown[fragile as usize] {
+            if u < trajectory.at(m_index, memory).ceasefire_breakdown[fragile as usize] {
                 ceasefire_holds = false;
                 memory.fought = true;
                 outcome.ceasefire_break_month.get_or_insert(m);
@@ -338,7 +337,7 @@ pub fn simulate_run(
             ceasefire_holds = true;
             fragile = cf_rng.random::<f64>() < type_share;
         }
-        let st = &states[memory.index()];
+        let st = trajectory.at(m_index, memory);
         let crisis_st = trajectory.crisis_state(m_index, memory);
         let rates = st.rates(!ceasefire_holds, succeeded);
         let total: f64 = rates.iter().sum();

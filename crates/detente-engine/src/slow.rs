@@ -16,6 +16,7 @@ use crate::crisis::logistic;
 use crate::params::ModelParams;
 use crate::pathway::{Pathway, PATHWAY_COUNT};
 use crate::policy::{CeasefireTerms, MechanismStrengths, Policy};
+use std::sync::OnceLock;
 
 /// Levels of tension, from 0 (calm) to `TENSION_LEVELS - 1` (the highest).
 pub const TENSION_LEVELS: usize = 4;
@@ -127,11 +128,15 @@ pub struct MonthState {
     pub mechanism_cost_bn: f64,
 }
 
-/// The slow state over the horizon: for each month, the state under each [`Memory`].
-#[derive(Clone, Debug)]
+/// The slow state over the horizon: for each month, the state under each [`Memory`]. Built
+/// whole ([`Trajectory::new`], for the exact chain and an ensemble's shared path) or filled as
+/// runs ask for states ([`Trajectory::lazy`], for a run with parameters of its own, which
+/// visits only a few memories).
+#[derive(Debug)]
 pub struct Trajectory {
-    /// `months[m][memory.index()]`.
-    pub months: Vec<Vec<MonthState>>,
+    params: ModelParams,
+    policy: Policy,
+    cells: Vec<[OnceLock<MonthState>; MEMORIES]>,
     /// Share of fragile ceasefires among those holding at the start (a ceasefire that has
     /// already held `ceasefire_age_years` is likelier durable).
     pub fragile_share_at_start: f64,
@@ -142,43 +147,61 @@ fn clamp01(x: f64) -> f64 {
 }
 
 impl Trajectory {
-    /// Compute the slow path for a policy under given parameters.
+    /// The slow path for a policy under given parameters, every month and memory computed.
     pub fn new(params: &ModelParams, policy: &Policy) -> Trajectory {
-        let months: Vec<Vec<MonthState>> = (0..policy.horizon_months)
-            .map(|m| {
-                (0..MEMORIES)
-                    .map(|i| month_state(params, policy, m, Memory::from_index(i)))
-                    .collect()
-            })
-            .collect();
-        let fragile_share_at_start = fragile_share_after(
-            params,
-            months
-                .first()
-                .map_or(params.ceasefire_base_hazard, |m| m[0].ceasefire_hazard),
-            policy.ceasefire_age_years,
-        );
-        Trajectory {
-            months,
-            fragile_share_at_start,
+        let t = Trajectory::lazy(params, policy);
+        for m in 0..t.len() {
+            for i in 0..MEMORIES {
+                t.at(m, Memory::from_index(i));
+            }
         }
+        t
+    }
+
+    /// The same path, each month's state computed when first asked for.
+    pub fn lazy(params: &ModelParams, policy: &Policy) -> Trajectory {
+        let cells = (0..policy.horizon_months)
+            .map(|_| std::array::from_fn(|_| OnceLock::new()))
+            .collect();
+        let hazard = if policy.horizon_months > 0 {
+            month_state(params, policy, 0, Memory::CALM).ceasefire_hazard
+        } else {
+            params.ceasefire_base_hazard
+        };
+        Trajectory {
+            params: params.clone(),
+            policy: policy.clone(),
+            cells,
+            fragile_share_at_start: fragile_share_after(params, hazard, policy.ceasefire_age_years),
+        }
+    }
+
+    /// Months in the horizon.
+    pub fn len(&self) -> usize {
+        self.cells.len()
+    }
+
+    /// Whether the horizon is empty.
+    pub fn is_empty(&self) -> bool {
+        self.cells.is_empty()
     }
 
     /// The slow state of month `m` under `memory`.
     pub fn at(&self, m: usize, memory: Memory) -> &MonthState {
-        &self.months[m][memory.index()]
+        self.cells[m][memory.index()]
+            .get_or_init(|| month_state(&self.params, &self.policy, m as u32, memory))
     }
 
     /// The slow state a crisis in month `m` is played with: the state of its year's middle
     /// month (the last month of a partial last year if the horizon ends earlier). Crisis
     /// settings change by the year, trigger rates and hazards by the month.
     pub fn crisis_state(&self, m: usize, memory: Memory) -> &MonthState {
-        self.at(crisis_month(m, self.months.len()), memory)
+        self.at(crisis_month(m, self.len()), memory)
     }
 
     /// The slow path under one memory, month by month.
     pub fn path(&self, memory: Memory) -> Vec<&MonthState> {
-        self.months.iter().map(|m| &m[memory.index()]).collect()
+        (0..self.len()).map(|m| self.at(m, memory)).collect()
     }
 }
 
