@@ -7,6 +7,38 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// Fields kept for the record that move no output of the model, as (schema definition,
+/// property): marked `"x-documentary": true` in `detente schema`. The test
+/// `every_numeric_input_moves_an_output_or_is_documentary` perturbs every numeric field of every
+/// built-in and holds this list to account both ways.
+pub const DOCUMENTARY: &[(&str, &str)] = &[
+    ("Architecture", "description"),
+    ("Architecture", "groups"),
+    ("Actor", "name"),
+    ("Actor", "forces_k"),
+    ("Actor", "concerns"),
+    ("Actor", "source"),
+    ("Ceasefire", "dmz_width_km"),
+];
+
+/// Actor fields that move the model only for some roles, with the roles for which they are
+/// documentary (`"x-documentary-for-roles"` in the schema): the profile of a NATO member counts
+/// for NATO's actors (`us`, `european_ally`, `frontline_ally`); the share of GDP only for the
+/// Europeans (it gives Europe's GDP, from which its spending path is reckoned).
+pub const DOCUMENTARY_FOR_ROLES: &[(&str, &[&str])] = &[
+    ("vulnerability", NON_NATO_ROLES),
+    ("proximity_km", NON_NATO_ROLES),
+    ("spending_usd_bn", NON_NATO_ROLES),
+    ("escalation_tolerance", NON_NATO_ROLES),
+    (
+        "spending_pct_gdp",
+        &["us", "partner", "russia", "russia_ally"],
+    ),
+];
+
+/// The roles outside NATO.
+pub const NON_NATO_ROLES: &[&str] = &["partner", "russia", "russia_ally"];
+
 /// A post-war security architecture: actors, slow dynamics, mechanisms, ceasefire terms,
 /// pathways, horizon.
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema, PartialEq)]
@@ -78,7 +110,8 @@ pub struct Actor {
     /// Defence spending (% of GDP).
     #[schemars(range(min = 0.01, max = 60))]
     pub spending_pct_gdp: f64,
-    /// Active military personnel (thousands).
+    /// Active military personnel (thousands); documentary (Russia's frontier forces are
+    /// `dynamics.russia_forces_start_k`).
     #[schemars(range(min = 0, max = 10000))]
     pub forces_k: f64,
     /// Tolerance of escalation risk, 0 (averse) - 1 (tolerant).

@@ -469,10 +469,40 @@ impl<'a> LineIndex<'a> {
     }
 }
 
-/// The JSON Schema of the architecture format.
+/// The JSON Schema of the architecture format, with the fields that move no output marked
+/// `"x-documentary": true` and the actor fields that count only for NATO's actors marked with
+/// the roles for which they are documentary.
 pub fn schema() -> Value {
     let schema = schemars::schema_for!(Architecture);
-    serde_json::to_value(schema).unwrap_or(Value::Null)
+    let mut value = serde_json::to_value(schema).unwrap_or(Value::Null);
+    let mut mark = |definition: &str, property: &str, key: &str, mark: Value| {
+        let root = if definition == "Architecture" {
+            Some(&mut value)
+        } else {
+            value
+                .get_mut("definitions")
+                .and_then(|d| d.get_mut(definition))
+        };
+        if let Some(p) = root
+            .and_then(|d| d.get_mut("properties"))
+            .and_then(|p| p.get_mut(property))
+            .and_then(Value::as_object_mut)
+        {
+            p.insert(key.to_string(), mark);
+        }
+    };
+    for (definition, property) in crate::format::DOCUMENTARY {
+        mark(definition, property, "x-documentary", Value::Bool(true));
+    }
+    for (property, roles) in crate::format::DOCUMENTARY_FOR_ROLES {
+        mark(
+            "Actor",
+            property,
+            "x-documentary-for-roles",
+            serde_json::json!(roles),
+        );
+    }
+    value
 }
 
 /// Parse and validate an architecture; on failure, every problem found.
