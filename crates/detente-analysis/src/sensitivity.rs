@@ -346,27 +346,35 @@ impl Evaluation {
 /// base point's worth of rows for every parameter with a range).
 const ROWS_PER_THREAD: usize = 72;
 
-/// p(war) of `scenario` with each row's parameter values, each evaluated as `how` says. The
-/// result does not depend on the number of threads. `progress(done)` is called after each
+/// p(war) with each row's parameter values (the row's first `names.len()` columns), each
+/// evaluated as `how` says, on `scenarios[0]` or, with one scenario per row (architecture
+/// inputs sampled too), on the row's own. The result does not depend on the number of threads. `progress(done)` is called after each
 /// batch; return false to cancel.
 pub fn evaluate_p_war(
-    scenario: &Scenario,
+    scenarios: &[Scenario],
     names: &[String],
     rows: &[Vec<f64>],
     how: Evaluation,
     progress: &(dyn Fn(usize) -> bool + Sync),
 ) -> Result<Vec<f64>, Cancelled> {
+    assert!(
+        scenarios.len() == 1 || scenarios.len() == rows.len(),
+        "one scenario, or one per row"
+    );
     let mut out = Vec::with_capacity(rows.len());
     let batch = ROWS_PER_THREAD * rayon::current_num_threads().max(1);
-    for rows in rows.chunks(batch) {
+    for (b, rows) in rows.chunks(batch).enumerate() {
         let part: Vec<Vec<f64>> = rows
             .par_chunks(ROWS_PER_THREAD)
-            .map(|chunk| {
+            .enumerate()
+            .map(|(t, chunk)| {
                 let mut cache = LadderCache::default();
                 chunk
                     .iter()
-                    .map(|row| {
-                        let mut s = scenario.clone();
+                    .enumerate()
+                    .map(|(k, row)| {
+                        let i = b * batch + t * ROWS_PER_THREAD + k;
+                        let mut s = scenarios[if scenarios.len() == 1 { 0 } else { i }].clone();
                         for (n, v) in names.iter().zip(row) {
                             s.params.set(n, *v);
                         }
@@ -451,7 +459,14 @@ mod tests {
         ]))
         .unwrap();
         let rows = sobol_samples(&p, 2, 3).unwrap();
-        let y = evaluate_p_war(&scenario, &p.names, &rows, Evaluation::Exact, &|_| true).unwrap();
+        let y = evaluate_p_war(
+            std::slice::from_ref(&scenario),
+            &p.names,
+            &rows,
+            Evaluation::Exact,
+            &|_| true,
+        )
+        .unwrap();
         for (row, got) in rows.iter().zip(&y) {
             let mut s = scenario.clone();
             for (n, v) in p.names.iter().zip(row) {

@@ -331,3 +331,60 @@ fn morris_json_and_bad_flags() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("no_such_param"));
 }
+
+/// Architecture inputs join the sensitivity set (issue 11): the frontline's escalation tolerance
+/// and the added heavy brigades get indices beside the parameters, and they move p(war); a
+/// path past the architecture's end, a parameter name given as a path and an inert documentary
+/// field are told apart.
+#[test]
+fn sensitivity_varies_architecture_inputs_too() {
+    let o = detente(&[
+        "sensitivity",
+        "--method",
+        "morris",
+        "--n",
+        "4",
+        "--params",
+        "nuclear_shadow",
+        "--input",
+        "actors.3.escalation_tolerance=0:1",
+        "--input",
+        "mechanisms.forward_forces.heavy=0:4",
+        "--input",
+        "actors.3.forces_k=100:300",
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["parameters"], serde_json::json!(["nuclear_shadow"]));
+    assert_eq!(v["architecture_inputs"].as_array().unwrap().len(), 3);
+    let mu = |name: &str| {
+        v["indices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["name"] == name)
+            .unwrap_or_else(|| panic!("{name} in {v}"))["mu_star"]
+            .as_f64()
+            .unwrap()
+    };
+    assert!(mu("actors.3.escalation_tolerance") > 0.01);
+    assert!(mu("mechanisms.forward_forces.heavy") > 0.0);
+    // Personnel is documentary (detente schema): no effect at all.
+    assert_eq!(mu("actors.3.forces_k"), 0.0);
+    for (input, says) in [
+        ("actors.99.escalation_tolerance=0:1", "past its end"),
+        ("nuclear_shadow=1:2", "is a model parameter"),
+        ("mechanisms.hotline.strength=0:2", "invalid"),
+    ] {
+        let o = detente(&[
+            "sensitivity",
+            "--params",
+            "nuclear_shadow",
+            "--input",
+            input,
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{input}");
+        assert!(stderr(&o).contains(says), "{input}: {}", stderr(&o));
+    }
+}

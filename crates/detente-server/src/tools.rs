@@ -182,10 +182,16 @@ pub(crate) async fn start_sensitivity(
         let j2 = job.clone();
         let res = tokio::task::spawn_blocking(move || {
             let scenario = loaded.architecture.to_scenario();
-            let y = evaluate_p_war(&scenario, &problem.names, &rows, how, &|done| {
-                j2.done.store(done as u64, Ordering::Relaxed);
-                !j2.cancel.load(Ordering::Relaxed)
-            })
+            let y = evaluate_p_war(
+                std::slice::from_ref(&scenario),
+                &problem.names,
+                &rows,
+                how,
+                &|done| {
+                    j2.done.store(done as u64, Ordering::Relaxed);
+                    !j2.cancel.load(Ordering::Relaxed)
+                },
+            )
             .map_err(|_| None)?;
             let indices = if sobol {
                 serde_json::to_value(sobol_analyze(&problem.names, &y, seed).map_err(Some)?)

@@ -1,15 +1,98 @@
 //! Helpers shared by the simulation commands: loading an architecture named on the command
-//! line, progress bars, turning a [`Summary`] into JSON and into a readable table, and
-//! writing per-run records to CSV or Parquet.
+//! line, architecture inputs sampled by `--input PATH=LOW:HIGH` (discover, sensitivity),
+//! progress bars, turning a [`Summary`] into JSON and into a readable table, and writing
+//! per-run records to CSV or Parquet.
 
 use super::{input_err, CliError};
+use detente_analysis::sweep::{is_integer_field, set_path, InputRange};
 use detente_arch::Loaded;
-use detente_engine::{Estimate, Figures, Pathway, RunOutcome};
+use detente_engine::{Estimate, Figures, Pathway, RunOutcome, Scenario};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Load a built-in or a file; invalid input is an input error (exit 2).
 pub fn load_architecture(spec: &str) -> Result<Loaded, CliError> {
     detente_arch::load(spec).map_err(|e| input_err(e.to_string()))
+}
+
+/// Architecture inputs to sample (`--input PATH=LOW:HIGH`), checked: not given twice nor
+/// named like a model parameter in `taken`, both ends giving a valid architecture. Returns the
+/// ranges and, for each, whether the field is a whole number (samples are then rounded).
+pub fn input_ranges(
+    loaded: &Loaded,
+    specs: &[String],
+    taken: &[String],
+) -> Result<(Vec<InputRange>, Vec<bool>), CliError> {
+    let ranges = specs
+        .iter()
+        .map(|s| InputRange::parse(s))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| input_err(format!("--input {e}")))?;
+    let mut integer = Vec::new();
+    for (i, r) in ranges.iter().enumerate() {
+        if taken.contains(&r.path) {
+            return Err(input_err(format!(
+                "--input `{}` is a model parameter, not a path in the architecture; parameters are varied over their ranges already (choose them with --params)",
+                r.path
+            )));
+        }
+        if ranges[..i].iter().any(|q| q.path == r.path) {
+            return Err(input_err(format!("--input `{}` is given twice", r.path)));
+        }
+        integer.push(
+            is_integer_field(&loaded.source, &r.path)
+                .map_err(|e| input_err(format!("--input {e}")))?,
+        );
+        // both ends must give a valid architecture
+        for v in [r.low, r.high] {
+            architecture_with(loaded, &[(r.path.as_str(), v)])?;
+        }
+    }
+    Ok((ranges, integer))
+}
+
+/// The scenario of `loaded` with the inputs at `set` (TOML path, value), validated.
+pub fn architecture_with(loaded: &Loaded, set: &[(&str, f64)]) -> Result<Scenario, CliError> {
+    let mut text = loaded.source.clone();
+    for (path, v) in set {
+        text = set_path(&text, path, *v).map_err(|e| input_err(format!("--input {e}")))?;
+    }
+    let label: Vec<String> = set.iter().map(|(p, v)| format!("{p} = {v}")).collect();
+    let origin = format!("{} with {}", loaded.origin, label.join(", "));
+    detente_arch::load_str(&text, &origin)
+        .map(|l| l.architecture.to_scenario())
+        .map_err(|e| input_err(format!("--input: the architecture is invalid:\n{e}")))
+}
+
+/// The scenario of each sample row: the architecture with the inputs (the row's columns from
+/// `first`) set, whole-number fields rounded in the row itself; one shared scenario when there
+/// are no inputs.
+pub fn scenarios_for_rows(
+    loaded: &Loaded,
+    ranges: &[InputRange],
+    integer: &[bool],
+    rows: &mut [Vec<f64>],
+    first: usize,
+) -> Result<Vec<Scenario>, CliError> {
+    if ranges.is_empty() {
+        return Ok(vec![loaded.architecture.to_scenario()]);
+    }
+    for row in rows.iter_mut() {
+        for (k, int) in integer.iter().enumerate() {
+            if *int {
+                row[first + k] = row[first + k].round();
+            }
+        }
+    }
+    rows.iter()
+        .map(|row| {
+            let set: Vec<(&str, f64)> = ranges
+                .iter()
+                .zip(&row[first..])
+                .map(|(r, v)| (r.path.as_str(), *v))
+                .collect();
+            architecture_with(loaded, &set)
+        })
+        .collect()
 }
 
 /// A progress bar on stderr that draws only on a terminal.

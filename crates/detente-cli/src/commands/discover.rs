@@ -7,14 +7,13 @@
 //! `--export DIR` writes `samples.csv` and `outcomes.csv` for EMA Workbench; `--plot` the
 //! coverage–density trajectory.
 
-use super::common::load_architecture;
+use super::common::{input_ranges, load_architecture, scenarios_for_rows};
 use super::{check_exact_evals, input_err, CliError, CmdResult};
 use detente_analysis::cart::{cart, CartResult, CartSettings};
 use detente_analysis::discover::{evaluate_rows, latin_hypercube, Condition};
 use detente_analysis::prim::{prim, Objective, PrimResult, PrimSettings, TrajectoryBox};
 use detente_analysis::sensitivity::Problem;
 use detente_analysis::svg::{box_chart, xy_chart, BoxRow, Line};
-use detente_analysis::sweep::{is_integer_field, set_path, InputRange};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 use std::io::Write;
@@ -192,26 +191,7 @@ pub fn run(args: DiscoverArgs) -> CmdResult {
         Some(a) => Some(load_architecture(a)?.architecture.to_scenario()),
         None => None,
     };
-    let ranges = args
-        .inputs
-        .iter()
-        .map(|s| InputRange::parse(s))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| input_err(format!("--input {e}")))?;
-    let mut integer = Vec::new();
-    for (i, r) in ranges.iter().enumerate() {
-        if problem.names.contains(&r.path) || ranges[..i].iter().any(|q| q.path == r.path) {
-            return Err(input_err(format!("--input `{}` is given twice", r.path)));
-        }
-        integer.push(
-            is_integer_field(&loaded.source, &r.path)
-                .map_err(|e| input_err(format!("--input {e}")))?,
-        );
-        // both ends must give a valid architecture
-        for v in [r.low, r.high] {
-            architecture_with(&loaded, &[(r.path.as_str(), v)])?;
-        }
-    }
+    let (ranges, integer) = input_ranges(&loaded, &args.inputs, &problem.names)?;
 
     let start = std::time::Instant::now();
     let mut bounds = problem.bounds.clone();
@@ -220,27 +200,7 @@ pub fn run(args: DiscoverArgs) -> CmdResult {
     names.extend(ranges.iter().map(|r| r.path.clone()));
     let mut rows = latin_hypercube(&bounds, args.n, args.seed);
     let d = problem.num_vars;
-    for row in rows.iter_mut() {
-        for (k, int) in integer.iter().enumerate() {
-            if *int {
-                row[d + k] = row[d + k].round();
-            }
-        }
-    }
-    let scenarios = if ranges.is_empty() {
-        vec![scenario.clone()]
-    } else {
-        rows.iter()
-            .map(|row| {
-                let set: Vec<(&str, f64)> = ranges
-                    .iter()
-                    .zip(&row[d..])
-                    .map(|(r, v)| (r.path.as_str(), *v))
-                    .collect();
-                architecture_with(&loaded, &set)
-            })
-            .collect::<Result<Vec<_>, _>>()?
-    };
+    let scenarios = scenarios_for_rows(&loaded, &ranges, &integer, &mut rows, d)?;
     let param_rows: Vec<Vec<f64>> = rows.iter().map(|r| r[..d].to_vec()).collect();
     let bar = ProgressBar::with_draw_target(Some(rows.len() as u64), ProgressDrawTarget::stderr());
     bar.set_style(
@@ -326,22 +286,6 @@ pub fn run(args: DiscoverArgs) -> CmdResult {
         print!("{}", table(&report));
     }
     Ok(())
-}
-
-/// The scenario of `loaded` with the inputs at `set` (TOML path, value), validated.
-fn architecture_with(
-    loaded: &detente_arch::Loaded,
-    set: &[(&str, f64)],
-) -> Result<detente_engine::Scenario, CliError> {
-    let mut text = loaded.source.clone();
-    for (path, v) in set {
-        text = set_path(&text, path, *v).map_err(|e| input_err(format!("--input {e}")))?;
-    }
-    let label: Vec<String> = set.iter().map(|(p, v)| format!("{p} = {v}")).collect();
-    let origin = format!("{} with {}", loaded.origin, label.join(", "));
-    detente_arch::load_str(&text, &origin)
-        .map(|l| l.architecture.to_scenario())
-        .map_err(|e| input_err(format!("--input: the architecture is invalid:\n{e}")))
 }
 
 fn limits_svg(name: &str, condition: &Condition, r: &PrimResult) -> String {

@@ -1,9 +1,11 @@
 //! `detente sensitivity`: which uncertain parameters drive p(war)? Morris screening (mu*,
 //! sigma) or Sobol first-order and total indices with bootstrap 95 % intervals, every model
-//! evaluation exact (or, with `--monte-carlo`, an ensemble with the same seed). `--export DIR` writes SALib's files
+//! evaluation exact (or, with `--monte-carlo`, an ensemble with the same seed), over the model's
+//! parameters and any architecture inputs named by `--input PATH=LOW:HIGH` (actor profiles,
+//! mechanism strengths). `--export DIR` writes SALib's files
 //! (problem.json, samples.csv, outputs.csv); `--plot FILE.svg` a bar chart.
 
-use super::common::load_architecture;
+use super::common::{input_ranges, load_architecture, scenarios_for_rows};
 use super::{input_err, CliError, CmdResult};
 use detente_analysis::sensitivity::{
     evaluate_p_war, morris_analyze, morris_samples, sobol_analyze, sobol_samples, Evaluation,
@@ -38,6 +40,11 @@ pub struct SensitivityArgs {
     /// Parameters to vary, comma-separated (default: every parameter with a range).
     #[arg(long, value_delimiter = ',')]
     pub params: Option<Vec<String>>,
+    /// An architecture input to vary too, by its TOML path: PATH=LOW:HIGH (repeatable), e.g.
+    /// actors.3.escalation_tolerance=0:1 or mechanisms.hotline.strength=0:1 (whole-number fields
+    /// rounded).
+    #[arg(long = "input", value_name = "PATH=LOW:HIGH")]
+    pub inputs: Vec<String>,
     /// Evaluate each sample by simulation (an ensemble of --runs runs, all on --seed) instead
     /// of exactly from the model's Markov chain.
     #[arg(long)]
@@ -149,9 +156,10 @@ pub fn run(args: SensitivityArgs) -> CmdResult {
             args.n
         )));
     }
-    let problem = Problem::from_specs(args.params.as_deref())
+    let mut problem = Problem::from_specs(args.params.as_deref())
         .map_err(|e| input_err(format!("--params: {e}")))?;
-    check_evaluations(&args, problem.num_vars)?;
+    let parameters = problem.names.clone();
+    check_evaluations(&args, problem.num_vars + args.inputs.len())?;
     // the output paths before the computation
     if let Some(path) = &args.plot {
         super::check_output(path)?;
@@ -163,10 +171,17 @@ pub fn run(args: SensitivityArgs) -> CmdResult {
     }
     let loaded = load_architecture(&args.architecture)?;
     let scenario = loaded.architecture.to_scenario();
-    let rows = match args.method {
+    let (ranges, integer) = input_ranges(&loaded, &args.inputs, &problem.names)?;
+    for r in &ranges {
+        problem.names.push(r.path.clone());
+        problem.bounds.push([r.low, r.high]);
+        problem.num_vars += 1;
+    }
+    let mut rows = match args.method {
         Method::Sobol => sobol_samples(&problem, args.n, args.seed as u32).map_err(input_err)?,
         Method::Morris => morris_samples(&problem, args.n, args.seed),
     };
+    let scenarios = scenarios_for_rows(&loaded, &ranges, &integer, &mut rows, parameters.len())?;
     let bar = ProgressBar::with_draw_target(Some(rows.len() as u64), ProgressDrawTarget::stderr());
     bar.set_style(
         ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} evaluations (eta {eta})")
@@ -183,7 +198,7 @@ pub fn run(args: SensitivityArgs) -> CmdResult {
     } else {
         Evaluation::Exact
     };
-    let y = evaluate_p_war(&scenario, &problem.names, &rows, how, &|done| {
+    let y = evaluate_p_war(&scenarios, &parameters, &rows, how, &|done| {
         bar.set_position(done as u64);
         true
     })
@@ -277,14 +292,17 @@ pub fn run(args: SensitivityArgs) -> CmdResult {
             "evaluations": y.len(),
             "seconds": seconds,
             "output": "p_war",
+            "parameters": parameters,
+            "architecture_inputs": ranges.iter().map(|r| json!({"path": r.path, "low": r.low, "high": r.high})).collect::<Vec<_>>(),
             "indices": indices_json,
         });
         println!("{}", serde_json::to_string_pretty(&v).map_err(other)?);
     } else {
         println!(
-            "{method} sensitivity of p(war), {}: {} parameters, {} evaluations, {} (seed {}), {:.1} s",
+            "{method} sensitivity of p(war), {}: {} parameters and {} architecture inputs, {} evaluations, {} (seed {}), {:.1} s",
             scenario.name,
-            problem.num_vars,
+            parameters.len(),
+            ranges.len(),
             y.len(),
             evaluation_label(how),
             args.seed,
