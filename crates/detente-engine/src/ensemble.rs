@@ -8,7 +8,7 @@ use crate::params::ModelParams;
 use crate::pathway::{Pathway, PATHWAY_COUNT};
 use crate::policy::Policy;
 use crate::rng::{stream_rng, EngineRng, Stream};
-use crate::run::{simulate_run, Costs, RunOutcome};
+use crate::run::{simulate_run, simulate_run_tabled, Costs, CrisisTable, RunOutcome};
 use crate::slow::Trajectory;
 use crate::stats::{paired_mean, quantile, wilson, Estimate};
 use crate::war::WarOutcomes;
@@ -313,18 +313,54 @@ pub type Progress<'a> = dyn Fn(u64) -> bool + Sync + 'a;
 
 const CHUNKS_PER_BATCH: u64 = 64;
 
+/// What an ensemble shares between its runs when parameters are fixed: the slow path and the
+/// crises' exact outcome distributions (none with parameter draws: each run has its own).
+struct Shared {
+    trajectory: Trajectory,
+    crises: Option<CrisisTable>,
+}
+
+impl Shared {
+    fn new(scenario: &Scenario, draw: Option<&dyn ParamDraw>) -> Shared {
+        let (params, policy) = (&scenario.params, &scenario.policy);
+        if draw.is_some() {
+            return Shared {
+                trajectory: Trajectory::lazy(params, policy),
+                crises: None,
+            };
+        }
+        let trajectory = Trajectory::new(params, policy);
+        let crises = Some(CrisisTable::new(params, policy, &trajectory));
+        Shared { trajectory, crises }
+    }
+}
+
 /// Simulate one run of a scenario, drawing its parameters first if asked to.
 fn one_run(
     scenario: &Scenario,
-    shared: &Trajectory,
+    shared: &Shared,
     draw: Option<&dyn ParamDraw>,
     options: &EnsembleOptions,
     run: u64,
 ) -> RunOutcome {
     let seed = options.seed;
-    match draw {
-        None => simulate_run(&scenario.params, &scenario.policy, shared, seed, run),
-        Some(d) => {
+    match (draw, &shared.crises) {
+        (None, Some(table)) => simulate_run_tabled(
+            &scenario.params,
+            &scenario.policy,
+            &shared.trajectory,
+            table,
+            seed,
+            run,
+        ),
+        (None, None) => simulate_run(
+            &scenario.params,
+            &scenario.policy,
+            &shared.trajectory,
+            seed,
+            run,
+        ),
+        (Some(d), _) => {
             let mut rng = stream_rng(seed, draw_index(options, run), Stream::Parameters);
             let params = d.draw(&mut rng, &scenario.params);
             let trajectory = Trajectory::lazy(&params, &scenario.policy);
@@ -374,7 +410,7 @@ pub fn run_ensemble_streaming(
     stream: &SummaryStream,
     mut sink: Option<&mut RunSink>,
 ) -> Result<Summary, Cancelled> {
-    let trajectory = Trajectory::new(&scenario.params, &scenario.policy);
+    let shared = Shared::new(scenario, draw);
     let horizon = scenario.policy.horizon_months;
     let chunk = options.chunk.max(1);
     let chunks = options.runs.div_ceil(chunk);
@@ -390,7 +426,7 @@ pub fn run_ensemble_streaming(
                 let mut s = Summary::new(horizon);
                 let mut records = Vec::new();
                 for run in c * chunk..((c + 1) * chunk).min(options.runs) {
-                    let o = one_run(scenario, &trajectory, draw, &options, run);
+                    let o = one_run(scenario, &shared, draw, &options, run);
                     s.add(&o);
                     if draw.is_some() && options.runs_per_draw > 1 {
                         s.add_to_draw(draw_index(&options, run), &o);
@@ -479,10 +515,7 @@ pub fn compare(
     draw: Option<&dyn ParamDraw>,
     progress: &Progress,
 ) -> Result<Comparison, Cancelled> {
-    let trajectories: Vec<Trajectory> = scenarios
-        .iter()
-        .map(|s| Trajectory::new(&s.params, &s.policy))
-        .collect();
+    let trajectories: Vec<Shared> = scenarios.iter().map(|s| Shared::new(s, draw)).collect();
     let k = scenarios.len();
     let chunk = options.chunk.max(1);
     let chunks = options.runs.div_ceil(chunk);

@@ -364,7 +364,7 @@ impl MonthOutcome {
 /// horizon (crises are played with the year's slow state) and each memory: `[year][memory]`,
 /// for the pathways that can trigger. A setting equal to the previous year's shares its
 /// computation.
-fn crisis_distributions(
+pub(crate) fn crisis_distributions(
     params: &ModelParams,
     policy: &Policy,
     trajectory: &Trajectory,
@@ -711,6 +711,49 @@ pub fn p_war(params: &ModelParams, policy: &Policy) -> f64 {
     evaluate(params, policy).p_war
 }
 
+/// For an outcome with probability `p` seen in `k` of `n` runs where either side is rare (fewer
+/// than 20 runs expected or seen), the probability of a count at least as far from the
+/// expectation on the side where it fell, by the Poisson approximation of the rare side; None
+/// when neither side is rare.
+fn rare_tail(p: f64, k: u64, n: u64) -> Option<f64> {
+    let nf = n as f64;
+    let (count, mean) = if p <= 0.5 {
+        (k, nf * p)
+    } else {
+        (n - k, nf * (1.0 - p))
+    };
+    if count >= 20 && mean >= 20.0 {
+        return None;
+    }
+    // P(X <= c) for X ~ Poisson(mean).
+    let cdf = |c: u64| {
+        let mut term = (-mean).exp();
+        let mut sum = term;
+        for i in 1..=c {
+            term *= mean / i as f64;
+            sum += term;
+        }
+        sum.min(1.0)
+    };
+    Some(if count as f64 > mean {
+        1.0 - cdf(count - 1)
+    } else {
+        cdf(count)
+    })
+}
+
+/// The two-sided tail probability of a standard normal beyond `z` (Abramowitz and Stegun
+/// 7.1.26, absolute error below 1.5e-7).
+fn two_sided_alpha(z: f64) -> f64 {
+    let x = z.abs() / std::f64::consts::SQRT_2;
+    let t = 1.0 / (1.0 + 0.327_591_1 * x);
+    let poly = t
+        * (0.254_829_592
+            + t * (-0.284_496_736
+                + t * (1.421_413_741 + t * (-1.453_152_027 + t * 1.061_405_429))));
+    poly * (-x * x).exp()
+}
+
 /// z of a two-sided 99.9 % interval.
 pub const Z999: f64 = 3.290_526_731_491_926;
 
@@ -724,6 +767,16 @@ pub fn disagreements(exact: &ExactSummary, mc: &Summary, z: f64) -> Vec<String> 
     let n = mc.runs;
     let mut out = Vec::new();
     let mut check = |what: String, value: f64, k: u64| {
+        // A rare outcome (few runs on one side) is judged by its Poisson tail, where the
+        // Wilson interval is too tight; otherwise by the Wilson interval.
+        if let Some(tail) = rare_tail(value, k, n) {
+            if tail < two_sided_alpha(z) / 2.0 {
+                out.push(format!(
+                    "{what}: exact {value:.6}, {k} of {n} runs (Poisson tail probability {tail:.2e})"
+                ));
+            }
+            return;
+        }
         let e = wilson_z(k, n, z);
         if !(e.low - 1e-12 <= value && value <= e.high + 1e-12) {
             out.push(format!(
@@ -806,4 +859,25 @@ pub fn disagreements(exact: &ExactSummary, mc: &Summary, z: f64) -> Vec<String> 
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rare_outcomes_are_judged_by_their_poisson_tail() {
+        assert!((two_sided_alpha(Z999) - 0.001).abs() < 1e-6);
+        assert!((two_sided_alpha(1.959_964) - 0.05).abs() < 1e-6);
+        // One run in 40,000 where 0.08 are expected: common (tail 7.7 %).
+        let t = rare_tail(2e-6, 1, 40_000).unwrap();
+        assert!((t - (1.0 - (-0.08f64).exp())).abs() < 1e-12);
+        // Five where 0.08 are expected: far too many.
+        assert!(rare_tail(2e-6, 5, 40_000).unwrap() < 1e-6);
+        // None where 30 are expected: far too few; the other side rare the same way.
+        assert!(rare_tail(7.5e-4, 0, 40_000).unwrap() < 1e-12);
+        assert!(rare_tail(1.0 - 7.5e-4, 40_000, 40_000).unwrap() < 1e-12);
+        // Both sides common: the Wilson interval judges.
+        assert!(rare_tail(0.3, 12_000, 40_000).is_none());
+    }
 }

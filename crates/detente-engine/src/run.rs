@@ -9,13 +9,13 @@
 //! process; the war then runs its course month by month ([`crate::war`]) to the horizon.
 
 use crate::crisis::{
-    CrisisInputs, Ladder, MemberTerms, SideTerms, Trigger, NUCLEAR_RUNG, WAR_RUNG,
+    CrisisInputs, Ladder, MemberTerms, SideTerms, Trigger, NUCLEAR_RUNG, RUNGS, WAR_RUNG,
 };
 use crate::params::ModelParams;
 use crate::pathway::{Pathway, PATHWAY_COUNT};
 use crate::policy::{MemberRole, Policy};
 use crate::rng::{stream_rng, EngineRng, Stream};
-use crate::slow::{Memory, MonthState, Trajectory, TENSION_LEVELS};
+use crate::slow::{Memory, MonthState, Trajectory, MEMORIES, TENSION_LEVELS};
 use crate::war::{fait_accompli_probability, WarCourse, WarMonth, WarPhase};
 use rand::Rng;
 
@@ -259,11 +259,78 @@ pub fn next_tension(tension: u8, shed: bool, rise: u32) -> u8 {
     (kept as u32 + rise).min(TENSION_LEVELS as u32 - 1) as u8
 }
 
-/// Simulate run `run` of an ensemble seeded with `seed`, over a precomputed slow path.
+/// The exact distribution of a crisis's highest rung for each year, memory and pathway (the
+/// ladder's [`Ladder::max_rung_distribution`] of [`crisis_setting`]), as cumulative
+/// probabilities. With fixed parameters an ensemble draws each crisis's outcome from it with one
+/// uniform instead of playing the ladder out round by round: the same model, sampled faster
+/// (`crisis.rs` tests the ladder's simulator against the distribution).
+pub struct CrisisTable {
+    cumulative: Vec<[[[f64; RUNGS]; PATHWAY_COUNT]; MEMORIES]>,
+}
+
+impl CrisisTable {
+    /// The table of a trajectory.
+    pub fn new(params: &ModelParams, policy: &Policy, trajectory: &Trajectory) -> CrisisTable {
+        let dists = crate::exact::crisis_distributions(params, policy, trajectory, true, None);
+        let cumulative = dists
+            .into_iter()
+            .map(|by_memory| {
+                by_memory.map(|by_pathway| {
+                    by_pathway.map(|d| {
+                        let mut c = [0.0; RUNGS];
+                        let mut sum = 0.0;
+                        for (r, p) in d.iter().enumerate() {
+                            sum += p;
+                            c[r] = sum;
+                        }
+                        c
+                    })
+                })
+            })
+            .collect();
+        CrisisTable { cumulative }
+    }
+
+    /// The highest rung of a crisis on `pathway` in month `m` under `memory`, for a uniform `u`.
+    fn rung(&self, m: usize, memory: Memory, pathway: Pathway, u: f64) -> u8 {
+        let c = &self.cumulative[m / 12][memory.index()][pathway.index()];
+        match c.iter().position(|x| u < *x) {
+            Some(r) => r as u8,
+            // Rounding left the cumulative sum just below u: the highest rung it can reach.
+            None => c.windows(2).rposition(|w| w[1] > w[0]).map_or(0, |r| r + 1) as u8,
+        }
+    }
+}
+
+/// Simulate run `run` of an ensemble seeded with `seed`, over a precomputed slow path, playing
+/// each crisis out on the ladder.
 pub fn simulate_run(
     params: &ModelParams,
     policy: &Policy,
     trajectory: &Trajectory,
+    seed: u64,
+    run: u64,
+) -> RunOutcome {
+    play(params, policy, trajectory, None, seed, run)
+}
+
+/// The same run with each crisis's highest rung drawn from `table` (one uniform a crisis).
+pub fn simulate_run_tabled(
+    params: &ModelParams,
+    policy: &Policy,
+    trajectory: &Trajectory,
+    table: &CrisisTable,
+    seed: u64,
+    run: u64,
+) -> RunOutcome {
+    play(params, policy, trajectory, Some(table), seed, run)
+}
+
+fn play(
+    params: &ModelParams,
+    policy: &Policy,
+    trajectory: &Trajectory,
+    table: Option<&CrisisTable>,
     seed: u64,
     run: u64,
 ) -> RunOutcome {
@@ -346,14 +413,17 @@ pub fn simulate_run(
         for _ in 0..events {
             let pathway = pick_pathway(&mut trigger_rng, &rates, total);
             outcome.crises[pathway.index()] += 1;
-            let (inputs, sides) = crisis_setting(params, policy, crisis_st, pathway);
-            let result = Ladder::new(params, &inputs, &sides).simulate(&mut crisis_rng);
-            outcome.max_rung = Some(
-                outcome
-                    .max_rung
-                    .map_or(result.max_rung, |r| r.max(result.max_rung)),
-            );
-            if result.max_rung >= WAR_RUNG {
+            let max_rung = match table {
+                Some(t) => t.rung(m_index, memory, pathway, crisis_rng.random()),
+                None => {
+                    let (inputs, sides) = crisis_setting(params, policy, crisis_st, pathway);
+                    Ladder::new(params, &inputs, &sides)
+                        .simulate(&mut crisis_rng)
+                        .max_rung
+                }
+            };
+            outcome.max_rung = Some(outcome.max_rung.map_or(max_rung, |r| r.max(max_rung)));
+            if max_rung >= WAR_RUNG {
                 outcome.war_month = Some(m);
                 outcome.war_pathway = Some(pathway);
                 let u: f64 = war_rng.random();
@@ -364,7 +434,7 @@ pub fn simulate_run(
                 };
                 break;
             }
-            rise += result.max_rung as u32;
+            rise += max_rung as u32;
         }
         // The month's end: tension and a Belarus succession (two draws every month).
         let (u_shed, u_succession): (f64, f64) = (memory_rng.random(), memory_rng.random());
