@@ -25,7 +25,7 @@ pub fn progress_bar(total: u64, what: &str) -> ProgressBar {
 }
 
 pub use detente_server::summary::{
-    ci, summary_json, EXACT, EXACT_WITH_PARAMETER_UNCERTAINTY, MONTE_CARLO_ONLY,
+    summary_json, EXACT, EXACT_WITH_PARAMETER_UNCERTAINTY, MONTE_CARLO_ONLY,
     WITH_PARAMETER_UNCERTAINTY,
 };
 
