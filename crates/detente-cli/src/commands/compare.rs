@@ -19,6 +19,8 @@ pub struct CompareArgs {
     pub ensemble: super::run::EnsembleArgs,
     #[command(flatten)]
     pub uncertainty: super::uncertainty_flags::UncertaintyArgs,
+    #[command(flatten)]
+    pub shard: super::merge::ShardArgs,
 }
 
 pub fn run(args: CompareArgs) -> CmdResult {
@@ -26,6 +28,8 @@ pub fn run(args: CompareArgs) -> CmdResult {
     if args.architectures.len() < 2 {
         return Err(input_err("compare needs at least two architectures"));
     }
+    let exact = args.ensemble.exact || args.uncertainty.exact_draws();
+    args.shard.check(exact, false)?;
     let scenarios = args
         .architectures
         .iter()
@@ -38,6 +42,9 @@ pub fn run(args: CompareArgs) -> CmdResult {
         runs_per_draw,
         ..EnsembleOptions::new(args.ensemble.runs, args.ensemble.seed)
     };
+    if args.shard.shard.is_some() {
+        return args.shard.run(&scenarios, options, draw.as_ref(), true);
+    }
     let exact_cmp: ExactComparison;
     let cmp: Comparison;
     // Each architecture's figures, its difference in p(war) from the first, and how that
