@@ -1,7 +1,7 @@
 //! A [`Summary`] as JSON and as CSV. This is the one definition of the result's JSON shape:
 //! `detente run --json` (the CLI) and the API's run results both use [`summary_json`].
 
-use detente_engine::{DiffSpread, Estimate, Figures, Method, Pathway, RUNG_NAMES};
+use detente_engine::{DiffSpread, Estimate, Figures, Method, Pathway, RunOutcome, RUNG_NAMES};
 use serde_json::{json, Value};
 
 pub fn ci(e: &Estimate) -> Value {
@@ -181,6 +181,57 @@ pub fn comparison_json(c: &ComparisonView) -> Value {
     })
 }
 
+/// Columns of the per-run table (`run --out`, Python's `run_frame`).
+pub const RUN_COLUMNS: [&str; 15] = [
+    "run",
+    "war",
+    "war_month",
+    "war_pathway",
+    "nuclear",
+    "crises_gray_zone",
+    "crises_snap_exercise",
+    "crises_ukraine_spillover",
+    "crises_belarus",
+    "crises_moldova_georgia",
+    "crises_deliberate_attack",
+    "crises_hybrid",
+    "max_rung",
+    "ceasefire_break_month",
+    "cost_usd_bn",
+];
+
+/// A value of the per-run table.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Cell {
+    Int(i64),
+    Float(f64),
+    Text(&'static str),
+    Null,
+}
+
+/// A run's row of the per-run table, in the order of [`RUN_COLUMNS`].
+pub fn run_cells(o: &RunOutcome) -> [Cell; 15] {
+    let opt = |v: Option<u32>| v.map_or(Cell::Null, |x| Cell::Int(x as i64));
+    let c = |i: usize| Cell::Int(o.crises[i] as i64);
+    [
+        Cell::Int(o.run as i64),
+        Cell::Int(o.war_month.is_some() as i64),
+        opt(o.war_month),
+        o.war_pathway.map_or(Cell::Null, |p| Cell::Text(p.name())),
+        Cell::Int(o.nuclear as i64),
+        c(0),
+        c(1),
+        c(2),
+        c(3),
+        c(4),
+        c(5),
+        c(6),
+        opt(o.max_rung.map(u32::from)),
+        opt(o.ceasefire_break_month),
+        Cell::Float(o.cost_bn),
+    ]
+}
+
 fn f(v: &Value) -> String {
     match v {
         Value::Null => String::new(),
@@ -251,4 +302,16 @@ pub fn summary_csv(s: &Value) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod run_table_tests {
+    use super::*;
+
+    #[test]
+    fn crises_columns_follow_the_pathways_order() {
+        for (i, p) in Pathway::ALL.iter().enumerate() {
+            assert_eq!(RUN_COLUMNS[5 + i], format!("crises_{}", p.name()));
+        }
+    }
 }
