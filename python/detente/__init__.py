@@ -161,7 +161,7 @@ def sensitivity(
     monte_carlo: bool = False,
     runs: int = 2000,
 ) -> dict[str, Any]:
-    """Morris (``mu_star``, ``sigma``) or Sobol (``s1``, ``st``) indices of p(war):
+    """Morris (``mu_star``, ``sigma``) or Sobol (``S1``, ``ST``) indices of p(war):
     ``detente sensitivity --json`` without its timing. Every evaluation is exact unless
     ``monte_carlo=True`` (then ``runs`` runs each, all on ``seed``)."""
     text = _native.sensitivity(

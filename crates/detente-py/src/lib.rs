@@ -118,6 +118,9 @@ struct Architecture {
     toml: String,
     /// Its horizon in years.
     horizon_years: f64,
+    /// Its mechanisms that have a strength: (name, enabled, strength 0-1); the strength is
+    /// at `mechanisms.NAME.strength` for `with_values`.
+    mechanisms: Vec<(String, bool, f64)>,
 }
 
 #[pymethods]
@@ -142,11 +145,26 @@ impl Architecture {
 impl From<detente_arch::Loaded> for Architecture {
     fn from(l: detente_arch::Loaded) -> Self {
         let horizon_years = l.architecture.to_scenario().policy.horizon_months as f64 / 12.0;
+        // the format's own serialization names the mechanisms and their fields
+        let value = serde_json::to_value(&l.architecture.mechanisms).unwrap_or_default();
+        let mechanisms = value
+            .as_object()
+            .map(|m| {
+                m.iter()
+                    .filter_map(|(name, v)| {
+                        let strength = v.get("strength")?.as_f64()?;
+                        let enabled = v.get("enabled")?.as_bool()?;
+                        Some((name.clone(), enabled, strength))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         Architecture {
             name: l.name,
             origin: l.origin,
             toml: l.source,
             horizon_years,
+            mechanisms,
         }
     }
 }
