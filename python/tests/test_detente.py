@@ -181,3 +181,17 @@ def test_merge_refuses_parts_that_do_not_belong():
     assert "missing" in str(e.value)
     with pytest.raises(detente.DetenteError):
         detente.run_shard("baseline", 2, 2)
+
+
+def _p_war(arch):
+    return detente.run(arch, runs=5000)["p_war"]
+
+
+def test_usable_in_a_forked_child_after_use_in_the_parent():
+    """EMA's MultiprocessingEvaluator forks after the parent simulated: the child must not
+    wait for the parent's thread pool (a regression: it hung)."""
+    import multiprocessing
+
+    expected = _p_war("baseline")
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        assert pool.apply_async(_p_war, ("baseline",)).get(timeout=120) == expected

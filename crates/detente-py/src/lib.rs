@@ -26,6 +26,7 @@ use pyo3::create_exception;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
+use std::sync::{Arc, Mutex};
 
 create_exception!(
     _native,
@@ -34,6 +35,38 @@ create_exception!(
     "Invalid input: an architecture that does not load or validate, or an argument out of its \
      range. `diagnostics` lists each problem as a dict with file, line, column, field and message."
 );
+
+/// This process's rayon pool. The engine's parallel loops run in it (`install`), never in
+/// rayon's global pool: a pool's threads do not survive `fork`, and EMA Workbench's and
+/// Dask's process pools fork the interpreter after the parent may have simulated. A child
+/// (another process id) builds a pool of its own; the parent's, whose threads are not in
+/// the child, is left alone.
+fn pool() -> Arc<rayon::ThreadPool> {
+    static POOL: Mutex<Option<(u32, Arc<rayon::ThreadPool>)>> = Mutex::new(None);
+    let pid = std::process::id();
+    let mut slot = POOL.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((owner, pool)) = slot.as_ref() {
+        if *owner == pid {
+            return pool.clone();
+        }
+    }
+    if let Some(inherited) = slot.take() {
+        // dropping it would signal threads that exist only in the parent
+        std::mem::forget(inherited);
+    }
+    let pool = Arc::new(
+        rayon::ThreadPoolBuilder::new()
+            .build()
+            .expect("a thread pool starts"),
+    );
+    *slot = Some((pid, pool.clone()));
+    pool
+}
+
+/// Run `f` without the GIL in this process's pool.
+fn compute<T: Send>(py: Python<'_>, f: impl FnOnce() -> T + Send) -> T {
+    py.allow_threads(|| pool().install(f))
+}
 
 /// One diagnostic as the Python side sees it.
 struct Diag {
@@ -133,8 +166,11 @@ impl Architecture {
             text = detente_analysis::sweep::set_path(&text, path, *v)
                 .map_err(|m| arg_error(py, path, m))?;
         }
-        let loaded = detente_arch::load_str(&text, &self.origin).map_err(|e| load_error(py, e))?;
-        Ok(Architecture::from(loaded))
+        let origin = self.origin.clone();
+        compute(py, || {
+            detente_arch::load_str(&text, &origin).map(Architecture::from)
+        })
+        .map_err(|e| load_error(py, e))
     }
 
     fn __repr__(&self) -> String {
@@ -282,8 +318,10 @@ impl Settings {
     }
 
     fn scenario(&self, a: &Architecture, py: Python<'_>) -> PyResult<Scenario> {
-        let loaded = detente_arch::load_str(&a.toml, &a.origin).map_err(|e| load_error(py, e))?;
-        let mut s = loaded.architecture.to_scenario();
+        let loaded = compute(py, || {
+            detente_arch::load_str(&a.toml, &a.origin).map(|l| l.architecture.to_scenario())
+        });
+        let mut s = loaded.map_err(|e| load_error(py, e))?;
         if let Some(h) = self.horizon_years {
             s.policy.horizon_months = h * 12;
         }
@@ -373,7 +411,7 @@ fn run(
     )?;
     let mut scenario = st.scenario(&a, py)?;
     apply_parameters(py, &mut scenario, parameters)?;
-    let value = py.allow_threads(|| {
+    let value = compute(py, || {
         let options = st.options();
         if st.is_exact() {
             let draws = st.draw_ref().map(|d| exact::Draws::like(&options, d));
@@ -422,7 +460,7 @@ fn run_frame<'py>(
     )?;
     let mut scenario = st.scenario(&a, py)?;
     apply_parameters(py, &mut scenario, parameters)?;
-    let rows: Vec<[Cell; 15]> = py.allow_threads(|| {
+    let rows: Vec<[Cell; 15]> = compute(py, || {
         let mut rows = Vec::with_capacity(st.runs as usize);
         let mut sink = |records: &[RunOutcome]| rows.extend(records.iter().map(run_cells));
         run_ensemble(
@@ -505,7 +543,7 @@ fn compare_archs(
         .iter()
         .map(|a| st.scenario(a, py))
         .collect::<PyResult<Vec<_>>>()?;
-    let value = py.allow_threads(|| {
+    let value = compute(py, || {
         let names: Vec<String> = scenarios.iter().map(|s| s.name.clone()).collect();
         let options = st.options();
         let parameter_uncertainty = st.draw.is_some();
@@ -570,7 +608,7 @@ fn run_shard(
         1,
     )?;
     let scenario = st.scenario(&a, py)?;
-    Ok(py.allow_threads(|| {
+    Ok(compute(py, || {
         shard::run_shard(&scenario, st.options(), st.draw.as_ref(), which, &|_| true)
             .expect("never cancelled")
     }))
@@ -608,7 +646,7 @@ fn compare_shard(
         .iter()
         .map(|a| st.scenario(a, py))
         .collect::<PyResult<Vec<_>>>()?;
-    Ok(py.allow_threads(|| {
+    Ok(compute(py, || {
         shard::compare_shard(&scenarios, st.options(), st.draw.as_ref(), which, &|_| true)
             .expect("never cancelled")
     }))
@@ -624,9 +662,8 @@ fn shard_of(py: Python<'_>, shard: u64, shards: u64) -> PyResult<Shard> {
 /// of the unsharded run or comparison.
 #[pyfunction]
 fn merge(py: Python<'_>, parts: Vec<(String, String)>) -> PyResult<String> {
-    let merged = py
-        .allow_threads(|| shard::merge(&parts))
-        .map_err(|e| arg_error(py, "parts", e.to_string()))?;
+    let merged =
+        compute(py, || shard::merge(&parts)).map_err(|e| arg_error(py, "parts", e.to_string()))?;
     Ok(pretty(&shard::merged_json(&merged)))
 }
 
@@ -685,7 +722,7 @@ fn sensitivity(
     } else {
         Evaluation::Exact
     };
-    let result = py.allow_threads(|| -> Result<serde_json::Value, String> {
+    let result = compute(py, || -> Result<serde_json::Value, String> {
         let rows = if sobol {
             sobol_samples(&problem, n, seed as u32)?
         } else {
