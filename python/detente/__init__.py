@@ -197,10 +197,11 @@ def run_shard(
     """Shard ``shard`` (0-based) of ``shards`` of a simulated run: the part file's text, as
     ``detente run --shard I/N --out-summary FILE`` writes it. ``merge`` of every part gives
     the unsharded result byte for byte; parts can be made on other machines."""
-    return _native.run_shard(
+    return _native.shard_part(
         arch,
         shard,
         shards,
+        compare=False,
         runs=runs,
         seed=seed,
         horizon_years=horizon_years,
@@ -220,10 +221,11 @@ def compare_shard(
     runs_per_draw: int = 200,
 ) -> str:
     """Shard ``shard`` of ``shards`` of a comparison (common random numbers survive)."""
-    return _native.compare_shard(
+    return _native.shard_part(
         list(archs),
         shard,
         shards,
+        compare=True,
         runs=runs,
         seed=seed,
         horizon_years=horizon_years,

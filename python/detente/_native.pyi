@@ -55,20 +55,11 @@ def compare_archs(
     runs_per_draw: int = 200,
     monte_carlo: bool = False,
 ) -> str: ...
-def run_shard(
-    arch: ArchLike,
+def shard_part(
+    archs: Union[ArchLike, Sequence[ArchLike]],
     shard: int,
     shards: int,
-    runs: int = 10000,
-    seed: int = 1,
-    horizon_years: Optional[int] = None,
-    uncertainty: bool = False,
-    runs_per_draw: int = 200,
-) -> str: ...
-def compare_shard(
-    archs: Sequence[ArchLike],
-    shard: int,
-    shards: int,
+    compare: bool = False,
     runs: int = 10000,
     seed: int = 1,
     horizon_years: Optional[int] = None,

@@ -757,8 +757,10 @@ mod tests {
 
     #[test]
     fn compare_shards_folded_in_order_equal_the_comparison_bit_for_bit() {
-        let mut other = Policy::default();
-        other.horizon_months = 60;
+        let other = Policy {
+            horizon_months: 60,
+            ..Policy::default()
+        };
         let scenarios = [scenario("a", Policy::default()), scenario("b", other)];
         let o = options();
         let whole = compare(&scenarios, o, None, &|_| true).unwrap();

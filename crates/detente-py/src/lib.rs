@@ -578,58 +578,28 @@ fn compare_archs(
     Ok(pretty(&value))
 }
 
-/// `detente run --shard I/N --out-summary`: shard `shard` of `shards` of a simulated run,
-/// as the part file's text.
+/// `detente run|compare --shard I/N --out-summary`: shard `shard` of `shards` of a simulated
+/// run of one architecture, or (`compare`) of a comparison of several, as the part file's text.
 #[pyfunction]
-#[pyo3(signature = (arch, shard, shards, runs=10_000, seed=1, horizon_years=None, uncertainty=false, runs_per_draw=200))]
+#[pyo3(signature = (archs, shard, shards, compare=false, runs=10_000, seed=1, horizon_years=None, uncertainty=false, runs_per_draw=200))]
 #[allow(clippy::too_many_arguments)]
-fn run_shard(
-    py: Python<'_>,
-    arch: &Bound<'_, PyAny>,
-    shard: u64,
-    shards: u64,
-    runs: u64,
-    seed: u64,
-    horizon_years: Option<u32>,
-    uncertainty: bool,
-    runs_per_draw: u64,
-) -> PyResult<String> {
-    let a = architecture_of(py, arch)?;
-    let which = shard_of(py, shard, shards)?;
-    let st = Settings::new(
-        py,
-        runs,
-        seed,
-        horizon_years,
-        false,
-        uncertainty,
-        runs_per_draw,
-        true,
-        1,
-    )?;
-    let scenario = st.scenario(&a, py)?;
-    Ok(compute(py, || {
-        shard::run_shard(&scenario, st.options(), st.draw.as_ref(), which, &|_| true)
-            .expect("never cancelled")
-    }))
-}
-
-/// `detente compare --shard I/N --out-summary`: shard `shard` of `shards` of a comparison.
-#[pyfunction]
-#[pyo3(signature = (archs, shard, shards, runs=10_000, seed=1, horizon_years=None, uncertainty=false, runs_per_draw=200))]
-#[allow(clippy::too_many_arguments)]
-fn compare_shard(
+fn shard_part(
     py: Python<'_>,
     archs: &Bound<'_, PyAny>,
     shard: u64,
     shards: u64,
+    compare: bool,
     runs: u64,
     seed: u64,
     horizon_years: Option<u32>,
     uncertainty: bool,
     runs_per_draw: u64,
 ) -> PyResult<String> {
-    let archs = architectures_of(py, archs)?;
+    let archs = if compare {
+        architectures_of(py, archs)?
+    } else {
+        vec![architecture_of(py, archs)?]
+    };
     let which = shard_of(py, shard, shards)?;
     let st = Settings::new(
         py,
@@ -647,8 +617,13 @@ fn compare_shard(
         .map(|a| st.scenario(a, py))
         .collect::<PyResult<Vec<_>>>()?;
     Ok(compute(py, || {
-        shard::compare_shard(&scenarios, st.options(), st.draw.as_ref(), which, &|_| true)
-            .expect("never cancelled")
+        let (options, draw) = (st.options(), st.draw.as_ref());
+        if compare {
+            shard::compare_shard(&scenarios, options, draw, which, &|_| true)
+        } else {
+            shard::run_shard(&scenarios[0], options, draw, which, &|_| true)
+        }
+        .expect("never cancelled")
     }))
 }
 
@@ -782,8 +757,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(run, m)?)?;
     m.add_function(wrap_pyfunction!(run_frame, m)?)?;
     m.add_function(wrap_pyfunction!(compare_archs, m)?)?;
-    m.add_function(wrap_pyfunction!(run_shard, m)?)?;
-    m.add_function(wrap_pyfunction!(compare_shard, m)?)?;
+    m.add_function(wrap_pyfunction!(shard_part, m)?)?;
     m.add_function(wrap_pyfunction!(merge, m)?)?;
     m.add_function(wrap_pyfunction!(sensitivity, m)?)?;
     m.add_function(wrap_pyfunction!(params, m)?)?;

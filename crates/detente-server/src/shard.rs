@@ -321,7 +321,7 @@ pub fn compare_shard(
 pub enum Merged {
     Run {
         name: String,
-        summary: Summary,
+        summary: Box<Summary>,
         seed: u64,
         parameter_uncertainty: bool,
     },
@@ -335,6 +335,30 @@ pub enum Merged {
     },
 }
 
+impl Merged {
+    /// A merged comparison ready to print (None for a run).
+    pub fn comparison_view(&self) -> Option<ComparisonView<'_>> {
+        match self {
+            Merged::Run { .. } => None,
+            Merged::Compare {
+                names,
+                comparison,
+                runs,
+                seed,
+                parameter_uncertainty,
+                runs_per_draw,
+            } => Some(comparison_view(
+                names,
+                comparison,
+                *runs,
+                *seed,
+                *parameter_uncertainty,
+                *runs_per_draw,
+            )),
+        }
+    }
+}
+
 /// The merged result as the JSON the unsharded `run --json` or `compare --json` prints.
 pub fn merged_json(m: &Merged) -> Value {
     match m {
@@ -343,22 +367,15 @@ pub fn merged_json(m: &Merged) -> Value {
             summary,
             seed,
             parameter_uncertainty,
-        } => summary_json(name, summary, *seed, run_interval(*parameter_uncertainty)),
-        Merged::Compare {
-            names,
-            comparison,
-            runs,
-            seed,
-            parameter_uncertainty,
-            runs_per_draw,
-        } => comparison_json(&comparison_view(
-            names,
-            comparison,
-            *runs,
+        } => summary_json(
+            name,
+            &**summary,
             *seed,
-            *parameter_uncertainty,
-            *runs_per_draw,
-        )),
+            run_interval(*parameter_uncertainty),
+        ),
+        Merged::Compare { .. } => m
+            .comparison_view()
+            .map_or(Value::Null, |view| comparison_json(&view)),
     }
 }
 
@@ -462,7 +479,7 @@ pub fn merge(parts: &[(String, String)]) -> Result<Merged, ShardError> {
             .collect();
         Ok(Merged::Run {
             name: first.architectures[0].name.clone(),
-            summary: Summary::fold(horizons[0], &summaries),
+            summary: Box::new(Summary::fold(horizons[0], &summaries)),
             seed: first.seed,
             parameter_uncertainty,
         })

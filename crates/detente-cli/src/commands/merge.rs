@@ -107,39 +107,25 @@ pub fn run(args: MergeArgs) -> CmdResult {
         );
         return Ok(());
     }
-    match &merged {
-        Merged::Run {
-            name,
-            summary,
-            seed,
-            parameter_uncertainty,
-        } => print!(
+    if let Some(view) = merged.comparison_view() {
+        return super::compare::print_comparison(&view, false);
+    }
+    if let Merged::Run {
+        name,
+        summary,
+        seed,
+        parameter_uncertainty,
+    } = &merged
+    {
+        print!(
             "{}",
             summary_table(
                 name,
-                summary,
+                &**summary,
                 *seed,
                 shard::run_interval(*parameter_uncertainty)
             )
-        ),
-        Merged::Compare {
-            names,
-            comparison,
-            runs,
-            seed,
-            parameter_uncertainty,
-            runs_per_draw,
-        } => super::compare::print_comparison(
-            &shard::comparison_view(
-                names,
-                comparison,
-                *runs,
-                *seed,
-                *parameter_uncertainty,
-                *runs_per_draw,
-            ),
-            false,
-        )?,
+        );
     }
     Ok(())
 }
