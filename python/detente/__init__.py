@@ -77,8 +77,9 @@ def run(
     model parameters by name within their ranges (``params()``). ``as_text=True`` returns the
     JSON text exactly as the CLI prints it (without the final newline).
     """
-    text = _native.run(
+    text = _native.result(
         arch,
+        compare=False,
         runs=runs,
         seed=seed,
         horizon_years=horizon_years,
@@ -132,15 +133,18 @@ def compare(
     uncertainty: bool = False,
     runs_per_draw: int = 200,
     monte_carlo: bool = False,
+    parameters: Optional[Mapping[str, float]] = None,
     as_text: bool = False,
 ) -> Any:
     """Several architectures with common random numbers (or exactly): ``detente compare --json``.
 
     Returns a dict whose ``architectures`` list holds each one's ``p_war`` and its paired
-    difference from the first (``diff_vs_first``, ``diff_ci``).
+    difference from the first (``diff_vs_first``, ``diff_ci``). ``parameters`` sets model
+    parameters by name for every architecture.
     """
-    text = _native.compare_archs(
+    text = _native.result(
         list(archs),
+        compare=True,
         runs=runs,
         seed=seed,
         horizon_years=horizon_years,
@@ -148,6 +152,7 @@ def compare(
         uncertainty=uncertainty,
         runs_per_draw=runs_per_draw,
         monte_carlo=monte_carlo,
+        parameters=_values(parameters),
     )
     return text if as_text else json.loads(text)
 

@@ -25,8 +25,9 @@ ArchLike = Union[str, Architecture]
 
 def builtins() -> list[tuple[str, str]]: ...
 def load(spec: str) -> Architecture: ...
-def run(
-    arch: ArchLike,
+def result(
+    archs: Union[ArchLike, Sequence[ArchLike]],
+    compare: bool = False,
     runs: int = 10000,
     seed: int = 1,
     horizon_years: Optional[int] = None,
@@ -45,16 +46,6 @@ def run_frame(
     runs_per_draw: int = 200,
     parameters: Optional[Sequence[tuple[str, float]]] = None,
 ) -> dict[str, list[Any]]: ...
-def compare_archs(
-    archs: Sequence[ArchLike],
-    runs: int = 10000,
-    seed: int = 1,
-    horizon_years: Optional[int] = None,
-    exact: bool = False,
-    uncertainty: bool = False,
-    runs_per_draw: int = 200,
-    monte_carlo: bool = False,
-) -> str: ...
 def shard_part(
     archs: Union[ArchLike, Sequence[ArchLike]],
     shard: int,

@@ -381,13 +381,15 @@ fn load(py: Python<'_>, spec: &str) -> PyResult<Architecture> {
     load_spec(py, spec)
 }
 
-/// `detente run --json`: the summary JSON text of one architecture.
+/// `detente run --json` (one architecture) or, with `compare`, `detente compare --json`
+/// (several, with common random numbers, or exact): the result's JSON text.
 #[pyfunction]
-#[pyo3(signature = (arch, runs=10_000, seed=1, horizon_years=None, exact=false, uncertainty=false, runs_per_draw=200, monte_carlo=false, parameters=None))]
+#[pyo3(signature = (archs, compare=false, runs=10_000, seed=1, horizon_years=None, exact=false, uncertainty=false, runs_per_draw=200, monte_carlo=false, parameters=None))]
 #[allow(clippy::too_many_arguments)]
-fn run(
+fn result(
     py: Python<'_>,
-    arch: &Bound<'_, PyAny>,
+    archs: &Bound<'_, PyAny>,
+    compare: bool,
     runs: u64,
     seed: u64,
     horizon_years: Option<u32>,
@@ -397,7 +399,11 @@ fn run(
     monte_carlo: bool,
     parameters: Option<Vec<(String, f64)>>,
 ) -> PyResult<String> {
-    let a = architecture_of(py, arch)?;
+    let archs = if compare {
+        architectures_of(py, archs)?
+    } else {
+        vec![architecture_of(py, archs)?]
+    };
     let st = Settings::new(
         py,
         runs,
@@ -407,29 +413,76 @@ fn run(
         uncertainty,
         runs_per_draw,
         monte_carlo,
-        1,
+        archs.len() as u64,
     )?;
-    let mut scenario = st.scenario(&a, py)?;
-    apply_parameters(py, &mut scenario, parameters)?;
+    let mut scenarios = archs
+        .iter()
+        .map(|a| st.scenario(a, py))
+        .collect::<PyResult<Vec<_>>>()?;
+    for s in &mut scenarios {
+        apply_parameters(py, s, parameters.clone())?;
+    }
     let value = compute(py, || {
-        let options = st.options();
-        if st.is_exact() {
-            let draws = st.draw_ref().map(|d| exact::Draws::like(&options, d));
-            let interval = if draws.is_some() {
-                EXACT_WITH_PARAMETER_UNCERTAINTY
-            } else {
-                EXACT
-            };
-            let summary = exact::evaluate_with(&scenario, draws);
-            summary_json(&scenario.name, &summary, st.seed, interval)
+        if compare {
+            comparison_result(&scenarios, &st)
         } else {
-            let summary = run_ensemble(&scenario, options, st.draw_ref(), &|_| true, None)
-                .expect("never cancelled");
-            let interval = shard::run_interval(st.draw.is_some());
-            summary_json(&scenario.name, &summary, st.seed, interval)
+            run_result(&scenarios[0], &st)
         }
     });
     Ok(pretty(&value))
+}
+
+/// The JSON of `run --json`.
+fn run_result(scenario: &Scenario, st: &Settings) -> serde_json::Value {
+    let options = st.options();
+    if st.is_exact() {
+        let draws = st.draw_ref().map(|d| exact::Draws::like(&options, d));
+        let interval = if draws.is_some() {
+            EXACT_WITH_PARAMETER_UNCERTAINTY
+        } else {
+            EXACT
+        };
+        let summary = exact::evaluate_with(scenario, draws);
+        summary_json(&scenario.name, &summary, st.seed, interval)
+    } else {
+        let summary = run_ensemble(scenario, options, st.draw_ref(), &|_| true, None)
+            .expect("never cancelled");
+        let interval = shard::run_interval(st.draw.is_some());
+        summary_json(&scenario.name, &summary, st.seed, interval)
+    }
+}
+
+/// The JSON of `compare --json`.
+fn comparison_result(scenarios: &[Scenario], st: &Settings) -> serde_json::Value {
+    let names: Vec<String> = scenarios.iter().map(|s| s.name.clone()).collect();
+    let options = st.options();
+    let parameter_uncertainty = st.draw.is_some();
+    if st.is_exact() {
+        let draws = st.draw_ref().map(|d| exact::Draws::like(&options, d));
+        let cmp = exact::compare_exact(scenarios, draws);
+        let k = scenarios.len();
+        comparison_json(&ComparisonView {
+            names: names.iter().map(String::as_str).collect(),
+            figures: cmp.summaries.iter().map(|s| s as &dyn Figures).collect(),
+            diffs: (0..k).map(|i| cmp.diff_vs_first(i)).collect(),
+            spreads: (0..k).map(|i| cmp.diff_across_draws(i)).collect(),
+            method: Method::Exact,
+            runs: st.runs,
+            seed: st.seed,
+            parameter_uncertainty,
+            runs_per_draw: st.runs_per_draw,
+        })
+    } else {
+        let cmp = compare(scenarios, options, st.draw_ref(), &|_| true).expect("never cancelled");
+        comparison_json(&shard::comparison_view(
+            &names,
+            &cmp,
+            st.runs,
+            st.seed,
+            parameter_uncertainty,
+            st.runs_per_draw,
+        ))
+    }
 }
 
 /// `detente run --out`: one row per simulated run, as columns named as the CSV's.
@@ -510,72 +563,6 @@ fn architectures_of(py: Python<'_>, archs: &Bound<'_, PyAny>) -> PyResult<Vec<Ar
         ));
     }
     list.iter().map(|a| architecture_of(py, a)).collect()
-}
-
-/// `detente compare --json`: several architectures with common random numbers (or exact).
-#[pyfunction]
-#[pyo3(signature = (archs, runs=10_000, seed=1, horizon_years=None, exact=false, uncertainty=false, runs_per_draw=200, monte_carlo=false))]
-#[allow(clippy::too_many_arguments)]
-fn compare_archs(
-    py: Python<'_>,
-    archs: &Bound<'_, PyAny>,
-    runs: u64,
-    seed: u64,
-    horizon_years: Option<u32>,
-    exact: bool,
-    uncertainty: bool,
-    runs_per_draw: u64,
-    monte_carlo: bool,
-) -> PyResult<String> {
-    let archs = architectures_of(py, archs)?;
-    let st = Settings::new(
-        py,
-        runs,
-        seed,
-        horizon_years,
-        exact,
-        uncertainty,
-        runs_per_draw,
-        monte_carlo,
-        archs.len() as u64,
-    )?;
-    let scenarios = archs
-        .iter()
-        .map(|a| st.scenario(a, py))
-        .collect::<PyResult<Vec<_>>>()?;
-    let value = compute(py, || {
-        let names: Vec<String> = scenarios.iter().map(|s| s.name.clone()).collect();
-        let options = st.options();
-        let parameter_uncertainty = st.draw.is_some();
-        if st.is_exact() {
-            let draws = st.draw_ref().map(|d| exact::Draws::like(&options, d));
-            let cmp = exact::compare_exact(&scenarios, draws);
-            let k = scenarios.len();
-            comparison_json(&ComparisonView {
-                names: names.iter().map(String::as_str).collect(),
-                figures: cmp.summaries.iter().map(|s| s as &dyn Figures).collect(),
-                diffs: (0..k).map(|i| cmp.diff_vs_first(i)).collect(),
-                spreads: (0..k).map(|i| cmp.diff_across_draws(i)).collect(),
-                method: Method::Exact,
-                runs: st.runs,
-                seed: st.seed,
-                parameter_uncertainty,
-                runs_per_draw: st.runs_per_draw,
-            })
-        } else {
-            let cmp =
-                compare(&scenarios, options, st.draw_ref(), &|_| true).expect("never cancelled");
-            comparison_json(&shard::comparison_view(
-                &names,
-                &cmp,
-                st.runs,
-                st.seed,
-                parameter_uncertainty,
-                st.runs_per_draw,
-            ))
-        }
-    });
-    Ok(pretty(&value))
 }
 
 /// `detente run|compare --shard I/N --out-summary`: shard `shard` of `shards` of a simulated
@@ -754,9 +741,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Architecture>()?;
     m.add_function(wrap_pyfunction!(builtins, m)?)?;
     m.add_function(wrap_pyfunction!(load, m)?)?;
-    m.add_function(wrap_pyfunction!(run, m)?)?;
+    m.add_function(wrap_pyfunction!(result, m)?)?;
     m.add_function(wrap_pyfunction!(run_frame, m)?)?;
-    m.add_function(wrap_pyfunction!(compare_archs, m)?)?;
     m.add_function(wrap_pyfunction!(shard_part, m)?)?;
     m.add_function(wrap_pyfunction!(merge, m)?)?;
     m.add_function(wrap_pyfunction!(sensitivity, m)?)?;
