@@ -57,6 +57,17 @@ def _values(mapping: Optional[Mapping[str, float]]) -> Optional[list[tuple[str, 
     return None if mapping is None else [(str(k), float(v)) for k, v in mapping.items()]
 
 
+def _ensemble(runs, seed, horizon_years, uncertainty, runs_per_draw) -> dict[str, Any]:
+    """The ensemble settings every simulating function hands to the extension."""
+    return {
+        "runs": runs,
+        "seed": seed,
+        "horizon_years": horizon_years,
+        "uncertainty": uncertainty,
+        "runs_per_draw": runs_per_draw,
+    }
+
+
 def run(
     arch: ArchLike,
     runs: int = 10_000,
@@ -77,17 +88,9 @@ def run(
     model parameters by name within their ranges (``params()``). ``as_text=True`` returns the
     JSON text exactly as the CLI prints it (without the final newline).
     """
+    ensemble = _ensemble(runs, seed, horizon_years, uncertainty, runs_per_draw)
     text = _native.result(
-        arch,
-        compare=False,
-        runs=runs,
-        seed=seed,
-        horizon_years=horizon_years,
-        exact=exact,
-        uncertainty=uncertainty,
-        runs_per_draw=runs_per_draw,
-        monte_carlo=monte_carlo,
-        parameters=_values(parameters),
+        arch, compare=False, exact=exact, monte_carlo=monte_carlo, parameters=_values(parameters), **ensemble
     )
     return text if as_text else json.loads(text)
 
@@ -108,15 +111,8 @@ def run_frame(
     """
     import pandas as pd
 
-    columns = _native.run_frame(
-        arch,
-        runs=runs,
-        seed=seed,
-        horizon_years=horizon_years,
-        uncertainty=uncertainty,
-        runs_per_draw=runs_per_draw,
-        parameters=_values(parameters),
-    )
+    ensemble = _ensemble(runs, seed, horizon_years, uncertainty, runs_per_draw)
+    columns = _native.run_frame(arch, parameters=_values(parameters), **ensemble)
     frame = pd.DataFrame({name: columns[name] for name in RUN_COLUMNS})
     for name in ("war_month", "max_rung", "ceasefire_break_month"):
         frame[name] = frame[name].astype("Int64")
@@ -142,17 +138,9 @@ def compare(
     difference from the first (``diff_vs_first``, ``diff_ci``). ``parameters`` sets model
     parameters by name for every architecture.
     """
+    ensemble = _ensemble(runs, seed, horizon_years, uncertainty, runs_per_draw)
     text = _native.result(
-        list(archs),
-        compare=True,
-        runs=runs,
-        seed=seed,
-        horizon_years=horizon_years,
-        exact=exact,
-        uncertainty=uncertainty,
-        runs_per_draw=runs_per_draw,
-        monte_carlo=monte_carlo,
-        parameters=_values(parameters),
+        list(archs), compare=True, exact=exact, monte_carlo=monte_carlo, parameters=_values(parameters), **ensemble
     )
     return text if as_text else json.loads(text)
 
@@ -202,17 +190,8 @@ def run_shard(
     """Shard ``shard`` (0-based) of ``shards`` of a simulated run: the part file's text, as
     ``detente run --shard I/N --out-summary FILE`` writes it. ``merge`` of every part gives
     the unsharded result byte for byte; parts can be made on other machines."""
-    return _native.shard_part(
-        arch,
-        shard,
-        shards,
-        compare=False,
-        runs=runs,
-        seed=seed,
-        horizon_years=horizon_years,
-        uncertainty=uncertainty,
-        runs_per_draw=runs_per_draw,
-    )
+    ensemble = _ensemble(runs, seed, horizon_years, uncertainty, runs_per_draw)
+    return _native.shard_part(arch, shard, shards, compare=False, **ensemble)
 
 
 def compare_shard(
@@ -226,17 +205,8 @@ def compare_shard(
     runs_per_draw: int = 200,
 ) -> str:
     """Shard ``shard`` of ``shards`` of a comparison (common random numbers survive)."""
-    return _native.shard_part(
-        list(archs),
-        shard,
-        shards,
-        compare=True,
-        runs=runs,
-        seed=seed,
-        horizon_years=horizon_years,
-        uncertainty=uncertainty,
-        runs_per_draw=runs_per_draw,
-    )
+    ensemble = _ensemble(runs, seed, horizon_years, uncertainty, runs_per_draw)
+    return _native.shard_part(list(archs), shard, shards, compare=True, **ensemble)
 
 
 def merge(parts: Sequence[str], names: Optional[Sequence[str]] = None, as_text: bool = False) -> Any:

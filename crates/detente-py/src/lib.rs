@@ -301,6 +301,35 @@ impl Settings {
         })
     }
 
+    /// Settings of a simulation (per-run rows, shards): never exact, draws simulated.
+    fn simulated(
+        py: Python<'_>,
+        runs: u64,
+        seed: u64,
+        horizon_years: Option<u32>,
+        uncertainty: bool,
+        runs_per_draw: u64,
+        architectures: u64,
+    ) -> PyResult<Settings> {
+        let (exact, monte_carlo) = (false, true);
+        Settings::new(
+            py,
+            runs,
+            seed,
+            horizon_years,
+            exact,
+            uncertainty,
+            runs_per_draw,
+            monte_carlo,
+            architectures,
+        )
+    }
+
+    /// The scenarios of `archs`, each with the horizon overridden if asked.
+    fn scenarios(&self, py: Python<'_>, archs: &[Architecture]) -> PyResult<Vec<Scenario>> {
+        archs.iter().map(|a| self.scenario(a, py)).collect()
+    }
+
     /// Whether results come from the exact chain (`exact`, or draws evaluated exactly).
     fn is_exact(&self) -> bool {
         self.exact || (self.draw.is_some() && !self.monte_carlo)
@@ -399,11 +428,7 @@ fn result(
     monte_carlo: bool,
     parameters: Option<Vec<(String, f64)>>,
 ) -> PyResult<String> {
-    let archs = if compare {
-        architectures_of(py, archs)?
-    } else {
-        vec![architecture_of(py, archs)?]
-    };
+    let archs = one_or_several(py, archs, compare)?;
     let st = Settings::new(
         py,
         runs,
@@ -415,10 +440,7 @@ fn result(
         monte_carlo,
         archs.len() as u64,
     )?;
-    let mut scenarios = archs
-        .iter()
-        .map(|a| st.scenario(a, py))
-        .collect::<PyResult<Vec<_>>>()?;
+    let mut scenarios = st.scenarios(py, &archs)?;
     for s in &mut scenarios {
         apply_parameters(py, s, parameters.clone())?;
     }
@@ -500,17 +522,7 @@ fn run_frame<'py>(
     parameters: Option<Vec<(String, f64)>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let a = architecture_of(py, arch)?;
-    let st = Settings::new(
-        py,
-        runs,
-        seed,
-        horizon_years,
-        false,
-        uncertainty,
-        runs_per_draw,
-        true,
-        1,
-    )?;
+    let st = Settings::simulated(py, runs, seed, horizon_years, uncertainty, runs_per_draw, 1)?;
     let mut scenario = st.scenario(&a, py)?;
     apply_parameters(py, &mut scenario, parameters)?;
     let rows: Vec<[Cell; 15]> = compute(py, || {
@@ -540,6 +552,19 @@ fn run_frame<'py>(
         out.set_item(*name, column)?;
     }
     Ok(out)
+}
+
+/// One architecture, or (`compare`) the list of a comparison.
+fn one_or_several(
+    py: Python<'_>,
+    archs: &Bound<'_, PyAny>,
+    compare: bool,
+) -> PyResult<Vec<Architecture>> {
+    if compare {
+        architectures_of(py, archs)
+    } else {
+        Ok(vec![architecture_of(py, archs)?])
+    }
 }
 
 /// Architectures of a comparison, at least two.
@@ -582,27 +607,11 @@ fn shard_part(
     uncertainty: bool,
     runs_per_draw: u64,
 ) -> PyResult<String> {
-    let archs = if compare {
-        architectures_of(py, archs)?
-    } else {
-        vec![architecture_of(py, archs)?]
-    };
+    let archs = one_or_several(py, archs, compare)?;
     let which = shard_of(py, shard, shards)?;
-    let st = Settings::new(
-        py,
-        runs,
-        seed,
-        horizon_years,
-        false,
-        uncertainty,
-        runs_per_draw,
-        true,
-        archs.len() as u64,
-    )?;
-    let scenarios = archs
-        .iter()
-        .map(|a| st.scenario(a, py))
-        .collect::<PyResult<Vec<_>>>()?;
+    let n = archs.len() as u64;
+    let st = Settings::simulated(py, runs, seed, horizon_years, uncertainty, runs_per_draw, n)?;
+    let scenarios = st.scenarios(py, &archs)?;
     Ok(compute(py, || {
         let (options, draw) = (st.options(), st.draw.as_ref());
         if compare {
