@@ -195,3 +195,21 @@ def test_usable_in_a_forked_child_after_use_in_the_parent():
     expected = _p_war("baseline")
     with multiprocessing.get_context("fork").Pool(1) as pool:
         assert pool.apply_async(_p_war, ("baseline",)).get(timeout=120) == expected
+
+
+def test_the_gil_is_released_while_simulating():
+    """Python code runs in another thread while a simulation computes."""
+    import threading
+    import time
+
+    done = {}
+    t = threading.Thread(target=lambda: done.setdefault("r", detente.run("baseline", runs=200_000)))
+    t.start()
+    ticks = 0
+    while t.is_alive():
+        ticks += 1
+        time.sleep(0.001)
+    t.join()
+    assert done["r"]["runs"] == 200_000
+    # the run takes well over 0.1 s; with the GIL held this loop could not have turned
+    assert ticks > 20, ticks
