@@ -50,12 +50,11 @@ def main() -> None:
     y = p_war > np.quantile(p_war, 0.75)
     finder = prim.Prim(x, y, threshold=0.6, peel_alpha=0.1)
     box = finder.find_box()
-    print(box.peeling_trajectory.tail(1).to_string())
-    limits = box.box_lims[-1]
-    restricted = [c for c in limits.columns if not limits[c].equals(box.box_lims[0][c])]
-    print(f"PRIM box (coverage {box.coverage:.2f}, density {box.density:.2f}) restricts: {', '.join(restricted) or 'nothing'}")
-    print(limits[restricted].to_string() if restricted else "")
-
+    # the box's coverage, density and restricted dimensions, with their limits and
+    # quasi-p-values (EMA's own table)
+    box.inspect()
+    restricted = sorted(box.qp[-1])
+    print(f"PRIM box: coverage {box.coverage:.2f}, density {box.density:.2f}, restricts {len(restricted)}: {', '.join(restricted)}")
 
 if __name__ == "__main__":
     main()
