@@ -42,6 +42,8 @@ enum Command {
     Sweep(commands::sweep::SweepArgs),
     /// Run architectures with common random numbers and report paired differences.
     Compare(commands::compare::CompareArgs),
+    /// Merge the part files of a sharded run or compare: the unsharded result, byte for byte.
+    Merge(commands::merge::MergeArgs),
     /// List the built-in architectures.
     List(commands::architecture::ListArgs),
     /// Print a built-in architecture's TOML, to copy and edit.
@@ -83,6 +85,7 @@ fn main() -> ExitCode {
         Command::Sensitivity(a) => commands::sensitivity::run(a),
         Command::Run(a) => commands::run::run(a),
         Command::Compare(a) => commands::compare::run(a),
+        Command::Merge(a) => commands::merge::run(a),
         Command::Discover(a) => commands::discover::run(a),
         Command::Robust(a) => commands::robust::run(a),
         Command::Sweep(a) => commands::sweep::run(a),

@@ -412,31 +412,12 @@ pub fn run_ensemble_streaming(
 ) -> Result<Summary, Cancelled> {
     let shared = Shared::new(scenario, draw);
     let horizon = scenario.policy.horizon_months;
-    let chunk = options.chunk.max(1);
-    let chunks = options.runs.div_ceil(chunk);
     let keep = sink.is_some();
     let mut total = Summary::new(horizon);
-    let mut first = 0;
-    let per_batch = chunks_per_batch();
-    while first < chunks {
-        let last = (first + per_batch).min(chunks);
-        let parts: Vec<(Summary, Vec<RunOutcome>)> = (first..last)
+    for_each_batch(0..chunk_count(&options), |batch| {
+        let parts: Vec<(Summary, Vec<RunOutcome>)> = batch
             .into_par_iter()
-            .map(|c| {
-                let mut s = Summary::new(horizon);
-                let mut records = Vec::new();
-                for run in c * chunk..((c + 1) * chunk).min(options.runs) {
-                    let o = one_run(scenario, &shared, draw, &options, run);
-                    s.add(&o);
-                    if draw.is_some() && options.runs_per_draw > 1 {
-                        s.add_to_draw(draw_index(&options, run), &o);
-                    }
-                    if keep {
-                        records.push(o);
-                    }
-                }
-                (s, records)
-            })
+            .map(|c| run_chunk(scenario, &shared, draw, &options, c, keep))
             .collect();
         for (s, records) in &parts {
             total.merge(s);
@@ -444,12 +425,106 @@ pub fn run_ensemble_streaming(
                 sink(records);
             }
         }
-        first = last;
-        if !stream(&total) {
+        stream(&total)
+    })?;
+    Ok(total)
+}
+
+/// Number of chunks an ensemble is cut into (the unit of parallel work and of shards).
+pub fn chunk_count(options: &EnsembleOptions) -> u64 {
+    options.runs.div_ceil(options.chunk.max(1))
+}
+
+/// The chunks of shard `index` of `count` (0-based): a contiguous range, the shards in order
+/// covering every chunk once. Shards may be empty when there are more shards than chunks.
+pub fn shard_chunks(options: &EnsembleOptions, index: u64, count: u64) -> std::ops::Range<u64> {
+    let chunks = chunk_count(options) as u128;
+    let count = count.max(1) as u128;
+    let at = |i: u128| (chunks * i / count) as u64;
+    at(index as u128)..at(index as u128 + 1)
+}
+
+/// Cut `chunks` into batches run in parallel one after the other; `batch` returns false to
+/// cancel.
+fn for_each_batch(
+    chunks: std::ops::Range<u64>,
+    mut batch: impl FnMut(std::ops::Range<u64>) -> bool,
+) -> Result<(), Cancelled> {
+    let per_batch = chunks_per_batch();
+    let mut first = chunks.start;
+    while first < chunks.end {
+        let last = (first + per_batch).min(chunks.end);
+        if !batch(first..last) {
             return Err(Cancelled);
         }
+        first = last;
     }
-    Ok(total)
+    Ok(())
+}
+
+/// The summary of chunk `c`'s runs, with their records if `keep`.
+fn run_chunk(
+    scenario: &Scenario,
+    shared: &Shared,
+    draw: Option<&dyn ParamDraw>,
+    options: &EnsembleOptions,
+    c: u64,
+    keep: bool,
+) -> (Summary, Vec<RunOutcome>) {
+    let chunk = options.chunk.max(1);
+    let mut s = Summary::new(scenario.policy.horizon_months);
+    let mut records = Vec::new();
+    for run in c * chunk..((c + 1) * chunk).min(options.runs) {
+        let o = one_run(scenario, shared, draw, options, run);
+        s.add(&o);
+        if draw.is_some() && options.runs_per_draw > 1 {
+            s.add_to_draw(draw_index(options, run), &o);
+        }
+        if keep {
+            records.push(o);
+        }
+    }
+    (s, records)
+}
+
+/// The summaries of chunks `chunks` of an ensemble, one per chunk in chunk order: a shard's
+/// work. Folding every chunk's summary in chunk order ([`Summary::fold`]) gives exactly the
+/// summary [`run_ensemble`] returns, bit for bit. `progress` gets the runs done so far.
+pub fn chunk_summaries(
+    scenario: &Scenario,
+    options: EnsembleOptions,
+    draw: Option<&dyn ParamDraw>,
+    chunks: std::ops::Range<u64>,
+    progress: &Progress,
+) -> Result<Vec<Summary>, Cancelled> {
+    let shared = Shared::new(scenario, draw);
+    let chunks = chunks.start.min(chunk_count(&options))..chunks.end.min(chunk_count(&options));
+    let mut out = Vec::with_capacity((chunks.end - chunks.start) as usize);
+    let mut done = 0;
+    for_each_batch(chunks, |batch| {
+        let parts: Vec<(Summary, Vec<RunOutcome>)> = batch
+            .into_par_iter()
+            .map(|c| run_chunk(scenario, &shared, draw, &options, c, false))
+            .collect();
+        for (s, _) in parts {
+            done += s.runs;
+            out.push(s);
+        }
+        progress(done)
+    })?;
+    Ok(out)
+}
+
+impl Summary {
+    /// Fold chunk summaries in the order given, as the ensemble does (the same additions in
+    /// the same order, so the same bits).
+    pub fn fold<'a>(horizon_months: u32, parts: impl IntoIterator<Item = &'a Summary>) -> Summary {
+        let mut total = Summary::new(horizon_months);
+        for s in parts {
+            total.merge(s);
+        }
+        total
+    }
 }
 
 /// Result of a paired comparison of several scenarios.
@@ -508,6 +583,118 @@ pub struct DiffSpread {
     pub share_safer: f64,
 }
 
+/// One chunk's share of a paired comparison: each scenario's summary of the chunk's runs and
+/// the sums of the paired differences from the first (a shard's unit of work for `compare`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ComparisonChunk {
+    pub summaries: Vec<Summary>,
+    /// For each scenario, sum of (war in this scenario - war in the first) over the chunk's runs.
+    pub diff_sum: Vec<f64>,
+    /// For each scenario, the sum of the squares of those differences.
+    pub diff_sq: Vec<f64>,
+}
+
+impl ComparisonChunk {
+    /// An empty chunk for scenarios with these horizons (months).
+    pub fn empty(horizons: &[u32]) -> Self {
+        ComparisonChunk {
+            summaries: horizons.iter().map(|h| Summary::new(*h)).collect(),
+            diff_sum: vec![0.0; horizons.len()],
+            diff_sq: vec![0.0; horizons.len()],
+        }
+    }
+
+    /// Add a later chunk to this one, scenario by scenario.
+    fn merge(&mut self, part: &ComparisonChunk) {
+        for i in 0..self.summaries.len() {
+            self.summaries[i].merge(&part.summaries[i]);
+            self.diff_sum[i] += part.diff_sum[i];
+            self.diff_sq[i] += part.diff_sq[i];
+        }
+    }
+}
+
+impl Comparison {
+    /// Fold chunks in the order given, as [`compare`] does (the same additions in the same
+    /// order, so the same bits).
+    pub fn fold<'a>(
+        horizons: &[u32],
+        parts: impl IntoIterator<Item = &'a ComparisonChunk>,
+    ) -> Comparison {
+        let mut total = ComparisonChunk::empty(horizons);
+        for part in parts {
+            total.merge(part);
+        }
+        Comparison::from(total)
+    }
+}
+
+impl From<ComparisonChunk> for Comparison {
+    fn from(total: ComparisonChunk) -> Comparison {
+        Comparison {
+            summaries: total.summaries,
+            diff_sum: total.diff_sum,
+            diff_sq: total.diff_sq,
+        }
+    }
+}
+
+/// The paired summaries of chunk `c`'s runs of every scenario.
+fn compare_chunk(
+    scenarios: &[Scenario],
+    trajectories: &[Shared],
+    draw: Option<&dyn ParamDraw>,
+    options: &EnsembleOptions,
+    c: u64,
+) -> ComparisonChunk {
+    let chunk = options.chunk.max(1);
+    let horizons: Vec<u32> = scenarios.iter().map(|s| s.policy.horizon_months).collect();
+    let mut acc = ComparisonChunk::empty(&horizons);
+    for run in c * chunk..((c + 1) * chunk).min(options.runs) {
+        let mut base_war = 0.0;
+        for (i, (s, t)) in scenarios.iter().zip(trajectories).enumerate() {
+            let o = one_run(s, t, draw, options, run);
+            acc.summaries[i].add(&o);
+            if draw.is_some() && options.runs_per_draw > 1 {
+                acc.summaries[i].add_to_draw(draw_index(options, run), &o);
+            }
+            let war = if o.war_month.is_some() { 1.0 } else { 0.0 };
+            if i == 0 {
+                base_war = war;
+            }
+            let d: f64 = war - base_war;
+            acc.diff_sum[i] += d;
+            acc.diff_sq[i] += d * d;
+        }
+    }
+    acc
+}
+
+/// Run chunks `chunks` of a paired comparison, handing each batch's chunks in order to
+/// `each`; `progress` gets the runs done so far (of each scenario).
+fn compare_batches(
+    scenarios: &[Scenario],
+    options: EnsembleOptions,
+    draw: Option<&dyn ParamDraw>,
+    chunks: std::ops::Range<u64>,
+    progress: &Progress,
+    mut each: impl FnMut(ComparisonChunk),
+) -> Result<(), Cancelled> {
+    let trajectories: Vec<Shared> = scenarios.iter().map(|s| Shared::new(s, draw)).collect();
+    let mut done = 0;
+    for_each_batch(chunks, |batch| {
+        let parts: Vec<ComparisonChunk> = batch
+            .into_par_iter()
+            .map(|c| compare_chunk(scenarios, &trajectories, draw, &options, c))
+            .collect();
+        for part in parts {
+            done += part.summaries.first().map_or(0, |s| s.runs);
+            each(part);
+        }
+        progress(done)
+    })
+}
+
 /// Run several scenarios with common random numbers: run r of each uses the same streams.
 pub fn compare(
     scenarios: &[Scenario],
@@ -515,64 +702,111 @@ pub fn compare(
     draw: Option<&dyn ParamDraw>,
     progress: &Progress,
 ) -> Result<Comparison, Cancelled> {
-    let trajectories: Vec<Shared> = scenarios.iter().map(|s| Shared::new(s, draw)).collect();
-    let k = scenarios.len();
-    let chunk = options.chunk.max(1);
-    let chunks = options.runs.div_ceil(chunk);
-    let fresh = || -> (Vec<Summary>, Vec<f64>, Vec<f64>) {
-        (
-            scenarios
-                .iter()
-                .map(|s| Summary::new(s.policy.horizon_months))
-                .collect(),
-            vec![0.0; k],
-            vec![0.0; k],
-        )
-    };
-    let mut total = fresh();
-    let mut first = 0;
-    let per_batch = chunks_per_batch();
-    while first < chunks {
-        let last = (first + per_batch).min(chunks);
-        let parts: Vec<_> = (first..last)
-            .into_par_iter()
-            .map(|c| {
-                let mut acc = fresh();
-                for run in c * chunk..((c + 1) * chunk).min(options.runs) {
-                    let mut base_war = 0.0;
-                    for (i, (s, t)) in scenarios.iter().zip(&trajectories).enumerate() {
-                        let o = one_run(s, t, draw, &options, run);
-                        acc.0[i].add(&o);
-                        if draw.is_some() && options.runs_per_draw > 1 {
-                            acc.0[i].add_to_draw(draw_index(&options, run), &o);
-                        }
-                        let war = if o.war_month.is_some() { 1.0 } else { 0.0 };
-                        if i == 0 {
-                            base_war = war;
-                        }
-                        let d: f64 = war - base_war;
-                        acc.1[i] += d;
-                        acc.2[i] += d * d;
-                    }
-                }
-                acc
-            })
-            .collect();
-        for part in &parts {
-            for i in 0..k {
-                total.0[i].merge(&part.0[i]);
-                total.1[i] += part.1[i];
-                total.2[i] += part.2[i];
-            }
-        }
-        first = last;
-        if !progress(total.0.first().map_or(0, |s| s.runs)) {
-            return Err(Cancelled);
+    let horizons: Vec<u32> = scenarios.iter().map(|s| s.policy.horizon_months).collect();
+    let mut total = ComparisonChunk::empty(&horizons);
+    compare_batches(
+        scenarios,
+        options,
+        draw,
+        0..chunk_count(&options),
+        progress,
+        |part| total.merge(&part),
+    )?;
+    Ok(Comparison::from(total))
+}
+
+/// The chunks `chunks` of a paired comparison, one per chunk in chunk order: a shard's work.
+/// [`Comparison::fold`] of every chunk in order gives exactly what [`compare`] returns.
+pub fn compare_chunk_summaries(
+    scenarios: &[Scenario],
+    options: EnsembleOptions,
+    draw: Option<&dyn ParamDraw>,
+    chunks: std::ops::Range<u64>,
+    progress: &Progress,
+) -> Result<Vec<ComparisonChunk>, Cancelled> {
+    let n = chunk_count(&options);
+    let mut out = Vec::new();
+    compare_batches(
+        scenarios,
+        options,
+        draw,
+        chunks.start.min(n)..chunks.end.min(n),
+        progress,
+        |part| out.push(part),
+    )?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::Policy;
+
+    fn scenario(name: &str, policy: Policy) -> Scenario {
+        Scenario {
+            name: name.into(),
+            params: ModelParams::default(),
+            policy,
         }
     }
-    Ok(Comparison {
-        summaries: total.0,
-        diff_sum: total.1,
-        diff_sq: total.2,
-    })
+
+    fn options() -> EnsembleOptions {
+        // small chunks, an uneven last chunk: 23 chunks, several batches per shard
+        EnsembleOptions {
+            chunk: 64,
+            ..EnsembleOptions::new(1_450, 7)
+        }
+    }
+
+    #[test]
+    fn shards_cover_every_chunk_once_in_order() {
+        let o = options();
+        for n in [1, 2, 3, 4, 7, 23, 40] {
+            let ranges: Vec<_> = (0..n).map(|i| shard_chunks(&o, i, n)).collect();
+            assert_eq!(ranges[0].start, 0);
+            assert_eq!(ranges.last().unwrap().end, chunk_count(&o));
+            for w in ranges.windows(2) {
+                assert_eq!(w[0].end, w[1].start);
+            }
+        }
+    }
+
+    #[test]
+    fn shards_folded_in_order_equal_the_ensemble_bit_for_bit() {
+        let s = scenario("a", Policy::default());
+        let o = options();
+        let whole = run_ensemble(&s, o, None, &|_| true, None).unwrap();
+        let parts: Vec<Summary> = (0..4)
+            .flat_map(|i| chunk_summaries(&s, o, None, shard_chunks(&o, i, 4), &|_| true).unwrap())
+            .collect();
+        assert_eq!(parts.len() as u64, chunk_count(&o));
+        let merged = Summary::fold(s.policy.horizon_months, &parts);
+        assert_eq!(merged, whole);
+        assert_eq!(merged.cost_bn_sum.to_bits(), whole.cost_bn_sum.to_bits());
+        // folding the shards' own totals instead changes the order of the float additions;
+        // the fold of chunks is what must be kept
+        assert!(whole.wars > 0 && whole.cost_bn_sum > 0.0);
+    }
+
+    #[test]
+    fn compare_shards_folded_in_order_equal_the_comparison_bit_for_bit() {
+        let other = Policy {
+            horizon_months: 60,
+            ..Policy::default()
+        };
+        let scenarios = [scenario("a", Policy::default()), scenario("b", other)];
+        let o = options();
+        let whole = compare(&scenarios, o, None, &|_| true).unwrap();
+        let parts: Vec<ComparisonChunk> = (0..3)
+            .flat_map(|i| {
+                compare_chunk_summaries(&scenarios, o, None, shard_chunks(&o, i, 3), &|_| true)
+                    .unwrap()
+            })
+            .collect();
+        let merged = Comparison::fold(&[120, 60], &parts);
+        assert_eq!(merged.summaries, whole.summaries);
+        assert_eq!(merged.diff_sum, whole.diff_sum);
+        assert_eq!(merged.diff_sq, whole.diff_sq);
+        assert!(whole.diff_sum[1] != 0.0);
+    }
 }

@@ -38,8 +38,9 @@ pub use crisis::{
     RUNG_NAMES, TRIGGER_COUNT,
 };
 pub use ensemble::{
-    compare, run_ensemble, run_ensemble_streaming, Cancelled, Comparison, DiffSpread, DrawSpread,
-    EnsembleOptions, ParamDraw, Scenario, Summary, SummaryStream,
+    chunk_count, chunk_summaries, compare, compare_chunk_summaries, run_ensemble,
+    run_ensemble_streaming, shard_chunks, Cancelled, Comparison, ComparisonChunk, DiffSpread,
+    DrawSpread, EnsembleOptions, ParamDraw, Scenario, Summary, SummaryStream,
 };
 pub use exact::ExactSummary;
 pub use figures::{Figures, Method};

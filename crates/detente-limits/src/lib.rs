@@ -73,6 +73,8 @@ pub const MAX_SWEEP_POINTS: usize = 1_000;
 /// Most campaign replications in one `campaign --sweep` (cells × replications per cell;
 /// about 3.5 ms per thousand: a few minutes at most).
 pub const MAX_SWEEP_REPLICATIONS: u64 = 50_000_000;
+/// Most shards one ensemble is cut into (`--shard i/n`); a merge reads one part file each.
+pub const MAX_SHARDS: u64 = 100_000;
 /// Work (in architecture-years) above which a command prints an estimate of its time first.
 pub const ANNOUNCE_ABOVE_ARCH_YEARS: f64 = 50_000_000.0;
 /// Architecture-years per second used for that estimate (a 2-core machine; README).

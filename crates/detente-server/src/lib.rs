@@ -6,6 +6,7 @@
 //! from a path on the server's disk). Runs execute on blocking threads behind a semaphore.
 
 pub mod report;
+pub mod shard;
 pub mod store;
 pub mod summary;
 pub mod tools;

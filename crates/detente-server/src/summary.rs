@@ -1,7 +1,7 @@
 //! A [`Summary`] as JSON and as CSV. This is the one definition of the result's JSON shape:
 //! `detente run --json` (the CLI) and the API's run results both use [`summary_json`].
 
-use detente_engine::{Estimate, Figures, Method, Pathway, RUNG_NAMES};
+use detente_engine::{DiffSpread, Estimate, Figures, Method, Pathway, RunOutcome, RUNG_NAMES};
 use serde_json::{json, Value};
 
 pub fn ci(e: &Estimate) -> Value {
@@ -117,6 +117,121 @@ pub fn summary_json(name: &str, s: &dyn Figures, seed: u64, interval: &str) -> V
     })
 }
 
+/// A comparison of architectures, ready to print: each architecture's figures, its paired
+/// difference in p(war) from the first and how that difference spreads across parameter draws.
+pub struct ComparisonView<'a> {
+    pub names: Vec<&'a str>,
+    pub figures: Vec<&'a dyn Figures>,
+    pub diffs: Vec<Estimate>,
+    pub spreads: Vec<Option<DiffSpread>>,
+    pub method: Method,
+    pub runs: u64,
+    pub seed: u64,
+    pub parameter_uncertainty: bool,
+    pub runs_per_draw: u64,
+}
+
+/// The comparison as the JSON object of `detente compare --json` (its one definition).
+pub fn comparison_json(c: &ComparisonView) -> Value {
+    let list: Vec<Value> = c
+        .names
+        .iter()
+        .zip(&c.figures)
+        .enumerate()
+        .map(|(i, (name, s))| {
+            let (p, d) = (s.p_war(), c.diffs[i]);
+            let per_pathway = |f: &dyn Fn(Pathway) -> f64| -> serde_json::Map<String, Value> {
+                Pathway::ALL
+                    .iter()
+                    .map(|pw| (pw.name().to_string(), json!(f(*pw))))
+                    .collect()
+            };
+            let by = per_pathway(&|pw| s.p_war_via(pw).value);
+            let crises = per_pathway(&|pw| s.crises_per_year(pw));
+            json!({
+                "name": name,
+                "p_war": p.value,
+                "p_war_ci": ci(&p),
+                "diff_vs_first": d.value,
+                "diff_ci": [d.low, d.high],
+                "p_nuclear": s.p_nuclear().value,
+                "war_outcomes": war_outcomes_json(*s),
+                "p_war_by_pathway": by,
+                "crises_per_year_by_pathway": crises,
+                "mean_cost_usd_bn": s.mean_cost_bn(),
+                "mean_cost_by_payer_usd_bn": costs_json(*s),
+                "diff_across_draws": c.spreads[i].map(|x| json!({
+                    "draws": x.draws,
+                    "median": x.median,
+                    "interval": [x.low, x.high],
+                    "share_of_draws_safer_than_first": x.share_safer,
+                })),
+            })
+        })
+        .collect();
+    let mc = c.method == Method::MonteCarlo;
+    json!({
+        "method": c.method.name(),
+        "runs": mc.then_some(c.runs),
+        "seed": (mc || c.parameter_uncertainty).then_some(c.seed),
+        "common_random_numbers": mc,
+        "parameter_uncertainty": c.parameter_uncertainty,
+        "runs_per_draw": mc.then_some(c.runs_per_draw),
+        "architectures": list,
+    })
+}
+
+/// Columns of the per-run table (`run --out`, Python's `run_frame`).
+pub const RUN_COLUMNS: [&str; 15] = [
+    "run",
+    "war",
+    "war_month",
+    "war_pathway",
+    "nuclear",
+    "crises_gray_zone",
+    "crises_snap_exercise",
+    "crises_ukraine_spillover",
+    "crises_belarus",
+    "crises_moldova_georgia",
+    "crises_deliberate_attack",
+    "crises_hybrid",
+    "max_rung",
+    "ceasefire_break_month",
+    "cost_usd_bn",
+];
+
+/// A value of the per-run table.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Cell {
+    Int(i64),
+    Float(f64),
+    Text(&'static str),
+    Null,
+}
+
+/// A run's row of the per-run table, in the order of [`RUN_COLUMNS`].
+pub fn run_cells(o: &RunOutcome) -> [Cell; 15] {
+    let opt = |v: Option<u32>| v.map_or(Cell::Null, |x| Cell::Int(x as i64));
+    let c = |i: usize| Cell::Int(o.crises[i] as i64);
+    [
+        Cell::Int(o.run as i64),
+        Cell::Int(o.war_month.is_some() as i64),
+        opt(o.war_month),
+        o.war_pathway.map_or(Cell::Null, |p| Cell::Text(p.name())),
+        Cell::Int(o.nuclear as i64),
+        c(0),
+        c(1),
+        c(2),
+        c(3),
+        c(4),
+        c(5),
+        c(6),
+        opt(o.max_rung.map(u32::from)),
+        opt(o.ceasefire_break_month),
+        Cell::Float(o.cost_bn),
+    ]
+}
+
 fn f(v: &Value) -> String {
     match v {
         Value::Null => String::new(),
@@ -187,4 +302,16 @@ pub fn summary_csv(s: &Value) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod run_table_tests {
+    use super::*;
+
+    #[test]
+    fn crises_columns_follow_the_pathways_order() {
+        for (i, p) in Pathway::ALL.iter().enumerate() {
+            assert_eq!(RUN_COLUMNS[5 + i], format!("crises_{}", p.name()));
+        }
+    }
 }

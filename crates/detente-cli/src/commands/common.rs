@@ -108,7 +108,7 @@ pub fn progress_bar(total: u64, what: &str) -> ProgressBar {
 }
 
 pub use detente_server::summary::{
-    ci, summary_json, EXACT, EXACT_WITH_PARAMETER_UNCERTAINTY, MONTE_CARLO_ONLY,
+    summary_json, EXACT, EXACT_WITH_PARAMETER_UNCERTAINTY, MONTE_CARLO_ONLY,
     WITH_PARAMETER_UNCERTAINTY,
 };
 
@@ -245,38 +245,17 @@ impl RunWriter {
     }
 }
 
-/// Columns of the per-run table.
-pub const RUN_COLUMNS: [&str; 15] = [
-    "run",
-    "war",
-    "war_month",
-    "war_pathway",
-    "nuclear",
-    "crises_gray_zone",
-    "crises_snap_exercise",
-    "crises_ukraine_spillover",
-    "crises_belarus",
-    "crises_moldova_georgia",
-    "crises_deliberate_attack",
-    "crises_hybrid",
-    "max_rung",
-    "ceasefire_break_month",
-    "cost_usd_bn",
-];
+pub use detente_server::summary::{run_cells, Cell, RUN_COLUMNS};
 
+/// A run's row of the CSV output (cost to three decimals, absent values empty).
 fn run_row(o: &RunOutcome) -> Vec<String> {
-    let opt = |v: Option<u32>| v.map_or(String::new(), |x| x.to_string());
-    let mut row = vec![
-        o.run.to_string(),
-        (o.war_month.is_some() as u8).to_string(),
-        opt(o.war_month),
-        o.war_pathway
-            .map_or(String::new(), |p| p.name().to_string()),
-        (o.nuclear as u8).to_string(),
-    ];
-    row.extend(o.crises.iter().map(|c| c.to_string()));
-    row.push(o.max_rung.map_or(String::new(), |r| r.to_string()));
-    row.push(opt(o.ceasefire_break_month));
-    row.push(format!("{:.3}", o.cost_bn));
-    row
+    run_cells(o)
+        .iter()
+        .map(|c| match c {
+            Cell::Int(i) => i.to_string(),
+            Cell::Float(x) => format!("{x:.3}"),
+            Cell::Text(t) => t.to_string(),
+            Cell::Null => String::new(),
+        })
+        .collect()
 }

@@ -1,14 +1,14 @@
 //! `detente compare A B ...`: run several architectures with common random numbers and
 //! report each one's p(war) and its paired difference from the first, with intervals.
 
-use super::common::{ci, progress_bar};
+use super::common::progress_bar;
 use super::run::{check_ensemble_flags, scenario_for};
 use super::{input_err, CliError, CmdResult};
 use detente_engine::{
     compare, exact, exact::ExactComparison, Comparison, DiffSpread, EnsembleOptions, Estimate,
     Figures, Method, Pathway,
 };
-use serde_json::json;
+use detente_server::summary::{comparison_json, ComparisonView};
 
 #[derive(clap::Args, Debug)]
 pub struct CompareArgs {
@@ -19,6 +19,8 @@ pub struct CompareArgs {
     pub ensemble: super::run::EnsembleArgs,
     #[command(flatten)]
     pub uncertainty: super::uncertainty_flags::UncertaintyArgs,
+    #[command(flatten)]
+    pub shard: super::merge::ShardArgs,
 }
 
 pub fn run(args: CompareArgs) -> CmdResult {
@@ -26,6 +28,8 @@ pub fn run(args: CompareArgs) -> CmdResult {
     if args.architectures.len() < 2 {
         return Err(input_err("compare needs at least two architectures"));
     }
+    let exact = args.ensemble.exact || args.uncertainty.exact_draws();
+    args.shard.check(exact, false)?;
     let scenarios = args
         .architectures
         .iter()
@@ -38,6 +42,9 @@ pub fn run(args: CompareArgs) -> CmdResult {
         runs_per_draw,
         ..EnsembleOptions::new(args.ensemble.runs, args.ensemble.seed)
     };
+    if args.shard.shard.is_some() {
+        return args.shard.run(&scenarios, options, draw.as_ref(), true);
+    }
     let exact_cmp: ExactComparison;
     let cmp: Comparison;
     // Each architecture's figures, its difference in p(war) from the first, and how that
@@ -76,78 +83,52 @@ pub fn run(args: CompareArgs) -> CmdResult {
     } else {
         Method::MonteCarlo
     };
-    let mc = method == Method::MonteCarlo;
-    if args.ensemble.json {
-        let list: Vec<_> = scenarios
-            .iter()
-            .zip(&figures)
-            .enumerate()
-            .map(|(i, (sc, s))| {
-                let (p, d) = (s.p_war(), diffs[i]);
-                let per_pathway =
-                    |f: &dyn Fn(Pathway) -> f64| -> serde_json::Map<String, serde_json::Value> {
-                        Pathway::ALL
-                            .iter()
-                            .map(|pw| (pw.name().to_string(), json!(f(*pw))))
-                            .collect()
-                    };
-                let by = per_pathway(&|pw| s.p_war_via(pw).value);
-                let crises = per_pathway(&|pw| s.crises_per_year(pw));
-                json!({
-                    "name": sc.name,
-                    "p_war": p.value,
-                    "p_war_ci": ci(&p),
-                    "diff_vs_first": d.value,
-                    "diff_ci": [d.low, d.high],
-                    "p_nuclear": s.p_nuclear().value,
-                    "war_outcomes": detente_server::summary::war_outcomes_json(*s),
-                    "p_war_by_pathway": by,
-                    "crises_per_year_by_pathway": crises,
-                    "mean_cost_usd_bn": s.mean_cost_bn(),
-                    "mean_cost_by_payer_usd_bn": detente_server::summary::costs_json(*s),
-                    "diff_across_draws": spreads[i].map(|x| json!({
-                        "draws": x.draws,
-                        "median": x.median,
-                        "interval": [x.low, x.high],
-                        "share_of_draws_safer_than_first": x.share_safer,
-                    })),
-                })
-            })
-            .collect();
-        let out = json!({
-            "method": method.name(),
-            "runs": mc.then_some(args.ensemble.runs),
-            "seed": (mc || draw.is_some()).then_some(args.ensemble.seed),
-            "common_random_numbers": mc,
-            "parameter_uncertainty": draw.is_some(),
-            "runs_per_draw": mc.then_some(runs_per_draw),
-            "architectures": list,
-        });
+    let view = ComparisonView {
+        names: scenarios.iter().map(|s| s.name.as_str()).collect(),
+        figures,
+        diffs,
+        spreads,
+        method,
+        runs: args.ensemble.runs,
+        seed: args.ensemble.seed,
+        parameter_uncertainty: draw.is_some(),
+        runs_per_draw,
+    };
+    print_comparison(&view, args.ensemble.json)
+}
+
+/// Print a comparison as JSON or as tables (`compare`, and `merge` of compare shards).
+pub fn print_comparison(view: &ComparisonView, json: bool) -> CmdResult {
+    let mc = view.method == Method::MonteCarlo;
+    let names = &view.names;
+    let figures = &view.figures;
+    if json {
+        let out = comparison_json(view);
         println!(
             "{}",
             serde_json::to_string_pretty(&out).map_err(|e| CliError::Other(e.into()))?
         );
     } else {
-        if method == Method::Exact {
+        if view.method == Method::Exact {
             println!(
                 "Exact (the model's Markov chain, no Monte Carlo error); differences vs {}\n",
-                scenarios[0].name
+                names[0]
             );
         } else {
             println!(
                 "{} runs each, seed {}, common random numbers; differences are paired, vs {}\n",
-                args.ensemble.runs, args.ensemble.seed, scenarios[0].name
+                view.runs, view.seed, names[0]
             );
         }
         println!(
             "  {:<16} {:>9}  {:<18} {:>10}  {:<20} {:>12}",
             "architecture", "p(war)", "95 % interval", "diff", "95 % interval", "cost US$ bn"
         );
-        for (i, (sc, s)) in scenarios.iter().zip(&figures).enumerate() {
-            let (p, d) = (s.p_war(), diffs[i]);
+        for (i, (name, s)) in names.iter().zip(figures).enumerate() {
+            let (p, d) = (s.p_war(), view.diffs[i]);
             println!(
                 "  {:<16} {:>8.2}%  [{:>6.2}, {:>6.2}] %  {:>+9.2}%  [{:>+7.2}, {:>+7.2}] %  {:>12.0}",
-                sc.name,
+                name,
                 100.0 * p.value,
                 100.0 * p.low,
                 100.0 * p.high,
@@ -157,9 +138,9 @@ pub fn run(args: CompareArgs) -> CmdResult {
                 s.mean_cost_bn()
             );
         }
-        if draw.is_some() {
+        if view.parameter_uncertainty {
             let per_draw = if mc {
-                format!("{runs_per_draw} runs per draw")
+                format!("{} runs per draw", view.runs_per_draw)
             } else {
                 "each draw exact".to_string()
             };
@@ -170,11 +151,11 @@ pub fn run(args: CompareArgs) -> CmdResult {
                 "  {:<16} {:>7} {:>14}  {:<22} {:>22}",
                 "architecture", "draws", "median diff", "95 % of draws", "draws safer than first"
             );
-            for (i, sc) in scenarios.iter().enumerate().skip(1) {
-                if let Some(x) = spreads[i] {
+            for (i, name) in names.iter().enumerate().skip(1) {
+                if let Some(x) = view.spreads[i] {
                     println!(
                         "  {:<16} {:>7} {:>+13.2}%  [{:>+7.2}, {:>+7.2}] %  {:>21.0}%",
-                        sc.name,
+                        name,
                         x.draws,
                         100.0 * x.median,
                         100.0 * x.low,
@@ -187,13 +168,13 @@ pub fn run(args: CompareArgs) -> CmdResult {
         let by_pathway = |title: &str, cell: &dyn Fn(&dyn Figures, Pathway) -> String| {
             println!("\n  {title}");
             print!("  {:<20}", "pathway");
-            for sc in &scenarios {
-                print!(" {:>14}", sc.name);
+            for name in names {
+                print!(" {:>14}", name);
             }
             println!();
             for pw in Pathway::ALL {
                 print!("  {:<20}", pw.name());
-                for s in &figures {
+                for s in figures {
                     print!(" {:>14}", cell(*s, pw));
                 }
                 println!();

@@ -17,6 +17,8 @@ pub struct RunArgs {
     pub out: Option<String>,
     #[command(flatten)]
     pub uncertainty: super::uncertainty_flags::UncertaintyArgs,
+    #[command(flatten)]
+    pub shard: super::merge::ShardArgs,
 }
 
 /// The ensemble flags shared by `run` and `compare`.
@@ -80,7 +82,22 @@ pub fn run(args: RunArgs) -> CmdResult {
     if let Some(out) = &args.out {
         super::check_output(std::path::Path::new(out))?;
     }
+    let exact = args.ensemble.exact || args.uncertainty.exact_draws();
+    args.shard.check(exact, args.out.is_some())?;
     let scenario = scenario_for(&args.architecture, args.ensemble.horizon_years)?;
+    if args.shard.shard.is_some() {
+        let (draw, runs_per_draw) = args.uncertainty.draw()?;
+        let options = EnsembleOptions {
+            runs_per_draw,
+            ..EnsembleOptions::new(args.ensemble.runs, args.ensemble.seed)
+        };
+        return args.shard.run(
+            std::slice::from_ref(&scenario),
+            options,
+            draw.as_ref(),
+            false,
+        );
+    }
     if args.ensemble.exact || args.uncertainty.exact_draws() {
         if args.out.is_none() {
             return run_exact(&args, &scenario);
