@@ -176,7 +176,7 @@ pub fn month_state(p: &ModelParams, pol: &Policy, m: u32) -> MonthState {
     let europe_spending_pct = europe_spending_at(pol, years);
 
     // Threat perception rises with added forward forces and a porcupine Ukraine (the spiral).
-    let offered = &pol.mechanisms;
+    let offered = &pol.mechanisms.started(&pol.mechanism_starts, m);
     let russia_threat = clamp01(
         p.russia_threat_base
             + p.threat_per_brigade * pol.added_brigades.max(0.0)
