@@ -25,6 +25,8 @@
 pub mod calibrate;
 pub mod cart;
 pub mod discover;
+pub mod hindcast;
+pub mod history_match;
 pub mod icb;
 pub mod mnlogit;
 pub mod optim;

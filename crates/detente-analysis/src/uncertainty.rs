@@ -7,9 +7,12 @@
 //! range, unless a priors file (`detente elicit --write-priors`: `[[priors]]` with a `name`
 //! and `[[priors.components]]` of `weight`, `family` normal|lognormal|gamma|beta and
 //! `params`) gives it a mixture, which then takes precedence. Parameters whose range is a
-//! single point are left at the scenario's value.
+//! single point are left at the scenario's value. With a plausible set of `detente
+//! history-match` ([`Uncertainty::with_plausible`]) each draw takes one of its sets, chosen
+//! at random, for the parameters it names; the others are drawn as above (the prior).
 
 use crate::calibrate::FITTED;
+use crate::history_match::PlausibleSet;
 use crate::optim::cholesky;
 use crate::paramfile::ParamsFile;
 use detente_engine::rng::EngineRng;
@@ -18,6 +21,16 @@ use rand::Rng;
 use rand_distr::{Beta, Distribution, Gamma, StandardNormal};
 use serde::Deserialize;
 use std::path::Path;
+
+/// The plausible sets of `detente history-match`, as committed (`data/plausible.toml`),
+/// embedded so that every build draws from them.
+pub const PLAUSIBLE_TOML: &str = include_str!("../../../data/plausible.toml");
+
+/// The committed plausible sets.
+pub fn plausible_set() -> PlausibleSet {
+    PlausibleSet::parse("data/plausible.toml", PLAUSIBLE_TOML)
+        .expect("the committed plausible set parses (tested)")
+}
 
 /// One mixture component of a prior.
 #[derive(Clone, Debug, PartialEq)]
@@ -51,8 +64,12 @@ struct Mvn {
 pub struct Uncertainty {
     marginals: Vec<(String, Marginal)>,
     mvn: Option<Mvn>,
+    /// Plausible sets (names, sets): each draw takes one of them.
+    plausible: Option<(Vec<String>, Vec<Vec<f64>>)>,
     /// Human-readable description of what is drawn from where.
     pub description: String,
+    /// "prior", or "plausible" when a plausible set is drawn from.
+    pub source: &'static str,
 }
 
 fn sample_component<R: Rng>(c: &Component, rng: &mut R) -> f64 {
@@ -235,7 +252,9 @@ impl Uncertainty {
         Uncertainty {
             marginals,
             mvn: None,
+            plausible: None,
             description: "fitted crisis-layer parameters normal (built-in ranges = ±2 s.e.), others uniform on their ranges".into(),
+            source: "prior",
         }
     }
 
@@ -305,11 +324,33 @@ impl Uncertainty {
         self.with_priors_text(&path.display().to_string(), &text)
     }
 
+    /// Draw the parameters a plausible set names from its sets (one set per draw, chosen at
+    /// random); the others keep their prior. Refused when a fitted file draws one of them.
+    pub fn with_plausible(mut self, set: &PlausibleSet) -> Result<Uncertainty, String> {
+        if let Some(m) = self.mvn.as_ref() {
+            if let Some(n) = m.names.iter().find(|n| set.names.contains(n)) {
+                return Err(format!("the plausible set and the fitted file both draw `{n}`; use --prior with --params"));
+            }
+        }
+        self.marginals.retain(|(n, _)| !set.names.contains(n));
+        self.description.push_str(&format!(
+            "; {} parameters from {} plausible sets of history matching (data/plausible.toml), the rest from the prior",
+            set.names.len(),
+            set.sets.len()
+        ));
+        self.plausible = Some((set.names.clone(), set.sets.clone()));
+        self.source = "plausible";
+        Ok(self)
+    }
+
     /// Names of the parameters drawn.
     pub fn names(&self) -> Vec<String> {
         let mut v: Vec<String> = self.marginals.iter().map(|m| m.0.clone()).collect();
         if let Some(m) = &self.mvn {
             v.extend(m.names.iter().cloned());
+        }
+        if let Some((names, _)) = &self.plausible {
+            v.extend(names.iter().cloned());
         }
         v
     }
@@ -338,6 +379,12 @@ impl ParamDraw for Uncertainty {
             for (i, name) in m.names.iter().enumerate() {
                 let v = m.mean[i] + (0..=i).map(|j| m.chol[i][j] * z[j]).sum::<f64>();
                 p.set(name, v);
+            }
+        }
+        if let Some((names, sets)) = &self.plausible {
+            let k = rng.random_range(0..sets.len());
+            for (n, v) in names.iter().zip(&sets[k]) {
+                p.set(n, *v);
             }
         }
         p

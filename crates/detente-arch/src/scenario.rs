@@ -5,8 +5,8 @@
 
 use crate::format::{AgreedMechanism, Architecture, Mechanism, Monitoring, Posture, Role};
 use detente_engine::{
-    CeasefireTerms, MechanismStarts, MechanismStrengths, MemberRole, ModelParams, NatoMember, Pathway, Policy,
-    RussianConsent, Scenario, PATHWAY_COUNT,
+    CeasefireTerms, MechanismStarts, MechanismStrengths, MemberRole, ModelParams, NatoMember,
+    Pathway, Policy, RussianConsent, Scenario, PATHWAY_COUNT,
 };
 
 /// Replications and seed of the campaign model behind every architecture's quick-success

@@ -120,6 +120,7 @@ pub fn run(args: CompareArgs) -> CmdResult {
             "seed": (mc || draw.is_some()).then_some(args.ensemble.seed),
             "common_random_numbers": mc,
             "parameter_uncertainty": draw.is_some(),
+            "parameter_source": args.uncertainty.source(),
             "runs_per_draw": mc.then_some(runs_per_draw),
             "architectures": list,
         });

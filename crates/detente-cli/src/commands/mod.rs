@@ -16,6 +16,9 @@ pub mod predict_crises;
 pub mod robust;
 pub mod sensitivity;
 pub mod sweep;
+
+pub mod hindcast;
+pub mod history_match;
 pub mod uncertainty_flags;
 
 pub mod parquet_out;

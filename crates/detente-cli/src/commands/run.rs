@@ -187,7 +187,13 @@ fn print_result(
     interval: &str,
 ) -> CmdResult {
     if args.ensemble.json {
-        let value = summary_json(&scenario.name, summary, args.ensemble.seed, interval);
+        let mut value = summary_json(&scenario.name, summary, args.ensemble.seed, interval);
+        if let (Some(source), Some(u)) = (
+            args.uncertainty.source(),
+            value["parameter_uncertainty"].as_object_mut(),
+        ) {
+            u.insert("source".into(), source.into());
+        }
         println!(
             "{}",
             serde_json::to_string_pretty(&value).map_err(|e| CliError::Other(e.into()))?
@@ -197,6 +203,9 @@ fn print_result(
             "{}",
             summary_table(&scenario.name, summary, args.ensemble.seed, interval)
         );
+        if let Some(source) = args.uncertainty.source() {
+            println!("\n  {}", super::uncertainty_flags::source_line(source));
+        }
     }
     Ok(())
 }
