@@ -114,13 +114,21 @@ impl Observation {
     }
 
     /// The implausibility of the model's value `f` (V_mc = 0: evaluation is exact). For the
-    /// war record (z = 0 wars, f = expected wars) it is the Poisson deviance residual
-    /// sqrt(2 f) (McCullagh & Nelder 1989), the normal-equivalent deviate of a count at zero,
-    /// where |z - f| / sqrt(f) = sqrt(f) would understate how unlikely no war is: at the
-    /// cutoff p(no war) = exp(-4.5) = 1.1 %.
+    /// war record (z wars, f expected wars; z = 0 in history) it is the Poisson deviance
+    /// residual |sign| sqrt(2 (z ln(z/f) - (z - f))) (McCullagh & Nelder 1989), sqrt(2 f) at
+    /// z = 0: the normal-equivalent deviate of a count near zero, where |z - f| / sqrt(f) =
+    /// sqrt(f) would understate how unlikely no war is. At the cutoff p(no war) = exp(-4.5)
+    /// = 1.1 %.
     pub fn implausibility(&self, f: f64) -> f64 {
         if self.kind == Kind::War {
-            return (2.0 * f.max(0.0)).sqrt();
+            let f = f.max(1e-300);
+            let z = self.z.max(0.0);
+            let dev = if z > 0.0 {
+                z * (z / f).ln() - (z - f)
+            } else {
+                f
+            };
+            return (2.0 * dev.max(0.0)).sqrt();
         }
         let v_s = f.max(0.0);
         let v_obs = (self.kind.obs_fraction() * self.z).powi(2);
@@ -479,9 +487,10 @@ mod tests {
             years: (1949, 1989),
             z: 60.0,
         };
-        let v: f64 = 60.0 + 36.0 + 144.0;
+        // V_s = f = 80, V_obs = (0.1 x 60)^2 = 36, V_disc = (0.2 x 60)^2 = 144
         assert!((o.implausibility(60.0)).abs() < 1e-12);
-        assert!((o.implausibility(60.0 + 3.0 * v.sqrt()) - 3.0).abs() < 0.2);
+        let want = 20.0 / (80.0f64 + 36.0 + 144.0).sqrt();
+        assert!((o.implausibility(80.0) - want).abs() < 1e-12);
         let w = Observation {
             kind: Kind::War,
             z: 0.0,
@@ -489,6 +498,10 @@ mod tests {
         };
         assert_eq!(w.implausibility(4.5), 3.0);
         assert_eq!(w.implausibility(0.0), 0.0);
+        // one war observed: the deviance residual is 0 at f = 1 and grows either side
+        let one = Observation { z: 1.0, ..w };
+        assert!(one.implausibility(1.0).abs() < 1e-12);
+        assert!(one.implausibility(0.01) > 2.0 && one.implausibility(10.0) > 3.0);
     }
 
     #[test]
