@@ -397,6 +397,28 @@ mod tests {
     use detente_engine::rng::{stream_rng, Stream};
 
     #[test]
+    fn the_committed_plausible_set_parses_and_draws_whole_sets() {
+        let set = plausible_set();
+        assert!(!set.sets.is_empty());
+        let u = Uncertainty::from_defaults().with_plausible(&set).unwrap();
+        assert_eq!(u.source, "plausible");
+        let mut rng = stream_rng(3, 0, Stream::Parameters);
+        for _ in 0..20 {
+            let p = u.draw(&mut rng, &ModelParams::default());
+            let x: Vec<f64> = set.names.iter().map(|n| p.get(n).unwrap()).collect();
+            assert!(set.sets.contains(&x), "a draw is one of the sets");
+        }
+        // a parameter the set does not name keeps its prior
+        let mut small = set.clone();
+        small.names.truncate(1);
+        for s in &mut small.sets {
+            s.truncate(1);
+        }
+        let u = Uncertainty::from_defaults().with_plausible(&small).unwrap();
+        assert!(u.names().contains(&"rearm_years".to_string()));
+    }
+
+    #[test]
     fn draws_stay_in_uniform_ranges_and_vary() {
         let u = Uncertainty::from_defaults();
         let base = ModelParams::default();
