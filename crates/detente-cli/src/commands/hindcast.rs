@@ -61,9 +61,10 @@ fn count(means: &[f64]) -> Value {
 }
 
 pub fn run(args: HindcastArgs) -> CmdResult {
-    if args.draws == 0 || args.draws > 5_000 {
+    let most = detente_limits::MAX_HINDCAST_DRAWS;
+    if args.draws == 0 || args.draws > most {
         return Err(input_err(format!(
-            "--draws {}: allowed: 1 to 5000",
+            "--draws {}: allowed: 1 to {most} (docs/limits.md)",
             args.draws
         )));
     }

@@ -23,7 +23,7 @@ pub struct HistoryMatchArgs {
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
-    /// Waves of refinement (1-10).
+    /// Waves of refinement (1-10, docs/limits.md).
     #[arg(long, default_value_t = 3)]
     pub waves: u32,
     /// Parameter sets evaluated per wave (each exactly, on both settings).
@@ -64,9 +64,10 @@ pub fn setting(name: &str) -> Result<Setting, super::CliError> {
 }
 
 pub fn run(args: HistoryMatchArgs) -> CmdResult {
-    if !(1..=10).contains(&args.waves) {
+    let most = detente_limits::MAX_HISTORY_WAVES;
+    if !(1..=most).contains(&args.waves) {
         return Err(input_err(format!(
-            "--waves {}: allowed: 1 to 10",
+            "--waves {}: allowed: 1 to {most} (docs/limits.md)",
             args.waves
         )));
     }
