@@ -105,7 +105,10 @@ fn the_true_parameters_are_kept_in_at_least_95_percent_of_trials() {
             max_implausibility(&obs, &f) < CUTOFF
         })
         .count();
-    assert!(kept * 100 >= 95 * trials as usize, "kept {kept} of {trials}");
+    assert!(
+        kept * 100 >= 95 * trials as usize,
+        "kept {kept} of {trials}"
+    );
 }
 
 #[test]
@@ -144,8 +147,16 @@ fn waves_keep_the_truth_and_rule_out_a_far_set() {
         // neighbour in the gray-zone rate and shadow together.
         for (j, v) in truth.iter().enumerate() {
             let lo = out.sets.iter().map(|s| s[j]).fold(f64::INFINITY, f64::min);
-            let hi = out.sets.iter().map(|s| s[j]).fold(f64::NEG_INFINITY, f64::max);
-            assert!(lo <= *v && *v <= hi, "{}: {v} outside [{lo}, {hi}]", NAMES[j]);
+            let hi = out
+                .sets
+                .iter()
+                .map(|s| s[j])
+                .fold(f64::NEG_INFINITY, f64::max);
+            assert!(
+                lo <= *v && *v <= hi,
+                "{}: {v} outside [{lo}, {hi}]",
+                NAMES[j]
+            );
         }
         assert!(!out
             .sets

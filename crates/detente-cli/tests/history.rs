@@ -13,11 +13,7 @@ fn detente(args: &[&str]) -> Output {
 }
 
 fn json(o: &Output) -> Value {
-    assert!(
-        o.status.success(),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     serde_json::from_slice(&o.stdout).expect("JSON")
 }
 
@@ -50,7 +46,9 @@ fn hindcasts_set_the_model_beside_the_record() {
         assert_eq!(v["period"], serde_json::json!([first, last]));
         assert_eq!(v["parameter_source"], "plausible");
         let observed = &v["observed"]["totals"];
-        assert!(observed["disputes"].as_f64().unwrap() >= observed["use_of_force"].as_f64().unwrap());
+        assert!(
+            observed["disputes"].as_f64().unwrap() >= observed["use_of_force"].as_f64().unwrap()
+        );
         assert_eq!(v["observed"]["direct_wars"], 0);
         let sim = &v["simulated"]["totals"]["disputes"];
         assert!(sim["low"].as_f64().unwrap() <= sim["mean"].as_f64().unwrap());
@@ -76,12 +74,18 @@ fn hindcasts_set_the_model_beside_the_record() {
 #[test]
 fn hindcast_refuses_bad_input() {
     input_error(&detente(&["hindcast", "baseline"]), "no `start_year`");
-    input_error(&detente(&["hindcast", "no-such-architecture"]), "no-such-architecture");
+    input_error(
+        &detente(&["hindcast", "no-such-architecture"]),
+        "no-such-architecture",
+    );
     input_error(
         &detente(&["hindcast", "cold-war", "--plot", "chart.png"]),
         "ending in .svg",
     );
-    input_error(&detente(&["hindcast", "cold-war", "--draws", "0"]), "--draws 0");
+    input_error(
+        &detente(&["hindcast", "cold-war", "--draws", "0"]),
+        "--draws 0",
+    );
 }
 
 #[test]
@@ -113,7 +117,14 @@ fn history_match_reports_its_waves_and_writes_a_set_that_run_reads() {
     // The same flags give the same file.
     let again = dir.join("again.toml");
     json(&detente(&[
-        "history-match", "--json", "--waves", "2", "--n", "60", "--out", again.to_str().unwrap(),
+        "history-match",
+        "--json",
+        "--waves",
+        "2",
+        "--n",
+        "60",
+        "--out",
+        again.to_str().unwrap(),
     ]));
     assert_eq!(text, std::fs::read_to_string(&again).unwrap());
 }
@@ -131,7 +142,14 @@ fn history_match_refuses_bad_input() {
 #[test]
 fn the_plausible_sets_are_the_default_uncertainty_and_rule_out_the_riskiest_draws() {
     let run = |extra: &[&str]| {
-        let mut args = vec!["run", "baseline", "--uncertainty", "--runs", "40000", "--json"];
+        let mut args = vec![
+            "run",
+            "baseline",
+            "--uncertainty",
+            "--runs",
+            "40000",
+            "--json",
+        ];
         args.extend_from_slice(extra);
         json(&detente(&args))["parameter_uncertainty"].clone()
     };
@@ -163,12 +181,19 @@ fn a_mechanism_start_year_needs_the_architectures_and_falls_in_the_run() {
     let late = base.replace("start_year = 1963", "start_year = 1995");
     let p = dir.join("late.toml");
     std::fs::write(&p, late).unwrap();
-    input_error(&detente(&["check", p.to_str().unwrap()]), "after the run ends");
+    input_error(
+        &detente(&["check", p.to_str().unwrap()]),
+        "after the run ends",
+    );
     // A hotline from the first year lowers the risk of the cold war.
     let early = base.replace("start_year = 1963", "start_year = 1949");
     let p = dir.join("early.toml");
     std::fs::write(&p, early).unwrap();
-    let p_war = |arch: &str| json(&detente(&["run", arch, "--exact", "--json"]))["p_war"].as_f64().unwrap();
+    let p_war = |arch: &str| {
+        json(&detente(&["run", arch, "--exact", "--json"]))["p_war"]
+            .as_f64()
+            .unwrap()
+    };
     assert!(p_war(p.to_str().unwrap()) < p_war("cold-war"));
 }
 
