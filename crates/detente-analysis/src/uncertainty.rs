@@ -325,12 +325,24 @@ impl Uncertainty {
     }
 
     /// Draw the parameters a plausible set names from its sets (one set per draw, chosen at
-    /// random); the others keep their prior. Refused when a fitted file draws one of them.
+    /// random); the others keep their prior. Parameters a fitted file draws (`--params`) keep
+    /// the fit's distribution: the sets' columns for them are dropped.
     pub fn with_plausible(mut self, set: &PlausibleSet) -> Result<Uncertainty, String> {
-        if let Some(m) = self.mvn.as_ref() {
-            if let Some(n) = m.names.iter().find(|n| set.names.contains(n)) {
-                return Err(format!("the plausible set and the fitted file both draw `{n}`; use --prior with --params"));
-            }
+        let fitted: Vec<String> = self.mvn.as_ref().map_or(Vec::new(), |m| m.names.clone());
+        let keep: Vec<usize> = (0..set.names.len())
+            .filter(|&i| !fitted.contains(&set.names[i]))
+            .collect();
+        let set = PlausibleSet {
+            names: keep.iter().map(|&i| set.names[i].clone()).collect(),
+            sets: set
+                .sets
+                .iter()
+                .map(|x| keep.iter().map(|&i| x[i]).collect())
+                .collect(),
+            ..set.clone()
+        };
+        if set.names.is_empty() {
+            return Err("the plausible set names only parameters the fitted file draws".into());
         }
         self.marginals.retain(|(n, _)| !set.names.contains(n));
         self.description.push_str(&format!(
@@ -338,7 +350,7 @@ impl Uncertainty {
             set.names.len(),
             set.sets.len()
         ));
-        self.plausible = Some((set.names.clone(), set.sets.clone()));
+        self.plausible = Some((set.names, set.sets));
         self.source = "plausible";
         Ok(self)
     }

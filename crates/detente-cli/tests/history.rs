@@ -213,3 +213,33 @@ fn hindcast_p_no_war_equals_the_exact_chain() {
         );
     }
 }
+
+#[test]
+fn the_nuclear_shadow_is_bounded_by_crises_between_nuclear_powers() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let icb = root.join("data/icb1v15_1918-1989.csv");
+    let actors = root.join("data/icb2v15_1918-1989.csv");
+    let v = json(&detente(&[
+        "nuclear-shadow",
+        "--icb",
+        icb.to_str().unwrap(),
+        "--actors",
+        actors.to_str().unwrap(),
+        "--json",
+    ]));
+    let crises = v["crises"].as_array().unwrap();
+    assert!(crises.len() >= 8, "{crises:?}");
+    assert!(crises.iter().all(|c| c["year"].as_i64().unwrap() < 1990));
+    // Cuba 1962 is among them; the shadow is bounded away from 0 and has a standard error.
+    assert!(crises.iter().any(|c| c["crisno"] == 196));
+    assert!(v["lower_95"].as_f64().unwrap() > 0.5);
+    assert!(v["sd"].as_f64().unwrap() > 0.0);
+    assert!(
+        v["mean_p_war_per_crisis_at_mean"].as_f64().unwrap()
+            < v["mean_p_war_per_crisis_at_zero"].as_f64().unwrap()
+    );
+    input_error(
+        &detente(&["nuclear-shadow", "--actors", icb.to_str().unwrap()]),
+        "no column `cracid`",
+    );
+}

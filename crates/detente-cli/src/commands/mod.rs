@@ -11,6 +11,7 @@ pub mod compare;
 pub mod deliberate;
 pub mod discover;
 pub mod elicit;
+pub mod nuclear_shadow;
 pub mod plan;
 pub mod predict_crises;
 pub mod robust;
