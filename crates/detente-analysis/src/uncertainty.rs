@@ -325,10 +325,16 @@ impl Uncertainty {
     }
 
     /// Draw the parameters a plausible set names from its sets (one set per draw, chosen at
-    /// random); the others keep their prior. Parameters a fitted file draws (`--params`) keep
-    /// the fit's distribution: the sets' columns for them are dropped.
+    /// random); the others keep their prior. Parameters a fitted file (`--params`) or a priors
+    /// file (`--priors`) draws keep that distribution: the sets' columns for them are dropped.
     pub fn with_plausible(mut self, set: &PlausibleSet) -> Result<Uncertainty, String> {
-        let fitted: Vec<String> = self.mvn.as_ref().map_or(Vec::new(), |m| m.names.clone());
+        let mut fitted: Vec<String> = self.mvn.as_ref().map_or(Vec::new(), |m| m.names.clone());
+        fitted.extend(
+            self.marginals
+                .iter()
+                .filter(|(_, m)| matches!(m, Marginal::Mixture(_)))
+                .map(|(n, _)| n.clone()),
+        );
         let keep: Vec<usize> = (0..set.names.len())
             .filter(|&i| !fitted.contains(&set.names[i]))
             .collect();
@@ -342,7 +348,9 @@ impl Uncertainty {
             ..set.clone()
         };
         if set.names.is_empty() {
-            return Err("the plausible set names only parameters the fitted file draws".into());
+            return Err(
+                "the plausible set names only parameters the fitted or priors file draws".into(),
+            );
         }
         self.marginals.retain(|(n, _)| !set.names.contains(n));
         self.description.push_str(&format!(

@@ -239,7 +239,13 @@ fn the_nuclear_shadow_is_bounded_by_crises_between_nuclear_powers() {
             < v["mean_p_war_per_crisis_at_zero"].as_f64().unwrap()
     );
     input_error(
-        &detente(&["nuclear-shadow", "--actors", icb.to_str().unwrap()]),
+        &detente(&[
+            "nuclear-shadow",
+            "--icb",
+            icb.to_str().unwrap(),
+            "--actors",
+            icb.to_str().unwrap(),
+        ]),
         "no column `cracid`",
     );
 }

@@ -75,8 +75,8 @@ pub fn build(
     build_source(on, true, priors, params)
 }
 
-/// As [`build`], with the plausible sets of history matching on top unless `prior`; a priors
-/// file that names a parameter of the plausible sets needs `--prior`.
+/// As [`build`], with the plausible sets of history matching on top unless `prior`; the
+/// parameters a priors or fitted file names keep that file's distribution.
 pub fn build_source(
     on: bool,
     prior: bool,
@@ -99,20 +99,9 @@ pub fn build_source(
     }
     if !prior {
         let set = detente_analysis::uncertainty::plausible_set();
-        if let Some(path) = priors {
-            let text = detente_limits::read_text(path).map_err(|e| input_err(e.to_string()))?;
-            let named =
-                detente_analysis::uncertainty::parse_priors(&path.display().to_string(), &text)
-                    .map_err(input_err)?;
-            if let Some((n, _)) = named.iter().find(|(n, _)| set.names.contains(n)) {
-                return Err(input_err(format!(
-                    "--priors: `{n}` is drawn from the plausible sets of history matching; add --prior to draw it from the priors file instead"
-                )));
-            }
-        }
         u = u
             .with_plausible(&set)
-            .map_err(|e| input_err(format!("--params: {e}")))?;
+            .map_err(|e| input_err(format!("--params/--priors: {e}")))?;
     }
     Ok(Some(u))
 }
