@@ -34,20 +34,34 @@ pub struct Dispute {
     pub rung: usize,
 }
 
-/// Parse the dispute table (`file` names it in messages).
-pub fn parse_disputes(file: &str, text: &str) -> Result<Vec<Dispute>, String> {
+/// A CSV reader over `text` and the positions of the columns `names` (`file` names it in
+/// messages: a missing column is an error).
+pub fn csv_columns<'a>(
+    file: &str,
+    text: &'a str,
+    names: &[&str],
+) -> Result<(csv::Reader<&'a [u8]>, Vec<usize>), String> {
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let headers = reader
         .headers()
         .map_err(|e| format!("{file}: {e}"))?
         .clone();
-    let col = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| format!("{file}: no column `{name}`"))
-    };
-    let (num, year, rung) = (col("dispnum")?, col("year")?, col("rung")?);
+    let cols = names
+        .iter()
+        .map(|name| {
+            headers
+                .iter()
+                .position(|h| h == *name)
+                .ok_or_else(|| format!("{file}: no column `{name}`"))
+        })
+        .collect::<Result<_, _>>()?;
+    Ok((reader, cols))
+}
+
+/// Parse the dispute table (`file` names it in messages).
+pub fn parse_disputes(file: &str, text: &str) -> Result<Vec<Dispute>, String> {
+    let (mut reader, cols) = csv_columns(file, text, &["dispnum", "year", "rung"])?;
+    let (num, year, rung) = (cols[0], cols[1], cols[2]);
     let mut out = Vec::new();
     for (i, row) in reader.records().enumerate() {
         let row = row.map_err(|e| format!("{file}: row {}: {e}", i + 2))?;

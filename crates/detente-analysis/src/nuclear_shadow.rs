@@ -13,6 +13,7 @@
 //! standard deviation and 2.5 % point. The likelihood only rises with s and flattens: the data
 //! give a lower bound more than a value, and the estimate says so.
 
+use crate::hindcast::csv_columns;
 use crate::icb::{IcbCrisis, Imputation, HOLDOUT_YEAR};
 use crate::score::rungs_to_levels;
 use detente_engine::{max_rung_distribution, ModelParams, SideTerms};
@@ -61,18 +62,8 @@ fn adversaries(a: i64, b: i64) -> bool {
 /// Crisis numbers whose actors include two nuclear-armed adversaries, from an ICB actor-level
 /// CSV (`crisno`, `cracid`, `yrtrig`); `file` names it in messages.
 pub fn nuclear_dyad_crisnos(file: &str, text: &str) -> Result<Vec<i64>, String> {
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|e| format!("{file}: {e}"))?
-        .clone();
-    let col = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| format!("{file}: no column `{name}`"))
-    };
-    let (cn, ca, cy) = (col("crisno")?, col("cracid")?, col("yrtrig")?);
+    let (mut reader, cols) = csv_columns(file, text, &["crisno", "cracid", "yrtrig"])?;
+    let (cn, ca, cy) = (cols[0], cols[1], cols[2]);
     let mut actors: HashMap<i64, (i64, Vec<i64>)> = HashMap::new();
     for (i, row) in reader.records().enumerate() {
         let row = row.map_err(|e| format!("{file}: line {}: {e}", i + 2))?;

@@ -171,18 +171,19 @@ fn the_plausible_sets_are_the_default_uncertainty_and_rule_out_the_riskiest_draw
 fn a_mechanism_start_year_needs_the_architectures_and_falls_in_the_run() {
     let dir = tmp("start");
     let base = detente_arch::builtin("cold-war").unwrap().toml;
-    let no_start = base.replace("start_year = 1949\n", "");
-    let p = dir.join("no-start.toml");
-    std::fs::write(&p, no_start).unwrap();
-    input_error(
-        &detente(&["check", p.to_str().unwrap()]),
+    let refused = |name: &str, text: String, want: &str| {
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        input_error(&detente(&["check", p.to_str().unwrap()]), want);
+    };
+    refused(
+        "no-start.toml",
+        base.replace("start_year = 1949\n", ""),
         "needs the architecture's top-level `start_year`",
     );
-    let late = base.replace("start_year = 1963", "start_year = 1995");
-    let p = dir.join("late.toml");
-    std::fs::write(&p, late).unwrap();
-    input_error(
-        &detente(&["check", p.to_str().unwrap()]),
+    refused(
+        "late.toml",
+        base.replace("start_year = 1963", "start_year = 1995"),
         "after the run ends",
     );
     // A hotline from the first year lowers the risk of the cold war.
