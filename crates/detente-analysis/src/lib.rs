@@ -12,6 +12,9 @@
 //! * [`discover`] samples inputs (Latin hypercube), names outcomes and parses `--when`;
 //! * [`cart`] grows a classification tree and reads its leaves as boxes;
 //! * [`prim`] finds the box of inputs that holds cases of interest (PRIM, as EMA Workbench);
+//! * [`hindcast`] sets the model beside the NATO–Russia dispute record (COW MID 5.0);
+//! * [`history_match`] rules out parameter sets the record contradicts (Bayesian history matching);
+//! * [`nuclear_shadow`] estimates the nuclear shadow from ICB crises between nuclear powers;
 //! * [`robust`] evaluates architectures on shared draws and scores them (regret, targets);
 //! * [`sweep`] parses lever grids and sets an architecture's input by its TOML path;
 //! * [`svg`] draws bar charts of indices.
@@ -25,8 +28,11 @@
 pub mod calibrate;
 pub mod cart;
 pub mod discover;
+pub mod hindcast;
+pub mod history_match;
 pub mod icb;
 pub mod mnlogit;
+pub mod nuclear_shadow;
 pub mod optim;
 pub mod ordlogit;
 pub mod paramfile;

@@ -7,9 +7,12 @@
 //! range, unless a priors file (`detente elicit --write-priors`: `[[priors]]` with a `name`
 //! and `[[priors.components]]` of `weight`, `family` normal|lognormal|gamma|beta and
 //! `params`) gives it a mixture, which then takes precedence. Parameters whose range is a
-//! single point are left at the scenario's value.
+//! single point are left at the scenario's value. With a plausible set of `detente
+//! history-match` ([`Uncertainty::with_plausible`]) each draw takes one of its sets, chosen
+//! at random, for the parameters it names; the others are drawn as above (the prior).
 
 use crate::calibrate::FITTED;
+use crate::history_match::PlausibleSet;
 use crate::optim::cholesky;
 use crate::paramfile::ParamsFile;
 use detente_engine::rng::EngineRng;
@@ -18,6 +21,16 @@ use rand::Rng;
 use rand_distr::{Beta, Distribution, Gamma, StandardNormal};
 use serde::Deserialize;
 use std::path::Path;
+
+/// The plausible sets of `detente history-match`, as committed (`data/plausible.toml`),
+/// embedded so that every build draws from them.
+pub const PLAUSIBLE_TOML: &str = include_str!("../../../data/plausible.toml");
+
+/// The committed plausible sets.
+pub fn plausible_set() -> PlausibleSet {
+    PlausibleSet::parse("data/plausible.toml", PLAUSIBLE_TOML)
+        .expect("the committed plausible set parses (tested)")
+}
 
 /// One mixture component of a prior.
 #[derive(Clone, Debug, PartialEq)]
@@ -51,8 +64,12 @@ struct Mvn {
 pub struct Uncertainty {
     marginals: Vec<(String, Marginal)>,
     mvn: Option<Mvn>,
+    /// Plausible sets (names, sets): each draw takes one of them.
+    plausible: Option<(Vec<String>, Vec<Vec<f64>>)>,
     /// Human-readable description of what is drawn from where.
     pub description: String,
+    /// "prior", or "plausible" when a plausible set is drawn from.
+    pub source: &'static str,
 }
 
 fn sample_component<R: Rng>(c: &Component, rng: &mut R) -> f64 {
@@ -235,7 +252,9 @@ impl Uncertainty {
         Uncertainty {
             marginals,
             mvn: None,
+            plausible: None,
             description: "fitted crisis-layer parameters normal (built-in ranges = ±2 s.e.), others uniform on their ranges".into(),
+            source: "prior",
         }
     }
 
@@ -305,11 +324,53 @@ impl Uncertainty {
         self.with_priors_text(&path.display().to_string(), &text)
     }
 
+    /// Draw the parameters a plausible set names from its sets (one set per draw, chosen at
+    /// random); the others keep their prior. Parameters a fitted file (`--params`) or a priors
+    /// file (`--priors`) draws keep that distribution: the sets' columns for them are dropped.
+    pub fn with_plausible(mut self, set: &PlausibleSet) -> Result<Uncertainty, String> {
+        let mut fitted: Vec<String> = self.mvn.as_ref().map_or(Vec::new(), |m| m.names.clone());
+        fitted.extend(
+            self.marginals
+                .iter()
+                .filter(|(_, m)| matches!(m, Marginal::Mixture(_)))
+                .map(|(n, _)| n.clone()),
+        );
+        let keep: Vec<usize> = (0..set.names.len())
+            .filter(|&i| !fitted.contains(&set.names[i]))
+            .collect();
+        let set = PlausibleSet {
+            names: keep.iter().map(|&i| set.names[i].clone()).collect(),
+            sets: set
+                .sets
+                .iter()
+                .map(|x| keep.iter().map(|&i| x[i]).collect())
+                .collect(),
+            ..set.clone()
+        };
+        if set.names.is_empty() {
+            return Err(
+                "the plausible set names only parameters the fitted or priors file draws".into(),
+            );
+        }
+        self.marginals.retain(|(n, _)| !set.names.contains(n));
+        self.description.push_str(&format!(
+            "; {} parameters from {} plausible sets of history matching (data/plausible.toml), the rest from the prior",
+            set.names.len(),
+            set.sets.len()
+        ));
+        self.plausible = Some((set.names, set.sets));
+        self.source = "plausible";
+        Ok(self)
+    }
+
     /// Names of the parameters drawn.
     pub fn names(&self) -> Vec<String> {
         let mut v: Vec<String> = self.marginals.iter().map(|m| m.0.clone()).collect();
         if let Some(m) = &self.mvn {
             v.extend(m.names.iter().cloned());
+        }
+        if let Some((names, _)) = &self.plausible {
+            v.extend(names.iter().cloned());
         }
         v
     }
@@ -340,6 +401,12 @@ impl ParamDraw for Uncertainty {
                 p.set(name, v);
             }
         }
+        if let Some((names, sets)) = &self.plausible {
+            let k = rng.random_range(0..sets.len());
+            for (n, v) in names.iter().zip(&sets[k]) {
+                p.set(n, *v);
+            }
+        }
         p
     }
 }
@@ -348,6 +415,28 @@ impl ParamDraw for Uncertainty {
 mod tests {
     use super::*;
     use detente_engine::rng::{stream_rng, Stream};
+
+    #[test]
+    fn the_committed_plausible_set_parses_and_draws_whole_sets() {
+        let set = plausible_set();
+        assert!(!set.sets.is_empty());
+        let u = Uncertainty::from_defaults().with_plausible(&set).unwrap();
+        assert_eq!(u.source, "plausible");
+        let mut rng = stream_rng(3, 0, Stream::Parameters);
+        for _ in 0..20 {
+            let p = u.draw(&mut rng, &ModelParams::default());
+            let x: Vec<f64> = set.names.iter().map(|n| p.get(n).unwrap()).collect();
+            assert!(set.sets.contains(&x), "a draw is one of the sets");
+        }
+        // a parameter the set does not name keeps its prior
+        let mut small = set.clone();
+        small.names.truncate(1);
+        for s in &mut small.sets {
+            s.truncate(1);
+        }
+        let u = Uncertainty::from_defaults().with_plausible(&small).unwrap();
+        assert!(u.names().contains(&"rearm_years".to_string()));
+    }
 
     #[test]
     fn draws_stay_in_uniform_ranges_and_vary() {

@@ -1,5 +1,6 @@
 //! Fuzzing the analysis crate's readers on stable Rust: the ICB crisis CSV, the
-//! fitted-parameter file (`params.toml`) and the priors file, each mutated by random edits, must parse or fail with
+//! fitted-parameter file (`params.toml`), the priors file, the ICB actor file of
+//! `nuclear-shadow` and the plausible-set file, each mutated by random edits, must parse or fail with
 //! a message naming the file — never panic; what they accept must be finite and usable by
 //! the uncertainty draw; the command-line expressions of discover and sweep (`--when`,
 //! `--set`, `--input`) and the TOML path editor likewise. Regression tests for the
@@ -69,6 +70,28 @@ proptest! {
         let text = apply(&icb_seed(), &e);
         if let Err(err) = detente_analysis::icb::read_crises_from("icb.csv", text.as_bytes()) {
             prop_assert!(err.to_string().starts_with("icb.csv"), "{}", err);
+        }
+    }
+
+    #[test]
+    fn actor_file_and_plausible_set_readers_never_panic(e in edits(10)) {
+        let actors: String = include_str!("../../../data/icb2v15_1918-1989.csv")
+            .lines()
+            .take(41)
+            .collect::<Vec<_>>()
+            .join("\n");
+        if let Err(m) = detente_analysis::nuclear_shadow::nuclear_dyad_crisnos("a.csv", &apply(&actors, &e)) {
+            prop_assert!(m.starts_with("a.csv"), "{}", m);
+        }
+        let mut small = detente_analysis::uncertainty::plausible_set();
+        small.sets.truncate(2);
+        let text = apply(&small.to_toml(), &e);
+        match detente_analysis::history_match::PlausibleSet::parse("p.toml", &text) {
+            Ok(set) => {
+                prop_assert!(set.sets.iter().all(|x| x.len() == set.names.len()));
+                let _ = Uncertainty::from_defaults().with_plausible(&set);
+            }
+            Err(m) => prop_assert!(m.starts_with("p.toml"), "{}", m),
         }
     }
 

@@ -31,6 +31,16 @@ pub static BUILTINS: &[Builtin] = &[
         summary: "Both: the two-pronged deterrence posture with the break-the-ice risk reduction",
         toml: include_str!("../../../architectures/combined.toml"),
     },
+    Builtin {
+        name: "cold-war",
+        summary: "Historical setting, 1949-1989: NATO and the USSR, hotline from 1963, INCSEA and SALT from 1972 (hindcasts)",
+        toml: include_str!("../../../architectures/cold-war.toml"),
+    },
+    Builtin {
+        name: "post-cold-war",
+        summary: "Historical setting, 1990-2021: NATO and Russia, arms control, Vienna Documents, dialogue from 1997 (hindcasts)",
+        toml: include_str!("../../../architectures/post-cold-war.toml"),
+    },
 ];
 
 /// The built-in architecture called `name`.

@@ -52,6 +52,11 @@ pub struct Architecture {
     /// Years simulated (1-50).
     #[schemars(range(min = 1, max = 50))]
     pub horizon_years: u32,
+    /// Calendar year in which the run starts (historical settings, phased architectures);
+    /// needed by mechanisms' `start_year`. Absent: runs are counted from year 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1900, max = 2200))]
+    pub start_year: Option<u32>,
     /// Actors and groups of states with their profiles (brief, elements 1-2).
     pub actors: Vec<Actor>,
     /// Named coalitions of actors (e.g. NATO, the Russian bloc); members are actor ids.
@@ -186,6 +191,11 @@ pub struct Mechanism {
     /// How fully it is in place, 0-1.
     #[schemars(range(min = 0, max = 1))]
     pub strength: f64,
+    /// Calendar year from which it works (January); before it the mechanism is absent.
+    /// Needs the architecture's `start_year`; absent: from the run's start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1900, max = 2200))]
+    pub start_year: Option<u32>,
 }
 
 /// A mechanism that works only with Russia's agreement (a hotline is used by both ends, a
@@ -203,6 +213,11 @@ pub struct AgreedMechanism {
     #[serde(default = "one")]
     #[schemars(range(min = 0, max = 1))]
     pub russian_consent: f64,
+    /// Calendar year from which it works (January); before it the mechanism is absent.
+    /// Needs the architecture's `start_year`; absent: from the run's start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1900, max = 2200))]
+    pub start_year: Option<u32>,
 }
 
 /// Forward forces for deterrence by denial on the eastern flank.

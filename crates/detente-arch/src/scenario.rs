@@ -5,8 +5,8 @@
 
 use crate::format::{AgreedMechanism, Architecture, Mechanism, Monitoring, Posture, Role};
 use detente_engine::{
-    CeasefireTerms, MechanismStrengths, MemberRole, ModelParams, NatoMember, Pathway, Policy,
-    RussianConsent, Scenario, PATHWAY_COUNT,
+    CeasefireTerms, MechanismStarts, MechanismStrengths, MemberRole, ModelParams, NatoMember,
+    Pathway, Policy, RussianConsent, Scenario, PATHWAY_COUNT,
 };
 
 /// Replications and seed of the campaign model behind every architecture's quick-success
@@ -87,6 +87,15 @@ fn agreed(m: &AgreedMechanism) -> f64 {
 }
 
 impl Architecture {
+    /// The month (from the run's start) in which a mechanism starting in calendar year
+    /// `year` begins to work: 0 without a start year, or for one at or before the run's start.
+    pub fn start_month(&self, year: Option<u32>) -> u32 {
+        match (self.start_year, year) {
+            (Some(first), Some(year)) => year.saturating_sub(first) * 12,
+            _ => 0,
+        }
+    }
+
     /// The engine's view of this architecture.
     pub fn to_scenario(&self) -> Scenario {
         let mut params = ModelParams::default();
@@ -176,6 +185,16 @@ impl Architecture {
                     d.connectivity_start
                 },
                 joint_production: strength(&m.joint_production),
+            },
+            mechanism_starts: MechanismStarts {
+                hotline: self.start_month(m.hotline.start_year),
+                incidents_code: self.start_month(m.incidents_code.start_year),
+                exercise_notification: self.start_month(m.exercise_notification.start_year),
+                crisis_dialogue: self.start_month(m.crisis_dialogue.start_year),
+                arms_control: self.start_month(m.arms_control.start_year),
+                porcupine: self.start_month(m.porcupine.start_year),
+                hybrid_defence: self.start_month(m.hybrid_defence.start_year),
+                joint_production: self.start_month(m.joint_production.start_year),
             },
             ceasefire: CeasefireTerms {
                 formal: if c.formal { 1.0 } else { 0.0 },

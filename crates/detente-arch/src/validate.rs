@@ -583,6 +583,43 @@ fn syntax_message(text: &str, e: &toml_edit::TomlError) -> String {
     }
 }
 
+/// Mechanisms' `start_year`: it needs the architecture's `start_year`, must fall within the
+/// run, and `managed_connectivity` has none (connectivity relaxes from the run's start).
+fn start_year_problems(doc: &Value) -> Vec<(Vec<Seg>, String)> {
+    let key = |k: &str| Seg::Key(k.to_string());
+    let mut out = Vec::new();
+    let first = doc.get("start_year").and_then(Value::as_u64);
+    let horizon = doc.get("horizon_years").and_then(Value::as_u64);
+    let Some(mechanisms) = doc.get("mechanisms").and_then(Value::as_object) else {
+        return out;
+    };
+    for (name, m) in mechanisms {
+        let Some(year) = m.get("start_year").and_then(Value::as_u64) else {
+            continue;
+        };
+        let path = vec![key("mechanisms"), key(name), key("start_year")];
+        if name == "managed_connectivity" {
+            out.push((
+                path,
+                "managed_connectivity has no start_year (connectivity relaxes toward its target from the run's start); allowed on hotline, incidents_code, exercise_notification, crisis_dialogue, arms_control, porcupine, hybrid_defence, joint_production".into(),
+            ));
+            continue;
+        }
+        match (first, horizon) {
+            (None, _) => out.push((
+                path,
+                format!("start_year {year} needs the architecture's top-level `start_year` (the calendar year the run starts)"),
+            )),
+            (Some(first), Some(h)) if year >= first + h => out.push((
+                path,
+                format!("{year} is after the run ends; allowed: {first} to {} (start_year + horizon_years - 1)", first + h - 1),
+            )),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Checks of meaning that the schema cannot express, on the raw tree (values of the wrong
 /// type are skipped here: the schema check reports them).
 fn semantic_problems(doc: &Value) -> Vec<(Vec<Seg>, String)> {
@@ -701,6 +738,7 @@ fn semantic_problems(doc: &Value) -> Vec<(Vec<Seg>, String)> {
             ));
         }
     }
+    out.extend(start_year_problems(doc));
     if let Some(params) = doc.get("parameters").and_then(Value::as_object) {
         for (name, value) in params {
             let Some(value) = value.as_f64() else {

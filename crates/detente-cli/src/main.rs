@@ -30,6 +30,12 @@ enum Command {
     Calibrate(commands::calibrate::CalibrateArgs),
     /// The fitted crisis layer's probabilities of the four ICB violence levels, per crisis.
     PredictCrises(commands::predict_crises::PredictCrisesArgs),
+    /// The model over a historical period beside the NATO-Russia record (disputes, no war).
+    Hindcast(commands::hindcast::HindcastArgs),
+    /// Bayesian history matching to the NATO-Russia record: the plausible parameter sets.
+    HistoryMatch(commands::history_match::HistoryMatchArgs),
+    /// The nuclear shadow estimated from ICB crises between nuclear-armed adversaries (1918-1989).
+    NuclearShadow(commands::nuclear_shadow::NuclearShadowArgs),
     /// Morris or Sobol sensitivity of p(war) to the uncertain parameters.
     Sensitivity(commands::sensitivity::SensitivityArgs),
     /// Simulate an architecture and read the risk of war by pathway, with intervals.
@@ -82,6 +88,9 @@ fn main() -> ExitCode {
         Command::Report(a) => commands::report::run(a),
         Command::Calibrate(a) => commands::calibrate::run(a),
         Command::PredictCrises(a) => commands::predict_crises::run(a),
+        Command::Hindcast(a) => commands::hindcast::run(a),
+        Command::HistoryMatch(a) => commands::history_match::run(a),
+        Command::NuclearShadow(a) => commands::nuclear_shadow::run(a),
         Command::Sensitivity(a) => commands::sensitivity::run(a),
         Command::Run(a) => commands::run::run(a),
         Command::Compare(a) => commands::compare::run(a),

@@ -78,6 +78,9 @@ pub struct ExactSummary {
     pub p_war_by_pathway: [f64; PATHWAY_COUNT],
     /// Expected crises per run by pathway (before and including the first war's).
     pub crises_per_run: [f64; PATHWAY_COUNT],
+    /// Expected crises per run that stayed below war, by month and highest rung (0, 1, 2):
+    /// the disputes a run has before its first war.
+    pub disputes_by_month: Vec<[f64; WAR_RUNG as usize]>,
     /// Expected months at risk (before the first war, that month included, or the horizon).
     pub months_at_risk: f64,
     /// Probability that the first war starts in each month.
@@ -265,6 +268,11 @@ fn average(each: &[ExactSummary]) -> ExactSummary {
     for m in 0..out.war_month.len() {
         out.war_month[m] = mean(&|e| e.war_month[m]);
     }
+    for m in 0..out.disputes_by_month.len() {
+        for r in 0..WAR_RUNG as usize {
+            out.disputes_by_month[m][r] = mean(&|e| e.disputes_by_month[m][r]);
+        }
+    }
     out.p_war_draws = each.iter().map(|e| e.p_war).collect();
     out
 }
@@ -275,6 +283,8 @@ struct MonthOutcome {
     war_via: [f64; PATHWAY_COUNT],
     /// Expected crises by pathway in the month.
     crises: [f64; PATHWAY_COUNT],
+    /// Expected crises in the month that stay below war, by highest rung.
+    disputes: [f64; WAR_RUNG as usize],
     /// keep[a][c][k]: probability of no war, with the highest rung so far moving from level a
     /// to c and the month's crises adding k to the tension (k = the last index: that or more).
     keep: [[[f64; TENSION_LEVELS]; LEVELS]; LEVELS],
@@ -310,6 +320,7 @@ impl MonthOutcome {
             war_via[p] *= share;
             crises[p] = rates[p].max(0.0) * share;
         }
+        let disputes = [0, 1, 2].map(|r| by_rung[r] * share);
         // Without a war: n0, n1, n2 crises of highest rung 0, 1, 2 (independent Poisson). The
         // month's highest rung h and the tension added, min(n1 + 2 n2, top), jointly.
         let top = TENSION_LEVELS - 1;
@@ -355,6 +366,7 @@ impl MonthOutcome {
         MonthOutcome {
             war_via,
             crises,
+            disputes,
             keep,
         }
     }
@@ -516,6 +528,7 @@ fn evaluate_chain(
         p_war_ended: 0.0,
         p_war_by_pathway: [0.0; PATHWAY_COUNT],
         crises_per_run: [0.0; PATHWAY_COUNT],
+        disputes_by_month: vec![[0.0; WAR_RUNG as usize]; months],
         months_at_risk: 0.0,
         war_month: vec![0.0; months],
         max_rung: [0.0; RUNGS],
@@ -622,6 +635,9 @@ fn evaluate_chain(
                             for p in 0..PATHWAY_COUNT {
                                 out.p_war_by_pathway[p] += x * o.war_via[p];
                                 out.crises_per_run[p] += x * o.crises[p];
+                            }
+                            for (r, d) in o.disputes.iter().enumerate() {
+                                out.disputes_by_month[m][r] += x * d;
                             }
                             for level in a..LEVELS {
                                 for (k, v) in o.keep[a][level].iter().enumerate() {

@@ -47,7 +47,8 @@ pub use figures::{Figures, Method};
 pub use params::{ModelParams, ParamSpec, PARAM_SPECS};
 pub use pathway::{Pathway, PATHWAY_COUNT};
 pub use policy::{
-    CeasefireTerms, MechanismStrengths, MemberRole, NatoMember, Policy, RussianConsent,
+    CeasefireTerms, MechanismStarts, MechanismStrengths, MemberRole, NatoMember, Policy,
+    RussianConsent,
 };
 pub use run::{simulate_run, Costs, RunOutcome};
 pub use slow::Trajectory;

@@ -42,6 +42,41 @@ pub struct MechanismStrengths {
     pub joint_production: f64,
 }
 
+/// The month (0-based, from the run's start) from which each mechanism works; before it the
+/// mechanism is absent (strength 0). 0 = from the start, the default. Historical settings use
+/// it (a hotline from 1963 in a run that starts in 1949), and so can phased architectures.
+/// Export controls and connectivity act through closed-form paths (rearmament, connectivity)
+/// and have no start month.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct MechanismStarts {
+    pub hotline: u32,
+    pub incidents_code: u32,
+    pub exercise_notification: u32,
+    pub crisis_dialogue: u32,
+    pub arms_control: u32,
+    pub porcupine: u32,
+    pub hybrid_defence: u32,
+    pub joint_production: u32,
+}
+
+impl MechanismStrengths {
+    /// The strengths in month `month`: those of mechanisms that have not started yet are 0.
+    pub fn started(&self, starts: &MechanismStarts, month: u32) -> MechanismStrengths {
+        let at = |strength: f64, start: u32| if month >= start { strength } else { 0.0 };
+        MechanismStrengths {
+            hotline: at(self.hotline, starts.hotline),
+            incidents_code: at(self.incidents_code, starts.incidents_code),
+            exercise_notification: at(self.exercise_notification, starts.exercise_notification),
+            crisis_dialogue: at(self.crisis_dialogue, starts.crisis_dialogue),
+            arms_control: at(self.arms_control, starts.arms_control),
+            porcupine: at(self.porcupine, starts.porcupine),
+            hybrid_defence: at(self.hybrid_defence, starts.hybrid_defence),
+            joint_production: at(self.joint_production, starts.joint_production),
+            ..self.clone()
+        }
+    }
+}
+
 /// Russia's consent to the mechanisms that need its agreement: the share of the time each
 /// channel works (0-1) when Russia's threat perception is at its base level. A mechanism's
 /// working strength is its strength times its consent times Russia's willingness that month
@@ -102,6 +137,8 @@ pub struct Policy {
     /// Months simulated.
     pub horizon_months: u32,
     pub mechanisms: MechanismStrengths,
+    /// The month each mechanism starts working (0 = from the start).
+    pub mechanism_starts: MechanismStarts,
     pub ceasefire: CeasefireTerms,
     /// NATO brigades added in place on the eastern flank beyond the base posture.
     pub added_brigades: f64,
@@ -168,6 +205,7 @@ impl Default for Policy {
                 export_leakage: 0.5,
                 ..MechanismStrengths::default()
             },
+            mechanism_starts: MechanismStarts::default(),
             ceasefire: CeasefireTerms {
                 formal: 0.0,
                 specificity: 0.0,

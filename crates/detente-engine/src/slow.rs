@@ -337,8 +337,8 @@ pub fn month_state(p: &ModelParams, pol: &Policy, m: u32, memory: Memory) -> Mon
     let europe_spending_pct = europe_spending_at(pol, years);
 
     // Threat perception rises with added forward forces and a porcupine Ukraine (the spiral),
-    // and with tension.
-    let offered = &pol.mechanisms;
+    // and with tension. Mechanisms count from their start year.
+    let offered = &pol.mechanisms.started(&pol.mechanism_starts, m);
     let russia_threat = clamp01(
         p.russia_threat_base
             + p.threat_per_brigade * pol.added_brigades.max(0.0)

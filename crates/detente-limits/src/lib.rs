@@ -68,6 +68,10 @@ pub const MAX_SENSITIVITY_EVALS_OVERRIDE: u64 = 5_000_000;
 pub const MAX_EXACT_EVALS: u64 = 100_000;
 /// Most exact evaluations with `--i-know-it-is-long` (samples and outcomes must fit in memory).
 pub const MAX_EXACT_EVALS_OVERRIDE: u64 = 2_000_000;
+/// Most waves of one `history-match`.
+pub const MAX_HISTORY_WAVES: u32 = 10;
+/// Most parameter draws of one `hindcast` (each a few milliseconds).
+pub const MAX_HINDCAST_DRAWS: u64 = 5_000;
 /// Most points of a `sweep` grid along one input.
 pub const MAX_SWEEP_POINTS: usize = 1_000;
 /// Most campaign replications in one `campaign --sweep` (cells × replications per cell;

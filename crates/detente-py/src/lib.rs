@@ -492,6 +492,7 @@ fn comparison_result(scenarios: &[Scenario], st: &Settings) -> serde_json::Value
             runs: st.runs,
             seed: st.seed,
             parameter_uncertainty,
+            parameter_source: st.draw.as_ref().map(|u| u.source),
             runs_per_draw: st.runs_per_draw,
         })
     } else {

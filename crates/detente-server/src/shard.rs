@@ -217,6 +217,8 @@ struct PartFile {
     runs_per_draw: u64,
     /// Fingerprint of the parameter draw (`--uncertainty`), null without.
     uncertainty: Option<String>,
+    /// Where the draws come from ("plausible" or "prior"), null without.
+    parameter_source: Option<String>,
     shard: u64,
     shards: u64,
     first_chunk: u64,
@@ -258,6 +260,7 @@ fn header(
         chunk: options.chunk,
         runs_per_draw: options.runs_per_draw,
         uncertainty: draw.map(fingerprint),
+        parameter_source: draw.map(|u| u.source.to_string()),
         shard: shard.index,
         shards: shard.count,
         first_chunk: shard_chunks(options, shard.index, shard.count).start,
@@ -324,6 +327,7 @@ pub enum Merged {
         summary: Box<Summary>,
         seed: u64,
         parameter_uncertainty: bool,
+        parameter_source: Option<String>,
     },
     Compare {
         names: Vec<String>,
@@ -331,6 +335,7 @@ pub enum Merged {
         runs: u64,
         seed: u64,
         parameter_uncertainty: bool,
+        parameter_source: Option<String>,
         runs_per_draw: u64,
     },
 }
@@ -346,15 +351,20 @@ impl Merged {
                 runs,
                 seed,
                 parameter_uncertainty,
+                parameter_source,
                 runs_per_draw,
-            } => Some(comparison_view(
-                names,
-                comparison,
-                *runs,
-                *seed,
-                *parameter_uncertainty,
-                *runs_per_draw,
-            )),
+            } => {
+                let mut view = comparison_view(
+                    names,
+                    comparison,
+                    *runs,
+                    *seed,
+                    *parameter_uncertainty,
+                    *runs_per_draw,
+                );
+                view.parameter_source = parameter_source.as_deref();
+                Some(view)
+            }
         }
     }
 }
@@ -367,15 +377,28 @@ pub fn merged_json(m: &Merged) -> Value {
             summary,
             seed,
             parameter_uncertainty,
-        } => summary_json(
-            name,
-            &**summary,
-            *seed,
-            run_interval(*parameter_uncertainty),
-        ),
+            parameter_source,
+        } => {
+            let mut value = summary_json(
+                name,
+                &**summary,
+                *seed,
+                run_interval(*parameter_uncertainty),
+            );
+            with_parameter_source(&mut value, parameter_source.as_deref());
+            value
+        }
         Merged::Compare { .. } => m
             .comparison_view()
             .map_or(Value::Null, |view| comparison_json(&view)),
+    }
+}
+
+/// Say in a run's JSON where its parameter draws came from (`parameter_uncertainty.source`),
+/// as `run --json` does.
+pub fn with_parameter_source(value: &mut Value, source: Option<&str>) {
+    if let (Some(source), Some(u)) = (source, value["parameter_uncertainty"].as_object_mut()) {
+        u.insert("source".into(), source.into());
     }
 }
 
@@ -411,6 +434,7 @@ pub fn comparison_view<'a>(
         runs,
         seed,
         parameter_uncertainty,
+        parameter_source: None,
         runs_per_draw,
     }
 }
@@ -482,6 +506,7 @@ pub fn merge(parts: &[(String, String)]) -> Result<Merged, ShardError> {
             summary: Box::new(Summary::fold(horizons[0], &summaries)),
             seed: first.seed,
             parameter_uncertainty,
+            parameter_source: first.parameter_source.clone(),
         })
     } else {
         let comparison_chunks: Vec<ComparisonChunk> = chunks
@@ -498,6 +523,7 @@ pub fn merge(parts: &[(String, String)]) -> Result<Merged, ShardError> {
             runs: first.runs,
             seed: first.seed,
             parameter_uncertainty,
+            parameter_source: first.parameter_source.clone(),
             runs_per_draw: first.runs_per_draw,
         })
     }

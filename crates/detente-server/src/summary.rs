@@ -128,6 +128,8 @@ pub struct ComparisonView<'a> {
     pub runs: u64,
     pub seed: u64,
     pub parameter_uncertainty: bool,
+    /// Where the parameter draws come from ("plausible" or "prior"), None without draws.
+    pub parameter_source: Option<&'a str>,
     pub runs_per_draw: u64,
 }
 
@@ -176,6 +178,7 @@ pub fn comparison_json(c: &ComparisonView) -> Value {
         "seed": (mc || c.parameter_uncertainty).then_some(c.seed),
         "common_random_numbers": mc,
         "parameter_uncertainty": c.parameter_uncertainty,
+        "parameter_source": c.parameter_source,
         "runs_per_draw": mc.then_some(c.runs_per_draw),
         "architectures": list,
     })

@@ -92,6 +92,7 @@ pub fn run(args: CompareArgs) -> CmdResult {
         runs: args.ensemble.runs,
         seed: args.ensemble.seed,
         parameter_uncertainty: draw.is_some(),
+        parameter_source: args.uncertainty.source(),
         runs_per_draw,
     };
     print_comparison(&view, args.ensemble.json)

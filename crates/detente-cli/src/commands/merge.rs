@@ -115,6 +115,7 @@ pub fn run(args: MergeArgs) -> CmdResult {
         summary,
         seed,
         parameter_uncertainty,
+        ..
     } = &merged
     {
         print!(

@@ -12,11 +12,15 @@ pub mod deliberate;
 pub mod discover;
 pub mod elicit;
 pub mod merge;
+pub mod nuclear_shadow;
 pub mod plan;
 pub mod predict_crises;
 pub mod robust;
 pub mod sensitivity;
 pub mod sweep;
+
+pub mod hindcast;
+pub mod history_match;
 pub mod uncertainty_flags;
 
 pub mod parquet_out;

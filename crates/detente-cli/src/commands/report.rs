@@ -87,6 +87,11 @@ pub fn run(args: ReportArgs) -> CmdResult {
             " --monte-carlo"
         } else {
             ""
+        }
+        + if args.uncertainty.prior {
+            " --prior"
+        } else {
+            ""
         };
     let html = detente_server::report::report_html(&data, args.runs, args.seed, &command);
     super::write_output(&args.out, html)?;

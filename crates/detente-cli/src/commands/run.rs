@@ -204,7 +204,8 @@ fn print_result(
     interval: &str,
 ) -> CmdResult {
     if args.ensemble.json {
-        let value = summary_json(&scenario.name, summary, args.ensemble.seed, interval);
+        let mut value = summary_json(&scenario.name, summary, args.ensemble.seed, interval);
+        detente_server::shard::with_parameter_source(&mut value, args.uncertainty.source());
         println!(
             "{}",
             serde_json::to_string_pretty(&value).map_err(|e| CliError::Other(e.into()))?
@@ -214,6 +215,9 @@ fn print_result(
             "{}",
             summary_table(&scenario.name, summary, args.ensemble.seed, interval)
         );
+        if let Some(source) = args.uncertainty.source() {
+            println!("\n  {}", super::uncertainty_flags::source_line(source));
+        }
     }
     Ok(())
 }

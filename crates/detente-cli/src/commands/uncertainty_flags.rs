@@ -13,6 +13,10 @@ pub struct UncertaintyArgs {
     /// do not know about the parameters, not only Monte Carlo noise.
     #[arg(long)]
     pub uncertainty: bool,
+    /// With --uncertainty: draw from the plain prior instead of the plausible parameter sets
+    /// of history matching (data/plausible.toml, the default; docs/validation.md).
+    #[arg(long, requires = "uncertainty")]
+    pub prior: bool,
     /// With --uncertainty: priors file (`detente elicit --write-priors`) for the parameters it names.
     #[arg(long, value_name = "FILE", requires = "uncertainty")]
     pub priors: Option<PathBuf>,
@@ -35,13 +39,21 @@ impl UncertaintyArgs {
         self.uncertainty && !self.monte_carlo
     }
 
+    /// Where the parameter draws come from: "plausible" (the default) or "prior"; `None`
+    /// without --uncertainty.
+    pub fn source(&self) -> Option<&'static str> {
+        self.uncertainty
+            .then_some(if self.prior { "prior" } else { "plausible" })
+    }
+
     /// The draw asked for, if any, and the runs per draw to use.
     pub fn draw(&self) -> Result<(Option<Uncertainty>, u64), CliError> {
         if self.runs_per_draw == 0 {
             return Err(input_err("--runs-per-draw 0: allowed: at least 1"));
         }
-        let draw = build(
+        let draw = build_source(
             self.uncertainty,
+            self.prior,
             self.priors.as_deref(),
             self.params.as_deref(),
         )?;
@@ -54,9 +66,20 @@ impl UncertaintyArgs {
     }
 }
 
-/// `None` without `--uncertainty`; otherwise the built-in draw, refined by the files given.
+/// `None` without `--uncertainty`; otherwise the built-in prior, refined by the files given.
 pub fn build(
     on: bool,
+    priors: Option<&Path>,
+    params: Option<&Path>,
+) -> Result<Option<Uncertainty>, CliError> {
+    build_source(on, true, priors, params)
+}
+
+/// As [`build`], with the plausible sets of history matching on top unless `prior`; the
+/// parameters a priors or fitted file names keep that file's distribution.
+pub fn build_source(
+    on: bool,
+    prior: bool,
     priors: Option<&Path>,
     params: Option<&Path>,
 ) -> Result<Option<Uncertainty>, CliError> {
@@ -74,5 +97,20 @@ pub fn build(
             .with_priors(p)
             .map_err(|e| input_err(format!("--priors: {e}")))?;
     }
+    if !prior {
+        let set = detente_analysis::uncertainty::plausible_set();
+        u = u
+            .with_plausible(&set)
+            .map_err(|e| input_err(format!("--params/--priors: {e}")))?;
+    }
     Ok(Some(u))
+}
+
+/// One line saying where the parameter draws come from.
+pub fn source_line(source: &str) -> String {
+    if source == "plausible" {
+        "Parameter draws: the plausible sets of history matching (data/plausible.toml) for the parameters they name, the prior for the rest; --prior for the plain prior".into()
+    } else {
+        "Parameter draws: the plain prior (parameter ranges and fitted distributions), not narrowed by history matching".into()
+    }
 }
