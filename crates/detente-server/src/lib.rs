@@ -5,6 +5,7 @@
 //! `Summary`, `PARAM_SPECS`); architectures come only from the built-ins or the store (never
 //! from a path on the server's disk). Runs execute on blocking threads behind a semaphore.
 
+pub mod dmdu;
 pub mod report;
 pub mod store;
 pub mod summary;
@@ -57,6 +58,8 @@ pub struct Limits {
     pub max_sensitivity_evals: u64,
     /// Most simulated runs in one sensitivity analysis (evaluations × runs per evaluation).
     pub max_sensitivity_runs: u64,
+    /// Most exact evaluations of one discovery, robustness study or sweep.
+    pub max_exact_evals: u64,
 }
 
 impl Default for Limits {
@@ -70,6 +73,7 @@ impl Default for Limits {
             body_bytes: 1 << 20,
             max_sensitivity_evals: 5_000,
             max_sensitivity_runs: 4_000_000,
+            max_exact_evals: detente_limits::MAX_SERVER_EXACT_EVALS,
         }
     }
 }
@@ -397,6 +401,8 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/sensitivity/{id}/cancel", post(tools::cancel_sensitivity))
         .route("/plan", get(tools::get_plan).post(tools::post_plan))
         .route("/patch", post(tools::patch))
+        .route("/discover", post(dmdu::post_discover))
+        .route("/robust", post(dmdu::post_robust))
         .fallback(|| async { ApiError::not_found("no such API endpoint; see /api/openapi.json") })
         .route_layer(middleware::from_fn_with_state(state.clone(), auth));
     let body_bytes = state.limits.body_bytes;

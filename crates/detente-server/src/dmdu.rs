@@ -1,0 +1,247 @@
+//! Decision-making under deep uncertainty in the browser: scenario discovery
+//! (`POST /api/discover`) and robustness across architectures (`POST /api/robust`). The
+//! server only checks the request, bounds the work ([`detente_limits::MAX_SERVER_EXACT_EVALS`])
+//! and calls the analysis library (`detente_analysis::discover::discover`,
+//! `detente_analysis::robust::robust`), whose typed reports it answers as JSON with the
+//! library's own SVG figures beside them, so the page and the CLI draw the same charts.
+
+use super::{one_source, resolve, ApiError, ApiResult, AppState, Source};
+use axum::extract::rejection::JsonRejection;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use detente_analysis::cart::CartSettings;
+use detente_analysis::discover::{discover, limits_svg, trajectory_svg, Condition, DiscoverSpec};
+use detente_analysis::prim::{Objective, PrimSettings};
+use detente_analysis::robust::{robust, robust_svg};
+use detente_analysis::sensitivity::Problem;
+use detente_analysis::uncertainty::Uncertainty;
+use detente_arch::Loaded;
+use serde::Deserialize;
+use serde_json::json;
+use std::sync::Arc;
+
+/// Exact evaluations a request asks for, against the server's bound: 413 naming `field`.
+fn check_evals(state: &AppState, field: &str, evals: u64, what: &str) -> ApiResult<()> {
+    let max = state.limits.max_exact_evals;
+    if evals > max {
+        return Err(ApiError::field(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            field,
+            format!(
+                "{what} is {evals} exact evaluations; this server allows at most {max} per request: lower {field}, or use the command line (`detente discover`, `detente robust`)"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Run `f` on a blocking thread once a slot of the run semaphore is free.
+async fn blocking<T: Send + 'static>(
+    state: &AppState,
+    f: impl FnOnce() -> Result<T, String> + Send + 'static,
+) -> ApiResult<T> {
+    let _permit = state
+        .sem
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|_| ApiError::bad("server shutting down"))?;
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
+        .map_err(ApiError::bad)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DiscoverBody {
+    architecture: Option<String>,
+    toml: Option<String>,
+    /// `OUTCOME OP NUMBER`, e.g. `p_war > 0.2`.
+    when: String,
+    /// Another architecture (by name) for `regret`.
+    against: Option<String>,
+    n: Option<usize>,
+    seed: Option<u64>,
+    params: Option<Vec<String>>,
+    objective: Option<String>,
+    threshold: Option<f64>,
+    peel_alpha: Option<f64>,
+    paste_alpha: Option<f64>,
+    mass_min: Option<f64>,
+    cart_depth: Option<usize>,
+}
+
+/// A setting's error names its field: the library's messages start with it.
+fn setting_err(e: String) -> ApiError {
+    let field = e.split([' ', ':']).next().unwrap_or("").to_string();
+    ApiError::field(StatusCode::BAD_REQUEST, &field, e)
+}
+
+/// `POST /api/discover`: scenario discovery on the architecture, answered with the report
+/// (`trajectory`, `chosen`, `cart`, …) and `figures` (`trajectory`, `limits`: SVG).
+pub(crate) async fn post_discover(
+    State(state): State<Arc<AppState>>,
+    body: Result<Json<DiscoverBody>, JsonRejection>,
+) -> ApiResult {
+    let Json(b) = body?;
+    let when = Condition::parse(&b.when)
+        .map_err(|e| ApiError::field(StatusCode::BAD_REQUEST, "when", format!("when {e}")))?;
+    let objective = match b.objective.as_deref().unwrap_or("lenient1") {
+        "lenient1" => Objective::Lenient1,
+        "lenient2" => Objective::Lenient2,
+        "original" => Objective::Original,
+        other => {
+            return Err(ApiError::field(
+                StatusCode::BAD_REQUEST,
+                "objective",
+                format!("objective `{other}`: allowed: lenient1, lenient2, original"),
+            ))
+        }
+    };
+    let d = PrimSettings::default();
+    let mass_min = b.mass_min.unwrap_or(d.mass_min);
+    let problem = Problem::from_specs(b.params.as_deref())
+        .map_err(|e| ApiError::field(StatusCode::BAD_REQUEST, "params", format!("params: {e}")))?;
+    let spec = DiscoverSpec {
+        when,
+        samples: b.n.unwrap_or(200),
+        seed: b.seed.unwrap_or(1),
+        problem,
+        inputs: Vec::new(),
+        prim: PrimSettings {
+            objective,
+            threshold: b.threshold.unwrap_or(d.threshold),
+            peel_alpha: b.peel_alpha.unwrap_or(d.peel_alpha),
+            paste_alpha: b.paste_alpha.unwrap_or(d.paste_alpha),
+            mass_min,
+        },
+        cart: CartSettings {
+            mass_min,
+            max_depth: b.cart_depth.unwrap_or(CartSettings::default().max_depth),
+        },
+    };
+    spec.check().map_err(setting_err)?;
+    if spec.when.outcome == "regret" && b.against.is_none() {
+        return Err(ApiError::field(
+            StatusCode::BAD_REQUEST,
+            "against",
+            format!(
+                "when `{}`: regret needs `against`, the architecture to compare with",
+                spec.when
+            ),
+        ));
+    }
+    check_evals(
+        &state,
+        "n",
+        spec.evaluations(b.against.is_some()),
+        &format!("a discovery of {} samples", spec.samples),
+    )?;
+    let loaded: Loaded = match one_source(&b.architecture, &b.toml)? {
+        Source::Text(t) => super::load_text(&state, t.to_string(), "<edited>").await?,
+        Source::Name(n) => resolve(&state, n)?,
+    };
+    super::check_horizon(&state, &loaded)?;
+    let against = match &b.against {
+        Some(a) => {
+            let l = resolve(&state, a)?;
+            super::check_horizon(&state, &l)?;
+            Some(l.architecture.to_scenario())
+        }
+        None => None,
+    };
+    let found = blocking(&state, move || {
+        let scenario = loaded.architecture.to_scenario();
+        discover(
+            &scenario,
+            against.as_ref(),
+            &spec,
+            &|_| Err("the server samples no architecture inputs".into()),
+            &|_| {},
+        )
+    })
+    .await?;
+    let r = &found.report;
+    let mut v = serde_json::to_value(r)
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    v["figures"] = json!({"trajectory": trajectory_svg(r), "limits": limits_svg(r)});
+    Ok(Json(v))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RobustBody {
+    architectures: Vec<String>,
+    n: Option<usize>,
+    seed: Option<u64>,
+    target: Option<f64>,
+}
+
+/// `POST /api/robust`: the architectures (built-in or saved, by name) evaluated exactly on
+/// shared parameter draws, with the robustness table and `figure` (SVG).
+pub(crate) async fn post_robust(
+    State(state): State<Arc<AppState>>,
+    body: Result<Json<RobustBody>, JsonRejection>,
+) -> ApiResult {
+    let Json(b) = body?;
+    let max = state.limits.max_compare_archs;
+    if b.architectures.len() < 2 || b.architectures.len() > max {
+        return Err(ApiError::field(
+            StatusCode::BAD_REQUEST,
+            "architectures",
+            format!(
+                "architectures: {} named; allowed: 2 to {max}",
+                b.architectures.len()
+            ),
+        ));
+    }
+    let n = b.n.unwrap_or(100);
+    let seed = b.seed.unwrap_or(1);
+    let target = b.target.unwrap_or(0.05);
+    if n == 0 {
+        return Err(ApiError::field(
+            StatusCode::BAD_REQUEST,
+            "n",
+            "n 0: allowed: at least 1 draw",
+        ));
+    }
+    if !(target.is_finite() && (0.0..=1.0).contains(&target)) {
+        return Err(ApiError::field(
+            StatusCode::BAD_REQUEST,
+            "target",
+            format!("target {target}: allowed: a probability from 0 to 1"),
+        ));
+    }
+    let evals = (n as u64).saturating_mul(b.architectures.len() as u64);
+    check_evals(
+        &state,
+        "n",
+        evals,
+        &format!("{n} draws × {} architectures", b.architectures.len()),
+    )?;
+    let mut scenarios = Vec::new();
+    for a in &b.architectures {
+        let l = resolve(&state, a)?;
+        super::check_horizon(&state, &l)?;
+        scenarios.push(l.architecture.to_scenario());
+    }
+    let report = blocking(&state, move || {
+        let draw = Uncertainty::from_defaults();
+        robust(
+            &scenarios,
+            &draw,
+            &draw.description,
+            n,
+            seed,
+            target,
+            &|_| {},
+        )
+    })
+    .await?;
+    let mut v = serde_json::to_value(&report)
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    v["figure"] = json!(robust_svg(&report));
+    Ok(Json(v))
+}
