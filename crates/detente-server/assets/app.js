@@ -296,6 +296,11 @@ async function loadArchList(select) {
   const c = $('#compare-choices');
   c.innerHTML = '';
   state.archs.forEach((a, i) => c.append(el('label', {}, el('input', { type: 'checkbox', value: a.name, checked: i < 2 }), ' ', a.name + (a.builtin ? '' : ' (saved)'))));
+  const ag = $('#disc-against');
+  const was = ag.value;
+  ag.innerHTML = '';
+  ag.append(el('option', { value: '' }, '(none)'), ...state.archs.map((a) => el('option', { value: a.name }, a.name)));
+  ag.value = state.archs.some((a) => a.name === was) ? was : '';
 }
 
 // The editor's architecture by name everywhere it is named: the dropdown, its description,
@@ -565,7 +570,7 @@ function renderResult(run, clientMs) {
 // Each chart in `box` gets a button that downloads it as an SVG file (white background).
 function exportable(box, prefix) {
   box.querySelectorAll('svg.chart').forEach((svg) => {
-    const fig = el('figure', { class: 'chartfig' });
+    const fig = el('figure', { class: svg.classList.contains('server') ? 'chartfig scrollx' : 'chartfig' });
     svg.replaceWith(fig);
     const name = `detente-${prefix}-${svg.id}.svg`;
     const btn = el('button', { type: 'button', class: 'ghost small svg-export', title: 'Download this chart as an SVG file', 'data-chart': svg.id }, 'Download SVG');
@@ -983,6 +988,147 @@ function renderSensitivity(res, clientMs) {
       vals.map((v) => el('td', { class: 'n' }, v.toFixed(4)))));
   }
   box.append(el('div', { class: 'scroll' }, t));
+}
+
+// ---------- scenario discovery and robustness ----------
+// The studies run in the analysis library on the server, which also draws their figures (the
+// same SVG as `detente discover --plot` and `detente robust --plot`); the page shows them.
+function serverChart(svgText, id, label) {
+  const holder = el('div');
+  holder.innerHTML = svgText;
+  const svg = holder.querySelector('svg');
+  svg.classList.add('chart', 'server');
+  svg.id = id;
+  svg.setAttribute('role', 'img');
+  svg.setAttribute('aria-label', label);
+  svg.removeAttribute('width');
+  svg.removeAttribute('height');
+  return svg;
+}
+// A box's limit: an unbounded side (CART) is "…".
+const lim = (v) => (v === null || !Number.isFinite(v) ? '…' : Math.abs(v) >= 100 ? v.toFixed(0) : Number(v.toPrecision(3)).toString());
+// A numeric setting of a study, checked at its field: the number, or null with the reason shown.
+function decimal(sel, what) {
+  const raw = $(sel).value.trim();
+  const v = Number(raw);
+  const bad = raw === '' || !Number.isFinite(v);
+  fieldError(sel, bad ? `${what}: enter a number` : '');
+  return bad ? null : v;
+}
+
+const DISC_FIELDS = { n: '#disc-n', seed: '#disc-seed', when: '#disc-when', against: '#disc-against', objective: '#disc-objective',
+  threshold: '#disc-threshold', peel_alpha: '#disc-peel', paste_alpha: '#disc-paste', mass_min: '#disc-mass' };
+
+async function runDiscover() {
+  await flushEdits();
+  await paramSpecs();
+  Object.values(DISC_FIELDS).forEach((f) => fieldError(f, ''));
+  const v = options([['#disc-n', 'Samples', 2], ['#disc-seed', 'Seed', 0]]);
+  const nums = [['#disc-threshold', 'Threshold'], ['#disc-peel', 'peel α'], ['#disc-paste', 'paste α'], ['#disc-mass', 'Mass min']].map(([s, w]) => decimal(s, w));
+  if (!v || nums.includes(null)) return;
+  const body = { toml: $('#toml').value, when: $('#disc-when').value, n: v[0], seed: v[1], objective: $('#disc-objective').value,
+    threshold: nums[0], peel_alpha: nums[1], paste_alpha: nums[2], mass_min: nums[3] };
+  if ($('#disc-against').value) body.against = $('#disc-against').value;
+  $('#disc-btn').disabled = true;
+  $('#disc-status').textContent = `evaluating ${v[0].toLocaleString()} samples…`;
+  const t0 = performance.now();
+  const r = await api('POST', '/discover', body);
+  $('#disc-btn').disabled = false;
+  if (!r.ok) {
+    $('#disc-status').textContent = '';
+    showApiError(r, DISC_FIELDS, $('#disc-result'));
+    return;
+  }
+  $('#disc-status').textContent = `done: server ${r.data.seconds.toFixed(1)} s; click to chart ${((performance.now() - t0) / 1000).toFixed(1)} s`;
+  renderDiscover(r.data);
+}
+$('#disc-btn').addEventListener('click', runDiscover);
+
+function renderDiscover(d) {
+  const box = $('#disc-result');
+  box.innerHTML = '';
+  const specs = Object.fromEntries((PARAMS || []).map((p) => [p.name, p]));
+  const share = (k, n) => `${k.toLocaleString()} of ${n.toLocaleString()} (${pct(n ? k / n : 0, 1)})`;
+  box.append(el('h2', {}, `Scenario discovery, ${d.architecture}: cases where ${d.when.outcome} ${d.when.op} ${d.when.value}` + (d.against ? ` (regret against ${d.against})` : '')));
+  box.append(el('p', { id: 'disc-summary' }, `Cases of interest: ${share(d.cases_of_interest, d.points)} of ${d.samples.toLocaleString()} samples `
+    + `(Latin hypercube over ${d.inputs.length} inputs, seed ${d.seed}, each exact). PRIM: ${d.objective}, threshold ${d.threshold}, `
+    + `peel α ${d.peel_alpha}, paste α ${d.paste_alpha}, mass min ${d.mass_min}; ${d.trajectory.length} boxes on the trajectory.`));
+  const charts = el('div', { class: 'charts' },
+    serverChart(d.figures.trajectory, 'discover-trajectory', 'PRIM coverage–density trajectory'),
+    serverChart(d.figures.limits, 'discover-limits', 'limits of the PRIM box'));
+  exportable(charts, 'discover');
+  box.append(charts);
+  const c = d.chosen;
+  box.append(el('h3', {}, c ? `Box kept: coverage ${c.coverage.toFixed(3)}, density ${c.density.toFixed(3)}, mass ${c.mass.toFixed(3)}`
+    : `No box reaches the density threshold ${d.threshold}${d.trajectory.length ? ` (the last reaches ${d.trajectory[d.trajectory.length - 1].density.toFixed(3)})` : ''}: lower the threshold or the mass min to see more`));
+  if (c) {
+    const t = el('table', { id: 'disc-box' }, el('tr', {}, ['Input', 'Unit', 'Box', 'Sampled range', 'Share of the range kept'].map((h) => el('th', {}, h))));
+    for (const [name, l] of Object.entries(c.restricted)) {
+      const r = d.initial_box[name] || l;
+      const kept = r[1] > r[0] ? (l[1] - l[0]) / (r[1] - r[0]) : 1;
+      t.append(el('tr', { title: paramTip(specs[name], name) }, el('td', {}, name), el('td', {}, specs[name] ? specs[name].unit : ''),
+        el('td', { class: 'n' }, `[${lim(l[0])}, ${lim(l[1])}]`), el('td', { class: 'n' }, `[${lim(r[0])}, ${lim(r[1])}]`), el('td', { class: 'n' }, pct(kept, 0))));
+    }
+    box.append(t);
+  }
+  const k = d.cart.leaves_of_interest;
+  box.append(el('h3', {}, `CART (Gini, leaves of at least ${d.cart.mass_min} of the samples, depth up to ${d.cart.max_depth}): `
+    + `${d.cart.leaves.length} leaves, ${k} mostly of interest`));
+  if (k) {
+    const t = el('table', { id: 'disc-cart' }, el('tr', {}, ['Leaf', 'Coverage', 'Density', 'Mass', 'Conditions'].map((h) => el('th', {}, h))));
+    d.cart.leaves.slice(0, k).forEach((leaf, i) => {
+      const conds = Object.entries(leaf.restricted).map(([n, l]) => `${lim(l[0])} < ${n} ≤ ${lim(l[1])}`.replace(/^… < /, '').replace(/ ≤ …$/, ''));
+      t.append(el('tr', {}, el('td', {}, String(i + 1)), el('td', { class: 'n' }, leaf.coverage.toFixed(3)), el('td', { class: 'n' }, leaf.density.toFixed(3)),
+        el('td', { class: 'n' }, leaf.mass.toFixed(3)), el('td', {}, conds.join('; ') || 'all samples')));
+    });
+    box.append(t);
+  }
+  const steps = el('table', { id: 'disc-trajectory' }, el('tr', {}, ['Box', 'Step', 'Coverage', 'Density', 'Mass', 'Inputs restricted'].map((h) => el('th', {}, h))));
+  d.trajectory.forEach((b, i) => steps.append(el('tr', {}, el('td', {}, String(i)), el('td', {}, b.step),
+    [b.coverage, b.density, b.mass].map((x) => el('td', { class: 'n' }, x.toFixed(3))), el('td', { class: 'n' }, String(Object.keys(b.restricted).length)))));
+  box.append(el('details', {}, el('summary', {}, 'The peeling and pasting trajectory, box by box'), steps));
+}
+
+const ROBUST_FIELDS = { n: '#robust-n', seed: '#robust-seed', target: '#robust-target' };
+
+async function runRobust() {
+  const archs = chosen();
+  if (archs.length < 2) { $('#robust-status').textContent = 'Tick at least two architectures above.'; return; }
+  Object.values(ROBUST_FIELDS).forEach((f) => fieldError(f, ''));
+  const v = options([['#robust-n', 'Draws', 1], ['#robust-seed', 'Seed', 0]]);
+  const target = decimal('#robust-target', 'Target p(war)');
+  if (!v || target === null) return;
+  $('#robust-btn').disabled = true;
+  $('#robust-status').textContent = `evaluating ${archs.length} architectures on ${v[0].toLocaleString()} draws…`;
+  const r = await api('POST', '/robust', { architectures: archs, n: v[0], seed: v[1], target });
+  $('#robust-btn').disabled = false;
+  if (!r.ok) {
+    $('#robust-status').textContent = '';
+    showApiError(r, ROBUST_FIELDS, $('#robust-result'));
+    return;
+  }
+  $('#robust-status').textContent = `done: server ${r.data.seconds.toFixed(1)} s`;
+  renderRobust(r.data);
+}
+$('#robust-btn').addEventListener('click', runRobust);
+
+function renderRobust(d) {
+  const box = $('#robust-result');
+  box.innerHTML = '';
+  const heads = ['Architecture', 'mean p(war)', '90th pct p(war)', 'mean cost (US$ bn)', 'max regret', 'mean regret', `draws meeting p(war) ≤ ${pct(d.target, 1)}`, 'best in'];
+  const t = el('table', { id: 'robust-table' }, el('tr', {}, heads.map((h) => el('th', {}, h))));
+  const pp = (x) => (100 * x).toFixed(2) + ' pp';
+  for (const a of d.architectures) {
+    t.append(el('tr', {}, el('td', {}, a.architecture), el('td', { class: 'n' }, pct(a.mean_p_war)), el('td', { class: 'n' }, pct(a.p90_p_war)),
+      el('td', { class: 'n' }, Math.round(a.mean_cost).toLocaleString()), el('td', { class: 'n' }, pp(a.max_regret)), el('td', { class: 'n' }, pp(a.mean_regret)),
+      el('td', { class: 'n' }, pct(a.share_meeting_target, 1)), el('td', { class: 'n' }, pct(a.share_best, 1))));
+  }
+  box.append(t);
+  box.append(el('p', { class: 'muted' }, `${d.draws.toLocaleString()} shared draws (seed ${d.seed}), each exact. Parameters: ${d.parameters}. `
+    + 'Regret: p(war) minus the lowest p(war) of any architecture in the same draw; best in: share of draws with the lowest p(war).'));
+  const charts = el('div', { class: 'charts' }, serverChart(d.figure, 'robust-chart', 'robustness of each architecture'));
+  exportable(charts, 'robust');
+  box.append(charts);
 }
 
 // ---------- planner ----------

@@ -1,0 +1,121 @@
+// Browser tests of decision-making under deep uncertainty in the web UI (issue 15): the
+// Discover tab (PRIM trajectory and box plots, the box table, CART's boxes) and robustness
+// in Compare, at 1400 px and at phone width. Run by e2e/run.sh.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { start, openPage, apiJson, shots } from './harness.mjs';
+
+let env;
+
+before(async () => { env = await start(); });
+after(async () => { if (env) await env.stop(); });
+
+// Fill the Discover tab and press Discover; the result box once drawn.
+async function discover(page, { when = 'p_war > 0.2', n = '60', threshold = '0.8' } = {}) {
+  await page.click('.tab[data-tab="discover"]');
+  await page.fill('#disc-when', when);
+  await page.fill('#disc-n', n);
+  await page.fill('#disc-threshold', threshold);
+  await page.evaluate(() => { document.querySelector('#disc-result').innerHTML = ''; });
+  await page.click('#disc-btn');
+  await page.waitForSelector('#disc-result h2, #disc-result .error, .opt-err', { timeout: 120000 });
+}
+
+test('Discover tab: trajectory and box plots, the box kept and CART boxes, as the API gives them', async () => {
+  const page = await openPage(env.browser, env.base, { width: 1400, height: 900 });
+  await discover(page, { n: '60', threshold: '0.6' });
+  // The page shows what the analysis library found for the same request.
+  const api = await apiJson(page, 'POST', '/discover', { architecture: 'baseline', when: 'p_war > 0.2', n: 60, threshold: 0.6 });
+  assert.equal(api.status, 200, JSON.stringify(api.data));
+  const d = api.data;
+  assert.ok(d.trajectory.length >= 2, 'PRIM peeled at least once');
+  const summary = await page.textContent('#disc-summary');
+  assert.match(summary, new RegExp(`Cases of interest: ${d.cases_of_interest} of 60 `));
+  // both figures, exportable
+  for (const id of ['discover-trajectory', 'discover-limits']) {
+    assert.ok(await page.isVisible(`svg.chart#${id}`), `${id} drawn`);
+    assert.ok(await page.isVisible(`button.svg-export[data-chart="${id}"]`), `${id} has Download SVG`);
+  }
+  // one marker per trajectory box on the trajectory plot
+  const markers = await page.$$eval('#discover-trajectory circle', (cs) => cs.length);
+  assert.ok(markers >= d.trajectory.length, `${markers} markers for ${d.trajectory.length} boxes`);
+  // the box kept, input by input
+  assert.ok(d.chosen, 'a box reaches density 0.6');
+  const rows = await page.$$eval('#disc-box tr', (trs) => trs.slice(1).map((tr) => tr.cells[0].textContent));
+  assert.deepEqual(rows, Object.keys(d.chosen.restricted));
+  const head = await page.textContent('#disc-result h3');
+  assert.ok(head.includes(`coverage ${d.chosen.coverage.toFixed(3)}, density ${d.chosen.density.toFixed(3)}`), head);
+  // CART's boxes of interest
+  const leaves = await page.$$eval('#disc-cart tr', (trs) => trs.length - 1).catch(() => 0);
+  assert.equal(leaves, d.cart.leaves_of_interest);
+  // the whole trajectory, box by box
+  assert.equal(await page.$$eval('#disc-trajectory tr', (trs) => trs.length - 1), d.trajectory.length);
+  assert.deepEqual(page.errors, []);
+  assert.deepEqual(page.external, []);
+  await page.screenshot({ path: join(shots, 'discover-1400.png'), fullPage: true });
+  await page.close();
+});
+
+test('Discover: a bad condition or setting is shown at its field; the server bounds the samples', async () => {
+  const page = await openPage(env.browser, env.base, { width: 1400, height: 900 });
+  await discover(page, { when: 'p_wat > 0.2' });
+  assert.match(await page.textContent('#disc-when-err'), /`p_wat` is not an outcome/);
+  await discover(page, { threshold: '1.5' });
+  assert.match(await page.textContent('#disc-threshold-err'), /threshold 1.5: allowed/);
+  await discover(page, { n: '100000' });
+  assert.match(await page.textContent('#disc-n-err'), /at most 4000/);
+  await discover(page, { when: 'regret > 0' });
+  assert.match(await page.textContent('#disc-against-err'), /regret needs `against`/);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('Compare: robustness table and chart of the ticked architectures', async () => {
+  const page = await openPage(env.browser, env.base, { width: 1400, height: 900 });
+  await page.click('.tab[data-tab="compare"]');
+  const ticked = await page.$$eval('#compare-choices input:checked', (is) => is.map((i) => i.value));
+  assert.equal(ticked.length, 2);
+  await page.fill('#robust-n', '20');
+  await page.click('#robust-btn');
+  await page.waitForSelector('#robust-table', { timeout: 120000 });
+  const api = await apiJson(page, 'POST', '/robust', { architectures: ticked, n: 20 });
+  assert.equal(api.status, 200, JSON.stringify(api.data));
+  const cells = await page.$$eval('#robust-table tr', (trs) => trs.slice(1).map((tr) => [...tr.cells].map((c) => c.textContent)));
+  assert.deepEqual(cells.map((c) => c[0]), ticked);
+  api.data.architectures.forEach((a, i) => {
+    assert.equal(cells[i][1], (100 * a.mean_p_war).toFixed(2) + ' %');
+    assert.equal(cells[i][4], (100 * a.max_regret).toFixed(2) + ' pp');
+    assert.equal(cells[i][6], (100 * a.share_meeting_target).toFixed(1) + ' %');
+  });
+  assert.ok(await page.isVisible('svg.chart#robust-chart'));
+  assert.ok(await page.isVisible('button.svg-export[data-chart="robust-chart"]'));
+  // one architecture is not a robustness study
+  await page.uncheck(`#compare-choices input[value="${ticked[1]}"]`);
+  await page.click('#robust-btn');
+  assert.match(await page.textContent('#robust-status'), /at least two/);
+  assert.deepEqual(page.errors, []);
+  await page.screenshot({ path: join(shots, 'robust-1400.png'), fullPage: true });
+  await page.close();
+});
+
+test('Discover at phone width: no sideways scroll, every tab in view, figures readable', async () => {
+  const page = await openPage(env.browser, env.base, { width: 390, height: 844 });
+  for (const t of await page.$$('.tab')) {
+    const b = await t.boundingBox();
+    assert.ok(b.x >= 0 && b.x + b.width <= 390, `tab ${await t.textContent()} at ${b.x}–${b.x + b.width} px`);
+  }
+  await discover(page, { n: '40', threshold: '0.6' });
+  const over = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(over <= 1, `page scrolls sideways by ${over} px`);
+  for (const id of ['discover-trajectory', 'discover-limits']) {
+    // drawn at least at 80 % of its size (11 px text stays at 9 px or more); its figure scrolls
+    const [w, vb, fig] = await page.$eval('#' + id, (s) => [s.getBoundingClientRect().width, s.viewBox.baseVal.width,
+      s.closest('figure').getBoundingClientRect().right]);
+    assert.ok(w / vb >= 0.8, `${id} drawn at ${(w / vb).toFixed(2)} of its size`);
+    assert.ok(fig <= 390, `${id}'s figure ends at ${fig} px`);
+  }
+  assert.deepEqual(page.errors, []);
+  await page.screenshot({ path: join(shots, 'discover-390.png'), fullPage: true });
+  await page.close();
+});
