@@ -1021,3 +1021,255 @@ async fn exact_runs_and_comparisons() {
     .await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
 }
+
+/// Every key of `v` (an object) is a property of the OpenAPI schema `schema`.
+fn documented(v: &Value, schema: &Value, what: &str) {
+    let props = schema["properties"]
+        .as_object()
+        .unwrap_or_else(|| panic!("{what}: no properties in openapi.json"));
+    for k in v.as_object().expect("an object").keys() {
+        assert!(
+            props.contains_key(k),
+            "{what}.{k} missing from openapi.json"
+        );
+    }
+}
+
+#[tokio::test]
+async fn discover_answers_the_library_report_with_its_figures() {
+    let st = state();
+    let (s, v) = call_json(
+        &st,
+        "POST",
+        "/api/discover",
+        Some(json!({"architecture": "baseline", "when": "p_war > 0.2", "n": 40, "threshold": 0.6})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["samples"], 40);
+    assert_eq!(v["points"], 40);
+    assert_eq!(v["threshold"], 0.6);
+    assert_eq!(v["objective"], "lenient1");
+    let traj = v["trajectory"].as_array().unwrap();
+    assert!(traj.len() >= 2, "PRIM peeled: {}", traj.len());
+    // the trajectory starts with the whole sample and its density never falls from box to box
+    // by peeling alone, and the box kept is its last
+    assert_eq!(traj[0]["mass"], 1.0);
+    let k = v["cases_of_interest"].as_u64().unwrap();
+    assert!((traj[0]["density"].as_f64().unwrap() - k as f64 / 40.0).abs() < 1e-12);
+    if v["meets_threshold"] == true {
+        assert_eq!(&v["chosen"], traj.last().unwrap());
+    }
+    for f in ["trajectory", "limits"] {
+        let svg = v["figures"][f].as_str().unwrap();
+        assert!(svg.starts_with("<svg") && svg.contains("PRIM"), "{f}");
+    }
+    // the same request gives the same answer (seeded), apart from the time taken
+    let (_, mut again) = call_json(
+        &st,
+        "POST",
+        "/api/discover",
+        Some(json!({"toml": detente_arch::builtin("baseline").unwrap().toml, "when": "p_war > 0.2", "n": 40, "threshold": 0.6})),
+    )
+    .await;
+    let mut v2 = v.clone();
+    v2["seconds"] = json!(0);
+    again["seconds"] = json!(0);
+    assert_eq!(v2, again);
+    // documented in openapi.json
+    let (_, api) = call_json(&st, "GET", "/api/openapi.json", None).await;
+    let schemas = &api["components"]["schemas"];
+    documented(&v, &schemas["Discovery"], "Discovery");
+    documented(
+        &traj[0],
+        &schemas["Discovery"]["properties"]["trajectory"]["items"],
+        "Discovery.trajectory",
+    );
+    documented(
+        &v["cart"],
+        &schemas["Discovery"]["properties"]["cart"],
+        "Discovery.cart",
+    );
+    assert!(api["paths"]["/discover"]["post"].is_object());
+}
+
+#[tokio::test]
+async fn discover_names_the_field_at_fault() {
+    let st = state();
+    let bad = |body: Value, status: StatusCode, field: &'static str, says: &'static str| {
+        let st = st.clone();
+        async move {
+            let (s, v) = call_json(&st, "POST", "/api/discover", Some(body)).await;
+            assert_eq!(s, status, "{v}");
+            assert_eq!(v["ok"], false);
+            assert_eq!(v["field"], field, "{v}");
+            assert!(v["error"].as_str().unwrap().contains(says), "{v}");
+            assert!(v["diagnostics"].is_array());
+        }
+    };
+    let base = |extra: Value| {
+        let mut b = json!({"architecture": "baseline", "when": "p_war > 0.2", "n": 20});
+        for (k, x) in extra.as_object().unwrap() {
+            b[k] = x.clone();
+        }
+        b
+    };
+    bad(
+        base(json!({"when": "p_wat > 0.2"})),
+        StatusCode::BAD_REQUEST,
+        "when",
+        "`p_wat` is not an outcome",
+    )
+    .await;
+    bad(
+        base(json!({"threshold": 1.5})),
+        StatusCode::BAD_REQUEST,
+        "threshold",
+        "threshold 1.5: allowed",
+    )
+    .await;
+    bad(
+        base(json!({"peel_alpha": 0.6})),
+        StatusCode::BAD_REQUEST,
+        "peel_alpha",
+        "allowed",
+    )
+    .await;
+    bad(
+        base(json!({"mass_min": 0.5})),
+        StatusCode::BAD_REQUEST,
+        "mass_min",
+        "CART",
+    )
+    .await;
+    bad(
+        base(json!({"n": 1})),
+        StatusCode::BAD_REQUEST,
+        "n",
+        "at least 2",
+    )
+    .await;
+    bad(
+        base(json!({"objective": "strict"})),
+        StatusCode::BAD_REQUEST,
+        "objective",
+        "lenient1",
+    )
+    .await;
+    bad(
+        base(json!({"when": "regret > 0"})),
+        StatusCode::BAD_REQUEST,
+        "against",
+        "regret needs",
+    )
+    .await;
+    bad(
+        base(json!({"params": ["nope"]})),
+        StatusCode::BAD_REQUEST,
+        "params",
+        "not a model parameter",
+    )
+    .await;
+    bad(
+        base(json!({"n": 4001})),
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "n",
+        "at most 4000",
+    )
+    .await;
+    bad(
+        base(json!({"n": 2001, "against": "two-pronged"})),
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "n",
+        "4002 exact evaluations",
+    )
+    .await;
+    let (s, v) = call_json(
+        &st,
+        "POST",
+        "/api/discover",
+        Some(base(json!({"against": "nowhere"}))),
+    )
+    .await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
+    let (s, v) = call_json(&st, "POST", "/api/discover", Some(base(json!({"runs": 5})))).await;
+    assert_eq!(
+        (s, v["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("runs")),
+        "{v}"
+    );
+}
+
+#[tokio::test]
+async fn robust_scores_the_architectures_on_shared_draws() {
+    let st = state();
+    let (s, v) = call_json(
+        &st,
+        "POST",
+        "/api/robust",
+        Some(json!({"architectures": ["baseline", "two-pronged"], "n": 12, "target": 0.5})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["draws"], 12);
+    let a = v["architectures"].as_array().unwrap();
+    assert_eq!(a.len(), 2);
+    assert_eq!(a[0]["architecture"], "baseline");
+    // regret is against the best in each draw: one of them is best in each draw
+    let best: f64 = a.iter().map(|r| r["share_best"].as_f64().unwrap()).sum();
+    assert!(best >= 1.0 - 1e-12, "{best}");
+    for r in a {
+        let (mean, p90) = (
+            r["mean_p_war"].as_f64().unwrap(),
+            r["p90_p_war"].as_f64().unwrap(),
+        );
+        assert!(
+            mean > 0.0
+                && mean < 1.0
+                && r["max_regret"].as_f64().unwrap() >= r["mean_regret"].as_f64().unwrap()
+        );
+        assert!(p90 <= 1.0);
+    }
+    assert!(v["figure"].as_str().unwrap().starts_with("<svg"));
+    let (_, api) = call_json(&st, "GET", "/api/openapi.json", None).await;
+    let schemas = &api["components"]["schemas"];
+    documented(&v, &schemas["Robustness"], "Robustness");
+    documented(
+        &a[0],
+        &schemas["Robustness"]["properties"]["architectures"]["items"],
+        "Robustness.architectures",
+    );
+    for (body, status, field) in [
+        (
+            json!({"architectures": ["baseline"]}),
+            StatusCode::BAD_REQUEST,
+            "architectures",
+        ),
+        (
+            json!({"architectures": ["baseline", "combined"], "target": 2}),
+            StatusCode::BAD_REQUEST,
+            "target",
+        ),
+        (
+            json!({"architectures": ["baseline", "combined"], "n": 0}),
+            StatusCode::BAD_REQUEST,
+            "n",
+        ),
+        (
+            json!({"architectures": ["baseline", "combined"], "n": 2001}),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "n",
+        ),
+    ] {
+        let (s, v) = call_json(&st, "POST", "/api/robust", Some(body)).await;
+        assert_eq!((s, v["field"].as_str()), (status, Some(field)), "{v}");
+    }
+    let (s, _) = call_json(
+        &st,
+        "POST",
+        "/api/robust",
+        Some(json!({"architectures": ["baseline", "nowhere"]})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+}
