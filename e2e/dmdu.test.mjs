@@ -119,3 +119,42 @@ test('Discover at phone width: no sideways scroll, every tab in view, figures re
   await page.screenshot({ path: join(shots, 'discover-390.png'), fullPage: true });
   await page.close();
 });
+
+test('Edit & run: sweep a lever, p(war) and cost with parameter-uncertainty bands', async () => {
+  const page = await openPage(env.browser, env.base, { width: 1400, height: 900 });
+  const levers = await page.$$eval('#sweep-path option', (os) => os.map((o) => o.value));
+  assert.ok(levers.includes('mechanisms.hotline.strength'), levers.join(', '));
+  await page.selectOption('#sweep-path', 'mechanisms.hotline.strength');
+  // the range offered is the schema's
+  assert.equal(await page.inputValue('#sweep-from'), '0');
+  assert.equal(await page.inputValue('#sweep-to'), '1');
+  await page.fill('#sweep-points', '5');
+  await page.fill('#sweep-draws', '6');
+  await page.click('#sweep-btn');
+  await page.waitForSelector('#sweep-table', { state: 'attached', timeout: 120000 });
+  const api = await apiJson(page, 'POST', '/sweep', { architecture: 'baseline', set: ['mechanisms.hotline.strength=0:1:5'], uncertainty: 6 });
+  assert.equal(api.status, 200, JSON.stringify(api.data));
+  const cells = await page.$$eval('#sweep-table tr', (trs) => trs.slice(1).map((tr) => [...tr.cells].map((c) => c.textContent)));
+  assert.equal(cells.length, 5);
+  api.data.points.forEach((p, i) => {
+    assert.equal(cells[i][1], (100 * p.p_war).toFixed(2) + ' %');
+    assert.equal(cells[i][2], `[${(100 * p.p_war_band[0]).toFixed(2)} %, ${(100 * p.p_war_band[1]).toFixed(2)} %]`);
+  });
+  for (const id of ['sweep-p-war', 'sweep-cost']) {
+    assert.ok(await page.isVisible(`svg.chart#${id}`), `${id} drawn`);
+    // a band (a filled polygon) around the line
+    assert.ok(await page.$(`#${id} polygon, #${id} path[fill-opacity]`), `${id} has a band`);
+  }
+  // a bad range is named at the input
+  await page.fill('#sweep-points', '1');
+  await page.click('#sweep-btn');
+  assert.match(await page.textContent('#sweep-points-err'), /at least 2/);
+  await page.fill('#sweep-points', '3');
+  await page.fill('#sweep-draws', '5000');
+  await page.click('#sweep-btn');
+  await page.waitForSelector('#sweep-draws-err');
+  assert.match(await page.textContent('#sweep-draws-err'), /at most 4000/);
+  assert.deepEqual(page.errors, []);
+  await page.screenshot({ path: join(shots, 'sweep-1400.png'), fullPage: true });
+  await page.close();
+});

@@ -159,6 +159,7 @@ function renderForm() {
   const order = ['name', 'horizon_years', 'mechanisms', 'dynamics', 'ceasefire', 'pathways'];
   const sch = { properties: Object.fromEntries(order.filter((k) => top.properties[k]).map((k) => [k, top.properties[k]])) };
   buildFields(state.arch, sch, '', form, 0);
+  sweepInputs();
   form.append(el('p', { class: 'muted' }, 'Actors, groups and model parameters are edited in the TOML tab. Form edits change only the keys edited; the TOML keeps its comments.'));
   state.formBase = formValues();
 }
@@ -1129,6 +1130,71 @@ function renderRobust(d) {
   const charts = el('div', { class: 'charts' }, serverChart(d.figure, 'robust-chart', 'robustness of each architecture'));
   exportable(charts, 'robust');
   box.append(charts);
+}
+
+// ---------- lever sweeps (Edit & run) ----------
+// The form's numeric inputs are the levers; the range offered is the schema's (the slider's).
+function sweepInputs() {
+  const sel = $('#sweep-path');
+  const was = sel.value;
+  sel.innerHTML = '';
+  document.querySelectorAll('#arch-form input[type=number][data-path]').forEach((i) => sel.append(el('option', { value: i.dataset.path }, i.dataset.path)));
+  if ([...sel.options].some((o) => o.value === was)) sel.value = was;
+  else sweepRange();
+}
+function sweepRange() {
+  const inp = document.querySelector(`#arch-form input[type=number][data-path="${$('#sweep-path').value}"]`);
+  if (!inp) return;
+  const slider = inp.closest('.field').querySelector('input[type=range]');
+  const v = Number(inp.value) || 0;
+  $('#sweep-from').value = slider ? slider.min : 0;
+  $('#sweep-to').value = slider ? slider.max : Math.max(1, 2 * v);
+}
+$('#sweep-path').addEventListener('change', sweepRange);
+
+const SWEEP_FIELDS = { set: '#sweep-path', uncertainty: '#sweep-draws', seed: '#sweep-seed' };
+
+async function runSweep() {
+  await flushEdits();
+  [...Object.values(SWEEP_FIELDS), '#sweep-from', '#sweep-to', '#sweep-points'].forEach((f) => fieldError(f, ''));
+  const v = options([['#sweep-points', 'Points', 2, 1000], ['#sweep-draws', 'Parameter draws', 0], ['#sweep-seed', 'Seed', 0]]);
+  const from = decimal('#sweep-from', 'From'), to = decimal('#sweep-to', 'To');
+  if (!v || from === null || to === null || !$('#sweep-path').value) return;
+  const body = { toml: $('#toml').value, set: [`${$('#sweep-path').value}=${from}:${to}:${v[0]}`], seed: v[2] };
+  if (v[1] > 0) body.uncertainty = v[1];
+  $('#sweep-btn').disabled = true;
+  $('#sweep-status').textContent = `evaluating ${(v[0] * Math.max(1, v[1])).toLocaleString()} points and draws…`;
+  const r = await api('POST', '/sweep', body);
+  $('#sweep-btn').disabled = false;
+  if (!r.ok) {
+    $('#sweep-status').textContent = '';
+    showApiError(r, SWEEP_FIELDS, $('#sweep-result'));
+    return;
+  }
+  $('#sweep-status').textContent = `done: server ${r.data.seconds.toFixed(1)} s`;
+  renderSweep(r.data);
+}
+$('#sweep-btn').addEventListener('click', runSweep);
+
+function renderSweep(d) {
+  const box = $('#sweep-result');
+  box.innerHTML = '';
+  const path = d.sets[0].path;
+  const charts = el('div', { class: 'charts' },
+    serverChart(d.figures.p_war, 'sweep-p-war', `p(war) along ${path}`),
+    serverChart(d.figures.cost, 'sweep-cost', `cost along ${path}`));
+  exportable(charts, 'sweep');
+  box.append(charts);
+  const band = (b, f) => (b ? `[${f(b[0])}, ${f(b[1])}]` : '—');
+  const cost = (x) => Math.round(x).toLocaleString();
+  const t = el('table', { id: 'sweep-table' }, el('tr', {}, [path, 'p(war)', '5–95 %', 'cost (US$ bn)', '5–95 %'].map((h) => el('th', {}, h))));
+  for (const p of d.points) {
+    t.append(el('tr', {}, el('td', { class: 'n' }, String(Number(p.values[path].toPrecision(4)))), el('td', { class: 'n' }, pct(p.p_war)),
+      el('td', { class: 'n' }, band(p.p_war_band, pct)), el('td', { class: 'n' }, cost(p.cost)), el('td', { class: 'n' }, band(p.cost_band, cost))));
+  }
+  box.append(el('details', {}, el('summary', {}, 'The points'), t));
+  box.append(el('p', { class: 'muted' }, d.draws ? `Each point exact on the same ${d.draws} parameter draws (seed ${d.seed}): the line is their mean, the band 5–95 % of them.`
+    : 'Each point exact at the model\'s parameter values.'));
 }
 
 // ---------- planner ----------

@@ -1,8 +1,9 @@
 //! Decision-making under deep uncertainty in the browser: scenario discovery
-//! (`POST /api/discover`) and robustness across architectures (`POST /api/robust`). The
+//! (`POST /api/discover`), robustness across architectures (`POST /api/robust`) and lever
+//! sweeps (`POST /api/sweep`). The
 //! server only checks the request, bounds the work ([`detente_limits::MAX_SERVER_EXACT_EVALS`])
 //! and calls the analysis library (`detente_analysis::discover::discover`,
-//! `detente_analysis::robust::robust`), whose typed reports it answers as JSON with the
+//! `detente_analysis::robust::robust`, `detente_analysis::sweep::sweep`), whose typed reports it answers as JSON with the
 //! library's own SVG figures beside them, so the page and the CLI draw the same charts.
 
 use super::{one_source, resolve, ApiError, ApiResult, AppState, Source};
@@ -15,6 +16,7 @@ use detente_analysis::discover::{discover, limits_svg, trajectory_svg, Condition
 use detente_analysis::prim::{Objective, PrimSettings};
 use detente_analysis::robust::{robust, robust_svg};
 use detente_analysis::sensitivity::Problem;
+use detente_analysis::sweep::{evaluations, grid, sweep, sweep_svg, text_with, Measure, SetSpec};
 use detente_analysis::uncertainty::Uncertainty;
 use detente_arch::Loaded;
 use serde::Deserialize;
@@ -29,7 +31,7 @@ fn check_evals(state: &AppState, field: &str, evals: u64, what: &str) -> ApiResu
             StatusCode::PAYLOAD_TOO_LARGE,
             field,
             format!(
-                "{what} is {evals} exact evaluations; this server allows at most {max} per request: lower {field}, or use the command line (`detente discover`, `detente robust`)"
+                "{what} is {evals} exact evaluations; this server allows at most {max} per request: lower {field}, or use the command line (`detente discover`, `robust` or `sweep`)"
             ),
         ));
     }
@@ -39,7 +41,7 @@ fn check_evals(state: &AppState, field: &str, evals: u64, what: &str) -> ApiResu
 /// Run `f` on a blocking thread once a slot of the run semaphore is free.
 async fn blocking<T: Send + 'static>(
     state: &AppState,
-    f: impl FnOnce() -> Result<T, String> + Send + 'static,
+    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
 ) -> ApiResult<T> {
     let _permit = state
         .sem
@@ -50,7 +52,6 @@ async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(f)
         .await
         .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
-        .map_err(ApiError::bad)
 }
 
 #[derive(Deserialize)]
@@ -161,6 +162,7 @@ pub(crate) async fn post_discover(
             &|_| Err("the server samples no architecture inputs".into()),
             &|_| {},
         )
+        .map_err(ApiError::bad)
     })
     .await?;
     let r = &found.report;
@@ -238,10 +240,98 @@ pub(crate) async fn post_robust(
             target,
             &|_| {},
         )
+        .map_err(ApiError::bad)
     })
     .await?;
     let mut v = serde_json::to_value(&report)
         .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
     v["figure"] = json!(robust_svg(&report));
+    Ok(Json(v))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SweepBody {
+    architecture: Option<String>,
+    toml: Option<String>,
+    /// One or two `PATH=START:STOP:COUNT` (or `PATH=V1,V2,…`).
+    set: Vec<String>,
+    /// Parameter draws at each point (the 5–95 % band); none: the model's values only.
+    uncertainty: Option<usize>,
+    seed: Option<u64>,
+}
+
+/// `POST /api/sweep`: p(war) and cost of the architecture along one or two of its inputs,
+/// each point exact (with `uncertainty`: on shared parameter draws), with `figures`
+/// (`p_war`, `cost`: SVG).
+pub(crate) async fn post_sweep(
+    State(state): State<Arc<AppState>>,
+    body: Result<Json<SweepBody>, JsonRejection>,
+) -> ApiResult {
+    let Json(b) = body?;
+    let set_err = |e: String| ApiError::field(StatusCode::BAD_REQUEST, "set", format!("set {e}"));
+    let sets = b
+        .set
+        .iter()
+        .map(|s| SetSpec::parse(s, detente_limits::MAX_SWEEP_POINTS))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(set_err)?;
+    let points = grid(&sets, b.uncertainty).map_err(|e| {
+        let field = if e.starts_with("uncertainty") {
+            "uncertainty"
+        } else {
+            "set"
+        };
+        ApiError::field(StatusCode::BAD_REQUEST, field, e)
+    })?;
+    let evals = evaluations(points.len(), b.uncertainty);
+    check_evals(
+        &state,
+        if b.uncertainty.is_some() {
+            "uncertainty"
+        } else {
+            "set"
+        },
+        evals,
+        &format!(
+            "a sweep of {} points{}",
+            points.len(),
+            b.uncertainty
+                .map_or(String::new(), |n| format!(" × {n} draws"))
+        ),
+    )?;
+    let loaded: Loaded = match one_source(&b.architecture, &b.toml)? {
+        Source::Text(t) => super::load_text(&state, t.to_string(), "<edited>").await?,
+        Source::Name(n) => resolve(&state, n)?,
+    };
+    super::check_horizon(&state, &loaded)?;
+    let seed = b.seed.unwrap_or(1);
+    let draws = b.uncertainty;
+    let report = blocking(&state, move || {
+        // Every grid point's architecture is validated (by the library, before any
+        // evaluation); an invalid one is answered with its diagnostics (422).
+        let invalid = std::cell::RefCell::new(None);
+        let scenario_at = |set: &[(&str, f64)]| {
+            let (text, origin) = text_with(&loaded.source, &loaded.origin, set)?;
+            detente_arch::load_str(&text, &origin)
+                .map(|l| l.architecture.to_scenario())
+                .map_err(|e| {
+                    invalid.replace(Some(e));
+                    format!("the architecture is invalid at {origin}")
+                })
+        };
+        let name = loaded.architecture.name.clone();
+        sweep(&name, sets, draws, seed, &scenario_at, &|_| {}).map_err(|e| match invalid.take() {
+            Some(e) => super::load_err(e, None),
+            None => set_err(e),
+        })
+    })
+    .await?;
+    let mut v = serde_json::to_value(&report)
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    v["figures"] = json!({
+        "p_war": sweep_svg(&report, Measure::PWar),
+        "cost": sweep_svg(&report, Measure::Cost),
+    });
     Ok(Json(v))
 }

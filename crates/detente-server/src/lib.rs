@@ -403,6 +403,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/patch", post(tools::patch))
         .route("/discover", post(dmdu::post_discover))
         .route("/robust", post(dmdu::post_robust))
+        .route("/sweep", post(dmdu::post_sweep))
         .fallback(|| async { ApiError::not_found("no such API endpoint; see /api/openapi.json") })
         .route_layer(middleware::from_fn_with_state(state.clone(), auth));
     let body_bytes = state.limits.body_bytes;

@@ -1273,3 +1273,106 @@ async fn robust_scores_the_architectures_on_shared_draws() {
     .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn sweep_answers_the_lever_with_bands_and_figures() {
+    let st = state();
+    let (s, v) = call_json(
+        &st,
+        "POST",
+        "/api/sweep",
+        Some(json!({"architecture": "baseline", "set": ["mechanisms.hotline.strength=0:1:3"], "uncertainty": 4})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let pts = v["points"].as_array().unwrap();
+    assert_eq!(pts.len(), 3);
+    assert_eq!(pts[2]["values"]["mechanisms.hotline.strength"], 1.0);
+    for p in pts {
+        let (m, b) = (p["p_war"].as_f64().unwrap(), &p["p_war_band"]);
+        assert!(
+            b[0].as_f64().unwrap() <= m && m <= b[1].as_f64().unwrap(),
+            "{p}"
+        );
+    }
+    for f in ["p_war", "cost"] {
+        let svg = v["figures"][f].as_str().unwrap();
+        assert!(
+            svg.starts_with("<svg") && svg.contains("<polygon"),
+            "{f}: a band"
+        );
+    }
+    let (_, api) = call_json(&st, "GET", "/api/openapi.json", None).await;
+    let schemas = &api["components"]["schemas"];
+    documented(&v, &schemas["Sweep"], "Sweep");
+    documented(
+        &pts[0],
+        &schemas["Sweep"]["properties"]["points"]["items"],
+        "Sweep.points",
+    );
+    // without draws: no band
+    let (s, v) = call_json(
+        &st,
+        "POST",
+        "/api/sweep",
+        Some(json!({"architecture": "baseline", "set": ["mechanisms.hotline.strength=0,1"]})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert!(v["points"][0]["p_war_band"].is_null());
+    for (set, unc, status, field) in [
+        (json!(["nope"]), None, StatusCode::BAD_REQUEST, "set"),
+        (
+            json!(["a.b=0:1:3", "a.b=0:1:2"]),
+            None,
+            StatusCode::BAD_REQUEST,
+            "set",
+        ),
+        (
+            json!(["a=0:1:2", "b=0:1:2", "c=0:1:2"]),
+            None,
+            StatusCode::BAD_REQUEST,
+            "set",
+        ),
+        (
+            json!(["mechanisms.hotline.strength=0:1:3"]),
+            Some(0),
+            StatusCode::BAD_REQUEST,
+            "uncertainty",
+        ),
+        (
+            json!(["mechanisms.hotline.strength=0:1:3"]),
+            Some(2000),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "uncertainty",
+        ),
+        (
+            json!([
+                "mechanisms.hotline.strength=0:1:1000",
+                "horizon_years=1:10:10"
+            ]),
+            None,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "set",
+        ),
+    ] {
+        let mut body = json!({"architecture": "baseline", "set": set});
+        if let Some(n) = unc {
+            body["uncertainty"] = json!(n);
+        }
+        let (s, v) = call_json(&st, "POST", "/api/sweep", Some(body)).await;
+        assert_eq!((s, v["field"].as_str()), (status, Some(field)), "{v}");
+    }
+    // a grid point outside the format's range: the architecture's diagnostics
+    let (s, v) = call_json(
+        &st,
+        "POST",
+        "/api/sweep",
+        Some(json!({"architecture": "baseline", "set": ["mechanisms.hotline.strength=0:2:3"]})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let d = &v["diagnostics"][0];
+    assert!(d["message"].as_str().is_some(), "{v}");
+    assert!(v["diagnostics"].to_string().contains("strength"), "{v}");
+}

@@ -15,7 +15,7 @@ use detente_analysis::discover::{
 };
 use detente_analysis::prim::{Objective, PrimSettings};
 use detente_analysis::sensitivity::Problem;
-use detente_analysis::sweep::{is_integer_field, set_path, InputRange};
+use detente_analysis::sweep::{is_integer_field, text_with, InputRange};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -262,12 +262,7 @@ fn architecture_with(
     loaded: &detente_arch::Loaded,
     set: &[(&str, f64)],
 ) -> Result<detente_engine::Scenario, String> {
-    let mut text = loaded.source.clone();
-    for (path, v) in set {
-        text = set_path(&text, path, *v)?;
-    }
-    let label: Vec<String> = set.iter().map(|(p, v)| format!("{p} = {v}")).collect();
-    let origin = format!("{} with {}", loaded.origin, label.join(", "));
+    let (text, origin) = text_with(&loaded.source, &loaded.origin, set)?;
     detente_arch::load_str(&text, &origin)
         .map(|l| l.architecture.to_scenario())
         .map_err(|e| format!("the architecture is invalid:\n{e}"))
