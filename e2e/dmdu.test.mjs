@@ -158,3 +158,46 @@ test('Edit & run: sweep a lever, p(war) and cost with parameter-uncertainty band
   await page.screenshot({ path: join(shots, 'sweep-1400.png'), fullPage: true });
   await page.close();
 });
+
+// Sum of the draws counted by a histogram's bars (each bar's tooltip ends with its count).
+const histogramTotal = (page, id) => page.$$eval(`#${id} rect title`, (ts) => ts.reduce((n, t) => n + Number(t.textContent.split(': ').pop()), 0));
+
+test('parameter uncertainty: survival fan and histogram of p(war) across draws, in the page and the report', async () => {
+  const page = await openPage(env.browser, env.base, { width: 1400, height: 900 });
+  const run = async (unc) => {
+    await page.uncheck('#run-mc');
+    if (unc) await page.check('#uncertainty'); else await page.uncheck('#uncertainty');
+    await page.fill('#runs', '10000');
+    if (unc) await page.fill('#runs-per-draw', '250');
+    await page.evaluate(() => { document.querySelector('#result').innerHTML = ''; });
+    await page.click('#run-btn');
+    await page.waitForSelector('#survival-chart polyline', { timeout: 120000 });
+  };
+  await run(false);
+  assert.equal(await page.$('#survival-fan'), null, 'no fan without parameter uncertainty');
+  await run(true);
+  // 10,000 runs at 250 per draw: 40 draws, each evaluated exactly
+  assert.ok(await page.isVisible('svg.chart#survival-fan'));
+  assert.ok(await page.isVisible('svg.chart#p-war-histogram'));
+  assert.equal(await histogramTotal(page, 'p-war-histogram'), 40);
+  assert.ok(await page.$('#survival-fan polygon'), 'the fan has bands');
+  assert.ok(await page.isVisible('button.svg-export[data-chart="survival-fan"]'));
+  // the run's stored summary has the draws' p(war), and the figure counts them
+  const id = Number((await page.getAttribute('#run-link', 'href')).split('/').pop());
+  const stored = await apiJson(page, 'GET', `/runs/${id}`);
+  const a = stored.data.summary.parameter_uncertainty.across_draws;
+  assert.equal(a.draws, 40);
+  assert.equal(a.p_war.length, 40);
+  // median of the draws' p(war) is the fan's median at the horizon
+  const sorted = [...a.p_war].sort((x, y) => x - y);
+  const med = (sorted[19] + sorted[20]) / 2;
+  assert.ok(Math.abs(1 - a.survival[2][a.survival[2].length - 1] - med) < 1e-9);
+  await page.screenshot({ path: join(shots, 'fan-1400.png'), fullPage: true });
+  // the report of a comparison with parameter uncertainty shows the same figures
+  const html = await page.evaluate(async () => (await fetch('/api/report?arch=baseline&arch=combined&runs=4000&seed=1&uncertainty=true&runs_per_draw=200')).text());
+  assert.match(html, /<h2>Across parameter draws<\/h2>/);
+  assert.equal((html.match(/P\(no war yet\) across 20 parameter draws/g) || []).length, 2);
+  assert.equal((html.match(/p\(war\) across 20 parameter draws/g) || []).length, 2);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});

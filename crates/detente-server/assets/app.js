@@ -557,6 +557,7 @@ function renderResult(run, clientMs) {
   }
   const charts = el('div', { class: 'charts' });
   charts.innerHTML = survivalChart([s], 'survival-chart') + pathwayChart([s], 'pathway-chart') + crisesChart([s], 'crises-chart');
+  drawFigures(charts, s, '');
   exportable(charts, `run-${run.id}`);
   box.append(charts);
   box.append(el('div', { class: 'row' },
@@ -565,6 +566,17 @@ function renderResult(run, clientMs) {
     el('a', { href: '#run/' + run.id, id: 'run-link', title: 'A link that reopens this result' }, 'link to this run'),
     el('span', { class: 'muted', id: 'timing', 'data-ms': Math.round(clientMs || 0) },
       `run ${run.id}; server ${run.elapsed_ms} ms` + (clientMs ? `; click to chart ${Math.round(clientMs)} ms` : ''))));
+}
+
+// With parameter uncertainty: the survival fan and the histogram of p(war) across draws, as
+// the server drew them (the HTML report shows the same figures).
+function drawFigures(charts, s, suffix) {
+  const f = s.figures;
+  if (!f) return;
+  const a = s.parameter_uncertainty && s.parameter_uncertainty.across_draws;
+  const of = a ? `${a.draws} of ${a.of} draws` : 'draws';
+  charts.append(serverChart(f.survival_fan, 'survival-fan' + suffix, `P(no war yet) by year across ${of}, ${s.architecture}`),
+    serverChart(f.p_war_histogram, 'p-war-histogram' + suffix, `p(war) across ${of}, ${s.architecture}`));
 }
 
 // ---------- charts (inline SVG) ----------
@@ -842,6 +854,7 @@ function renderCompare(d) {
   const diffVals = d.diff_vs_first.slice(1).map((x) => [x.value, x.ci[0], x.ci[1]]);
   charts.innerHTML = barChart('diff-chart', 'Paired difference in p(war) vs ' + d.baseline + ' (95 % CI)', diffRows, [{ name: 'difference', vals: diffVals }],
     'percentage points (negative = safer)', 'pp') + survivalChart(sums, 'compare-survival') + pathwayChart(sums, 'compare-pathways');
+  sums.forEach((x, i) => drawFigures(charts, x, `-${i + 1}`));
   exportable(charts, 'compare');
   box.append(charts);
 }
@@ -1139,8 +1152,11 @@ function sweepInputs() {
   const was = sel.value;
   sel.innerHTML = '';
   document.querySelectorAll('#arch-form input[type=number][data-path]').forEach((i) => sel.append(el('option', { value: i.dataset.path }, i.dataset.path)));
-  if ([...sel.options].some((o) => o.value === was)) sel.value = was;
-  else sweepRange();
+  if ([...sel.options].some((o) => o.value === was)) { sel.value = was; return; }
+  // a mechanism's strength by default (a cheap, meaningful lever)
+  const strength = [...sel.options].find((o) => /^mechanisms\.[^.]+\.strength$/.test(o.value));
+  if (strength) sel.value = strength.value;
+  sweepRange();
 }
 function sweepRange() {
   const inp = document.querySelector(`#arch-form input[type=number][data-path="${$('#sweep-path').value}"]`);

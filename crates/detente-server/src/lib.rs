@@ -20,6 +20,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use detente_analysis::draws::across_draws;
 use detente_analysis::uncertainty::Uncertainty;
 use detente_arch::{Architecture, Diagnostic, LoadError, Loaded};
 use detente_engine::{exact, run_ensemble_streaming, EnsembleOptions, ParamDraw};
@@ -741,11 +742,21 @@ async fn start_run(
             let label = interval_label(runs_per_draw, exact);
             let (options, draw) = ensemble_setup(runs, seed, runs_per_draw);
             let draw_ref = draw.as_ref().map(|d| d as &dyn ParamDraw);
+            // With parameter draws: the first draws, each exact, for the fan and histogram.
+            let spread = |v: &mut Value| {
+                if let Some(d) = &draw {
+                    let k = options.runs.div_ceil(options.runs_per_draw.max(1));
+                    let a = across_draws(&scenario, d, k, seed, detente_limits::MAX_FAN_DRAWS);
+                    summary::with_draw_figures(v, &a);
+                }
+            };
             if exact {
                 let draws = draw_ref.map(|d| exact::Draws::like(&options, d));
                 let e = exact::evaluate_with(&scenario, draws);
                 l2.done.store(runs, Ordering::Relaxed);
-                return Ok(summary::summary_json(&name, &e, seed, label));
+                let mut v = summary::summary_json(&name, &e, seed, label);
+                spread(&mut v);
+                return Ok(v);
             }
             // A cancelled run keeps the estimate of the runs it has done: the summary of
             // the first runs, in order, as a run of that many would give.
@@ -764,7 +775,11 @@ async fn start_run(
                 go_on
             };
             run_ensemble_streaming(&scenario, options, draw_ref, &progress, None)
-                .map(|s| summary::summary_json(&name, &s, seed, label))
+                .map(|s| {
+                    let mut v = summary::summary_json(&name, &s, seed, label);
+                    spread(&mut v);
+                    v
+                })
                 .map_err(|_| partial.into_inner().unwrap_or_else(|e| e.into_inner()))
         })
         .await;
@@ -939,11 +954,22 @@ async fn run_comparison(
         let (options, draw) = ensemble_setup(runs, seed, runs_per_draw);
         let draw_ref = draw.as_ref().map(|d| d as &dyn ParamDraw);
         let label = interval_label(runs_per_draw, exact);
-        if exact {
+        let mut data = if exact {
             let draws = draw_ref.map(|d| exact::Draws::like(&options, d));
-            return Ok(report::exact_report_with(&loaded, draws, label));
+            report::exact_report_with(&loaded, draws, label)
+        } else {
+            report::run_report_with(&loaded, options, draw_ref, label, &|_| true)?
+        };
+        // With parameter draws: each architecture's first draws, exact, for the fan and histogram.
+        if let Some(d) = &draw {
+            let k = options.runs.div_ceil(options.runs_per_draw.max(1));
+            for (l, v) in loaded.iter().zip(data.summaries.iter_mut()) {
+                let scenario = l.architecture.to_scenario();
+                let a = across_draws(&scenario, d, k, seed, detente_limits::MAX_FAN_DRAWS);
+                summary::with_draw_figures(v, &a);
+            }
         }
-        report::run_report_with(&loaded, options, draw_ref, label, &|_| true)
+        Ok::<_, detente_engine::Cancelled>(data)
     })
     .await
     .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?

@@ -1376,3 +1376,65 @@ async fn sweep_answers_the_lever_with_bands_and_figures() {
     assert!(d["message"].as_str().is_some(), "{v}");
     assert!(v["diagnostics"].to_string().contains("strength"), "{v}");
 }
+
+#[tokio::test]
+async fn a_run_with_parameter_uncertainty_carries_its_draws_and_figures() {
+    let st = state();
+    let (s, v) = call_json(
+        &st,
+        "POST",
+        "/api/runs",
+        Some(json!({"architecture": "baseline", "runs": 3000, "uncertainty": true, "runs_per_draw": 100, "method": "exact"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+    let run = wait_done(&st, v["id"].as_i64().unwrap()).await;
+    let sum = &run["summary"];
+    let a = &sum["parameter_uncertainty"]["across_draws"];
+    assert_eq!(
+        (a["draws"].as_u64(), a["of"].as_u64()),
+        (Some(30), Some(30)),
+        "{a}"
+    );
+    // the draws are the run's: their mean p(war) is the run's (exact: the average over draws)
+    let ps: Vec<f64> = a["p_war"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_f64().unwrap())
+        .collect();
+    let mean = ps.iter().sum::<f64>() / ps.len() as f64;
+    assert!(
+        (mean - sum["p_war"].as_f64().unwrap()).abs() < 1e-9,
+        "{mean} vs {}",
+        sum["p_war"]
+    );
+    for f in ["survival_fan", "p_war_histogram"] {
+        assert!(
+            sum["figures"][f].as_str().unwrap().starts_with("<svg"),
+            "{f}"
+        );
+    }
+    let (_, api) = call_json(&st, "GET", "/api/openapi.json", None).await;
+    let sch = &api["components"]["schemas"]["Summary"];
+    documented(
+        a,
+        &sch["properties"]["parameter_uncertainty"]["properties"]["across_draws"],
+        "Summary.parameter_uncertainty.across_draws",
+    );
+    documented(
+        &sum["figures"],
+        &sch["properties"]["figures"],
+        "Summary.figures",
+    );
+    // without parameter uncertainty: neither
+    let (_, v) = call_json(
+        &st,
+        "POST",
+        "/api/runs",
+        Some(json!({"architecture": "baseline", "runs": 1000, "method": "exact"})),
+    )
+    .await;
+    let run = wait_done(&st, v["id"].as_i64().unwrap()).await;
+    assert!(run["summary"]["figures"].is_null());
+}
