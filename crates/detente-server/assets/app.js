@@ -49,7 +49,7 @@ async function download(path, filename) {
 }
 
 // ---------- state ----------
-const state = { schema: null, archs: [], current: null, arch: null, runId: null, pollTimer: null, clickAt: 0 };
+const state = { schema: null, archs: [], current: null, arch: null, runId: null, pollTimer: null, clickAt: 0, undo: [] };
 
 // ---------- tabs (ARIA tablists: click, or arrow keys, Home and End) ----------
 function tablist(sel, paneOf, onShow) {
@@ -182,11 +182,14 @@ function showDiagnostics(diags) {
   diags = diags || [];
   document.querySelectorAll('.field.invalid').forEach((f) => { f.classList.remove('invalid'); f.querySelectorAll('.err').forEach((e) => e.remove()); });
   setSyntaxError(diags.find((d) => /^TOML syntax error/.test(d.message)) || null);
+  state.badLines = new Map(diags.filter((d) => d.line).map((d) => [d.line, d.message]));
+  updateGutter();
   const box = $('#diagnostics');
   box.innerHTML = '';
   if (!diags.length) { box.append(el('div', { class: 'ok' }, '✓ valid')); return; }
   for (const d of diags) {
-    box.append(el('div', { class: 'diag' }, `line ${d.line}, column ${d.column}${d.path ? ' · ' + d.path : ''}: ${d.message}`));
+    const at = d.line ? el('button', { type: 'button', class: 'line', title: 'Show this line in the TOML', onclick: () => gotoLine(d.line, d.column) }, `line ${d.line}, column ${d.column}`) : 'file';
+    box.append(el('div', { class: 'diag' }, at, `${d.path ? ' · ' + d.path : ''}: ${d.message}`));
     const f = d.path && (document.querySelector(`[data-field="${CSS.escape(d.path)}"]`));
     if (f) { f.classList.add('invalid'); f.append(el('div', { class: 'err' }, d.message)); }
   }
@@ -207,6 +210,23 @@ function setSyntaxError(d) {
     el('button', { type: 'button', id: 'goto-error', onclick: () => gotoLine(d.line, d.column) }, 'Go to the error'));
 }
 
+// The line numbers beside the TOML, as many as it has lines, those with a problem marked,
+// scrolled with the text.
+function updateGutter() {
+  const ta = $('#toml'), g = $('#toml-gutter');
+  const n = ta.value.split('\n').length;
+  const bad = state.badLines || new Map();
+  const key = n + '|' + [...bad.keys()].join(',');
+  if (g.dataset.key !== key) {
+    g.dataset.key = key;
+    g.innerHTML = '';
+    for (let i = 1; i <= n; i++) g.append(bad.has(i) ? el('span', { class: 'bad', title: bad.get(i) }, String(i)) : String(i), '\n');
+  }
+  g.scrollTop = ta.scrollTop;
+}
+$('#toml').addEventListener('input', updateGutter);
+$('#toml').addEventListener('scroll', () => { $('#toml-gutter').scrollTop = $('#toml').scrollTop; });
+
 // Show the TOML tab with the caret at line:column and that line in view.
 function gotoLine(line, column) {
   document.querySelector('.etab[data-edit="toml"]').click();
@@ -219,6 +239,7 @@ function gotoLine(line, column) {
   ta.setSelectionRange(pos, pos);
   const lh = parseFloat(getComputedStyle(ta).lineHeight) || 16;
   ta.scrollTop = Math.max(0, (line - 3) * lh);
+  updateGutter();
 }
 
 let vTimer = null, vPending = null, vRunning = Promise.resolve();
@@ -247,8 +268,14 @@ async function validateNow(fromForm, keepForm) {
     const now = formValues(), set = {};
     for (const [k, v] of Object.entries(now)) if (state.formBase[k] !== v) set[k] = v;
     if (!Object.keys(set).length) return true;
-    r = await api('POST', '/patch', { toml: $('#toml').value, set });
-    if (r.ok || r.status === 422) state.formBase = now;
+    const before = $('#toml').value;
+    r = await api('POST', '/patch', { toml: before, set });
+    if (r.ok || r.status === 422) {
+      state.formBase = now;
+      // the text before each applied form edit, for Undo
+      state.undo.push(before);
+      $('#undo-btn').disabled = false;
+    }
     else {
       // Not applied (the TOML does not parse, or the server refused): say so at the field.
       for (const k of Object.keys(set)) {
@@ -262,7 +289,7 @@ async function validateNow(fromForm, keepForm) {
     r = await api('POST', '/validate', { toml: $('#toml').value });
   }
   if (r.ok) {
-    if (fromForm) $('#toml').value = r.data.toml;
+    if (fromForm) { $('#toml').value = r.data.toml; updateGutter(); }
     state.arch = r.data.architecture;
     if (!fromForm) renderForm();
     showDiagnostics([]);
@@ -282,6 +309,16 @@ async function validateNow(fromForm, keepForm) {
 }
 
 $('#arch-form').addEventListener('change', () => scheduleValidate(true));
+// Undo the last form edit: the TOML as it was before it (the form follows).
+$('#undo-btn').addEventListener('click', async () => {
+  await flushEdits();
+  const prev = state.undo.pop();
+  $('#undo-btn').disabled = !state.undo.length;
+  if (prev === undefined) return;
+  $('#toml').value = prev;
+  updateGutter();
+  await validateNow(false);
+});
 $('#toml').addEventListener('input', () => scheduleValidate(false));
 
 // ---------- architectures ----------
@@ -307,6 +344,7 @@ async function loadArchList(select) {
 // The editor's architecture by name everywhere it is named: the dropdown, its description,
 // the Sensitivity and Plan tabs, and the name Save proposes. `fromRun`: opened from a run.
 function setCurrent(name, { builtin, toml, fromRun } = {}) {
+  if (state.current !== name || fromRun) { state.undo = []; $('#undo-btn').disabled = true; }
   state.current = name;
   state.loadedToml = toml;
   const info = state.archs.find((a) => a.name === name);
@@ -580,26 +618,43 @@ function drawFigures(charts, s, suffix) {
 }
 
 // ---------- charts (inline SVG) ----------
-// Each chart in `box` gets a button that downloads it as an SVG file (white background).
+// Each chart in `box` gets buttons that download it as an SVG file or a PNG image (white
+// background; the PNG at twice the chart's size).
 function exportable(box, prefix) {
   box.querySelectorAll('svg.chart').forEach((svg) => {
     const fig = el('figure', { class: svg.classList.contains('server') ? 'chartfig scrollx' : 'chartfig' });
     svg.replaceWith(fig);
-    const name = `detente-${prefix}-${svg.id}.svg`;
-    const btn = el('button', { type: 'button', class: 'ghost small svg-export', title: 'Download this chart as an SVG file', 'data-chart': svg.id }, 'Download SVG');
-    btn.addEventListener('click', () => {
+    const name = `detente-${prefix}-${svg.id}`;
+    const standalone = () => {
       const copy = svg.cloneNode(true);
       copy.removeAttribute('class');
       const vb = svg.viewBox.baseVal;
       copy.setAttribute('width', vb.width);
       copy.setAttribute('height', vb.height);
       copy.insertAdjacentHTML('afterbegin', `<rect width="100%" height="100%" fill="#fff"/>`);
-      const text = '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(copy);
-      const a = el('a', { href: URL.createObjectURL(new Blob([text], { type: 'image/svg+xml' })), download: name });
+      return { text: '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(copy), w: vb.width, h: vb.height };
+    };
+    const save = (blob, file) => {
+      const a = el('a', { href: URL.createObjectURL(blob), download: file });
       document.body.append(a); a.click(); a.remove();
       setTimeout(() => URL.revokeObjectURL(a.href), 5000);
+    };
+    const btn = el('button', { type: 'button', class: 'ghost small svg-export', title: 'Download this chart as an SVG file', 'data-chart': svg.id }, 'Download SVG');
+    btn.addEventListener('click', () => save(new Blob([standalone().text], { type: 'image/svg+xml' }), name + '.svg'));
+    const png = el('button', { type: 'button', class: 'ghost small png-export', title: 'Download this chart as a PNG image', 'data-chart': svg.id }, 'PNG');
+    png.addEventListener('click', () => {
+      const { text, w, h } = standalone();
+      const img = new Image();
+      img.onload = () => {
+        const c = el('canvas', { width: 2 * w, height: 2 * h });
+        const g = c.getContext('2d');
+        g.scale(2, 2);
+        g.drawImage(img, 0, 0, w, h);
+        c.toBlob((b) => save(b, name + '.png'), 'image/png');
+      };
+      img.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(text);
     });
-    fig.append(svg, el('figcaption', {}, btn));
+    fig.append(svg, el('figcaption', {}, btn, ' ', png));
   });
 }
 
