@@ -201,3 +201,44 @@ test('parameter uncertainty: survival fan and histogram of p(war) across draws, 
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('studies are kept: listed in Runs, reopened from the list and by link', async () => {
+  const page = await openPage(env.browser, env.base, { width: 1400, height: 900 });
+  await discover(page, { n: '30', threshold: '0.6' });
+  const summary = await page.textContent('#disc-summary');
+  const link = await page.evaluate(() => location.hash);
+  assert.match(link, /^#result\/\d+$/);
+  await page.click('.tab[data-tab="compare"]');
+  await page.fill('#compare-runs', '2000');
+  await page.click('#compare-btn');
+  await page.waitForSelector('#compare-table', { timeout: 60000 });
+  const compared = await page.$$eval('#compare-table td', (tds) => tds.map((t) => t.textContent));
+  // both in the list, newest first
+  await page.click('.tab[data-tab="history"]');
+  await page.waitForSelector('#results-table');
+  const kinds = await page.$$eval('#results-table tr', (trs) => trs.slice(1).map((tr) => tr.cells[1].textContent));
+  assert.deepEqual(kinds.slice(0, 2), ['comparison', 'discovery']);
+  // reopened from the list: the comparison as it was
+  await page.evaluate(() => { document.querySelector('#compare-result').innerHTML = ''; });
+  await page.click('#results-table tr:nth-child(2) button:text("Open")');
+  await page.waitForSelector('#compare-table');
+  assert.deepEqual(await page.$$eval('#compare-table td', (tds) => tds.map((t) => t.textContent)), compared);
+  // reopened by link in a fresh page: the discovery as it was
+  const other = await openPage(env.browser, env.base, { width: 1400, height: 900 });
+  await other.evaluate((h) => { location.hash = h; }, link);
+  await other.waitForSelector('#disc-summary', { timeout: 20000 });
+  assert.equal(await other.textContent('#disc-summary'), summary);
+  assert.ok(await other.isVisible('#tab-discover'));
+  assert.ok(await other.isVisible('svg.chart#discover-trajectory'));
+  // deleted from the list (after a confirmation), gone for good
+  await page.click('.tab[data-tab="history"]');
+  await page.waitForSelector('#results-table');
+  const n = await page.$$eval('#results-table tr', (trs) => trs.length);
+  await page.click('#results-table tr:nth-child(2) button:text("Delete")');
+  await page.waitForFunction((k) => document.querySelectorAll('#results-table tr').length === k - 1, n);
+  assert.match(page.dialogs[page.dialogs.length - 1], /Delete the saved comparison/);
+  assert.deepEqual(page.errors, []);
+  assert.deepEqual(other.errors, []);
+  await other.close();
+  await page.close();
+});

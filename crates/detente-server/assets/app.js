@@ -76,7 +76,7 @@ function tablist(sel, paneOf, onShow) {
     });
   });
 }
-tablist('.tab', (t) => 'tab-' + t.dataset.tab, (b) => { if (b.dataset.tab === 'history') loadRuns(); });
+tablist('.tab', (t) => 'tab-' + t.dataset.tab, (b) => { if (b.dataset.tab === 'history') { loadRuns(); loadResults(); } });
 tablist('.etab', (t) => 'edit-' + t.dataset.edit);
 const showTab = (name) => document.querySelector(`.tab[data-tab="${name}"]`).click();
 
@@ -1002,6 +1002,7 @@ async function sensPoll() {
     const ms = Math.round(performance.now() - sens.t0);
     sensProgress(1, 1, `done: ${d.evaluations.toLocaleString()} evaluations in ${d.result.seconds.toFixed(1)} s`);
     renderSensitivity(d.result, ms);
+    if (d.result.result_id) setLink('result/' + d.result.result_id);
   } else {
     sensProgress(0, 1, d.status);
     $('#sens-result').innerHTML = '';
@@ -1110,6 +1111,7 @@ async function runDiscover() {
   }
   $('#disc-status').textContent = `done: server ${r.data.seconds.toFixed(1)} s; click to chart ${((performance.now() - t0) / 1000).toFixed(1)} s`;
   renderDiscover(r.data);
+  setLink('result/' + r.data.result_id);
 }
 $('#disc-btn').addEventListener('click', runDiscover);
 
@@ -1178,6 +1180,7 @@ async function runRobust() {
   }
   $('#robust-status').textContent = `done: server ${r.data.seconds.toFixed(1)} s`;
   renderRobust(r.data);
+  setLink('result/' + r.data.result_id);
 }
 $('#robust-btn').addEventListener('click', runRobust);
 
@@ -1244,6 +1247,7 @@ async function runSweep() {
   }
   $('#sweep-status').textContent = `done: server ${r.data.seconds.toFixed(1)} s`;
   renderSweep(r.data);
+  setLink('result/' + r.data.result_id);
 }
 $('#sweep-btn').addEventListener('click', runSweep);
 
@@ -1378,6 +1382,43 @@ async function loadRuns() {
   box.append(el('div', { class: 'tablewrap' }, t));
 }
 
+// The kept studies (comparisons, sensitivity analyses, discoveries, robustness, sweeps).
+const KINDS = { compare: 'comparison', sensitivity: 'sensitivity', discover: 'discovery', robust: 'robustness', sweep: 'sweep' };
+async function loadResults() {
+  const r = await api('GET', '/results');
+  const box = $('#results-list');
+  box.innerHTML = '';
+  if (!r.ok) { box.textContent = r.data.error; return; }
+  if (!r.data.results.length) { box.append(el('p', { class: 'muted' }, 'No studies yet.')); return; }
+  const t = el('table', { id: 'results-table' }, el('tr', {}, ['#', 'Kind', 'Study', 'Saved', ''].map((h) => el('th', {}, h))));
+  for (const x of r.data.results) {
+    t.append(el('tr', {}, el('td', { 'data-label': 'Study' }, x.id), el('td', { 'data-label': 'Kind' }, KINDS[x.kind] || x.kind),
+      el('td', { 'data-label': 'What' }, x.title), el('td', { 'data-label': 'Saved' }, new Date(1000 * Number(x.saved_at)).toLocaleString()),
+      el('td', { class: 'actions' },
+        el('button', { onclick: () => openResult(x.id) }, 'Open'), ' ',
+        el('a', { href: '#result/' + x.id, title: 'A link that reopens this study' }, 'link'), ' ',
+        el('button', { onclick: async () => {
+          if (!confirm(`Delete the saved ${KINDS[x.kind] || x.kind} ${x.id} (${x.title})? It cannot be recovered.`)) return;
+          await api('DELETE', '/results/' + x.id); loadResults();
+        } }, 'Delete'))));
+  }
+  box.append(el('div', { class: 'tablewrap' }, t));
+}
+
+// Show a kept study where it was made.
+async function openResult(id) {
+  const r = await api('GET', '/results/' + id);
+  if (!r.ok) { showTab('history'); $('#results-list').prepend(el('p', { class: 'error', role: 'alert' }, r.data.error)); return; }
+  const { kind, result } = r.data;
+  await paramSpecs();
+  if (kind === 'compare') { showTab('compare'); renderCompare(result); $('#compare-status').textContent = `saved study ${id}`; }
+  else if (kind === 'robust') { showTab('compare'); renderRobust(result); $('#robust-status').textContent = `saved study ${id}`; }
+  else if (kind === 'sensitivity') { showTab('sensitivity'); renderSensitivity(result); }
+  else if (kind === 'discover') { showTab('discover'); renderDiscover(result); $('#disc-status').textContent = `saved study ${id}`; }
+  else if (kind === 'sweep') { showTab('run'); renderSweep(result); $('#sweep-status').textContent = `saved study ${id}`; }
+  setLink('result/' + id);
+}
+
 // A run with a result: done, or cancelled with the estimate of the runs it did.
 const hasResult = (run) => run.status === 'done' || (run.p_war !== undefined && run.p_war !== null);
 
@@ -1403,11 +1444,13 @@ async function reopen(id) {
   return true;
 }
 
-// Links: #run/ID reopens a run; #compare/A,B?runs=N&seed=S[&runs_per_draw=M][&mc=1] a comparison.
+// Links: #run/ID reopens a run; #result/ID a kept study; #compare/A,B?runs=N&seed=S[&runs_per_draw=M][&mc=1] a comparison.
 async function follow(hash) {
   const h = hash.replace(/^#/, '');
   let m = h.match(/^run\/(\d+)$/);
   if (m) { await reopen(Number(m[1])); return; }
+  m = h.match(/^result\/(\d+)$/);
+  if (m) { await openResult(Number(m[1])); return; }
   m = h.match(/^compare\/([^?]*)(?:\?(.*))?$/);
   if (!m) return;
   const names = m[1].split(',').filter(Boolean).map(decodeURIComponent);

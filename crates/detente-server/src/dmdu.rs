@@ -169,6 +169,8 @@ pub(crate) async fn post_discover(
     let mut v = serde_json::to_value(r)
         .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
     v["figures"] = json!({"trajectory": trajectory_svg(r), "limits": limits_svg(r)});
+    let title = format!("{}: {} ({} samples)", r.architecture, r.when, r.samples);
+    super::keep(&state, "discover", &title, &json!({}), &mut v)?;
     Ok(Json(v))
 }
 
@@ -246,6 +248,13 @@ pub(crate) async fn post_robust(
     let mut v = serde_json::to_value(&report)
         .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
     v["figure"] = json!(robust_svg(&report));
+    let names: Vec<&str> = report
+        .architectures
+        .iter()
+        .map(|a| a.architecture.as_str())
+        .collect();
+    let title = format!("{} ({} draws)", names.join(" vs "), report.draws);
+    super::keep(&state, "robust", &title, &json!({}), &mut v)?;
     Ok(Json(v))
 }
 
@@ -333,5 +342,8 @@ pub(crate) async fn post_sweep(
         "p_war": sweep_svg(&report, Measure::PWar),
         "cost": sweep_svg(&report, Measure::Cost),
     });
+    let paths: Vec<&str> = report.sets.iter().map(|s| s.path.as_str()).collect();
+    let title = format!("{}: {}", report.architecture, paths.join(" × "));
+    super::keep(&state, "sweep", &title, &json!({}), &mut v)?;
     Ok(Json(v))
 }

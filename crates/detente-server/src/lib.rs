@@ -405,6 +405,8 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/discover", post(dmdu::post_discover))
         .route("/robust", post(dmdu::post_robust))
         .route("/sweep", post(dmdu::post_sweep))
+        .route("/results", get(list_results))
+        .route("/results/{id}", get(get_result).delete(delete_result))
         .fallback(|| async { ApiError::not_found("no such API endpoint; see /api/openapi.json") })
         .route_layer(middleware::from_fn_with_state(state.clone(), auth));
     let body_bytes = state.limits.body_bytes;
@@ -858,6 +860,41 @@ async fn list_runs(State(state): State<Arc<AppState>>) -> ApiResult {
     ))
 }
 
+/// Keep a finished study in the store, its id in the answer (`result_id`).
+pub(crate) fn keep(
+    state: &AppState,
+    kind: &str,
+    title: &str,
+    request: &Value,
+    result: &mut Value,
+) -> ApiResult<()> {
+    let id = state.store.insert_result(kind, title, request, result)?;
+    result["result_id"] = json!(id);
+    Ok(())
+}
+
+/// `GET /api/results`: the latest kept studies, newest first (without their results).
+async fn list_results(State(state): State<Arc<AppState>>) -> ApiResult {
+    Ok(Json(json!({"results": state.store.list_results(200)?})))
+}
+
+/// `GET /api/results/{id}`: a kept study with its request and result.
+async fn get_result(State(state): State<Arc<AppState>>, ApiPath(id): ApiPath<i64>) -> ApiResult {
+    state
+        .store
+        .get_result(id)?
+        .map(Json)
+        .ok_or_else(|| ApiError::not_found(format!("no saved result {id}")))
+}
+
+async fn delete_result(State(state): State<Arc<AppState>>, ApiPath(id): ApiPath<i64>) -> ApiResult {
+    if state.store.delete_result(id)? {
+        Ok(Json(json!({"deleted": id})))
+    } else {
+        Err(ApiError::not_found(format!("no saved result {id}")))
+    }
+}
+
 async fn delete_run(State(state): State<Arc<AppState>>, ApiPath(id): ApiPath<i64>) -> ApiResult {
     if let Some(l) = state.live().get(&id) {
         l.cancel.store(true, Ordering::Relaxed);
@@ -1013,8 +1050,9 @@ async fn compare_handler(
             })
         })
         .collect();
-    Ok(Json(json!({
-        "method": if exact { "exact" } else { "monte_carlo" },
+    let method = if exact { "exact" } else { "monte_carlo" };
+    let mut answer = json!({
+        "method": method,
         "runs": runs,
         "seed": seed,
         "parameter_uncertainty": runs_per_draw.is_some(),
@@ -1023,7 +1061,18 @@ async fn compare_handler(
         "results": data.summaries,
         "diff_vs_first": diffs,
         "elapsed_ms": start.elapsed().as_millis() as u64,
-    })))
+    });
+    let request = json!({
+        "architectures": body.architectures,
+        "runs": runs,
+        "seed": seed,
+        "uncertainty": runs_per_draw.is_some(),
+        "runs_per_draw": runs_per_draw,
+        "method": method,
+    });
+    let title = format!("{} ({method})", body.architectures.join(" vs "));
+    keep(&state, "compare", &title, &request, &mut answer)?;
+    Ok(Json(answer))
 }
 
 /// `GET /api/report?arch=A&arch=B&runs=N&seed=S`: the HTML report as a download.

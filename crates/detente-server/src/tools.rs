@@ -203,6 +203,14 @@ pub(crate) async fn start_sensitivity(
                 v["seconds"] = json!(seconds);
                 v["indices"] = indices;
                 v["params"] = json!(params);
+                let title = format!(
+                    "{}: {} of p(war), {} evaluations",
+                    v["architecture"].as_str().unwrap_or(""),
+                    v["method"].as_str().unwrap_or(""),
+                    v["evaluations"]
+                );
+                // kept for reopening; a store error leaves the result in memory only
+                let _ = super::keep(&st, "sensitivity", &title, &job.meta, &mut v);
                 *job.result.lock().unwrap_or_else(|e| e.into_inner()) = Some(v);
                 job.done.store(job.total, Ordering::Relaxed);
                 job.set_status("done");

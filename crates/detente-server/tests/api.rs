@@ -617,7 +617,7 @@ fn store_survives_reopen() {
         s.set_status(id, "running").unwrap();
     }
     let s = Store::open(&db).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 2);
+    assert_eq!(s.schema_version().unwrap(), 3);
     assert_eq!(
         s.get_architecture("a").unwrap().as_deref(),
         Some("name = 'a'")
@@ -968,7 +968,15 @@ fn store_migrates_a_version_1_database() {
         .unwrap();
     }
     let s = Store::open(&db).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 2);
+    assert_eq!(s.schema_version().unwrap(), 3);
+    // version 3 keeps studies
+    let rid = s
+        .insert_result("sweep", "t", &json!({}), &json!({"points": []}))
+        .unwrap();
+    assert_eq!(
+        s.get_result(rid).unwrap().unwrap()["result"]["points"],
+        json!([])
+    );
     let old = &s.list_runs(10).unwrap()[0];
     assert_eq!(old.runs_per_draw, None);
     assert_eq!(old.to_json(false)["uncertainty"], false);
@@ -1075,6 +1083,10 @@ async fn discover_answers_the_library_report_with_its_figures() {
     let mut v2 = v.clone();
     v2["seconds"] = json!(0);
     again["seconds"] = json!(0);
+    // each is kept under its own id
+    assert_ne!(v2["result_id"], again["result_id"]);
+    v2["result_id"] = json!(0);
+    again["result_id"] = json!(0);
     assert_eq!(v2, again);
     // documented in openapi.json
     let (_, api) = call_json(&st, "GET", "/api/openapi.json", None).await;
@@ -1437,4 +1449,55 @@ async fn a_run_with_parameter_uncertainty_carries_its_draws_and_figures() {
     .await;
     let run = wait_done(&st, v["id"].as_i64().unwrap()).await;
     assert!(run["summary"]["figures"].is_null());
+}
+
+#[tokio::test]
+async fn studies_are_kept_listed_reopened_and_deleted() {
+    let st = state();
+    let (s, cmp) = call_json(
+        &st,
+        "POST",
+        "/api/compare",
+        Some(json!({"architectures": ["baseline", "combined"], "runs": 1000, "method": "exact"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{cmp}");
+    let body = json!({"architecture": "baseline", "method": "morris", "n": 1, "params": ["nuclear_shadow", "misperception_sd"]});
+    let (_, v) = call_json(&st, "POST", "/api/sensitivity", Some(body)).await;
+    let sens = wait_sensitivity(&st, v["id"].as_u64().unwrap()).await;
+    assert_eq!(sens["status"], "done", "{sens}");
+    let (_, list) = call_json(&st, "GET", "/api/results", None).await;
+    let list = list["results"].as_array().unwrap().clone();
+    let kinds: Vec<&str> = list.iter().map(|r| r["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["sensitivity", "compare"]);
+    assert!(list[0].get("result").is_none(), "the list has no results");
+    // the comparison as it was answered, with what was asked
+    let id = cmp["result_id"].as_i64().unwrap();
+    let (s, kept) = call_json(&st, "GET", &format!("/api/results/{id}"), None).await;
+    assert_eq!(s, StatusCode::OK);
+    let mut answered = cmp.clone();
+    answered.as_object_mut().unwrap().remove("result_id");
+    assert_eq!(kept["result"], answered);
+    assert_eq!(
+        kept["request"]["architectures"],
+        json!(["baseline", "combined"])
+    );
+    assert_eq!(kept["title"], "baseline vs combined (exact)");
+    // the sensitivity result as the job gives it
+    let sid = sens["result"]["result_id"].as_i64().unwrap();
+    let (_, kept) = call_json(&st, "GET", &format!("/api/results/{sid}"), None).await;
+    assert_eq!(kept["result"]["indices"], sens["result"]["indices"]);
+    let (_, api) = call_json(&st, "GET", "/api/openapi.json", None).await;
+    documented(
+        &kept,
+        &api["components"]["schemas"]["SavedResult"],
+        "SavedResult",
+    );
+    // deleted once
+    let (s, _) = call_json(&st, "DELETE", &format!("/api/results/{id}"), None).await;
+    assert_eq!(s, StatusCode::OK);
+    for m in ["GET", "DELETE"] {
+        let (s, v) = call_json(&st, m, &format!("/api/results/{id}"), None).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
+    }
 }
