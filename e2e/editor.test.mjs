@@ -82,3 +82,29 @@ test('a chart downloads as PNG beside SVG, at twice its size', async () => {
   assert.deepEqual(page.errors, []);
   assert.deepEqual(page.external, []);
 });
+
+test('help for each model parameter: on the caret line of the TOML, and the whole table', async () => {
+  const params = (await page.evaluate(async () => (await fetch('/api/params')).json()));
+  const spec = params.find((p) => p.name === 'nuclear_shadow');
+  assert.ok(spec);
+  await page.click('.etab[data-edit="toml"]');
+  const text = await page.inputValue('#toml');
+  await page.fill('#toml', text + '\n[parameters]\nnuclear_shadow = 2.0\n');
+  // caret on that line
+  await page.$eval('#toml', (t) => { const i = t.value.indexOf('nuclear_shadow = 2.0') + 3; t.focus(); t.setSelectionRange(i, i); t.dispatchEvent(new Event('click')); });
+  const help = await page.textContent('#param-help');
+  for (const part of [spec.unit, spec.source, `range ${spec.low} – ${spec.high}`, `Default ${spec.default}`]) assert.ok(help.includes(part), `${part} in: ${help}`);
+  // a line that is not a parameter: no help
+  await page.$eval('#toml', (t) => { t.setSelectionRange(0, 0); t.dispatchEvent(new Event('click')); });
+  assert.equal(await page.textContent('#param-help'), '');
+  // the table: every parameter, filtered
+  await page.click('#param-table-box summary');
+  await page.waitForSelector('#param-table table');
+  assert.equal(await page.$$eval('#param-table tr', (trs) => trs.length - 1), params.length);
+  await page.fill('#param-filter', 'nuclear_shadow');
+  const names = await page.$$eval('#param-table tr td:first-child', (tds) => tds.map((t) => t.textContent));
+  assert.deepEqual(names, ['nuclear_shadow']);
+  await page.fill('#toml', text);
+  await page.waitForSelector('#diagnostics .ok', { timeout: 10000 });
+  assert.deepEqual(page.errors, []);
+});

@@ -227,6 +227,34 @@ function updateGutter() {
 $('#toml').addEventListener('input', updateGutter);
 $('#toml').addEventListener('scroll', () => { $('#toml-gutter').scrollTop = $('#toml').scrollTop; });
 
+// Help for the model parameter on the caret's line of the TOML (`name = value`, commented or
+// not), from the parameter table: meaning, unit, default, range and source.
+function paramHelp() {
+  const ta = $('#toml');
+  const start = ta.value.lastIndexOf('\n', ta.selectionStart - 1) + 1;
+  const line = ta.value.slice(start, ta.value.indexOf('\n', start) === -1 ? undefined : ta.value.indexOf('\n', start));
+  const m = line.match(/^\s*#?\s*([A-Za-z0-9_]+)\s*=/);
+  const spec = m && (PARAMS || []).find((p) => p.name === m[1]);
+  $('#param-help').textContent = spec ? paramTip(spec, spec.name) : '';
+}
+['click', 'keyup', 'focus'].forEach((e) => $('#toml').addEventListener(e, paramHelp));
+
+// The parameter table, filtered by name or meaning.
+function paramTable() {
+  const q = $('#param-filter').value.trim().toLowerCase();
+  const rows = (PARAMS || []).filter((p) => !q || p.name.toLowerCase().includes(q) || (p.doc || '').toLowerCase().includes(q));
+  const t = el('table', {}, el('tr', {}, ['Parameter', 'Default', 'Unit', 'Range', 'Source', 'Meaning'].map((h) => el('th', {}, h))));
+  for (const p of rows) {
+    t.append(el('tr', {}, el('td', {}, el('code', {}, p.name)), el('td', { class: 'n' }, String(p.default)), el('td', {}, p.unit || ''),
+      el('td', { class: 'n' }, p.high > p.low ? `${p.low} – ${p.high}` : 'fixed'), el('td', {}, p.source), el('td', {}, p.doc)));
+  }
+  const box = $('#param-table');
+  box.innerHTML = '';
+  box.append(el('p', { class: 'muted' }, `${rows.length} of ${(PARAMS || []).length} parameters`), t);
+}
+$('#param-filter').addEventListener('input', paramTable);
+$('#param-table-box').addEventListener('toggle', async () => { await paramSpecs(); paramTable(); });
+
 // Show the TOML tab with the caret at line:column and that line in view.
 function gotoLine(line, column) {
   document.querySelector('.etab[data-edit="toml"]').click();
