@@ -341,7 +341,7 @@ pub fn discover(
     scenario: &Scenario,
     against: Option<&Scenario>,
     spec: &DiscoverSpec,
-    with_inputs: &dyn Fn(&[(&str, f64)]) -> Result<Scenario, String>,
+    with_inputs: &crate::sweep::ScenarioAt,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<Discovery, String> {
     spec.check()?;

@@ -224,6 +224,13 @@ pub fn text_with(
     Ok((text, format!("{origin} with {}", label.join(", "))))
 }
 
+/// The scenario of an architecture with inputs set (TOML path, value), validated by the
+/// caller (the architecture crate), or why not.
+pub type ScenarioAt<'a> = dyn Fn(&[(&str, f64)]) -> Result<detente_engine::Scenario, String> + 'a;
+
+/// A measure of a point and its band.
+type Measured = fn(&SweepPoint) -> (f64, Option<[f64; 2]>);
+
 /// One grid point's results.
 #[derive(Clone, Debug, Serialize)]
 pub struct SweepPoint {
@@ -288,7 +295,7 @@ pub fn sweep(
     sets: Vec<SetSpec>,
     draws: Option<usize>,
     seed: u64,
-    scenario_at: &dyn Fn(&[(&str, f64)]) -> Result<detente_engine::Scenario, String>,
+    scenario_at: &ScenarioAt,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<SweepReport, String> {
     let points = grid(&sets, draws)?;
@@ -396,7 +403,7 @@ fn round_step(x: f64) -> f64 {
 pub fn sweep_svg(r: &SweepReport, measure: Measure) -> String {
     let first = &r.sets[0].path;
     let second = r.sets.get(1).map(|s| s.path.clone());
-    let (what, of): (&str, fn(&SweepPoint) -> (f64, Option<[f64; 2]>)) = match measure {
+    let (what, of): (&str, Measured) = match measure {
         Measure::PWar => ("p(war)", |p| (p.p_war, p.p_war_band)),
         Measure::Cost => ("cost", |p| (p.cost, p.cost_band)),
     };

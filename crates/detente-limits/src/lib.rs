@@ -86,10 +86,10 @@ pub const MIN_TOKEN_CHARS: usize = 16;
 /// server (samples, draws × architectures, or points × draws; about 7 ms each on 2 cores, so
 /// a request answers within about 15 s; the command line allows more).
 pub const MAX_SERVER_EXACT_EVALS: u64 = 4_000;
-/// Most parameter draws of a run (or of each architecture of a comparison) the server
-/// evaluates exactly for the survival fan and the histogram of p(war) across draws (the
-/// run's first draws; about 7 ms each on 2 cores).
-pub const MAX_FAN_DRAWS: u64 = 200;
+/// Most parameter draws of a run (or of each architecture of a report) the server evaluates
+/// exactly for the survival fan and the histogram of p(war) across draws (the run's first
+/// draws; about 7 ms each on 2 cores).
+pub const MAX_FAN_DRAWS: u64 = 100;
 
 pub mod mutate;
 

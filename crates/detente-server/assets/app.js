@@ -623,7 +623,7 @@ function renderResult(run, clientMs) {
   }
   const charts = el('div', { class: 'charts' });
   charts.innerHTML = survivalChart([s], 'survival-chart') + pathwayChart([s], 'pathway-chart') + crisesChart([s], 'crises-chart');
-  drawFigures(charts, s, '');
+  drawFigures(charts, s);
   exportable(charts, `run-${run.id}`);
   box.append(charts);
   box.append(el('div', { class: 'row' },
@@ -634,15 +634,15 @@ function renderResult(run, clientMs) {
       `run ${run.id}; server ${run.elapsed_ms} ms` + (clientMs ? `; click to chart ${Math.round(clientMs)} ms` : ''))));
 }
 
-// With parameter uncertainty: the survival fan and the histogram of p(war) across draws, as
-// the server drew them (the HTML report shows the same figures).
-function drawFigures(charts, s, suffix) {
+// With parameter uncertainty: the run's survival fan and histogram of p(war) across draws,
+// as the server drew them (the HTML report shows the same figures).
+function drawFigures(charts, s) {
   const f = s.figures;
   if (!f) return;
   const a = s.parameter_uncertainty && s.parameter_uncertainty.across_draws;
   const of = a ? `${a.draws} of ${a.of} draws` : 'draws';
-  charts.append(serverChart(f.survival_fan, 'survival-fan' + suffix, `P(no war yet) by year across ${of}, ${s.architecture}`),
-    serverChart(f.p_war_histogram, 'p-war-histogram' + suffix, `p(war) across ${of}, ${s.architecture}`));
+  charts.append(serverChart(f.survival_fan, 'survival-fan', `P(no war yet) by year across ${of}, ${s.architecture}`),
+    serverChart(f.p_war_histogram, 'p-war-histogram', `p(war) across ${of}, ${s.architecture}`));
 }
 
 // ---------- charts (inline SVG) ----------
@@ -937,7 +937,6 @@ function renderCompare(d) {
   const diffVals = d.diff_vs_first.slice(1).map((x) => [x.value, x.ci[0], x.ci[1]]);
   charts.innerHTML = barChart('diff-chart', 'Paired difference in p(war) vs ' + d.baseline + ' (95 % CI)', diffRows, [{ name: 'difference', vals: diffVals }],
     'percentage points (negative = safer)', 'pp') + survivalChart(sums, 'compare-survival') + pathwayChart(sums, 'compare-pathways');
-  sums.forEach((x, i) => drawFigures(charts, x, `-${i + 1}`));
   exportable(charts, 'compare');
   box.append(charts);
 }

@@ -960,6 +960,8 @@ struct CompareBody {
     method: Option<String>,
 }
 
+/// Evaluate the named architectures; `figures`: with parameter draws, also each one's fan and
+/// histogram across draws (the report's; the page's comparison goes without).
 async fn run_comparison(
     state: &Arc<AppState>,
     names: &[String],
@@ -967,6 +969,7 @@ async fn run_comparison(
     seed: u64,
     runs_per_draw: Option<u64>,
     exact: bool,
+    figures: bool,
 ) -> ApiResult<report::ReportData> {
     check_runs(runs, state.limits.max_compare_runs)?;
     if names.is_empty() || names.len() > state.limits.max_compare_archs {
@@ -998,7 +1001,7 @@ async fn run_comparison(
             report::run_report_with(&loaded, options, draw_ref, label, &|_| true)?
         };
         // With parameter draws: each architecture's first draws, exact, for the fan and histogram.
-        if let Some(d) = &draw {
+        if let Some(d) = draw.as_ref().filter(|_| figures) {
             let k = options.runs.div_ceil(options.runs_per_draw.max(1));
             for (l, v) in loaded.iter().zip(data.summaries.iter_mut()) {
                 let scenario = l.architecture.to_scenario();
@@ -1031,6 +1034,7 @@ async fn compare_handler(
         seed,
         runs_per_draw,
         exact,
+        false,
     )
     .await?;
     let diffs: Vec<Value> = data
@@ -1142,7 +1146,7 @@ async fn report_handler(
         ));
     }
     let runs_per_draw = check_draws(uncertainty, runs_per_draw, runs)?;
-    let data = run_comparison(&state, &names, runs, seed, runs_per_draw, false).await?;
+    let data = run_comparison(&state, &names, runs, seed, runs_per_draw, false, true).await?;
     // A saved architecture is known to this server only: the command names it as a file,
     // and the report carries the file's text.
     let mut files = Vec::new();
