@@ -6,7 +6,7 @@
 //! `detente_analysis::robust::robust`, `detente_analysis::sweep::sweep`), whose typed reports it answers as JSON with the
 //! library's own SVG figures beside them, so the page and the CLI draw the same charts.
 
-use super::{one_source, resolve, ApiError, ApiResult, AppState, Source};
+use super::{resolve, ApiError, ApiResult, AppState};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -43,12 +43,7 @@ async fn blocking<T: Send + 'static>(
     state: &AppState,
     f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
 ) -> ApiResult<T> {
-    let _permit = state
-        .sem
-        .clone()
-        .acquire_owned()
-        .await
-        .map_err(|_| ApiError::bad("server shutting down"))?;
+    let _permit = super::permit(&state.sem).await?;
     tokio::task::spawn_blocking(f)
         .await
         .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
@@ -140,10 +135,7 @@ pub(crate) async fn post_discover(
         spec.evaluations(b.against.is_some()),
         &format!("a discovery of {} samples", spec.samples),
     )?;
-    let loaded: Loaded = match one_source(&b.architecture, &b.toml)? {
-        Source::Text(t) => super::load_text(&state, t.to_string(), "<edited>").await?,
-        Source::Name(n) => resolve(&state, n)?,
-    };
+    let loaded: Loaded = super::tools::load_body(&state, &b.toml, &b.architecture).await?;
     super::check_horizon(&state, &loaded)?;
     let against = match &b.against {
         Some(a) => {
@@ -309,10 +301,7 @@ pub(crate) async fn post_sweep(
                 .map_or(String::new(), |n| format!(" × {n} draws"))
         ),
     )?;
-    let loaded: Loaded = match one_source(&b.architecture, &b.toml)? {
-        Source::Text(t) => super::load_text(&state, t.to_string(), "<edited>").await?,
-        Source::Name(n) => resolve(&state, n)?,
-    };
+    let loaded: Loaded = super::tools::load_body(&state, &b.toml, &b.architecture).await?;
     super::check_horizon(&state, &loaded)?;
     let seed = b.seed.unwrap_or(1);
     let draws = b.uncertainty;

@@ -602,16 +602,19 @@ pub(crate) async fn validated(state: &AppState, text: String) -> ApiResult {
     ))
 }
 
+/// A slot of `sem` (runs, or validations), held until dropped.
+pub(crate) async fn permit(sem: &Arc<Semaphore>) -> ApiResult<tokio::sync::OwnedSemaphorePermit> {
+    sem.clone()
+        .acquire_owned()
+        .await
+        .map_err(|_| ApiError::bad("server shutting down"))
+}
+
 /// Load architecture text from a request (`origin` names it in diagnostics) on a blocking
 /// thread, so that a large file does not hold up the async workers that answer every other
 /// request, and at most [`VALIDATIONS_AT_ONCE`] at a time, so that memory stays bounded.
 pub(crate) async fn load_text(state: &AppState, text: String, origin: &str) -> ApiResult<Loaded> {
-    let _permit = state
-        .validate_sem
-        .clone()
-        .acquire_owned()
-        .await
-        .map_err(|_| ApiError::bad("server shutting down"))?;
+    let _permit = permit(&state.validate_sem).await?;
     let origin = origin.to_string();
     tokio::task::spawn_blocking(move || {
         detente_arch::load_str(&text, &origin).map_err(|e| load_err(e, Some(&text)))
@@ -984,12 +987,7 @@ async fn run_comparison(
         check_horizon(state, &l)?;
         loaded.push(l);
     }
-    let _permit = state
-        .sem
-        .clone()
-        .acquire_owned()
-        .await
-        .map_err(|_| ApiError::bad("server shutting down"))?;
+    let _permit = permit(&state.sem).await?;
     tokio::task::spawn_blocking(move || {
         let (options, draw) = ensemble_setup(runs, seed, runs_per_draw);
         let draw_ref = draw.as_ref().map(|d| d as &dyn ParamDraw);

@@ -57,7 +57,8 @@ pub(crate) struct SensBody {
     monte_carlo: Option<bool>,
 }
 
-async fn load_body(
+/// The architecture a request names (`architecture`) or gives (`toml`), loaded and validated.
+pub(crate) async fn load_body(
     state: &AppState,
     toml: &Option<String>,
     name: &Option<String>,
