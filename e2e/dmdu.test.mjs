@@ -242,3 +242,30 @@ test('studies are kept: listed in Runs, reopened from the list and by link', asy
   await other.close();
   await page.close();
 });
+
+test('a comparison shows its progress and can be cancelled', async () => {
+  const page = await openPage(env.browser, env.base, { width: 1400, height: 900 });
+  await page.click('.tab[data-tab="compare"]');
+  await page.check('#compare-mc');
+  await page.fill('#compare-runs', '500000');
+  await page.click('#compare-btn');
+  // runs done so far, of each architecture
+  await page.waitForFunction(() => /^[1-9][\d,]* \/ 500,000 runs each$/.test(document.querySelector('#compare-text').textContent), null, { timeout: 60000 });
+  assert.ok(!(await page.isDisabled('#compare-cancel')));
+  await page.click('#compare-cancel');
+  await page.waitForSelector('#compare-result p.muted', { timeout: 60000 });
+  assert.equal(await page.textContent('#compare-result p.muted'), 'Comparison cancelled.');
+  assert.match(page.dialogs[page.dialogs.length - 1], /Cancel the comparison/);
+  assert.ok(await page.isDisabled('#compare-cancel'));
+  assert.ok(!(await page.isDisabled('#compare-btn')));
+  // a cancelled comparison is not kept
+  const kept = await apiJson(page, 'GET', '/results');
+  assert.ok(!kept.data.results.some((r) => r.kind === 'compare' && r.title.includes('monte_carlo')), JSON.stringify(kept.data));
+  // and the next one runs to the end
+  await page.fill('#compare-runs', '2000');
+  await page.click('#compare-btn');
+  await page.waitForSelector('#compare-table', { timeout: 60000 });
+  assert.match(await page.textContent('#compare-text'), /^done in \d+ ms$/);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});

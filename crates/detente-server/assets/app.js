@@ -876,30 +876,63 @@ function compareOptions() {
   return o;
 }
 
+// A comparison runs as a job: its progress (runs done of each architecture) shows, and
+// Cancel stops it.
+const cmp = { id: null };
+function compareProgress(done, total, text) {
+  $('#compare-bar').style.width = (total ? 100 * done / total : 0).toFixed(1) + '%';
+  $('#compare-text').textContent = text || `${done.toLocaleString()} / ${total.toLocaleString()} runs each`;
+}
+
 async function runCompare() {
   const archs = chosen();
   if (archs.length < 2) { $('#compare-status').textContent = 'Tick at least two architectures.'; return; }
   const o = compareOptions();
   if (!o) { $('#compare-status').textContent = ''; return; }
   $('#compare-btn').disabled = true;
-  $('#compare-status').textContent = 'running…';
+  $('#compare-status').textContent = '';
   const t0 = performance.now();
-  const body = { architectures: archs, ...o };
+  const body = { architectures: archs, ...o, job: true };
   body.method = $('#compare-mc').checked ? 'monte_carlo' : 'exact';
   const r = await api('POST', '/compare', body);
-  $('#compare-btn').disabled = false;
   if (!r.ok) {
-    $('#compare-status').textContent = '';
+    $('#compare-btn').disabled = false;
+    compareProgress(0, 1, 'refused');
     showApiError(r, COMPARE_FIELDS, $('#compare-result'));
     return;
   }
-  $('#compare-status').textContent = `done in ${Math.round(performance.now() - t0)} ms`;
-  renderCompare(r.data);
+  const id = r.data.id;
+  cmp.id = id;
+  $('#compare-cancel').disabled = false;
+  compareProgress(0, o.runs, 'queued…');
+  let d;
+  for (;;) {
+    const g = await api('GET', '/compare/' + id);
+    if (!g.ok || cmp.id !== id) { $('#compare-btn').disabled = false; return; }
+    d = g.data;
+    if (d.status !== 'queued' && d.status !== 'running') break;
+    compareProgress(d.progress.done, d.progress.total, d.status === 'queued' ? 'queued…' : undefined);
+    await new Promise((res) => setTimeout(res, 150));
+  }
+  $('#compare-btn').disabled = false;
+  $('#compare-cancel').disabled = true;
+  if (d.status !== 'done') {
+    compareProgress(0, 1, d.status);
+    $('#compare-result').innerHTML = '';
+    $('#compare-result').append(el('p', { class: d.error ? 'error' : 'muted' }, `Comparison ${d.status}` + (d.error ? ': ' + d.error : '.')));
+    return;
+  }
+  compareProgress(1, 1, `done in ${Math.round(performance.now() - t0)} ms`);
+  $('#compare-status').textContent = '';
+  renderCompare(d.result);
   const q = new URLSearchParams({ runs: o.runs, seed: o.seed });
   if (o.uncertainty) q.set('runs_per_draw', o.runs_per_draw);
   if (body.method === 'monte_carlo') q.set('mc', '1');
   setLink('compare/' + archs.map(encodeURIComponent).join(',') + '?' + q);
 }
+$('#compare-cancel').addEventListener('click', async () => {
+  if (cmp.id && confirm('Cancel the comparison? Its runs so far are discarded.')) await api('POST', `/compare/${cmp.id}/cancel`);
+});
 $('#compare-btn').addEventListener('click', runCompare);
 
 function renderCompare(d) {

@@ -396,6 +396,8 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/runs/{id}/cancel", post(cancel_run))
         .route("/runs/{id}/export", get(export_run))
         .route("/compare", post(compare_handler))
+        .route("/compare/{id}", get(tools::get_sensitivity))
+        .route("/compare/{id}/cancel", post(tools::cancel_sensitivity))
         .route("/report", get(report_handler))
         .route("/sensitivity", post(tools::start_sensitivity))
         .route("/sensitivity/{id}", get(tools::get_sensitivity))
@@ -961,20 +963,14 @@ struct CompareBody {
     runs_per_draw: Option<u64>,
     /// "monte_carlo" (the default) or "exact".
     method: Option<String>,
+    /// Answer 202 with a job to follow and cancel instead of waiting for the result.
+    #[serde(default)]
+    job: bool,
 }
 
-/// Evaluate the named architectures; `figures`: with parameter draws, also each one's fan and
-/// histogram across draws (the report's; the page's comparison goes without).
-async fn run_comparison(
-    state: &Arc<AppState>,
-    names: &[String],
-    runs: u64,
-    seed: u64,
-    runs_per_draw: Option<u64>,
-    exact: bool,
-    figures: bool,
-) -> ApiResult<report::ReportData> {
-    check_runs(runs, state.limits.max_compare_runs)?;
+/// The architectures of a comparison: 1 to the server's limit, each built in or saved, each
+/// horizon within bounds.
+fn check_archs(state: &AppState, names: &[String]) -> ApiResult<Vec<Loaded>> {
     if names.is_empty() || names.len() > state.limits.max_compare_archs {
         return Err(ApiError::bad(format!(
             "name 1 to {} architectures",
@@ -987,7 +983,28 @@ async fn run_comparison(
         check_horizon(state, &l)?;
         loaded.push(l);
     }
+    Ok(loaded)
+}
+
+/// Evaluate the named architectures; `figures`: with parameter draws, also each one's fan and
+/// histogram across draws (the report's; the page's comparison goes without); `job` follows
+/// the runs done and may cancel.
+async fn run_comparison(
+    state: &Arc<AppState>,
+    ask: &CompareAsk,
+    figures: bool,
+    job: Option<Arc<tools::SensJob>>,
+) -> ApiResult<report::ReportData> {
+    let (runs, seed, runs_per_draw, exact) = (ask.runs, ask.seed, ask.runs_per_draw, ask.exact);
+    check_runs(runs, state.limits.max_compare_runs)?;
+    let loaded = check_archs(state, &ask.names)?;
     let _permit = permit(&state.sem).await?;
+    if let Some(j) = &job {
+        if j.cancel.load(Ordering::Relaxed) {
+            return Err(ApiError::bad("cancelled"));
+        }
+        j.set_status("running");
+    }
     tokio::task::spawn_blocking(move || {
         let (options, draw) = ensemble_setup(runs, seed, runs_per_draw);
         let draw_ref = draw.as_ref().map(|d| d as &dyn ParamDraw);
@@ -996,7 +1013,12 @@ async fn run_comparison(
             let draws = draw_ref.map(|d| exact::Draws::like(&options, d));
             report::exact_report_with(&loaded, draws, label)
         } else {
-            report::run_report_with(&loaded, options, draw_ref, label, &|_| true)?
+            report::run_report_with(&loaded, options, draw_ref, label, &|done| {
+                job.as_ref().is_none_or(|j| {
+                    j.done.store(done, Ordering::Relaxed);
+                    !j.cancel.load(Ordering::Relaxed)
+                })
+            })?
         };
         // With parameter draws: each architecture's first draws, exact, for the fan and histogram.
         if let Some(d) = draw.as_ref().filter(|_| figures) {
@@ -1014,67 +1036,123 @@ async fn run_comparison(
     .map_err(|_| ApiError::bad("cancelled"))
 }
 
+/// A comparison asked for, checked.
+struct CompareAsk {
+    names: Vec<String>,
+    runs: u64,
+    seed: u64,
+    runs_per_draw: Option<u64>,
+    exact: bool,
+}
+
+impl CompareAsk {
+    fn method(&self) -> &'static str {
+        if self.exact {
+            "exact"
+        } else {
+            "monte_carlo"
+        }
+    }
+
+    /// Run it (reporting to `job`, which may cancel it) and keep it in the store: the answer.
+    async fn answer(
+        &self,
+        state: &Arc<AppState>,
+        job: Option<Arc<tools::SensJob>>,
+    ) -> ApiResult<Value> {
+        let start = Instant::now();
+        let data = run_comparison(state, self, false, job).await?;
+        let diffs: Vec<Value> = data
+            .diffs
+            .iter()
+            .zip(&data.diff_across_draws)
+            .map(|(d, x)| {
+                json!({
+                    "value": d.0,
+                    "ci": [d.1, d.2],
+                    "diff_across_draws": x.as_ref().map(|x| json!({
+                        "draws": x.draws,
+                        "median": x.median,
+                        "interval": [x.low, x.high],
+                        "share_of_draws_safer_than_first": x.share_safer,
+                    })),
+                })
+            })
+            .collect();
+        let method = self.method();
+        let mut answer = json!({
+            "method": method,
+            "runs": self.runs,
+            "seed": self.seed,
+            "parameter_uncertainty": self.runs_per_draw.is_some(),
+            "runs_per_draw": self.runs_per_draw,
+            "baseline": self.names[0],
+            "results": data.summaries,
+            "diff_vs_first": diffs,
+            "elapsed_ms": start.elapsed().as_millis() as u64,
+        });
+        let title = format!("{} ({method})", self.names.join(" vs "));
+        keep(state, "compare", &title, &self.request(), &mut answer)?;
+        Ok(answer)
+    }
+
+    fn request(&self) -> Value {
+        json!({
+            "architectures": self.names,
+            "runs": self.runs,
+            "seed": self.seed,
+            "uncertainty": self.runs_per_draw.is_some(),
+            "runs_per_draw": self.runs_per_draw,
+            "method": self.method(),
+        })
+    }
+}
+
+/// `POST /api/compare`: the comparison when done; with `"job": true`, 202 and a job to follow
+/// (`GET /api/compare/{id}`: progress in runs, the comparison when done) or cancel.
 async fn compare_handler(
     State(state): State<Arc<AppState>>,
     body: Result<Json<CompareBody>, JsonRejection>,
-) -> ApiResult {
+) -> ApiResult<Response> {
     let Json(body) = body?;
     let runs = body.runs.unwrap_or(10_000);
     let seed = body.seed.unwrap_or(1);
     check_runs(runs, state.limits.max_compare_runs)?;
-    let runs_per_draw = check_draws(body.uncertainty, body.runs_per_draw, runs)?;
-    let exact = wants_exact(&body.method)?;
-    let start = Instant::now();
-    let data = run_comparison(
-        &state,
-        &body.architectures,
+    let ask = CompareAsk {
+        runs_per_draw: check_draws(body.uncertainty, body.runs_per_draw, runs)?,
+        exact: wants_exact(&body.method)?,
+        names: body.architectures,
         runs,
         seed,
-        runs_per_draw,
-        exact,
-        false,
-    )
-    .await?;
-    let diffs: Vec<Value> = data
-        .diffs
-        .iter()
-        .zip(&data.diff_across_draws)
-        .map(|(d, x)| {
-            json!({
-                "value": d.0,
-                "ci": [d.1, d.2],
-                "diff_across_draws": x.as_ref().map(|x| json!({
-                    "draws": x.draws,
-                    "median": x.median,
-                    "interval": [x.low, x.high],
-                    "share_of_draws_safer_than_first": x.share_safer,
-                })),
-            })
-        })
-        .collect();
-    let method = if exact { "exact" } else { "monte_carlo" };
-    let mut answer = json!({
-        "method": method,
-        "runs": runs,
-        "seed": seed,
-        "parameter_uncertainty": runs_per_draw.is_some(),
-        "runs_per_draw": runs_per_draw,
-        "baseline": body.architectures[0],
-        "results": data.summaries,
-        "diff_vs_first": diffs,
-        "elapsed_ms": start.elapsed().as_millis() as u64,
+    };
+    if !body.job {
+        return Ok(Json(ask.answer(&state, None).await?).into_response());
+    }
+    // checked before the job starts, so that a bad request is answered at once
+    check_archs(&state, &ask.names)?;
+    let (id, job) = tools::new_job(&state, runs, ask.request());
+    let st = state.clone();
+    let j = job.clone();
+    tokio::spawn(async move {
+        match ask.answer(&st, Some(j.clone())).await {
+            Ok(v) => {
+                *j.result.lock().unwrap_or_else(|e| e.into_inner()) = Some(v);
+                j.done.store(j.total, Ordering::Relaxed);
+                j.set_status("done");
+            }
+            Err(_) if j.cancel.load(Ordering::Relaxed) => j.set_status("cancelled"),
+            Err(e) => {
+                *j.error.lock().unwrap_or_else(|e| e.into_inner()) =
+                    Some(e.body["error"].as_str().unwrap_or("failed").to_string());
+                j.set_status("failed");
+            }
+        }
     });
-    let request = json!({
-        "architectures": body.architectures,
-        "runs": runs,
-        "seed": seed,
-        "uncertainty": runs_per_draw.is_some(),
-        "runs_per_draw": runs_per_draw,
-        "method": method,
-    });
-    let title = format!("{} ({method})", body.architectures.join(" vs "));
-    keep(&state, "compare", &title, &request, &mut answer)?;
-    Ok(Json(answer))
+    let mut v = job.meta.clone();
+    v["id"] = json!(id);
+    v["status"] = json!("queued");
+    v["progress"] = json!({"done": 0, "total": runs});
+    Ok((StatusCode::ACCEPTED, Json(v)).into_response())
 }
 
 /// `GET /api/report?arch=A&arch=B&runs=N&seed=S`: the HTML report as a download.
@@ -1144,7 +1222,14 @@ async fn report_handler(
         ));
     }
     let runs_per_draw = check_draws(uncertainty, runs_per_draw, runs)?;
-    let data = run_comparison(&state, &names, runs, seed, runs_per_draw, false, true).await?;
+    let ask = CompareAsk {
+        names: names.clone(),
+        runs,
+        seed,
+        runs_per_draw,
+        exact: false,
+    };
+    let data = run_comparison(&state, &ask, true, None).await?;
     // A saved architecture is known to this server only: the command names it as a file,
     // and the report carries the file's text.
     let mut files = Vec::new();

@@ -1501,3 +1501,70 @@ async fn studies_are_kept_listed_reopened_and_deleted() {
         assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_comparison_job_reports_progress_and_cancels() {
+    let st = state();
+    let body = json!({"architectures": ["baseline", "combined"], "runs": 500_000, "job": true});
+    let (s, v) = call_json(&st, "POST", "/api/compare", Some(body)).await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+    let id = v["id"].as_u64().unwrap();
+    assert_eq!(v["progress"]["total"], 500_000);
+    let mut seen = 0;
+    for _ in 0..600 {
+        let (_, r) = call_json(&st, "GET", &format!("/api/compare/{id}"), None).await;
+        seen = r["progress"]["done"].as_u64().unwrap();
+        if seen > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(seen > 0 && seen < 500_000, "{seen}");
+    let (s, _) = call_json(&st, "POST", &format!("/api/compare/{id}/cancel"), None).await;
+    assert_eq!(s, StatusCode::OK);
+    let mut status = String::new();
+    for _ in 0..600 {
+        let (_, r) = call_json(&st, "GET", &format!("/api/compare/{id}"), None).await;
+        status = r["status"].as_str().unwrap().to_string();
+        if status != "running" && status != "queued" {
+            assert!(r["result"].is_null());
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(status, "cancelled");
+    // a finished job answers what the request without `job` answers (but its own kept id)
+    let body = json!({"architectures": ["baseline", "combined"], "runs": 1000, "method": "exact"});
+    let (_, direct) = call_json(&st, "POST", "/api/compare", Some(body.clone())).await;
+    let mut job_body = body;
+    job_body["job"] = json!(true);
+    let (_, v) = call_json(&st, "POST", "/api/compare", Some(job_body)).await;
+    let id = v["id"].as_u64().unwrap();
+    let mut done = Value::Null;
+    for _ in 0..600 {
+        let (_, r) = call_json(&st, "GET", &format!("/api/compare/{id}"), None).await;
+        if r["status"] == "done" {
+            done = r;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let strip = |v: &Value| {
+        let mut v = v.clone();
+        for k in ["result_id", "elapsed_ms"] {
+            v.as_object_mut().unwrap().remove(k);
+        }
+        v
+    };
+    assert_eq!(strip(&done["result"]), strip(&direct));
+    assert_eq!(done["progress"]["done"], 1000);
+    // a bad request is answered at once, not as a failed job
+    let (s, _) = call_json(
+        &st,
+        "POST",
+        "/api/compare",
+        Some(json!({"architectures": ["baseline", "nowhere"], "job": true})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+}
