@@ -347,7 +347,7 @@ test('bug 8: with a TOML syntax error the form says so where the user is, and le
 });
 
 test('tabs are ARIA tabs, keyboard-driven, with a visible focus', async () => {
-  assert.equal(await page.$$eval('[role="tablist"] > [role="tab"]', (t) => t.length), 7);
+  assert.equal(await page.$$eval('[role="tablist"] > [role="tab"]', (t) => t.length), 8);
   const run = page.locator('.tab[data-tab="run"]');
   await run.click();
   assert.equal(await run.getAttribute('aria-selected'), 'true');

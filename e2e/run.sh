@@ -8,4 +8,5 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 (cd e2e && (npm ci --no-audit --no-fund || npm install --no-audit --no-fund))
 cargo build --release -p detente-cli
-node --test e2e/
+# one file at a time: each starts its own server, and the studies are CPU-bound
+node --test --test-concurrency=1 e2e/

@@ -1,7 +1,9 @@
 //! Scenario discovery's inputs and outcomes: a Latin hypercube over the uncertain inputs
 //! ([`latin_hypercube`]), the outcomes of an exact evaluation by name ([`Outcomes`]), and the
 //! condition that marks a case of interest (`--when "p_war > 0.2"`, [`Condition`]).
-//! The box-finding itself is [`crate::prim`] and [`crate::cart`].
+//! The box-finding itself is [`crate::prim`] and [`crate::cart`]; [`discover`] runs the whole
+//! discovery (sample, evaluate, mark, PRIM and CART) for the CLI and the server alike, and
+//! [`trajectory_svg`] and [`limits_svg`] draw its two figures.
 
 use detente_engine::exact::{evaluate_cached, LadderCache};
 use detente_engine::{ExactSummary, Pathway, Scenario};
@@ -245,6 +247,249 @@ pub fn evaluate_rows(
         progress(out.len());
     }
     out
+}
+
+/// One architecture input sampled with the parameters: its TOML path and range, and whether
+/// the architecture format takes a whole number there (samples are then rounded).
+#[derive(Clone, Debug)]
+pub struct SampledInput {
+    pub range: crate::sweep::InputRange,
+    pub integer: bool,
+}
+
+/// What to discover: the condition, the sample and PRIM's and CART's settings.
+#[derive(Clone, Debug)]
+pub struct DiscoverSpec {
+    pub when: Condition,
+    /// Latin hypercube points, each evaluated exactly (at least 2).
+    pub samples: usize,
+    pub seed: u64,
+    /// The model parameters varied.
+    pub problem: crate::sensitivity::Problem,
+    /// Architecture inputs varied too.
+    pub inputs: Vec<SampledInput>,
+    pub prim: crate::prim::PrimSettings,
+    pub cart: crate::cart::CartSettings,
+}
+
+impl DiscoverSpec {
+    /// Check the settings; the message names the setting (`n`, `peel_alpha`, …) and what is allowed.
+    pub fn check(&self) -> Result<(), String> {
+        if self.samples < 2 {
+            return Err(format!("n {}: allowed: at least 2 samples", self.samples));
+        }
+        self.prim.check()?;
+        if self.cart.mass_min >= 0.5 {
+            return Err(format!(
+                "mass_min {}: allowed: from 0 to less than 0.5 (CART's leaves)",
+                self.cart.mass_min
+            ));
+        }
+        Ok(())
+    }
+
+    /// Exact evaluations the discovery makes (two per sample with an architecture to compare).
+    pub fn evaluations(&self, against: bool) -> u64 {
+        (self.samples as u64).saturating_mul(if against { 2 } else { 1 })
+    }
+}
+
+/// An input sampled, with its range.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Input {
+    pub name: String,
+    pub low: f64,
+    pub high: f64,
+}
+
+/// Scenario discovery's result (what `discover --json` prints and `POST /api/discover` answers).
+#[derive(Clone, Debug, Serialize)]
+pub struct DiscoverReport {
+    pub architecture: String,
+    /// The architecture `regret` is measured against, if any.
+    pub against: Option<String>,
+    pub when: Condition,
+    pub samples: usize,
+    pub seed: u64,
+    pub evaluation: &'static str,
+    pub seconds: f64,
+    /// The inputs sampled, with their ranges.
+    pub inputs: Vec<Input>,
+    #[serde(flatten)]
+    pub prim: crate::prim::PrimResult,
+    /// The box PRIM keeps (the trajectory's last), or null if it misses the threshold.
+    pub chosen: Option<crate::prim::TrajectoryBox>,
+    pub cart: crate::cart::CartResult,
+}
+
+/// A discovery with its data: the report, the input names, the samples (a row per sample, a
+/// column per input), each sample's outcomes and whether it is a case of interest.
+pub struct Discovery {
+    pub report: DiscoverReport,
+    pub names: Vec<String>,
+    pub rows: Vec<Vec<f64>>,
+    pub outcomes: Vec<Outcomes>,
+    pub of_interest: Vec<bool>,
+}
+
+/// Scenario discovery: sample the spec's parameters and inputs (Latin hypercube), evaluate
+/// `scenario` exactly on each sample (`with_inputs` gives the scenario with the architecture
+/// inputs set, validated, and is called only when the spec has inputs), mark the cases of
+/// interest (`regret` against `against` on the same samples), and find the boxes by PRIM and
+/// CART. `progress(done)` counts evaluations.
+pub fn discover(
+    scenario: &Scenario,
+    against: Option<&Scenario>,
+    spec: &DiscoverSpec,
+    with_inputs: &crate::sweep::ScenarioAt,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<Discovery, String> {
+    spec.check()?;
+    if spec.when.outcome == "regret" && against.is_none() {
+        return Err(format!(
+            "when `{}`: regret needs another architecture to compare with",
+            spec.when
+        ));
+    }
+    let start = std::time::Instant::now();
+    let problem = &spec.problem;
+    let d = problem.num_vars;
+    let mut bounds = problem.bounds.clone();
+    bounds.extend(spec.inputs.iter().map(|i| [i.range.low, i.range.high]));
+    let mut names = problem.names.clone();
+    names.extend(spec.inputs.iter().map(|i| i.range.path.clone()));
+    let mut rows = latin_hypercube(&bounds, spec.samples, spec.seed);
+    for row in rows.iter_mut() {
+        for (k, i) in spec.inputs.iter().enumerate() {
+            if i.integer {
+                row[d + k] = row[d + k].round();
+            }
+        }
+    }
+    let scenarios = if spec.inputs.is_empty() {
+        vec![scenario.clone()]
+    } else {
+        rows.iter()
+            .map(|row| {
+                let set: Vec<(&str, f64)> = spec
+                    .inputs
+                    .iter()
+                    .zip(&row[d..])
+                    .map(|(i, v)| (i.range.path.as_str(), *v))
+                    .collect();
+                with_inputs(&set)
+            })
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    let param_rows: Vec<Vec<f64>> = rows.iter().map(|r| r[..d].to_vec()).collect();
+    let mut outcomes = evaluate_rows(&scenarios, &problem.names, &param_rows, progress);
+    if let Some(other) = against {
+        let n = outcomes.len();
+        let theirs = evaluate_rows(
+            std::slice::from_ref(other),
+            &problem.names,
+            &param_rows,
+            &|done| progress(n + done),
+        );
+        for (o, t) in outcomes.iter_mut().zip(&theirs) {
+            o.regret = o.p_war - t.p_war;
+        }
+    }
+    let y: Vec<bool> = outcomes.iter().map(|o| spec.when.holds(o)).collect();
+    let prim_result = crate::prim::prim(&names, &rows, &y, spec.prim)?;
+    let cart_result = crate::cart::cart(&names, &rows, &y, spec.cart)?;
+    let report = DiscoverReport {
+        architecture: scenario.name.clone(),
+        against: against.map(|a| a.name.clone()),
+        when: spec.when.clone(),
+        samples: spec.samples,
+        seed: spec.seed,
+        evaluation: "exact",
+        seconds: start.elapsed().as_secs_f64(),
+        inputs: names
+            .iter()
+            .zip(&bounds)
+            .map(|(n, b)| Input {
+                name: n.clone(),
+                low: b[0],
+                high: b[1],
+            })
+            .collect(),
+        chosen: prim_result.chosen().cloned(),
+        prim: prim_result,
+        cart: cart_result,
+    };
+    Ok(Discovery {
+        report,
+        names,
+        rows,
+        outcomes,
+        of_interest: y,
+    })
+}
+
+/// PRIM's coverage–density trajectory as SVG, the box kept marked.
+pub fn trajectory_svg(r: &DiscoverReport) -> String {
+    let p = &r.prim;
+    let points: Vec<(f64, f64)> = p
+        .trajectory
+        .iter()
+        .map(|b| (b.coverage, b.density))
+        .collect();
+    let mark = p.chosen().map(|b| (b.coverage, b.density, "box kept"));
+    crate::svg::xy_chart(
+        &format!(
+            "PRIM trajectory, {}: cases where {} ({} of {})",
+            r.architecture, r.when, p.cases_of_interest, p.points
+        ),
+        "coverage",
+        "density",
+        Some((0.0, 1.0)),
+        Some((0.0, 1.0)),
+        &[crate::svg::Line {
+            label: "peeling and pasting",
+            colour: "#4a7ab5",
+            points,
+            band: None,
+            markers: true,
+        }],
+        mark,
+    )
+}
+
+/// The limits of the box PRIM keeps (or its last box), input by input, against the sampled
+/// ranges, as SVG.
+pub fn limits_svg(r: &DiscoverReport) -> String {
+    let p = &r.prim;
+    let last = p.trajectory.last();
+    let rows: Vec<crate::svg::BoxRow> = last
+        .map(|b| {
+            b.restricted
+                .iter()
+                .map(|(n, l)| crate::svg::BoxRow {
+                    name: n.clone(),
+                    limits: *l,
+                    range: p.initial_box.get(n).copied().unwrap_or(*l),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let b = last.map_or((0.0, 0.0, 0.0), |b| (b.coverage, b.density, b.mass));
+    crate::svg::box_chart(
+        &format!("PRIM box, {}: cases where {}", r.architecture, r.when),
+        &format!(
+            "coverage {:.3}, density {:.3}, mass {:.3}{}; grey: the sampled range",
+            b.0,
+            b.1,
+            b.2,
+            if p.meets_threshold {
+                ""
+            } else {
+                " (misses the threshold)"
+            }
+        ),
+        &rows,
+    )
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@
 //! * [`paramfile`] reads and writes the fitted-parameter TOML file (`params.toml`);
 //! * [`uncertainty`] draws every model parameter for a run ([`detente_engine::ParamDraw`]);
 //! * [`sensitivity`] has Morris screening and Sobol indices (SALib's estimators and layout);
+//! * [`draws`] evaluates a run's parameter draws exactly: the survival fan and p(war) histogram;
 //! * [`discover`] samples inputs (Latin hypercube), names outcomes and parses `--when`;
 //! * [`cart`] grows a classification tree and reads its leaves as boxes;
 //! * [`prim`] finds the box of inputs that holds cases of interest (PRIM, as EMA Workbench);
@@ -28,6 +29,7 @@
 pub mod calibrate;
 pub mod cart;
 pub mod discover;
+pub mod draws;
 pub mod hindcast;
 pub mod history_match;
 pub mod icb;

@@ -2,7 +2,8 @@
 //! on the same parameter draws ([`evaluate_on_draws`]), then, for each, the mean and 90th
 //! percentile of p(war), its mean cost, its regret against the best architecture in each draw
 //! (maximum and mean: Savage's minimax regret), and the share of draws in which p(war) meets a
-//! target ([`robustness`]).
+//! target ([`robustness`]); [`robust`] does both for the CLI and the server, and
+//! [`robust_svg`] draws the chart.
 
 use crate::discover::Outcomes;
 use detente_engine::exact::{evaluate_cached, LadderCache};
@@ -107,6 +108,79 @@ pub fn robustness(
             }
         })
         .collect())
+}
+
+/// A robustness study's result (what `robust --json` prints and `POST /api/robust` answers).
+#[derive(Clone, Debug, Serialize)]
+pub struct RobustReport {
+    pub draws: usize,
+    pub seed: u64,
+    pub target: f64,
+    pub evaluation: &'static str,
+    /// What is drawn from where.
+    pub parameters: String,
+    pub seconds: f64,
+    pub architectures: Vec<Robustness>,
+}
+
+/// Evaluate `scenarios` exactly on `draws` shared parameter draws of `draw` and score them
+/// ([`evaluate_on_draws`], [`robustness`]); `description` says what `draw` draws.
+pub fn robust(
+    scenarios: &[Scenario],
+    draw: &(dyn ParamDraw + Sync),
+    description: &str,
+    draws: usize,
+    seed: u64,
+    target: f64,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<RobustReport, String> {
+    if draws == 0 {
+        return Err("n 0: allowed: at least 1 draw".into());
+    }
+    if !(target.is_finite() && (0.0..=1.0).contains(&target)) {
+        return Err(format!(
+            "target {target}: allowed: a probability from 0 to 1"
+        ));
+    }
+    let start = std::time::Instant::now();
+    let outcomes = evaluate_on_draws(scenarios, draw, draws, seed, progress);
+    let names: Vec<String> = scenarios.iter().map(|s| s.name.clone()).collect();
+    let pick = |f: fn(&Outcomes) -> f64| -> Vec<Vec<f64>> {
+        outcomes.iter().map(|r| r.iter().map(f).collect()).collect()
+    };
+    let table = robustness(&names, &pick(|o| o.p_war), &pick(|o| o.cost), target)?;
+    Ok(RobustReport {
+        draws,
+        seed,
+        target,
+        evaluation: "exact",
+        parameters: description.to_string(),
+        seconds: start.elapsed().as_secs_f64(),
+        architectures: table,
+    })
+}
+
+/// A bar chart of each architecture's mean p(war), its 90th percentile and its maximum regret.
+pub fn robust_svg(r: &RobustReport) -> String {
+    use crate::svg::{bar_chart, Series};
+    let rs = &r.architectures;
+    let names: Vec<String> = rs.iter().map(|a| a.architecture.clone()).collect();
+    let series = |label, colour, f: fn(&Robustness) -> f64| Series {
+        label,
+        colour,
+        values: rs.iter().map(f).collect(),
+        half_widths: vec![0.0; rs.len()],
+    };
+    bar_chart(
+        &format!("Robustness across {} parameter draws (each exact)", r.draws),
+        "probability of war within the horizon",
+        &names,
+        &[
+            series("mean p(war)", "#4a7ab5", |a| a.mean_p_war),
+            series("90th percentile", "#8fb3dd", |a| a.p90_p_war),
+            series("maximum regret", "#c8553d", |a| a.max_regret),
+        ],
+    )
 }
 
 #[cfg(test)]

@@ -277,6 +277,67 @@ pub fn xy_chart(
     s
 }
 
+/// A histogram: `counts[i]` values in the bin from `start + i × width` to the next, as
+/// vertical bars over the bins' range, the count of each bar written above it.
+pub fn histogram(title: &str, x_label: &str, start: f64, width: f64, counts: &[usize]) -> String {
+    let (left, right, top, bottom) = (60.0, 30.0, 50.0, 55.0);
+    let (plot_w, plot_h) = (560.0, 260.0);
+    let (w, h) = (left + plot_w + right, top + plot_h + bottom);
+    let n = counts.len().max(1);
+    let max = counts.iter().copied().max().unwrap_or(0).max(1) as f64;
+    let bar_w = plot_w / n as f64;
+    let mut s = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w:.0}\" height=\"{h:.0}\" viewBox=\"0 0 {w:.0} {h:.0}\" font-family=\"sans-serif\" font-size=\"11\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n<text x=\"{:.1}\" y=\"24\" font-size=\"14\" text-anchor=\"middle\">{}</text>\n",
+        w / 2.0,
+        esc(title)
+    );
+    for (i, c) in counts.iter().enumerate() {
+        let bh = *c as f64 / max * plot_h;
+        let x = left + i as f64 * bar_w;
+        let (lo, hi) = (start + i as f64 * width, start + (i + 1) as f64 * width);
+        s += &format!(
+            "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{bh:.1}\" fill=\"#4a7ab5\" stroke=\"white\"><title>{} to {}: {c}</title></rect>\n",
+            x,
+            top + plot_h - bh,
+            bar_w,
+            tick(lo),
+            tick(hi)
+        );
+        if *c > 0 {
+            s += &format!(
+                "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{c}</text>\n",
+                x + bar_w / 2.0,
+                top + plot_h - bh - 4.0
+            );
+        }
+    }
+    // x ticks at bin edges, at most about eight labels
+    let every = n.div_ceil(8);
+    for i in (0..=n).step_by(every) {
+        let x = left + i as f64 * bar_w;
+        s += &format!(
+            "<line x1=\"{x:.1}\" y1=\"{:.1}\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"black\"/>\n<text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>\n",
+            top + plot_h,
+            top + plot_h + 5.0,
+            top + plot_h + 18.0,
+            tick(start + i as f64 * width)
+        );
+    }
+    s += &format!(
+        "<line x1=\"{left}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"black\"/>\n<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>\n<text x=\"16\" y=\"{:.1}\" text-anchor=\"middle\" transform=\"rotate(-90 16 {:.1})\">draws</text>\n",
+        top + plot_h,
+        left + plot_w,
+        top + plot_h,
+        left + plot_w / 2.0,
+        top + plot_h + 40.0,
+        esc(x_label),
+        top + plot_h / 2.0,
+        top + plot_h / 2.0
+    );
+    s += "</svg>\n";
+    s
+}
+
 /// One input of a [`box_chart`]: its name, the box's limits and the sampled range.
 pub struct BoxRow {
     pub name: String,
@@ -369,6 +430,17 @@ mod tests {
         );
         assert!(s.starts_with("<svg") && s.trim_end().ends_with("</svg>"));
         assert!(s.contains("&lt;indices&gt;") && !s.contains("http://www.w3.org/1999/xlink"));
+    }
+
+    #[test]
+    fn histogram_draws_a_bar_per_bin_with_its_count() {
+        let s = histogram("t", "p(war)", 0.1, 0.05, &[1, 0, 3]);
+        assert_eq!(s.matches("<rect x=").count(), 3);
+        assert!(
+            s.contains(">3</text>") && s.contains("0.2 to 0.25: 3"),
+            "{s}"
+        );
+        assert!(s.starts_with("<svg") && s.trim_end().ends_with("</svg>"));
     }
 
     #[test]

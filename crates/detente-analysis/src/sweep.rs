@@ -1,8 +1,11 @@
 //! Lever sweeps: an architecture input named by its TOML path (`mechanisms.hotline.strength`)
 //! set along a grid (`start:stop:count`, [`SetSpec`]), written into the architecture's text
-//! ([`set_path`]) for the architecture crate to validate. The CLI evaluates each point.
+//! ([`set_path`]) for the architecture crate to validate; [`sweep`] evaluates each point
+//! (exactly, optionally on shared parameter draws) for the CLI and the server, and
+//! [`sweep_svg`] draws p(war) or cost along the lever.
 
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// One `--set PATH=START:STOP:COUNT`: the input and the grid of values along it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -206,9 +209,272 @@ pub fn set_path(text: &str, path: &str, value: f64) -> Result<String, String> {
     toml::to_string(&root).map_err(|e| format!("cannot write the architecture back: {e}"))
 }
 
+/// `text` with each input of `set` (TOML path, value) written in ([`set_path`]), and the
+/// origin of its diagnostics: `origin with PATH = VALUE, …`.
+pub fn text_with(
+    text: &str,
+    origin: &str,
+    set: &[(&str, f64)],
+) -> Result<(String, String), String> {
+    let mut text = text.to_string();
+    for (path, v) in set {
+        text = set_path(&text, path, *v)?;
+    }
+    let label: Vec<String> = set.iter().map(|(p, v)| format!("{p} = {v}")).collect();
+    Ok((text, format!("{origin} with {}", label.join(", "))))
+}
+
+/// The scenario of an architecture with inputs set (TOML path, value), validated by the
+/// caller (the architecture crate), or why not.
+pub type ScenarioAt<'a> = dyn Fn(&[(&str, f64)]) -> Result<detente_engine::Scenario, String> + 'a;
+
+/// A measure of a point and its band.
+type Measured = fn(&SweepPoint) -> (f64, Option<[f64; 2]>);
+
+/// One grid point's results.
+#[derive(Clone, Debug, Serialize)]
+pub struct SweepPoint {
+    /// The inputs' values at this point, by path.
+    pub values: BTreeMap<String, f64>,
+    /// p(war) (with draws: the mean across them).
+    pub p_war: f64,
+    /// Defence and mechanism cost, US$ bn over the horizon (with draws: the mean).
+    pub cost: f64,
+    /// With draws: 5th and 95th percentiles across them.
+    pub p_war_band: Option<[f64; 2]>,
+    pub cost_band: Option<[f64; 2]>,
+}
+
+/// A sweep's result (what `sweep --json` prints and `POST /api/sweep` answers).
+#[derive(Clone, Debug, Serialize)]
+pub struct SweepReport {
+    pub architecture: String,
+    pub sets: Vec<SetSpec>,
+    pub evaluation: &'static str,
+    pub draws: Option<usize>,
+    pub seed: u64,
+    pub seconds: f64,
+    pub points: Vec<SweepPoint>,
+}
+
+/// Check one or two sets (different inputs) and the draws; the grid of their values (the
+/// first input varies slowest).
+pub fn grid(sets: &[SetSpec], draws: Option<usize>) -> Result<Vec<Vec<f64>>, String> {
+    if draws == Some(0) {
+        return Err("uncertainty 0: allowed: at least 1 draw".into());
+    }
+    match sets {
+        [a] => Ok(a.values.iter().map(|v| vec![*v]).collect()),
+        [a, b] if a.path == b.path => Err(format!(
+            "set: `{}` is given twice; sweep two different inputs",
+            a.path
+        )),
+        [a, b] => Ok(a
+            .values
+            .iter()
+            .flat_map(|x| b.values.iter().map(move |y| vec![*x, *y]))
+            .collect()),
+        _ => Err(format!(
+            "set given {} times: allowed: one or two inputs",
+            sets.len()
+        )),
+    }
+}
+
+/// Exact evaluations of a sweep over `points` grid points.
+pub fn evaluations(points: usize, draws: Option<usize>) -> u64 {
+    (points as u64).saturating_mul(draws.unwrap_or(1) as u64)
+}
+
+/// Evaluate `name`'s architecture at each point of the grid of `sets` (`scenario_at` gives
+/// the scenario with the inputs set, validated; every point is built before any evaluation),
+/// exactly; with `draws`, on that many shared parameter draws of `seed`, with the mean and
+/// the 5–95 % band. `progress(done)` counts evaluations.
+pub fn sweep(
+    name: &str,
+    sets: Vec<SetSpec>,
+    draws: Option<usize>,
+    seed: u64,
+    scenario_at: &ScenarioAt,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<SweepReport, String> {
+    let points = grid(&sets, draws)?;
+    let scenarios = points
+        .iter()
+        .map(|g| {
+            let set: Vec<(&str, f64)> = sets
+                .iter()
+                .zip(g)
+                .map(|(s, v)| (s.path.as_str(), *v))
+                .collect();
+            scenario_at(&set)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let start = std::time::Instant::now();
+    let named = |values: &[f64]| -> BTreeMap<String, f64> {
+        sets.iter()
+            .zip(values)
+            .map(|(s, v)| (s.path.clone(), *v))
+            .collect()
+    };
+    let out: Vec<SweepPoint> = match draws {
+        None => {
+            let rows = vec![Vec::new(); scenarios.len()];
+            let out = crate::discover::evaluate_rows(&scenarios, &[], &rows, progress);
+            points
+                .iter()
+                .zip(out)
+                .map(|(g, o)| SweepPoint {
+                    values: named(g),
+                    p_war: o.p_war,
+                    cost: o.cost,
+                    p_war_band: None,
+                    cost_band: None,
+                })
+                .collect()
+        }
+        Some(n) => {
+            let draw = crate::uncertainty::Uncertainty::from_defaults();
+            let out = crate::robust::evaluate_on_draws(&scenarios, &draw, n, seed, progress);
+            let q = crate::robust::quantile;
+            points
+                .iter()
+                .zip(out)
+                .map(|(g, draws)| {
+                    let p: Vec<f64> = draws.iter().map(|o| o.p_war).collect();
+                    let c: Vec<f64> = draws.iter().map(|o| o.cost).collect();
+                    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+                    SweepPoint {
+                        values: named(g),
+                        p_war: mean(&p),
+                        cost: mean(&c),
+                        p_war_band: Some([q(&p, 0.05), q(&p, 0.95)]),
+                        cost_band: Some([q(&c, 0.05), q(&c, 0.95)]),
+                    }
+                })
+                .collect()
+        }
+    };
+    Ok(SweepReport {
+        architecture: name.to_string(),
+        sets,
+        evaluation: "exact",
+        draws,
+        seed,
+        seconds: start.elapsed().as_secs_f64(),
+        points: out,
+    })
+}
+
+/// What a sweep's chart shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Measure {
+    PWar,
+    Cost,
+}
+
+const COLOURS: [&str; 6] = [
+    "#4a7ab5", "#c8553d", "#3d9970", "#8e5ea2", "#e0a030", "#555555",
+];
+
+/// The last two segments of a TOML path, for a legend.
+fn short(path: &str) -> &str {
+    match path.rmatch_indices('.').nth(1) {
+        Some((i, _)) => &path[i + 1..],
+        None => path,
+    }
+}
+
+/// The smallest round number (1, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten) at least `x`.
+fn round_step(x: f64) -> f64 {
+    if !(x.is_finite() && x > 0.0) {
+        return 1.0;
+    }
+    let mag = 10f64.powf(x.log10().floor());
+    [1.0, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|v| *v >= x * (1.0 - 1e-12))
+        .unwrap_or(10.0 * mag)
+}
+
+/// p(war) or cost along the first input, a line per value of the second (with draws: the
+/// mean and the 5–95 % band), as SVG.
+pub fn sweep_svg(r: &SweepReport, measure: Measure) -> String {
+    let first = &r.sets[0].path;
+    let second = r.sets.get(1).map(|s| s.path.clone());
+    let (what, of): (&str, Measured) = match measure {
+        Measure::PWar => ("p(war)", |p| (p.p_war, p.p_war_band)),
+        Measure::Cost => ("cost", |p| (p.cost, p.cost_band)),
+    };
+    let groups: Vec<(String, Vec<&SweepPoint>)> = match &second {
+        None => vec![(what.to_string(), r.points.iter().collect())],
+        Some(p2) => r.sets[1]
+            .values
+            .iter()
+            .map(|v| {
+                (
+                    format!("{} = {v:.3}", short(p2)),
+                    r.points.iter().filter(|pt| pt.values[p2] == *v).collect(),
+                )
+            })
+            .collect(),
+    };
+    let labels: Vec<String> = groups.iter().map(|g| g.0.clone()).collect();
+    let lines: Vec<crate::svg::Line> = groups
+        .iter()
+        .enumerate()
+        .map(|(i, (_, pts))| crate::svg::Line {
+            label: &labels[i],
+            colour: COLOURS[i % COLOURS.len()],
+            points: pts.iter().map(|p| (p.values[first], of(p).0)).collect(),
+            band: pts.iter().map(|p| of(p).1.map(|b| (b[0], b[1]))).collect(),
+            markers: true,
+        })
+        .collect();
+    let title = match r.draws {
+        Some(n) => format!(
+            "{what} along {first}, {} (mean and 5–95 % band over {n} parameter draws)",
+            r.architecture
+        ),
+        None => format!("{what} along {first}, {} (exact)", r.architecture),
+    };
+    let top = r
+        .points
+        .iter()
+        .map(|p| {
+            let (v, b) = of(p);
+            b.map_or(v, |b| b[1]).max(v)
+        })
+        .fold(0.0f64, f64::max);
+    let (y_label, y_range) = match measure {
+        // a probability axis from 0 to the next tenth above the highest value (at most 1)
+        Measure::PWar => (
+            "p(war) within the horizon",
+            Some((0.0, ((top * 10.0).ceil() / 10.0).clamp(0.1, 1.0))),
+        ),
+        // from 0 to five round steps (the chart draws five intervals)
+        Measure::Cost => (
+            "cost, US$ bn over the horizon",
+            Some((0.0, 5.0 * round_step(top / 5.0))),
+        ),
+    };
+    crate::svg::xy_chart(&title, first, y_label, None, y_range, &lines, None)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn round_steps_are_round_and_cover() {
+        assert_eq!(round_step(2856.0), 3000.0);
+        assert_eq!(round_step(0.21), 0.25);
+        assert_eq!(round_step(7.0), 8.0);
+        assert_eq!(round_step(9.0), 10.0);
+        assert_eq!(round_step(100.0), 100.0);
+        assert_eq!(round_step(0.0), 1.0);
+    }
 
     #[test]
     fn grids_parse_and_bad_ones_say_what_is_wrong() {

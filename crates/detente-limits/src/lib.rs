@@ -88,6 +88,14 @@ pub const ESTIMATE_ARCH_YEARS_PER_SECOND: f64 = 2_000_000.0;
 
 /// Shortest bearer token `serve --token` accepts.
 pub const MIN_TOKEN_CHARS: usize = 16;
+/// Most exact model evaluations of one discovery, robustness study or sweep asked of the
+/// server (samples, draws × architectures, or points × draws; about 7 ms each on 2 cores, so
+/// a request answers within about 15 s; the command line allows more).
+pub const MAX_SERVER_EXACT_EVALS: u64 = 4_000;
+/// Most parameter draws of a run (or of each architecture of a report) the server evaluates
+/// exactly for the survival fan and the histogram of p(war) across draws (the run's first
+/// draws; about 7 ms each on 2 cores).
+pub const MAX_FAN_DRAWS: u64 = 100;
 
 pub mod mutate;
 

@@ -49,7 +49,7 @@ async function download(path, filename) {
 }
 
 // ---------- state ----------
-const state = { schema: null, archs: [], current: null, arch: null, runId: null, pollTimer: null, clickAt: 0 };
+const state = { schema: null, archs: [], current: null, arch: null, runId: null, pollTimer: null, clickAt: 0, undo: [] };
 
 // ---------- tabs (ARIA tablists: click, or arrow keys, Home and End) ----------
 function tablist(sel, paneOf, onShow) {
@@ -76,7 +76,7 @@ function tablist(sel, paneOf, onShow) {
     });
   });
 }
-tablist('.tab', (t) => 'tab-' + t.dataset.tab, (b) => { if (b.dataset.tab === 'history') loadRuns(); });
+tablist('.tab', (t) => 'tab-' + t.dataset.tab, (b) => { if (b.dataset.tab === 'history') { loadRuns(); loadResults(); } });
 tablist('.etab', (t) => 'edit-' + t.dataset.edit);
 const showTab = (name) => document.querySelector(`.tab[data-tab="${name}"]`).click();
 
@@ -159,6 +159,7 @@ function renderForm() {
   const order = ['name', 'horizon_years', 'mechanisms', 'dynamics', 'ceasefire', 'pathways'];
   const sch = { properties: Object.fromEntries(order.filter((k) => top.properties[k]).map((k) => [k, top.properties[k]])) };
   buildFields(state.arch, sch, '', form, 0);
+  sweepInputs();
   form.append(el('p', { class: 'muted' }, 'Actors, groups and model parameters are edited in the TOML tab. Form edits change only the keys edited; the TOML keeps its comments.'));
   state.formBase = formValues();
 }
@@ -181,11 +182,14 @@ function showDiagnostics(diags) {
   diags = diags || [];
   document.querySelectorAll('.field.invalid').forEach((f) => { f.classList.remove('invalid'); f.querySelectorAll('.err').forEach((e) => e.remove()); });
   setSyntaxError(diags.find((d) => /^TOML syntax error/.test(d.message)) || null);
+  state.badLines = new Map(diags.filter((d) => d.line).map((d) => [d.line, d.message]));
+  updateGutter();
   const box = $('#diagnostics');
   box.innerHTML = '';
   if (!diags.length) { box.append(el('div', { class: 'ok' }, '✓ valid')); return; }
   for (const d of diags) {
-    box.append(el('div', { class: 'diag' }, `line ${d.line}, column ${d.column}${d.path ? ' · ' + d.path : ''}: ${d.message}`));
+    const at = d.line ? el('button', { type: 'button', class: 'line', title: 'Show this line in the TOML', onclick: () => gotoLine(d.line, d.column) }, `line ${d.line}, column ${d.column}`) : 'file';
+    box.append(el('div', { class: 'diag' }, at, `${d.path ? ' · ' + d.path : ''}: ${d.message}`));
     const f = d.path && (document.querySelector(`[data-field="${CSS.escape(d.path)}"]`));
     if (f) { f.classList.add('invalid'); f.append(el('div', { class: 'err' }, d.message)); }
   }
@@ -206,6 +210,51 @@ function setSyntaxError(d) {
     el('button', { type: 'button', id: 'goto-error', onclick: () => gotoLine(d.line, d.column) }, 'Go to the error'));
 }
 
+// The line numbers beside the TOML, as many as it has lines, those with a problem marked,
+// scrolled with the text.
+function updateGutter() {
+  const ta = $('#toml'), g = $('#toml-gutter');
+  const n = ta.value.split('\n').length;
+  const bad = state.badLines || new Map();
+  const key = n + '|' + [...bad.keys()].join(',');
+  if (g.dataset.key !== key) {
+    g.dataset.key = key;
+    g.innerHTML = '';
+    for (let i = 1; i <= n; i++) g.append(bad.has(i) ? el('span', { class: 'bad', title: bad.get(i) }, String(i)) : String(i), '\n');
+  }
+  g.scrollTop = ta.scrollTop;
+}
+$('#toml').addEventListener('input', updateGutter);
+$('#toml').addEventListener('scroll', () => { $('#toml-gutter').scrollTop = $('#toml').scrollTop; });
+
+// Help for the model parameter on the caret's line of the TOML (`name = value`, commented or
+// not), from the parameter table: meaning, unit, default, range and source.
+function paramHelp() {
+  const ta = $('#toml');
+  const start = ta.value.lastIndexOf('\n', ta.selectionStart - 1) + 1;
+  const line = ta.value.slice(start, ta.value.indexOf('\n', start) === -1 ? undefined : ta.value.indexOf('\n', start));
+  const m = line.match(/^\s*#?\s*([A-Za-z0-9_]+)\s*=/);
+  const spec = m && (PARAMS || []).find((p) => p.name === m[1]);
+  $('#param-help').textContent = spec ? paramTip(spec, spec.name) : '';
+}
+['click', 'keyup', 'focus'].forEach((e) => $('#toml').addEventListener(e, paramHelp));
+
+// The parameter table, filtered by name or meaning.
+function paramTable() {
+  const q = $('#param-filter').value.trim().toLowerCase();
+  const rows = (PARAMS || []).filter((p) => !q || p.name.toLowerCase().includes(q) || (p.doc || '').toLowerCase().includes(q));
+  const t = el('table', {}, el('tr', {}, ['Parameter', 'Default', 'Unit', 'Range', 'Source', 'Meaning'].map((h) => el('th', {}, h))));
+  for (const p of rows) {
+    t.append(el('tr', {}, el('td', {}, el('code', {}, p.name)), el('td', { class: 'n' }, String(p.default)), el('td', {}, p.unit || ''),
+      el('td', { class: 'n' }, p.high > p.low ? `${p.low} – ${p.high}` : 'fixed'), el('td', {}, p.source), el('td', {}, p.doc)));
+  }
+  const box = $('#param-table');
+  box.innerHTML = '';
+  box.append(el('p', { class: 'muted' }, `${rows.length} of ${(PARAMS || []).length} parameters`), t);
+}
+$('#param-filter').addEventListener('input', paramTable);
+$('#param-table-box').addEventListener('toggle', async () => { await paramSpecs(); paramTable(); });
+
 // Show the TOML tab with the caret at line:column and that line in view.
 function gotoLine(line, column) {
   document.querySelector('.etab[data-edit="toml"]').click();
@@ -218,6 +267,7 @@ function gotoLine(line, column) {
   ta.setSelectionRange(pos, pos);
   const lh = parseFloat(getComputedStyle(ta).lineHeight) || 16;
   ta.scrollTop = Math.max(0, (line - 3) * lh);
+  updateGutter();
 }
 
 let vTimer = null, vPending = null, vRunning = Promise.resolve();
@@ -246,8 +296,14 @@ async function validateNow(fromForm, keepForm) {
     const now = formValues(), set = {};
     for (const [k, v] of Object.entries(now)) if (state.formBase[k] !== v) set[k] = v;
     if (!Object.keys(set).length) return true;
-    r = await api('POST', '/patch', { toml: $('#toml').value, set });
-    if (r.ok || r.status === 422) state.formBase = now;
+    const before = $('#toml').value;
+    r = await api('POST', '/patch', { toml: before, set });
+    if (r.ok || r.status === 422) {
+      state.formBase = now;
+      // the text before each applied form edit, for Undo
+      state.undo.push(before);
+      $('#undo-btn').disabled = false;
+    }
     else {
       // Not applied (the TOML does not parse, or the server refused): say so at the field.
       for (const k of Object.keys(set)) {
@@ -261,7 +317,7 @@ async function validateNow(fromForm, keepForm) {
     r = await api('POST', '/validate', { toml: $('#toml').value });
   }
   if (r.ok) {
-    if (fromForm) $('#toml').value = r.data.toml;
+    if (fromForm) { $('#toml').value = r.data.toml; updateGutter(); }
     state.arch = r.data.architecture;
     if (!fromForm) renderForm();
     showDiagnostics([]);
@@ -281,6 +337,16 @@ async function validateNow(fromForm, keepForm) {
 }
 
 $('#arch-form').addEventListener('change', () => scheduleValidate(true));
+// Undo the last form edit: the TOML as it was before it (the form follows).
+$('#undo-btn').addEventListener('click', async () => {
+  await flushEdits();
+  const prev = state.undo.pop();
+  $('#undo-btn').disabled = !state.undo.length;
+  if (prev === undefined) return;
+  $('#toml').value = prev;
+  updateGutter();
+  await validateNow(false);
+});
 $('#toml').addEventListener('input', () => scheduleValidate(false));
 
 // ---------- architectures ----------
@@ -296,11 +362,17 @@ async function loadArchList(select) {
   const c = $('#compare-choices');
   c.innerHTML = '';
   state.archs.forEach((a, i) => c.append(el('label', {}, el('input', { type: 'checkbox', value: a.name, checked: i < 2 }), ' ', a.name + (a.builtin ? '' : ' (saved)'))));
+  const ag = $('#disc-against');
+  const was = ag.value;
+  ag.innerHTML = '';
+  ag.append(el('option', { value: '' }, '(none)'), ...state.archs.map((a) => el('option', { value: a.name }, a.name)));
+  ag.value = state.archs.some((a) => a.name === was) ? was : '';
 }
 
 // The editor's architecture by name everywhere it is named: the dropdown, its description,
 // the Sensitivity and Plan tabs, and the name Save proposes. `fromRun`: opened from a run.
 function setCurrent(name, { builtin, toml, fromRun } = {}) {
+  if (state.current !== name || fromRun) { state.undo = []; $('#undo-btn').disabled = true; }
   state.current = name;
   state.loadedToml = toml;
   const info = state.archs.find((a) => a.name === name);
@@ -551,6 +623,7 @@ function renderResult(run, clientMs) {
   }
   const charts = el('div', { class: 'charts' });
   charts.innerHTML = survivalChart([s], 'survival-chart') + pathwayChart([s], 'pathway-chart') + crisesChart([s], 'crises-chart');
+  drawFigures(charts, s);
   exportable(charts, `run-${run.id}`);
   box.append(charts);
   box.append(el('div', { class: 'row' },
@@ -561,27 +634,55 @@ function renderResult(run, clientMs) {
       `run ${run.id}; server ${run.elapsed_ms} ms` + (clientMs ? `; click to chart ${Math.round(clientMs)} ms` : ''))));
 }
 
+// With parameter uncertainty: the run's survival fan and histogram of p(war) across draws,
+// as the server drew them (the HTML report shows the same figures).
+function drawFigures(charts, s) {
+  const f = s.figures;
+  if (!f) return;
+  const a = s.parameter_uncertainty && s.parameter_uncertainty.across_draws;
+  const of = a ? `${a.draws} of ${a.of} draws` : 'draws';
+  charts.append(serverChart(f.survival_fan, 'survival-fan', `P(no war yet) by year across ${of}, ${s.architecture}`),
+    serverChart(f.p_war_histogram, 'p-war-histogram', `p(war) across ${of}, ${s.architecture}`));
+}
+
 // ---------- charts (inline SVG) ----------
-// Each chart in `box` gets a button that downloads it as an SVG file (white background).
+// Each chart in `box` gets buttons that download it as an SVG file or a PNG image (white
+// background; the PNG at twice the chart's size).
 function exportable(box, prefix) {
   box.querySelectorAll('svg.chart').forEach((svg) => {
-    const fig = el('figure', { class: 'chartfig' });
+    const fig = el('figure', { class: svg.classList.contains('server') ? 'chartfig scrollx' : 'chartfig' });
     svg.replaceWith(fig);
-    const name = `detente-${prefix}-${svg.id}.svg`;
-    const btn = el('button', { type: 'button', class: 'ghost small svg-export', title: 'Download this chart as an SVG file', 'data-chart': svg.id }, 'Download SVG');
-    btn.addEventListener('click', () => {
+    const name = `detente-${prefix}-${svg.id}`;
+    const standalone = () => {
       const copy = svg.cloneNode(true);
       copy.removeAttribute('class');
       const vb = svg.viewBox.baseVal;
       copy.setAttribute('width', vb.width);
       copy.setAttribute('height', vb.height);
       copy.insertAdjacentHTML('afterbegin', `<rect width="100%" height="100%" fill="#fff"/>`);
-      const text = '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(copy);
-      const a = el('a', { href: URL.createObjectURL(new Blob([text], { type: 'image/svg+xml' })), download: name });
+      return { text: '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(copy), w: vb.width, h: vb.height };
+    };
+    const save = (blob, file) => {
+      const a = el('a', { href: URL.createObjectURL(blob), download: file });
       document.body.append(a); a.click(); a.remove();
       setTimeout(() => URL.revokeObjectURL(a.href), 5000);
+    };
+    const btn = el('button', { type: 'button', class: 'ghost small svg-export', title: 'Download this chart as an SVG file', 'data-chart': svg.id }, 'Download SVG');
+    btn.addEventListener('click', () => save(new Blob([standalone().text], { type: 'image/svg+xml' }), name + '.svg'));
+    const png = el('button', { type: 'button', class: 'ghost small png-export', title: 'Download this chart as a PNG image', 'data-chart': svg.id }, 'PNG');
+    png.addEventListener('click', () => {
+      const { text, w, h } = standalone();
+      const img = new Image();
+      img.onload = () => {
+        const c = el('canvas', { width: 2 * w, height: 2 * h });
+        const g = c.getContext('2d');
+        g.scale(2, 2);
+        g.drawImage(img, 0, 0, w, h);
+        c.toBlob((b) => save(b, name + '.png'), 'image/png');
+      };
+      img.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(text);
     });
-    fig.append(svg, el('figcaption', {}, btn));
+    fig.append(svg, el('figcaption', {}, btn, ' ', png));
   });
 }
 
@@ -775,30 +876,63 @@ function compareOptions() {
   return o;
 }
 
+// A comparison runs as a job: its progress (runs done of each architecture) shows, and
+// Cancel stops it.
+const cmp = { id: null };
+function compareProgress(done, total, text) {
+  $('#compare-bar').style.width = (total ? 100 * done / total : 0).toFixed(1) + '%';
+  $('#compare-text').textContent = text || `${done.toLocaleString()} / ${total.toLocaleString()} runs each`;
+}
+
 async function runCompare() {
   const archs = chosen();
   if (archs.length < 2) { $('#compare-status').textContent = 'Tick at least two architectures.'; return; }
   const o = compareOptions();
   if (!o) { $('#compare-status').textContent = ''; return; }
   $('#compare-btn').disabled = true;
-  $('#compare-status').textContent = 'running…';
+  $('#compare-status').textContent = '';
   const t0 = performance.now();
-  const body = { architectures: archs, ...o };
+  const body = { architectures: archs, ...o, job: true };
   body.method = $('#compare-mc').checked ? 'monte_carlo' : 'exact';
   const r = await api('POST', '/compare', body);
-  $('#compare-btn').disabled = false;
   if (!r.ok) {
-    $('#compare-status').textContent = '';
+    $('#compare-btn').disabled = false;
+    compareProgress(0, 1, 'refused');
     showApiError(r, COMPARE_FIELDS, $('#compare-result'));
     return;
   }
-  $('#compare-status').textContent = `done in ${Math.round(performance.now() - t0)} ms`;
-  renderCompare(r.data);
+  const id = r.data.id;
+  cmp.id = id;
+  $('#compare-cancel').disabled = false;
+  compareProgress(0, o.runs, 'queued…');
+  let d;
+  for (;;) {
+    const g = await api('GET', '/compare/' + id);
+    if (!g.ok || cmp.id !== id) { $('#compare-btn').disabled = false; return; }
+    d = g.data;
+    if (d.status !== 'queued' && d.status !== 'running') break;
+    compareProgress(d.progress.done, d.progress.total, d.status === 'queued' ? 'queued…' : undefined);
+    await new Promise((res) => setTimeout(res, 150));
+  }
+  $('#compare-btn').disabled = false;
+  $('#compare-cancel').disabled = true;
+  if (d.status !== 'done') {
+    compareProgress(0, 1, d.status);
+    $('#compare-result').innerHTML = '';
+    $('#compare-result').append(el('p', { class: d.error ? 'error' : 'muted' }, `Comparison ${d.status}` + (d.error ? ': ' + d.error : '.')));
+    return;
+  }
+  compareProgress(1, 1, `done in ${Math.round(performance.now() - t0)} ms`);
+  $('#compare-status').textContent = '';
+  renderCompare(d.result);
   const q = new URLSearchParams({ runs: o.runs, seed: o.seed });
   if (o.uncertainty) q.set('runs_per_draw', o.runs_per_draw);
   if (body.method === 'monte_carlo') q.set('mc', '1');
   setLink('compare/' + archs.map(encodeURIComponent).join(',') + '?' + q);
 }
+$('#compare-cancel').addEventListener('click', async () => {
+  if (cmp.id && confirm('Cancel the comparison? Its runs so far are discarded.')) await api('POST', `/compare/${cmp.id}/cancel`);
+});
 $('#compare-btn').addEventListener('click', runCompare);
 
 function renderCompare(d) {
@@ -928,6 +1062,7 @@ async function sensPoll() {
     const ms = Math.round(performance.now() - sens.t0);
     sensProgress(1, 1, `done: ${d.evaluations.toLocaleString()} evaluations in ${d.result.seconds.toFixed(1)} s`);
     renderSensitivity(d.result, ms);
+    if (d.result.result_id) setLink('result/' + d.result.result_id);
   } else {
     sensProgress(0, 1, d.status);
     $('#sens-result').innerHTML = '';
@@ -983,6 +1118,218 @@ function renderSensitivity(res, clientMs) {
       vals.map((v) => el('td', { class: 'n' }, v.toFixed(4)))));
   }
   box.append(el('div', { class: 'scroll' }, t));
+}
+
+// ---------- scenario discovery and robustness ----------
+// The studies run in the analysis library on the server, which also draws their figures (the
+// same SVG as `detente discover --plot` and `detente robust --plot`); the page shows them.
+function serverChart(svgText, id, label) {
+  const holder = el('div');
+  holder.innerHTML = svgText;
+  const svg = holder.querySelector('svg');
+  svg.classList.add('chart', 'server');
+  svg.id = id;
+  svg.setAttribute('role', 'img');
+  svg.setAttribute('aria-label', label);
+  svg.removeAttribute('width');
+  svg.removeAttribute('height');
+  return svg;
+}
+// A box's limit: an unbounded side (CART) is "…".
+const lim = (v) => (v === null || !Number.isFinite(v) ? '…' : Math.abs(v) >= 100 ? v.toFixed(0) : Number(v.toPrecision(3)).toString());
+// A numeric setting of a study, checked at its field: the number, or null with the reason shown.
+function decimal(sel, what) {
+  const raw = $(sel).value.trim();
+  const v = Number(raw);
+  const bad = raw === '' || !Number.isFinite(v);
+  fieldError(sel, bad ? `${what}: enter a number` : '');
+  return bad ? null : v;
+}
+
+const DISC_FIELDS = { n: '#disc-n', seed: '#disc-seed', when: '#disc-when', against: '#disc-against', objective: '#disc-objective',
+  threshold: '#disc-threshold', peel_alpha: '#disc-peel', paste_alpha: '#disc-paste', mass_min: '#disc-mass' };
+
+async function runDiscover() {
+  await flushEdits();
+  await paramSpecs();
+  Object.values(DISC_FIELDS).forEach((f) => fieldError(f, ''));
+  const v = options([['#disc-n', 'Samples', 2], ['#disc-seed', 'Seed', 0]]);
+  const nums = [['#disc-threshold', 'Threshold'], ['#disc-peel', 'peel α'], ['#disc-paste', 'paste α'], ['#disc-mass', 'Mass min']].map(([s, w]) => decimal(s, w));
+  if (!v || nums.includes(null)) return;
+  const body = { toml: $('#toml').value, when: $('#disc-when').value, n: v[0], seed: v[1], objective: $('#disc-objective').value,
+    threshold: nums[0], peel_alpha: nums[1], paste_alpha: nums[2], mass_min: nums[3] };
+  if ($('#disc-against').value) body.against = $('#disc-against').value;
+  $('#disc-btn').disabled = true;
+  $('#disc-status').textContent = `evaluating ${v[0].toLocaleString()} samples…`;
+  const t0 = performance.now();
+  const r = await api('POST', '/discover', body);
+  $('#disc-btn').disabled = false;
+  if (!r.ok) {
+    $('#disc-status').textContent = '';
+    showApiError(r, DISC_FIELDS, $('#disc-result'));
+    return;
+  }
+  $('#disc-status').textContent = `done: server ${r.data.seconds.toFixed(1)} s; click to chart ${((performance.now() - t0) / 1000).toFixed(1)} s`;
+  renderDiscover(r.data);
+  setLink('result/' + r.data.result_id);
+}
+$('#disc-btn').addEventListener('click', runDiscover);
+
+function renderDiscover(d) {
+  const box = $('#disc-result');
+  box.innerHTML = '';
+  const specs = Object.fromEntries((PARAMS || []).map((p) => [p.name, p]));
+  const share = (k, n) => `${k.toLocaleString()} of ${n.toLocaleString()} (${pct(n ? k / n : 0, 1)})`;
+  box.append(el('h2', {}, `Scenario discovery, ${d.architecture}: cases where ${d.when.outcome} ${d.when.op} ${d.when.value}` + (d.against ? ` (regret against ${d.against})` : '')));
+  box.append(el('p', { id: 'disc-summary' }, `Cases of interest: ${share(d.cases_of_interest, d.points)} of ${d.samples.toLocaleString()} samples `
+    + `(Latin hypercube over ${d.inputs.length} inputs, seed ${d.seed}, each exact). PRIM: ${d.objective}, threshold ${d.threshold}, `
+    + `peel α ${d.peel_alpha}, paste α ${d.paste_alpha}, mass min ${d.mass_min}; ${d.trajectory.length} boxes on the trajectory.`));
+  const charts = el('div', { class: 'charts' },
+    serverChart(d.figures.trajectory, 'discover-trajectory', 'PRIM coverage–density trajectory'),
+    serverChart(d.figures.limits, 'discover-limits', 'limits of the PRIM box'));
+  exportable(charts, 'discover');
+  box.append(charts);
+  const c = d.chosen;
+  box.append(el('h3', {}, c ? `Box kept: coverage ${c.coverage.toFixed(3)}, density ${c.density.toFixed(3)}, mass ${c.mass.toFixed(3)}`
+    : `No box reaches the density threshold ${d.threshold}${d.trajectory.length ? ` (the last reaches ${d.trajectory[d.trajectory.length - 1].density.toFixed(3)})` : ''}: lower the threshold or the mass min to see more`));
+  if (c) {
+    const t = el('table', { id: 'disc-box' }, el('tr', {}, ['Input', 'Unit', 'Box', 'Sampled range', 'Share of the range kept'].map((h) => el('th', {}, h))));
+    for (const [name, l] of Object.entries(c.restricted)) {
+      const r = d.initial_box[name] || l;
+      const kept = r[1] > r[0] ? (l[1] - l[0]) / (r[1] - r[0]) : 1;
+      t.append(el('tr', { title: paramTip(specs[name], name) }, el('td', {}, name), el('td', {}, specs[name] ? specs[name].unit : ''),
+        el('td', { class: 'n' }, `[${lim(l[0])}, ${lim(l[1])}]`), el('td', { class: 'n' }, `[${lim(r[0])}, ${lim(r[1])}]`), el('td', { class: 'n' }, pct(kept, 0))));
+    }
+    box.append(t);
+  }
+  const k = d.cart.leaves_of_interest;
+  box.append(el('h3', {}, `CART (Gini, leaves of at least ${d.cart.mass_min} of the samples, depth up to ${d.cart.max_depth}): `
+    + `${d.cart.leaves.length} leaves, ${k} mostly of interest`));
+  if (k) {
+    const t = el('table', { id: 'disc-cart' }, el('tr', {}, ['Leaf', 'Coverage', 'Density', 'Mass', 'Conditions'].map((h) => el('th', {}, h))));
+    d.cart.leaves.slice(0, k).forEach((leaf, i) => {
+      const conds = Object.entries(leaf.restricted).map(([n, l]) => `${lim(l[0])} < ${n} ≤ ${lim(l[1])}`.replace(/^… < /, '').replace(/ ≤ …$/, ''));
+      t.append(el('tr', {}, el('td', {}, String(i + 1)), el('td', { class: 'n' }, leaf.coverage.toFixed(3)), el('td', { class: 'n' }, leaf.density.toFixed(3)),
+        el('td', { class: 'n' }, leaf.mass.toFixed(3)), el('td', {}, conds.join('; ') || 'all samples')));
+    });
+    box.append(t);
+  }
+  const steps = el('table', { id: 'disc-trajectory' }, el('tr', {}, ['Box', 'Step', 'Coverage', 'Density', 'Mass', 'Inputs restricted'].map((h) => el('th', {}, h))));
+  d.trajectory.forEach((b, i) => steps.append(el('tr', {}, el('td', {}, String(i)), el('td', {}, b.step),
+    [b.coverage, b.density, b.mass].map((x) => el('td', { class: 'n' }, x.toFixed(3))), el('td', { class: 'n' }, String(Object.keys(b.restricted).length)))));
+  box.append(el('details', {}, el('summary', {}, 'The peeling and pasting trajectory, box by box'), steps));
+}
+
+const ROBUST_FIELDS = { n: '#robust-n', seed: '#robust-seed', target: '#robust-target' };
+
+async function runRobust() {
+  const archs = chosen();
+  if (archs.length < 2) { $('#robust-status').textContent = 'Tick at least two architectures above.'; return; }
+  Object.values(ROBUST_FIELDS).forEach((f) => fieldError(f, ''));
+  const v = options([['#robust-n', 'Draws', 1], ['#robust-seed', 'Seed', 0]]);
+  const target = decimal('#robust-target', 'Target p(war)');
+  if (!v || target === null) return;
+  $('#robust-btn').disabled = true;
+  $('#robust-status').textContent = `evaluating ${archs.length} architectures on ${v[0].toLocaleString()} draws…`;
+  const r = await api('POST', '/robust', { architectures: archs, n: v[0], seed: v[1], target });
+  $('#robust-btn').disabled = false;
+  if (!r.ok) {
+    $('#robust-status').textContent = '';
+    showApiError(r, ROBUST_FIELDS, $('#robust-result'));
+    return;
+  }
+  $('#robust-status').textContent = `done: server ${r.data.seconds.toFixed(1)} s`;
+  renderRobust(r.data);
+  setLink('result/' + r.data.result_id);
+}
+$('#robust-btn').addEventListener('click', runRobust);
+
+function renderRobust(d) {
+  const box = $('#robust-result');
+  box.innerHTML = '';
+  const heads = ['Architecture', 'mean p(war)', '90th pct p(war)', 'mean cost (US$ bn)', 'max regret', 'mean regret', `draws meeting p(war) ≤ ${pct(d.target, 1)}`, 'best in'];
+  const t = el('table', { id: 'robust-table' }, el('tr', {}, heads.map((h) => el('th', {}, h))));
+  const pp = (x) => (100 * x).toFixed(2) + ' pp';
+  for (const a of d.architectures) {
+    t.append(el('tr', {}, el('td', {}, a.architecture), el('td', { class: 'n' }, pct(a.mean_p_war)), el('td', { class: 'n' }, pct(a.p90_p_war)),
+      el('td', { class: 'n' }, Math.round(a.mean_cost).toLocaleString()), el('td', { class: 'n' }, pp(a.max_regret)), el('td', { class: 'n' }, pp(a.mean_regret)),
+      el('td', { class: 'n' }, pct(a.share_meeting_target, 1)), el('td', { class: 'n' }, pct(a.share_best, 1))));
+  }
+  box.append(t);
+  box.append(el('p', { class: 'muted' }, `${d.draws.toLocaleString()} shared draws (seed ${d.seed}), each exact. Parameters: ${d.parameters}. `
+    + 'Regret: p(war) minus the lowest p(war) of any architecture in the same draw; best in: share of draws with the lowest p(war).'));
+  const charts = el('div', { class: 'charts' }, serverChart(d.figure, 'robust-chart', 'robustness of each architecture'));
+  exportable(charts, 'robust');
+  box.append(charts);
+}
+
+// ---------- lever sweeps (Edit & run) ----------
+// The form's numeric inputs are the levers; the range offered is the schema's (the slider's).
+function sweepInputs() {
+  const sel = $('#sweep-path');
+  const was = sel.value;
+  sel.innerHTML = '';
+  document.querySelectorAll('#arch-form input[type=number][data-path]').forEach((i) => sel.append(el('option', { value: i.dataset.path }, i.dataset.path)));
+  if ([...sel.options].some((o) => o.value === was)) { sel.value = was; return; }
+  // a mechanism's strength by default (a cheap, meaningful lever)
+  const strength = [...sel.options].find((o) => /^mechanisms\.[^.]+\.strength$/.test(o.value));
+  if (strength) sel.value = strength.value;
+  sweepRange();
+}
+function sweepRange() {
+  const inp = document.querySelector(`#arch-form input[type=number][data-path="${$('#sweep-path').value}"]`);
+  if (!inp) return;
+  const slider = inp.closest('.field').querySelector('input[type=range]');
+  const v = Number(inp.value) || 0;
+  $('#sweep-from').value = slider ? slider.min : 0;
+  $('#sweep-to').value = slider ? slider.max : Math.max(1, 2 * v);
+}
+$('#sweep-path').addEventListener('change', sweepRange);
+
+const SWEEP_FIELDS = { set: '#sweep-path', uncertainty: '#sweep-draws', seed: '#sweep-seed' };
+
+async function runSweep() {
+  await flushEdits();
+  [...Object.values(SWEEP_FIELDS), '#sweep-from', '#sweep-to', '#sweep-points'].forEach((f) => fieldError(f, ''));
+  const v = options([['#sweep-points', 'Points', 2, 1000], ['#sweep-draws', 'Parameter draws', 0], ['#sweep-seed', 'Seed', 0]]);
+  const from = decimal('#sweep-from', 'From'), to = decimal('#sweep-to', 'To');
+  if (!v || from === null || to === null || !$('#sweep-path').value) return;
+  const body = { toml: $('#toml').value, set: [`${$('#sweep-path').value}=${from}:${to}:${v[0]}`], seed: v[2] };
+  if (v[1] > 0) body.uncertainty = v[1];
+  $('#sweep-btn').disabled = true;
+  $('#sweep-status').textContent = `evaluating ${(v[0] * Math.max(1, v[1])).toLocaleString()} points and draws…`;
+  const r = await api('POST', '/sweep', body);
+  $('#sweep-btn').disabled = false;
+  if (!r.ok) {
+    $('#sweep-status').textContent = '';
+    showApiError(r, SWEEP_FIELDS, $('#sweep-result'));
+    return;
+  }
+  $('#sweep-status').textContent = `done: server ${r.data.seconds.toFixed(1)} s`;
+  renderSweep(r.data);
+  setLink('result/' + r.data.result_id);
+}
+$('#sweep-btn').addEventListener('click', runSweep);
+
+function renderSweep(d) {
+  const box = $('#sweep-result');
+  box.innerHTML = '';
+  const path = d.sets[0].path;
+  const charts = el('div', { class: 'charts' },
+    serverChart(d.figures.p_war, 'sweep-p-war', `p(war) along ${path}`),
+    serverChart(d.figures.cost, 'sweep-cost', `cost along ${path}`));
+  exportable(charts, 'sweep');
+  box.append(charts);
+  const band = (b, f) => (b ? `[${f(b[0])}, ${f(b[1])}]` : '—');
+  const cost = (x) => Math.round(x).toLocaleString();
+  const t = el('table', { id: 'sweep-table' }, el('tr', {}, [path, 'p(war)', '5–95 %', 'cost (US$ bn)', '5–95 %'].map((h) => el('th', {}, h))));
+  for (const p of d.points) {
+    t.append(el('tr', {}, el('td', { class: 'n' }, String(Number(p.values[path].toPrecision(4)))), el('td', { class: 'n' }, pct(p.p_war)),
+      el('td', { class: 'n' }, band(p.p_war_band, pct)), el('td', { class: 'n' }, cost(p.cost)), el('td', { class: 'n' }, band(p.cost_band, cost))));
+  }
+  box.append(el('details', {}, el('summary', {}, 'The points'), t));
+  box.append(el('p', { class: 'muted' }, d.draws ? `Each point exact on the same ${d.draws} parameter draws (seed ${d.seed}): the line is their mean, the band 5–95 % of them.`
+    : 'Each point exact at the model\'s parameter values.'));
 }
 
 // ---------- planner ----------
@@ -1095,6 +1442,43 @@ async function loadRuns() {
   box.append(el('div', { class: 'tablewrap' }, t));
 }
 
+// The kept studies (comparisons, sensitivity analyses, discoveries, robustness, sweeps).
+const KINDS = { compare: 'comparison', sensitivity: 'sensitivity', discover: 'discovery', robust: 'robustness', sweep: 'sweep' };
+async function loadResults() {
+  const r = await api('GET', '/results');
+  const box = $('#results-list');
+  box.innerHTML = '';
+  if (!r.ok) { box.textContent = r.data.error; return; }
+  if (!r.data.results.length) { box.append(el('p', { class: 'muted' }, 'No studies yet.')); return; }
+  const t = el('table', { id: 'results-table' }, el('tr', {}, ['#', 'Kind', 'Study', 'Saved', ''].map((h) => el('th', {}, h))));
+  for (const x of r.data.results) {
+    t.append(el('tr', {}, el('td', { 'data-label': 'Study' }, x.id), el('td', { 'data-label': 'Kind' }, KINDS[x.kind] || x.kind),
+      el('td', { 'data-label': 'What' }, x.title), el('td', { 'data-label': 'Saved' }, new Date(1000 * Number(x.saved_at)).toLocaleString()),
+      el('td', { class: 'actions' },
+        el('button', { onclick: () => openResult(x.id) }, 'Open'), ' ',
+        el('a', { href: '#result/' + x.id, title: 'A link that reopens this study' }, 'link'), ' ',
+        el('button', { onclick: async () => {
+          if (!confirm(`Delete the saved ${KINDS[x.kind] || x.kind} ${x.id} (${x.title})? It cannot be recovered.`)) return;
+          await api('DELETE', '/results/' + x.id); loadResults();
+        } }, 'Delete'))));
+  }
+  box.append(el('div', { class: 'tablewrap' }, t));
+}
+
+// Show a kept study where it was made.
+async function openResult(id) {
+  const r = await api('GET', '/results/' + id);
+  if (!r.ok) { showTab('history'); $('#results-list').prepend(el('p', { class: 'error', role: 'alert' }, r.data.error)); return; }
+  const { kind, result } = r.data;
+  await paramSpecs();
+  if (kind === 'compare') { showTab('compare'); renderCompare(result); $('#compare-status').textContent = `saved study ${id}`; }
+  else if (kind === 'robust') { showTab('compare'); renderRobust(result); $('#robust-status').textContent = `saved study ${id}`; }
+  else if (kind === 'sensitivity') { showTab('sensitivity'); renderSensitivity(result); }
+  else if (kind === 'discover') { showTab('discover'); renderDiscover(result); $('#disc-status').textContent = `saved study ${id}`; }
+  else if (kind === 'sweep') { showTab('run'); renderSweep(result); $('#sweep-status').textContent = `saved study ${id}`; }
+  setLink('result/' + id);
+}
+
 // A run with a result: done, or cancelled with the estimate of the runs it did.
 const hasResult = (run) => run.status === 'done' || (run.p_war !== undefined && run.p_war !== null);
 
@@ -1120,11 +1504,13 @@ async function reopen(id) {
   return true;
 }
 
-// Links: #run/ID reopens a run; #compare/A,B?runs=N&seed=S[&runs_per_draw=M][&mc=1] a comparison.
+// Links: #run/ID reopens a run; #result/ID a kept study; #compare/A,B?runs=N&seed=S[&runs_per_draw=M][&mc=1] a comparison.
 async function follow(hash) {
   const h = hash.replace(/^#/, '');
   let m = h.match(/^run\/(\d+)$/);
   if (m) { await reopen(Number(m[1])); return; }
+  m = h.match(/^result\/(\d+)$/);
+  if (m) { await openResult(Number(m[1])); return; }
   m = h.match(/^compare\/([^?]*)(?:\?(.*))?$/);
   if (!m) return;
   const names = m[1].split(',').filter(Boolean).map(decodeURIComponent);

@@ -5,6 +5,7 @@
 //! `Summary`, `PARAM_SPECS`); architectures come only from the built-ins or the store (never
 //! from a path on the server's disk). Runs execute on blocking threads behind a semaphore.
 
+pub mod dmdu;
 pub mod report;
 pub mod shard;
 pub mod store;
@@ -20,6 +21,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use detente_analysis::draws::across_draws;
 use detente_analysis::uncertainty::Uncertainty;
 use detente_arch::{Architecture, Diagnostic, LoadError, Loaded};
 use detente_engine::{exact, run_ensemble_streaming, EnsembleOptions, ParamDraw};
@@ -58,6 +60,8 @@ pub struct Limits {
     pub max_sensitivity_evals: u64,
     /// Most simulated runs in one sensitivity analysis (evaluations × runs per evaluation).
     pub max_sensitivity_runs: u64,
+    /// Most exact evaluations of one discovery, robustness study or sweep.
+    pub max_exact_evals: u64,
 }
 
 impl Default for Limits {
@@ -71,6 +75,7 @@ impl Default for Limits {
             body_bytes: 1 << 20,
             max_sensitivity_evals: 5_000,
             max_sensitivity_runs: 4_000_000,
+            max_exact_evals: detente_limits::MAX_SERVER_EXACT_EVALS,
         }
     }
 }
@@ -392,12 +397,19 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/runs/{id}/cancel", post(cancel_run))
         .route("/runs/{id}/export", get(export_run))
         .route("/compare", post(compare_handler))
+        .route("/compare/{id}", get(tools::get_sensitivity))
+        .route("/compare/{id}/cancel", post(tools::cancel_sensitivity))
         .route("/report", get(report_handler))
         .route("/sensitivity", post(tools::start_sensitivity))
         .route("/sensitivity/{id}", get(tools::get_sensitivity))
         .route("/sensitivity/{id}/cancel", post(tools::cancel_sensitivity))
         .route("/plan", get(tools::get_plan).post(tools::post_plan))
         .route("/patch", post(tools::patch))
+        .route("/discover", post(dmdu::post_discover))
+        .route("/robust", post(dmdu::post_robust))
+        .route("/sweep", post(dmdu::post_sweep))
+        .route("/results", get(list_results))
+        .route("/results/{id}", get(get_result).delete(delete_result))
         .fallback(|| async { ApiError::not_found("no such API endpoint; see /api/openapi.json") })
         .route_layer(middleware::from_fn_with_state(state.clone(), auth));
     let body_bytes = state.limits.body_bytes;
@@ -593,16 +605,19 @@ pub(crate) async fn validated(state: &AppState, text: String) -> ApiResult {
     ))
 }
 
+/// A slot of `sem` (runs, or validations), held until dropped.
+pub(crate) async fn permit(sem: &Arc<Semaphore>) -> ApiResult<tokio::sync::OwnedSemaphorePermit> {
+    sem.clone()
+        .acquire_owned()
+        .await
+        .map_err(|_| ApiError::bad("server shutting down"))
+}
+
 /// Load architecture text from a request (`origin` names it in diagnostics) on a blocking
 /// thread, so that a large file does not hold up the async workers that answer every other
 /// request, and at most [`VALIDATIONS_AT_ONCE`] at a time, so that memory stays bounded.
 pub(crate) async fn load_text(state: &AppState, text: String, origin: &str) -> ApiResult<Loaded> {
-    let _permit = state
-        .validate_sem
-        .clone()
-        .acquire_owned()
-        .await
-        .map_err(|_| ApiError::bad("server shutting down"))?;
+    let _permit = permit(&state.validate_sem).await?;
     let origin = origin.to_string();
     tokio::task::spawn_blocking(move || {
         detente_arch::load_str(&text, &origin).map_err(|e| load_err(e, Some(&text)))
@@ -735,11 +750,21 @@ async fn start_run(
             let label = interval_label(runs_per_draw, exact);
             let (options, draw) = ensemble_setup(runs, seed, runs_per_draw);
             let draw_ref = draw.as_ref().map(|d| d as &dyn ParamDraw);
+            // With parameter draws: the first draws, each exact, for the fan and histogram.
+            let spread = |v: &mut Value| {
+                if let Some(d) = &draw {
+                    let k = options.runs.div_ceil(options.runs_per_draw.max(1));
+                    let a = across_draws(&scenario, d, k, seed, detente_limits::MAX_FAN_DRAWS);
+                    summary::with_draw_figures(v, &a);
+                }
+            };
             if exact {
                 let draws = draw_ref.map(|d| exact::Draws::like(&options, d));
                 let e = exact::evaluate_with(&scenario, draws);
                 l2.done.store(runs, Ordering::Relaxed);
-                return Ok(summary::summary_json(&name, &e, seed, label));
+                let mut v = summary::summary_json(&name, &e, seed, label);
+                spread(&mut v);
+                return Ok(v);
             }
             // A cancelled run keeps the estimate of the runs it has done: the summary of
             // the first runs, in order, as a run of that many would give.
@@ -758,7 +783,11 @@ async fn start_run(
                 go_on
             };
             run_ensemble_streaming(&scenario, options, draw_ref, &progress, None)
-                .map(|s| summary::summary_json(&name, &s, seed, label))
+                .map(|s| {
+                    let mut v = summary::summary_json(&name, &s, seed, label);
+                    spread(&mut v);
+                    v
+                })
                 .map_err(|_| partial.into_inner().unwrap_or_else(|e| e.into_inner()))
         })
         .await;
@@ -837,6 +866,41 @@ async fn list_runs(State(state): State<Arc<AppState>>) -> ApiResult {
     ))
 }
 
+/// Keep a finished study in the store, its id in the answer (`result_id`).
+pub(crate) fn keep(
+    state: &AppState,
+    kind: &str,
+    title: &str,
+    request: &Value,
+    result: &mut Value,
+) -> ApiResult<()> {
+    let id = state.store.insert_result(kind, title, request, result)?;
+    result["result_id"] = json!(id);
+    Ok(())
+}
+
+/// `GET /api/results`: the latest kept studies, newest first (without their results).
+async fn list_results(State(state): State<Arc<AppState>>) -> ApiResult {
+    Ok(Json(json!({"results": state.store.list_results(200)?})))
+}
+
+/// `GET /api/results/{id}`: a kept study with its request and result.
+async fn get_result(State(state): State<Arc<AppState>>, ApiPath(id): ApiPath<i64>) -> ApiResult {
+    state
+        .store
+        .get_result(id)?
+        .map(Json)
+        .ok_or_else(|| ApiError::not_found(format!("no saved result {id}")))
+}
+
+async fn delete_result(State(state): State<Arc<AppState>>, ApiPath(id): ApiPath<i64>) -> ApiResult {
+    if state.store.delete_result(id)? {
+        Ok(Json(json!({"deleted": id})))
+    } else {
+        Err(ApiError::not_found(format!("no saved result {id}")))
+    }
+}
+
 async fn delete_run(State(state): State<Arc<AppState>>, ApiPath(id): ApiPath<i64>) -> ApiResult {
     if let Some(l) = state.live().get(&id) {
         l.cancel.store(true, Ordering::Relaxed);
@@ -900,17 +964,14 @@ struct CompareBody {
     runs_per_draw: Option<u64>,
     /// "monte_carlo" (the default) or "exact".
     method: Option<String>,
+    /// Answer 202 with a job to follow and cancel instead of waiting for the result.
+    #[serde(default)]
+    job: bool,
 }
 
-async fn run_comparison(
-    state: &Arc<AppState>,
-    names: &[String],
-    runs: u64,
-    seed: u64,
-    runs_per_draw: Option<u64>,
-    exact: bool,
-) -> ApiResult<report::ReportData> {
-    check_runs(runs, state.limits.max_compare_runs)?;
+/// The architectures of a comparison: 1 to the server's limit, each built in or saved, each
+/// horizon within bounds.
+fn check_archs(state: &AppState, names: &[String]) -> ApiResult<Vec<Loaded>> {
     if names.is_empty() || names.len() > state.limits.max_compare_archs {
         return Err(ApiError::bad(format!(
             "name 1 to {} architectures",
@@ -923,75 +984,176 @@ async fn run_comparison(
         check_horizon(state, &l)?;
         loaded.push(l);
     }
-    let _permit = state
-        .sem
-        .clone()
-        .acquire_owned()
-        .await
-        .map_err(|_| ApiError::bad("server shutting down"))?;
+    Ok(loaded)
+}
+
+/// Evaluate the named architectures; `figures`: with parameter draws, also each one's fan and
+/// histogram across draws (the report's; the page's comparison goes without); `job` follows
+/// the runs done and may cancel.
+async fn run_comparison(
+    state: &Arc<AppState>,
+    ask: &CompareAsk,
+    figures: bool,
+    job: Option<Arc<tools::SensJob>>,
+) -> ApiResult<report::ReportData> {
+    let (runs, seed, runs_per_draw, exact) = (ask.runs, ask.seed, ask.runs_per_draw, ask.exact);
+    check_runs(runs, state.limits.max_compare_runs)?;
+    let loaded = check_archs(state, &ask.names)?;
+    let _permit = permit(&state.sem).await?;
+    if let Some(j) = &job {
+        if j.cancel.load(Ordering::Relaxed) {
+            return Err(ApiError::bad("cancelled"));
+        }
+        j.set_status("running");
+    }
     tokio::task::spawn_blocking(move || {
         let (options, draw) = ensemble_setup(runs, seed, runs_per_draw);
         let draw_ref = draw.as_ref().map(|d| d as &dyn ParamDraw);
         let label = interval_label(runs_per_draw, exact);
-        if exact {
+        let mut data = if exact {
             let draws = draw_ref.map(|d| exact::Draws::like(&options, d));
-            return Ok(report::exact_report_with(&loaded, draws, label));
+            report::exact_report_with(&loaded, draws, label)
+        } else {
+            report::run_report_with(&loaded, options, draw_ref, label, &|done| {
+                job.as_ref().is_none_or(|j| {
+                    j.done.store(done, Ordering::Relaxed);
+                    !j.cancel.load(Ordering::Relaxed)
+                })
+            })?
+        };
+        // With parameter draws: each architecture's first draws, exact, for the fan and histogram.
+        if let Some(d) = draw.as_ref().filter(|_| figures) {
+            let k = options.runs.div_ceil(options.runs_per_draw.max(1));
+            for (l, v) in loaded.iter().zip(data.summaries.iter_mut()) {
+                let scenario = l.architecture.to_scenario();
+                let a = across_draws(&scenario, d, k, seed, detente_limits::MAX_FAN_DRAWS);
+                summary::with_draw_figures(v, &a);
+            }
         }
-        report::run_report_with(&loaded, options, draw_ref, label, &|_| true)
+        Ok::<_, detente_engine::Cancelled>(data)
     })
     .await
     .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
     .map_err(|_| ApiError::bad("cancelled"))
 }
 
+/// A comparison asked for, checked.
+struct CompareAsk {
+    names: Vec<String>,
+    runs: u64,
+    seed: u64,
+    runs_per_draw: Option<u64>,
+    exact: bool,
+}
+
+impl CompareAsk {
+    fn method(&self) -> &'static str {
+        if self.exact {
+            "exact"
+        } else {
+            "monte_carlo"
+        }
+    }
+
+    /// Run it (reporting to `job`, which may cancel it) and keep it in the store: the answer.
+    async fn answer(
+        &self,
+        state: &Arc<AppState>,
+        job: Option<Arc<tools::SensJob>>,
+    ) -> ApiResult<Value> {
+        let start = Instant::now();
+        let data = run_comparison(state, self, false, job).await?;
+        let diffs: Vec<Value> = data
+            .diffs
+            .iter()
+            .zip(&data.diff_across_draws)
+            .map(|(d, x)| {
+                json!({
+                    "value": d.0,
+                    "ci": [d.1, d.2],
+                    "diff_across_draws": x.as_ref().map(|x| json!({
+                        "draws": x.draws,
+                        "median": x.median,
+                        "interval": [x.low, x.high],
+                        "share_of_draws_safer_than_first": x.share_safer,
+                    })),
+                })
+            })
+            .collect();
+        let method = self.method();
+        let mut answer = json!({
+            "method": method,
+            "runs": self.runs,
+            "seed": self.seed,
+            "parameter_uncertainty": self.runs_per_draw.is_some(),
+            "runs_per_draw": self.runs_per_draw,
+            "baseline": self.names[0],
+            "results": data.summaries,
+            "diff_vs_first": diffs,
+            "elapsed_ms": start.elapsed().as_millis() as u64,
+        });
+        let title = format!("{} ({method})", self.names.join(" vs "));
+        keep(state, "compare", &title, &self.request(), &mut answer)?;
+        Ok(answer)
+    }
+
+    fn request(&self) -> Value {
+        json!({
+            "architectures": self.names,
+            "runs": self.runs,
+            "seed": self.seed,
+            "uncertainty": self.runs_per_draw.is_some(),
+            "runs_per_draw": self.runs_per_draw,
+            "method": self.method(),
+        })
+    }
+}
+
+/// `POST /api/compare`: the comparison when done; with `"job": true`, 202 and a job to follow
+/// (`GET /api/compare/{id}`: progress in runs, the comparison when done) or cancel.
 async fn compare_handler(
     State(state): State<Arc<AppState>>,
     body: Result<Json<CompareBody>, JsonRejection>,
-) -> ApiResult {
+) -> ApiResult<Response> {
     let Json(body) = body?;
     let runs = body.runs.unwrap_or(10_000);
     let seed = body.seed.unwrap_or(1);
     check_runs(runs, state.limits.max_compare_runs)?;
-    let runs_per_draw = check_draws(body.uncertainty, body.runs_per_draw, runs)?;
-    let exact = wants_exact(&body.method)?;
-    let start = Instant::now();
-    let data = run_comparison(
-        &state,
-        &body.architectures,
+    let ask = CompareAsk {
+        runs_per_draw: check_draws(body.uncertainty, body.runs_per_draw, runs)?,
+        exact: wants_exact(&body.method)?,
+        names: body.architectures,
         runs,
         seed,
-        runs_per_draw,
-        exact,
-    )
-    .await?;
-    let diffs: Vec<Value> = data
-        .diffs
-        .iter()
-        .zip(&data.diff_across_draws)
-        .map(|(d, x)| {
-            json!({
-                "value": d.0,
-                "ci": [d.1, d.2],
-                "diff_across_draws": x.as_ref().map(|x| json!({
-                    "draws": x.draws,
-                    "median": x.median,
-                    "interval": [x.low, x.high],
-                    "share_of_draws_safer_than_first": x.share_safer,
-                })),
-            })
-        })
-        .collect();
-    Ok(Json(json!({
-        "method": if exact { "exact" } else { "monte_carlo" },
-        "runs": runs,
-        "seed": seed,
-        "parameter_uncertainty": runs_per_draw.is_some(),
-        "runs_per_draw": runs_per_draw,
-        "baseline": body.architectures[0],
-        "results": data.summaries,
-        "diff_vs_first": diffs,
-        "elapsed_ms": start.elapsed().as_millis() as u64,
-    })))
+    };
+    if !body.job {
+        return Ok(Json(ask.answer(&state, None).await?).into_response());
+    }
+    // checked before the job starts, so that a bad request is answered at once
+    check_archs(&state, &ask.names)?;
+    let (id, job) = tools::new_job(&state, runs, ask.request());
+    let st = state.clone();
+    let j = job.clone();
+    tokio::spawn(async move {
+        match ask.answer(&st, Some(j.clone())).await {
+            Ok(v) => {
+                *j.result.lock().unwrap_or_else(|e| e.into_inner()) = Some(v);
+                j.done.store(j.total, Ordering::Relaxed);
+                j.set_status("done");
+            }
+            Err(_) if j.cancel.load(Ordering::Relaxed) => j.set_status("cancelled"),
+            Err(e) => {
+                *j.error.lock().unwrap_or_else(|e| e.into_inner()) =
+                    Some(e.body["error"].as_str().unwrap_or("failed").to_string());
+                j.set_status("failed");
+            }
+        }
+    });
+    let mut v = job.meta.clone();
+    v["id"] = json!(id);
+    v["status"] = json!("queued");
+    v["progress"] = json!({"done": 0, "total": runs});
+    Ok((StatusCode::ACCEPTED, Json(v)).into_response())
 }
 
 /// `GET /api/report?arch=A&arch=B&runs=N&seed=S`: the HTML report as a download.
@@ -1061,7 +1223,14 @@ async fn report_handler(
         ));
     }
     let runs_per_draw = check_draws(uncertainty, runs_per_draw, runs)?;
-    let data = run_comparison(&state, &names, runs, seed, runs_per_draw, false).await?;
+    let ask = CompareAsk {
+        names: names.clone(),
+        runs,
+        seed,
+        runs_per_draw,
+        exact: false,
+    };
+    let data = run_comparison(&state, &ask, true, None).await?;
     // A saved architecture is known to this server only: the command names it as a file,
     // and the report carries the file's text.
     let mut files = Vec::new();

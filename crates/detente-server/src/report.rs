@@ -627,6 +627,19 @@ pub fn report_html_with_files(
         "crises per year (before the first war)",
         false,
     ));
+    // Across parameter draws: each architecture's survival fan and histogram of p(war),
+    // drawn by the analysis library (the same figures as the web page's).
+    if sums.iter().any(|s| s["figures"].is_object()) {
+        h.push_str("<h2>Across parameter draws</h2><p>Each parameter draw of the runs above evaluated exactly: how the chance of no war by each year, and p(war) within the horizon, spread across what we do not know about the parameters (the intervals above are those of the average).</p>");
+        for s in sums {
+            let f = &s["figures"];
+            for key in ["survival_fan", "p_war_histogram"] {
+                if let Some(svg) = f[key].as_str() {
+                    h.push_str(&svg.replacen("<svg ", "<svg class=\"chart\" ", 1));
+                }
+            }
+        }
+    }
     h.push_str("<table><tr><th>Pathway</th>");
     for n in &names {
         let _ = write!(h, "<th>{} p(war via) [95 %]</th><th>crises/yr</th>", esc(n));

@@ -1,4 +1,5 @@
-//! The embedded SQLite store: saved architectures and every run. Numbered migrations are
+//! The embedded SQLite store: saved architectures, every run, and every finished study
+//! (comparison, sensitivity analysis, discovery, robustness, sweep). Numbered migrations are
 //! recorded in `schema_migrations`; the database is in WAL mode and every write is its own
 //! committed transaction, so a kill loses nothing that was reported saved.
 
@@ -28,7 +29,19 @@ const MIGRATIONS: &[&str] = &[
     );",
     // 2: parameter uncertainty; NULL = Monte Carlo only, else the runs sharing one draw.
     "ALTER TABLE runs ADD COLUMN runs_per_draw INTEGER;",
+    // 3: finished studies, reopened from a list or by link (`#result/ID`).
+    "CREATE TABLE results (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL,
+        title TEXT NOT NULL,
+        request_json TEXT NOT NULL,
+        result_json TEXT NOT NULL,
+        saved_at TEXT NOT NULL
+    );",
 ];
+
+/// The kinds of study kept in `results`.
+pub const RESULT_KINDS: [&str; 5] = ["compare", "sensitivity", "discover", "robust", "sweep"];
 
 pub struct Store {
     conn: Mutex<Connection>,
@@ -269,6 +282,60 @@ impl Store {
         ))?;
         let rows = st.query_map([limit], Self::row)?;
         rows.collect()
+    }
+
+    /// Keep a finished study: its kind (one of [`RESULT_KINDS`]), a title for the list, the
+    /// request that made it and its result. The new id.
+    pub fn insert_result(
+        &self,
+        kind: &str,
+        title: &str,
+        request: &Value,
+        result: &Value,
+    ) -> DbResult<i64> {
+        let c = self.conn();
+        c.execute(
+            "INSERT INTO results (kind, title, request_json, result_json, saved_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![kind, title, request.to_string(), result.to_string(), now()],
+        )?;
+        Ok(c.last_insert_rowid())
+    }
+
+    /// The latest studies, newest first, without their results: `{id, kind, title, saved_at}`.
+    pub fn list_results(&self, limit: i64) -> DbResult<Vec<Value>> {
+        let c = self.conn();
+        let mut st =
+            c.prepare("SELECT id, kind, title, saved_at FROM results ORDER BY id DESC LIMIT ?1")?;
+        let rows = st.query_map([limit], |r| {
+            Ok(
+                json!({"id": r.get::<_, i64>(0)?, "kind": r.get::<_, String>(1)?,
+                "title": r.get::<_, String>(2)?, "saved_at": r.get::<_, String>(3)?}),
+            )
+        })?;
+        rows.collect()
+    }
+
+    /// One study with its request and result.
+    pub fn get_result(&self, id: i64) -> DbResult<Option<Value>> {
+        self.conn()
+            .query_row(
+                "SELECT id, kind, title, saved_at, request_json, result_json FROM results WHERE id = ?1",
+                [id],
+                |r| {
+                    let parse = |s: String| serde_json::from_str(&s).unwrap_or(Value::Null);
+                    Ok(json!({"id": r.get::<_, i64>(0)?, "kind": r.get::<_, String>(1)?,
+                        "title": r.get::<_, String>(2)?, "saved_at": r.get::<_, String>(3)?,
+                        "request": parse(r.get(4)?), "result": parse(r.get(5)?)}))
+                },
+            )
+            .optional()
+    }
+
+    pub fn delete_result(&self, id: i64) -> DbResult<bool> {
+        Ok(self
+            .conn()
+            .execute("DELETE FROM results WHERE id = ?1", [id])?
+            > 0)
     }
 
     pub fn delete_run(&self, id: i64) -> DbResult<bool> {

@@ -307,6 +307,22 @@ pub fn summary_csv(s: &Value) -> String {
     out
 }
 
+/// Add to a summary with parameter uncertainty how its draws spread, each evaluated exactly
+/// (`parameter_uncertainty.across_draws`), and the two figures the page and the report show
+/// (`figures.survival_fan`, `figures.p_war_histogram`: SVG drawn by the analysis library).
+pub fn with_draw_figures(v: &mut Value, a: &detente_analysis::draws::AcrossDraws) {
+    use detente_analysis::draws::{fan_svg, histogram_svg};
+    let name = v["architecture"].as_str().unwrap_or("").to_string();
+    if !v["parameter_uncertainty"].is_object() {
+        v["parameter_uncertainty"] = json!({});
+    }
+    v["parameter_uncertainty"]["across_draws"] = json!(a);
+    v["figures"] = json!({
+        "survival_fan": fan_svg(&name, a),
+        "p_war_histogram": histogram_svg(&name, a),
+    });
+}
+
 #[cfg(test)]
 mod run_table_tests {
     use super::*;

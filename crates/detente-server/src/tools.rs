@@ -20,19 +20,48 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-/// A sensitivity analysis under way, queued or finished (kept in memory).
+/// A sensitivity analysis or a comparison under way, queued or finished (kept in memory).
 pub(crate) struct SensJob {
-    total: u64,
-    done: AtomicU64,
-    cancel: AtomicBool,
+    pub(crate) total: u64,
+    pub(crate) done: AtomicU64,
+    pub(crate) cancel: AtomicBool,
     status: Mutex<&'static str>,
-    result: Mutex<Option<Value>>,
-    error: Mutex<Option<String>>,
-    meta: Value,
+    pub(crate) result: Mutex<Option<Value>>,
+    pub(crate) error: Mutex<Option<String>>,
+    pub(crate) meta: Value,
+}
+
+/// A new job of `total` steps, queued and listed under the next id (`meta` gets `id`); the
+/// oldest finished jobs beyond [`KEEP_JOBS`] are dropped.
+pub(crate) fn new_job(state: &AppState, total: u64, mut meta: Value) -> (u64, Arc<SensJob>) {
+    let id = state.sens_next.fetch_add(1, Ordering::Relaxed) + 1;
+    meta["id"] = json!(id);
+    let job = Arc::new(SensJob {
+        total,
+        done: AtomicU64::new(0),
+        cancel: AtomicBool::new(false),
+        status: Mutex::new("queued"),
+        result: Mutex::new(None),
+        error: Mutex::new(None),
+        meta,
+    });
+    let mut jobs = state.sens();
+    jobs.insert(id, job.clone());
+    let mut finished: Vec<u64> = jobs
+        .iter()
+        .filter(|(_, j)| !["queued", "running"].contains(&j.status()))
+        .map(|(k, _)| *k)
+        .collect();
+    finished.sort_unstable();
+    let excess = finished.len().saturating_sub(KEEP_JOBS);
+    for k in finished.into_iter().take(excess) {
+        jobs.remove(&k);
+    }
+    (id, job)
 }
 
 impl SensJob {
-    fn set_status(&self, s: &'static str) {
+    pub(crate) fn set_status(&self, s: &'static str) {
         *self.status.lock().unwrap_or_else(|e| e.into_inner()) = s;
     }
     fn status(&self) -> &'static str {
@@ -57,7 +86,8 @@ pub(crate) struct SensBody {
     monte_carlo: Option<bool>,
 }
 
-async fn load_body(
+/// The architecture a request names (`architecture`) or gives (`toml`), loaded and validated.
+pub(crate) async fn load_body(
     state: &AppState,
     toml: &Option<String>,
     name: &Option<String>,
@@ -133,9 +163,7 @@ pub(crate) async fn start_sensitivity(
     } else {
         morris_samples(&problem, n, seed)
     };
-    let id = state.sens_next.fetch_add(1, Ordering::Relaxed) + 1;
     let meta = json!({
-        "id": id,
         "architecture": loaded.name,
         "method": method,
         "n": n,
@@ -146,30 +174,8 @@ pub(crate) async fn start_sensitivity(
         "parameters": d,
         "output": "p_war",
     });
-    let job = Arc::new(SensJob {
-        total: rows.len() as u64,
-        done: AtomicU64::new(0),
-        cancel: AtomicBool::new(false),
-        status: Mutex::new("queued"),
-        result: Mutex::new(None),
-        error: Mutex::new(None),
-        meta: meta.clone(),
-    });
-    {
-        let mut jobs = state.sens();
-        jobs.insert(id, job.clone());
-        // drop the oldest finished jobs beyond KEEP_JOBS
-        let mut finished: Vec<u64> = jobs
-            .iter()
-            .filter(|(_, j)| !["queued", "running"].contains(&j.status()))
-            .map(|(k, _)| *k)
-            .collect();
-        finished.sort_unstable();
-        let excess = finished.len().saturating_sub(KEEP_JOBS);
-        for k in finished.into_iter().take(excess) {
-            jobs.remove(&k);
-        }
-    }
+    let (_, job) = new_job(&state, rows.len() as u64, meta);
+    let meta = job.meta.clone();
     let st = state.clone();
     tokio::spawn(async move {
         let permit = st.sem.clone().acquire_owned().await;
@@ -215,6 +221,14 @@ pub(crate) async fn start_sensitivity(
                 v["seconds"] = json!(seconds);
                 v["indices"] = indices;
                 v["params"] = json!(params);
+                let title = format!(
+                    "{}: {} of p(war), {} evaluations",
+                    v["architecture"].as_str().unwrap_or(""),
+                    v["method"].as_str().unwrap_or(""),
+                    v["evaluations"]
+                );
+                // kept for reopening; a store error leaves the result in memory only
+                let _ = super::keep(&st, "sensitivity", &title, &job.meta, &mut v);
                 *job.result.lock().unwrap_or_else(|e| e.into_inner()) = Some(v);
                 job.done.store(job.total, Ordering::Relaxed);
                 job.set_status("done");
@@ -240,10 +254,11 @@ fn job(state: &AppState, id: u64) -> ApiResult<Arc<SensJob>> {
         .sens()
         .get(&id)
         .cloned()
-        .ok_or_else(|| ApiError::not_found(format!("no sensitivity job {id}")))
+        .ok_or_else(|| ApiError::not_found(format!("no job {id}")))
 }
 
-/// `GET /api/sensitivity/{id}`: status, progress (evaluations) and, when done, the indices.
+/// `GET /api/sensitivity/{id}` (and `/api/compare/{id}`): status, progress (evaluations, or
+/// runs) and, when done, the result.
 pub(crate) async fn get_sensitivity(
     State(state): State<Arc<AppState>>,
     ApiPath(id): ApiPath<u64>,
@@ -261,7 +276,7 @@ pub(crate) async fn get_sensitivity(
     Ok(Json(v))
 }
 
-/// `POST /api/sensitivity/{id}/cancel`.
+/// `POST /api/sensitivity/{id}/cancel` (and `/api/compare/{id}/cancel`).
 pub(crate) async fn cancel_sensitivity(
     State(state): State<Arc<AppState>>,
     ApiPath(id): ApiPath<u64>,

@@ -617,7 +617,7 @@ fn store_survives_reopen() {
         s.set_status(id, "running").unwrap();
     }
     let s = Store::open(&db).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 2);
+    assert_eq!(s.schema_version().unwrap(), 3);
     assert_eq!(
         s.get_architecture("a").unwrap().as_deref(),
         Some("name = 'a'")
@@ -968,7 +968,15 @@ fn store_migrates_a_version_1_database() {
         .unwrap();
     }
     let s = Store::open(&db).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 2);
+    assert_eq!(s.schema_version().unwrap(), 3);
+    // version 3 keeps studies
+    let rid = s
+        .insert_result("sweep", "t", &json!({}), &json!({"points": []}))
+        .unwrap();
+    assert_eq!(
+        s.get_result(rid).unwrap().unwrap()["result"]["points"],
+        json!([])
+    );
     let old = &s.list_runs(10).unwrap()[0];
     assert_eq!(old.runs_per_draw, None);
     assert_eq!(old.to_json(false)["uncertainty"], false);
@@ -1020,4 +1028,543 @@ async fn exact_runs_and_comparisons() {
     )
     .await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+}
+
+/// Every key of `v` (an object) is a property of the OpenAPI schema `schema`.
+fn documented(v: &Value, schema: &Value, what: &str) {
+    let props = schema["properties"]
+        .as_object()
+        .unwrap_or_else(|| panic!("{what}: no properties in openapi.json"));
+    for k in v.as_object().expect("an object").keys() {
+        assert!(
+            props.contains_key(k),
+            "{what}.{k} missing from openapi.json"
+        );
+    }
+}
+
+#[tokio::test]
+async fn discover_answers_the_library_report_with_its_figures() {
+    let st = state();
+    let (s, v) = call_json(
+        &st,
+        "POST",
+        "/api/discover",
+        Some(json!({"architecture": "baseline", "when": "p_war > 0.2", "n": 40, "threshold": 0.6})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["samples"], 40);
+    assert_eq!(v["points"], 40);
+    assert_eq!(v["threshold"], 0.6);
+    assert_eq!(v["objective"], "lenient1");
+    let traj = v["trajectory"].as_array().unwrap();
+    assert!(traj.len() >= 2, "PRIM peeled: {}", traj.len());
+    // the trajectory starts with the whole sample and its density never falls from box to box
+    // by peeling alone, and the box kept is its last
+    assert_eq!(traj[0]["mass"], 1.0);
+    let k = v["cases_of_interest"].as_u64().unwrap();
+    assert!((traj[0]["density"].as_f64().unwrap() - k as f64 / 40.0).abs() < 1e-12);
+    if v["meets_threshold"] == true {
+        assert_eq!(&v["chosen"], traj.last().unwrap());
+    }
+    for f in ["trajectory", "limits"] {
+        let svg = v["figures"][f].as_str().unwrap();
+        assert!(svg.starts_with("<svg") && svg.contains("PRIM"), "{f}");
+    }
+    // the same request gives the same answer (seeded), apart from the time taken
+    let (_, mut again) = call_json(
+        &st,
+        "POST",
+        "/api/discover",
+        Some(json!({"toml": detente_arch::builtin("baseline").unwrap().toml, "when": "p_war > 0.2", "n": 40, "threshold": 0.6})),
+    )
+    .await;
+    let mut v2 = v.clone();
+    v2["seconds"] = json!(0);
+    again["seconds"] = json!(0);
+    // each is kept under its own id
+    assert_ne!(v2["result_id"], again["result_id"]);
+    v2["result_id"] = json!(0);
+    again["result_id"] = json!(0);
+    assert_eq!(v2, again);
+    // documented in openapi.json
+    let (_, api) = call_json(&st, "GET", "/api/openapi.json", None).await;
+    let schemas = &api["components"]["schemas"];
+    documented(&v, &schemas["Discovery"], "Discovery");
+    documented(
+        &traj[0],
+        &schemas["Discovery"]["properties"]["trajectory"]["items"],
+        "Discovery.trajectory",
+    );
+    documented(
+        &v["cart"],
+        &schemas["Discovery"]["properties"]["cart"],
+        "Discovery.cart",
+    );
+    assert!(api["paths"]["/discover"]["post"].is_object());
+}
+
+#[tokio::test]
+async fn discover_names_the_field_at_fault() {
+    let st = state();
+    let bad = |body: Value, status: StatusCode, field: &'static str, says: &'static str| {
+        let st = st.clone();
+        async move {
+            let (s, v) = call_json(&st, "POST", "/api/discover", Some(body)).await;
+            assert_eq!(s, status, "{v}");
+            assert_eq!(v["ok"], false);
+            assert_eq!(v["field"], field, "{v}");
+            assert!(v["error"].as_str().unwrap().contains(says), "{v}");
+            assert!(v["diagnostics"].is_array());
+        }
+    };
+    let base = |extra: Value| {
+        let mut b = json!({"architecture": "baseline", "when": "p_war > 0.2", "n": 20});
+        for (k, x) in extra.as_object().unwrap() {
+            b[k] = x.clone();
+        }
+        b
+    };
+    bad(
+        base(json!({"when": "p_wat > 0.2"})),
+        StatusCode::BAD_REQUEST,
+        "when",
+        "`p_wat` is not an outcome",
+    )
+    .await;
+    bad(
+        base(json!({"threshold": 1.5})),
+        StatusCode::BAD_REQUEST,
+        "threshold",
+        "threshold 1.5: allowed",
+    )
+    .await;
+    bad(
+        base(json!({"peel_alpha": 0.6})),
+        StatusCode::BAD_REQUEST,
+        "peel_alpha",
+        "allowed",
+    )
+    .await;
+    bad(
+        base(json!({"mass_min": 0.5})),
+        StatusCode::BAD_REQUEST,
+        "mass_min",
+        "CART",
+    )
+    .await;
+    bad(
+        base(json!({"n": 1})),
+        StatusCode::BAD_REQUEST,
+        "n",
+        "at least 2",
+    )
+    .await;
+    bad(
+        base(json!({"objective": "strict"})),
+        StatusCode::BAD_REQUEST,
+        "objective",
+        "lenient1",
+    )
+    .await;
+    bad(
+        base(json!({"when": "regret > 0"})),
+        StatusCode::BAD_REQUEST,
+        "against",
+        "regret needs",
+    )
+    .await;
+    bad(
+        base(json!({"params": ["nope"]})),
+        StatusCode::BAD_REQUEST,
+        "params",
+        "not a model parameter",
+    )
+    .await;
+    bad(
+        base(json!({"n": 4001})),
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "n",
+        "at most 4000",
+    )
+    .await;
+    bad(
+        base(json!({"n": 2001, "against": "two-pronged"})),
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "n",
+        "4002 exact evaluations",
+    )
+    .await;
+    let (s, v) = call_json(
+        &st,
+        "POST",
+        "/api/discover",
+        Some(base(json!({"against": "nowhere"}))),
+    )
+    .await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
+    let (s, v) = call_json(&st, "POST", "/api/discover", Some(base(json!({"runs": 5})))).await;
+    assert_eq!(
+        (s, v["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("runs")),
+        "{v}"
+    );
+}
+
+#[tokio::test]
+async fn robust_scores_the_architectures_on_shared_draws() {
+    let st = state();
+    let (s, v) = call_json(
+        &st,
+        "POST",
+        "/api/robust",
+        Some(json!({"architectures": ["baseline", "two-pronged"], "n": 12, "target": 0.5})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["draws"], 12);
+    let a = v["architectures"].as_array().unwrap();
+    assert_eq!(a.len(), 2);
+    assert_eq!(a[0]["architecture"], "baseline");
+    // regret is against the best in each draw: one of them is best in each draw
+    let best: f64 = a.iter().map(|r| r["share_best"].as_f64().unwrap()).sum();
+    assert!(best >= 1.0 - 1e-12, "{best}");
+    for r in a {
+        let (mean, p90) = (
+            r["mean_p_war"].as_f64().unwrap(),
+            r["p90_p_war"].as_f64().unwrap(),
+        );
+        assert!(
+            mean > 0.0
+                && mean < 1.0
+                && r["max_regret"].as_f64().unwrap() >= r["mean_regret"].as_f64().unwrap()
+        );
+        assert!(p90 <= 1.0);
+    }
+    assert!(v["figure"].as_str().unwrap().starts_with("<svg"));
+    let (_, api) = call_json(&st, "GET", "/api/openapi.json", None).await;
+    let schemas = &api["components"]["schemas"];
+    documented(&v, &schemas["Robustness"], "Robustness");
+    documented(
+        &a[0],
+        &schemas["Robustness"]["properties"]["architectures"]["items"],
+        "Robustness.architectures",
+    );
+    for (body, status, field) in [
+        (
+            json!({"architectures": ["baseline"]}),
+            StatusCode::BAD_REQUEST,
+            "architectures",
+        ),
+        (
+            json!({"architectures": ["baseline", "combined"], "target": 2}),
+            StatusCode::BAD_REQUEST,
+            "target",
+        ),
+        (
+            json!({"architectures": ["baseline", "combined"], "n": 0}),
+            StatusCode::BAD_REQUEST,
+            "n",
+        ),
+        (
+            json!({"architectures": ["baseline", "combined"], "n": 2001}),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "n",
+        ),
+    ] {
+        let (s, v) = call_json(&st, "POST", "/api/robust", Some(body)).await;
+        assert_eq!((s, v["field"].as_str()), (status, Some(field)), "{v}");
+    }
+    let (s, _) = call_json(
+        &st,
+        "POST",
+        "/api/robust",
+        Some(json!({"architectures": ["baseline", "nowhere"]})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn sweep_answers_the_lever_with_bands_and_figures() {
+    let st = state();
+    let (s, v) = call_json(
+        &st,
+        "POST",
+        "/api/sweep",
+        Some(json!({"architecture": "baseline", "set": ["mechanisms.hotline.strength=0:1:3"], "uncertainty": 4})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let pts = v["points"].as_array().unwrap();
+    assert_eq!(pts.len(), 3);
+    assert_eq!(pts[2]["values"]["mechanisms.hotline.strength"], 1.0);
+    for p in pts {
+        let (m, b) = (p["p_war"].as_f64().unwrap(), &p["p_war_band"]);
+        assert!(
+            b[0].as_f64().unwrap() <= m && m <= b[1].as_f64().unwrap(),
+            "{p}"
+        );
+    }
+    for f in ["p_war", "cost"] {
+        let svg = v["figures"][f].as_str().unwrap();
+        assert!(
+            svg.starts_with("<svg") && svg.contains("<polygon"),
+            "{f}: a band"
+        );
+    }
+    let (_, api) = call_json(&st, "GET", "/api/openapi.json", None).await;
+    let schemas = &api["components"]["schemas"];
+    documented(&v, &schemas["Sweep"], "Sweep");
+    documented(
+        &pts[0],
+        &schemas["Sweep"]["properties"]["points"]["items"],
+        "Sweep.points",
+    );
+    // without draws: no band
+    let (s, v) = call_json(
+        &st,
+        "POST",
+        "/api/sweep",
+        Some(json!({"architecture": "baseline", "set": ["mechanisms.hotline.strength=0,1"]})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert!(v["points"][0]["p_war_band"].is_null());
+    for (set, unc, status, field) in [
+        (json!(["nope"]), None, StatusCode::BAD_REQUEST, "set"),
+        (
+            json!(["a.b=0:1:3", "a.b=0:1:2"]),
+            None,
+            StatusCode::BAD_REQUEST,
+            "set",
+        ),
+        (
+            json!(["a=0:1:2", "b=0:1:2", "c=0:1:2"]),
+            None,
+            StatusCode::BAD_REQUEST,
+            "set",
+        ),
+        (
+            json!(["mechanisms.hotline.strength=0:1:3"]),
+            Some(0),
+            StatusCode::BAD_REQUEST,
+            "uncertainty",
+        ),
+        (
+            json!(["mechanisms.hotline.strength=0:1:3"]),
+            Some(2000),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "uncertainty",
+        ),
+        (
+            json!([
+                "mechanisms.hotline.strength=0:1:1000",
+                "horizon_years=1:10:10"
+            ]),
+            None,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "set",
+        ),
+    ] {
+        let mut body = json!({"architecture": "baseline", "set": set});
+        if let Some(n) = unc {
+            body["uncertainty"] = json!(n);
+        }
+        let (s, v) = call_json(&st, "POST", "/api/sweep", Some(body)).await;
+        assert_eq!((s, v["field"].as_str()), (status, Some(field)), "{v}");
+    }
+    // a grid point outside the format's range: the architecture's diagnostics
+    let (s, v) = call_json(
+        &st,
+        "POST",
+        "/api/sweep",
+        Some(json!({"architecture": "baseline", "set": ["mechanisms.hotline.strength=0:2:3"]})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let d = &v["diagnostics"][0];
+    assert!(d["message"].as_str().is_some(), "{v}");
+    assert!(v["diagnostics"].to_string().contains("strength"), "{v}");
+}
+
+#[tokio::test]
+async fn a_run_with_parameter_uncertainty_carries_its_draws_and_figures() {
+    let st = state();
+    let (s, v) = call_json(
+        &st,
+        "POST",
+        "/api/runs",
+        Some(json!({"architecture": "baseline", "runs": 3000, "uncertainty": true, "runs_per_draw": 100, "method": "exact"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+    let run = wait_done(&st, v["id"].as_i64().unwrap()).await;
+    let sum = &run["summary"];
+    let a = &sum["parameter_uncertainty"]["across_draws"];
+    assert_eq!(
+        (a["draws"].as_u64(), a["of"].as_u64()),
+        (Some(30), Some(30)),
+        "{a}"
+    );
+    // the draws are the run's: their mean p(war) is the run's (exact: the average over draws)
+    let ps: Vec<f64> = a["p_war"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_f64().unwrap())
+        .collect();
+    let mean = ps.iter().sum::<f64>() / ps.len() as f64;
+    assert!(
+        (mean - sum["p_war"].as_f64().unwrap()).abs() < 1e-9,
+        "{mean} vs {}",
+        sum["p_war"]
+    );
+    for f in ["survival_fan", "p_war_histogram"] {
+        assert!(
+            sum["figures"][f].as_str().unwrap().starts_with("<svg"),
+            "{f}"
+        );
+    }
+    let (_, api) = call_json(&st, "GET", "/api/openapi.json", None).await;
+    let sch = &api["components"]["schemas"]["Summary"];
+    documented(
+        a,
+        &sch["properties"]["parameter_uncertainty"]["properties"]["across_draws"],
+        "Summary.parameter_uncertainty.across_draws",
+    );
+    documented(
+        &sum["figures"],
+        &sch["properties"]["figures"],
+        "Summary.figures",
+    );
+    // without parameter uncertainty: neither
+    let (_, v) = call_json(
+        &st,
+        "POST",
+        "/api/runs",
+        Some(json!({"architecture": "baseline", "runs": 1000, "method": "exact"})),
+    )
+    .await;
+    let run = wait_done(&st, v["id"].as_i64().unwrap()).await;
+    assert!(run["summary"]["figures"].is_null());
+}
+
+#[tokio::test]
+async fn studies_are_kept_listed_reopened_and_deleted() {
+    let st = state();
+    let (s, cmp) = call_json(
+        &st,
+        "POST",
+        "/api/compare",
+        Some(json!({"architectures": ["baseline", "combined"], "runs": 1000, "method": "exact"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{cmp}");
+    let body = json!({"architecture": "baseline", "method": "morris", "n": 1, "params": ["nuclear_shadow", "misperception_sd"]});
+    let (_, v) = call_json(&st, "POST", "/api/sensitivity", Some(body)).await;
+    let sens = wait_sensitivity(&st, v["id"].as_u64().unwrap()).await;
+    assert_eq!(sens["status"], "done", "{sens}");
+    let (_, list) = call_json(&st, "GET", "/api/results", None).await;
+    let list = list["results"].as_array().unwrap().clone();
+    let kinds: Vec<&str> = list.iter().map(|r| r["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["sensitivity", "compare"]);
+    assert!(list[0].get("result").is_none(), "the list has no results");
+    // the comparison as it was answered, with what was asked
+    let id = cmp["result_id"].as_i64().unwrap();
+    let (s, kept) = call_json(&st, "GET", &format!("/api/results/{id}"), None).await;
+    assert_eq!(s, StatusCode::OK);
+    let mut answered = cmp.clone();
+    answered.as_object_mut().unwrap().remove("result_id");
+    assert_eq!(kept["result"], answered);
+    assert_eq!(
+        kept["request"]["architectures"],
+        json!(["baseline", "combined"])
+    );
+    assert_eq!(kept["title"], "baseline vs combined (exact)");
+    // the sensitivity result as the job gives it
+    let sid = sens["result"]["result_id"].as_i64().unwrap();
+    let (_, kept) = call_json(&st, "GET", &format!("/api/results/{sid}"), None).await;
+    assert_eq!(kept["result"]["indices"], sens["result"]["indices"]);
+    let (_, api) = call_json(&st, "GET", "/api/openapi.json", None).await;
+    documented(
+        &kept,
+        &api["components"]["schemas"]["SavedResult"],
+        "SavedResult",
+    );
+    // deleted once
+    let (s, _) = call_json(&st, "DELETE", &format!("/api/results/{id}"), None).await;
+    assert_eq!(s, StatusCode::OK);
+    for m in ["GET", "DELETE"] {
+        let (s, v) = call_json(&st, m, &format!("/api/results/{id}"), None).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_comparison_job_reports_progress_and_cancels() {
+    let st = state();
+    let body = json!({"architectures": ["baseline", "combined"], "runs": 500_000, "job": true});
+    let (s, v) = call_json(&st, "POST", "/api/compare", Some(body)).await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+    let id = v["id"].as_u64().unwrap();
+    assert_eq!(v["progress"]["total"], 500_000);
+    let mut seen = 0;
+    for _ in 0..600 {
+        let (_, r) = call_json(&st, "GET", &format!("/api/compare/{id}"), None).await;
+        seen = r["progress"]["done"].as_u64().unwrap();
+        if seen > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(seen > 0 && seen < 500_000, "{seen}");
+    let (s, _) = call_json(&st, "POST", &format!("/api/compare/{id}/cancel"), None).await;
+    assert_eq!(s, StatusCode::OK);
+    let mut status = String::new();
+    for _ in 0..600 {
+        let (_, r) = call_json(&st, "GET", &format!("/api/compare/{id}"), None).await;
+        status = r["status"].as_str().unwrap().to_string();
+        if status != "running" && status != "queued" {
+            assert!(r["result"].is_null());
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(status, "cancelled");
+    // a finished job answers what the request without `job` answers (but its own kept id)
+    let body = json!({"architectures": ["baseline", "combined"], "runs": 1000, "method": "exact"});
+    let (_, direct) = call_json(&st, "POST", "/api/compare", Some(body.clone())).await;
+    let mut job_body = body;
+    job_body["job"] = json!(true);
+    let (_, v) = call_json(&st, "POST", "/api/compare", Some(job_body)).await;
+    let id = v["id"].as_u64().unwrap();
+    let mut done = Value::Null;
+    for _ in 0..600 {
+        let (_, r) = call_json(&st, "GET", &format!("/api/compare/{id}"), None).await;
+        if r["status"] == "done" {
+            done = r;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let strip = |v: &Value| {
+        let mut v = v.clone();
+        for k in ["result_id", "elapsed_ms"] {
+            v.as_object_mut().unwrap().remove(k);
+        }
+        v
+    };
+    assert_eq!(strip(&done["result"]), strip(&direct));
+    assert_eq!(done["progress"]["done"], 1000);
+    // a bad request is answered at once, not as a failed job
+    let (s, _) = call_json(
+        &st,
+        "POST",
+        "/api/compare",
+        Some(json!({"architectures": ["baseline", "nowhere"], "job": true})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
 }

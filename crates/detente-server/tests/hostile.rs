@@ -154,6 +154,18 @@ async fn unknown_json_fields_are_rejected() {
             "/api/sensitivity",
             json!({"architecture": "baseline", "N": 4}),
         ),
+        (
+            "/api/discover",
+            json!({"architecture": "baseline", "when": "p_war > 0.2", "samples": 4}),
+        ),
+        (
+            "/api/robust",
+            json!({"architectures": ["baseline", "combined"], "draws": 4}),
+        ),
+        (
+            "/api/sweep",
+            json!({"architecture": "baseline", "set": ["a=0:1:2"], "draws": 4}),
+        ),
     ] {
         let (s, v) = call(&st, "POST", uri, Some(body)).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{uri}: {v}");
@@ -167,14 +179,21 @@ async fn unknown_json_fields_are_rejected() {
 #[tokio::test]
 async fn a_body_with_both_architecture_and_toml_is_a_400() {
     let st = state();
-    for uri in ["/api/runs", "/api/plan", "/api/sensitivity"] {
-        let (s, v) = call(
-            &st,
-            "POST",
-            uri,
-            Some(json!({"architecture": "baseline", "toml": baseline()})),
-        )
-        .await;
+    for (uri, extra) in [
+        ("/api/runs", json!({})),
+        ("/api/plan", json!({})),
+        ("/api/sensitivity", json!({})),
+        ("/api/discover", json!({"when": "p_war > 0.2"})),
+        (
+            "/api/sweep",
+            json!({"set": ["mechanisms.hotline.strength=0:1:2"]}),
+        ),
+    ] {
+        let mut body = json!({"architecture": "baseline", "toml": baseline()});
+        for (k, v) in extra.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        let (s, v) = call(&st, "POST", uri, Some(body)).await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{uri}: {v}");
         assert!(
             v["error"].as_str().unwrap().contains("not both"),
@@ -308,6 +327,8 @@ const ENDPOINTS: &[(&str, &str)] = &[
     ("POST", "/api/runs"),
     ("POST", "/api/compare"),
     ("POST", "/api/sensitivity"),
+    ("POST", "/api/discover"),
+    ("POST", "/api/sweep"),
     ("PUT", "/api/architectures/fuzzed"),
 ];
 

@@ -7,15 +7,16 @@
 //! `--export DIR` writes `samples.csv` and `outcomes.csv` for EMA Workbench; `--plot` the
 //! coverage–density trajectory.
 
-use super::common::{input_ranges, load_architecture, scenarios_for_rows};
+use super::common::{input_ranges, load_architecture};
 use super::{check_exact_evals, input_err, CliError, CmdResult};
-use detente_analysis::cart::{cart, CartResult, CartSettings};
-use detente_analysis::discover::{evaluate_rows, latin_hypercube, Condition};
-use detente_analysis::prim::{prim, Objective, PrimResult, PrimSettings, TrajectoryBox};
+use detente_analysis::cart::CartSettings;
+use detente_analysis::discover::{
+    discover, limits_svg, trajectory_svg, Condition, DiscoverReport, DiscoverSpec, SampledInput,
+};
+use detente_analysis::prim::{Objective, PrimSettings};
 use detente_analysis::sensitivity::Problem;
-use detente_analysis::svg::{box_chart, xy_chart, BoxRow, Line};
+use detente_analysis::sweep::text_with;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use serde::Serialize;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -85,33 +86,6 @@ pub struct DiscoverArgs {
     /// Allow more evaluations than the bound of docs/limits.md.
     #[arg(long)]
     pub i_know_it_is_long: bool,
-}
-
-/// What `discover --json` prints.
-#[derive(Serialize)]
-pub struct DiscoverReport {
-    pub architecture: String,
-    /// The architecture `regret` is measured against, if any.
-    pub against: Option<String>,
-    pub when: Condition,
-    pub samples: usize,
-    pub seed: u64,
-    pub evaluation: &'static str,
-    pub seconds: f64,
-    /// The inputs sampled, with their ranges.
-    pub inputs: Vec<Input>,
-    #[serde(flatten)]
-    pub prim: PrimResult,
-    /// The box PRIM keeps (the trajectory's last), or null if it misses the threshold.
-    pub chosen: Option<TrajectoryBox>,
-    pub cart: CartResult,
-}
-
-#[derive(Serialize)]
-pub struct Input {
-    pub name: String,
-    pub low: f64,
-    pub high: f64,
 }
 
 fn other(e: impl std::fmt::Display) -> CliError {
@@ -192,53 +166,53 @@ pub fn run(args: DiscoverArgs) -> CmdResult {
         None => None,
     };
     let (ranges, integer) = input_ranges(&loaded, &args.inputs, &problem.names)?;
-
-    let start = std::time::Instant::now();
-    let mut bounds = problem.bounds.clone();
-    bounds.extend(ranges.iter().map(|r| [r.low, r.high]));
-    let mut names = problem.names.clone();
-    names.extend(ranges.iter().map(|r| r.path.clone()));
-    let mut rows = latin_hypercube(&bounds, args.n, args.seed);
-    let d = problem.num_vars;
-    let scenarios = scenarios_for_rows(&loaded, &ranges, &integer, &mut rows, d)?;
-    let param_rows: Vec<Vec<f64>> = rows.iter().map(|r| r[..d].to_vec()).collect();
-    let bar = ProgressBar::with_draw_target(Some(rows.len() as u64), ProgressDrawTarget::stderr());
+    let inputs: Vec<SampledInput> = ranges
+        .into_iter()
+        .zip(integer)
+        .map(|(range, integer)| SampledInput { range, integer })
+        .collect();
+    let spec = DiscoverSpec {
+        when: condition.clone(),
+        samples: args.n,
+        seed: args.seed,
+        problem,
+        inputs,
+        prim: settings,
+        cart: cart_settings,
+    };
+    let evals = spec.evaluations(against.is_some());
+    let bar = ProgressBar::with_draw_target(Some(evals), ProgressDrawTarget::stderr());
     bar.set_style(
         ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} evaluations (eta {eta})")
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> "),
     );
     bar.set_message(format!("discover {}", scenario.name));
-    let mut outcomes = evaluate_rows(&scenarios, &problem.names, &param_rows, &|done| {
-        bar.set_position(done as u64)
-    });
-    if let Some(other_scenario) = &against {
-        bar.set_message(format!("discover {}", other_scenario.name));
-        let theirs = evaluate_rows(
-            std::slice::from_ref(other_scenario),
-            &problem.names,
-            &param_rows,
-            &|done| bar.set_position(done as u64),
-        );
-        for (o, t) in outcomes.iter_mut().zip(&theirs) {
-            o.regret = o.p_war - t.p_war;
-        }
-    }
+    let found = discover(
+        &scenario,
+        against.as_ref(),
+        &spec,
+        &|set| architecture_with(&loaded, set),
+        &|done| bar.set_position(done as u64),
+    )
+    .map_err(|e| input_err(format!("--input {e}")))?;
     bar.finish_and_clear();
-    let y: Vec<bool> = outcomes.iter().map(|o| condition.holds(o)).collect();
-    let prim_result = prim(&names, &rows, &y, settings).map_err(other)?;
-    let cart_result = cart(&names, &rows, &y, cart_settings).map_err(other)?;
-    let seconds = start.elapsed().as_secs_f64();
+    let (rows, outcomes, y, names) = (
+        &found.rows,
+        &found.outcomes,
+        &found.of_interest,
+        &found.names,
+    );
 
     if let Some(dir) = &args.export {
         let cells: Vec<Vec<String>> = rows
             .iter()
             .map(|r| r.iter().map(|v| format!("{v:?}")).collect())
             .collect();
-        write_csv(&dir.join("samples.csv"), &names, &cells)?;
+        write_csv(&dir.join("samples.csv"), names, &cells)?;
         let out: Vec<Vec<String>> = outcomes
             .iter()
-            .zip(&y)
+            .zip(y)
             .map(|(o, &yi)| {
                 vec![
                     format!("{:?}", o.get(&condition.outcome).unwrap_or(f64::NAN)),
@@ -252,34 +226,13 @@ pub fn run(args: DiscoverArgs) -> CmdResult {
             &out,
         )?;
     }
+    let report = found.report;
     if let Some(path) = &args.plot {
-        let svg = trajectory_svg(&scenario.name, &condition, &prim_result);
-        super::write_output(path, svg)?;
+        super::write_output(path, trajectory_svg(&report))?;
     }
     if let Some(path) = &args.plot_box {
-        super::write_output(path, limits_svg(&scenario.name, &condition, &prim_result))?;
+        super::write_output(path, limits_svg(&report))?;
     }
-    let report = DiscoverReport {
-        architecture: scenario.name.clone(),
-        against: against.as_ref().map(|a| a.name.clone()),
-        when: condition,
-        samples: args.n,
-        seed: args.seed,
-        evaluation: "exact",
-        seconds,
-        inputs: names
-            .iter()
-            .zip(&bounds)
-            .map(|(n, b)| Input {
-                name: n.clone(),
-                low: b[0],
-                high: b[1],
-            })
-            .collect(),
-        chosen: prim_result.chosen().cloned(),
-        prim: prim_result,
-        cart: cart_result,
-    };
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report).map_err(other)?);
     } else {
@@ -288,63 +241,15 @@ pub fn run(args: DiscoverArgs) -> CmdResult {
     Ok(())
 }
 
-fn limits_svg(name: &str, condition: &Condition, r: &PrimResult) -> String {
-    let last = r.trajectory.last();
-    let rows: Vec<BoxRow> = last
-        .map(|b| {
-            b.restricted
-                .iter()
-                .map(|(n, l)| BoxRow {
-                    name: n.clone(),
-                    limits: *l,
-                    range: r.initial_box.get(n).copied().unwrap_or(*l),
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let b = last.map_or((0.0, 0.0, 0.0), |b| (b.coverage, b.density, b.mass));
-    box_chart(
-        &format!("PRIM box, {name}: cases where {condition}"),
-        &format!(
-            "coverage {:.3}, density {:.3}, mass {:.3}{}; grey: the sampled range",
-            b.0,
-            b.1,
-            b.2,
-            if r.meets_threshold {
-                ""
-            } else {
-                " (misses the threshold)"
-            }
-        ),
-        &rows,
-    )
-}
-
-fn trajectory_svg(name: &str, condition: &Condition, r: &PrimResult) -> String {
-    let points: Vec<(f64, f64)> = r
-        .trajectory
-        .iter()
-        .map(|b| (b.coverage, b.density))
-        .collect();
-    let mark = r.chosen().map(|b| (b.coverage, b.density, "box kept"));
-    xy_chart(
-        &format!(
-            "PRIM trajectory, {name}: cases where {condition} ({} of {})",
-            r.cases_of_interest, r.points
-        ),
-        "coverage",
-        "density",
-        Some((0.0, 1.0)),
-        Some((0.0, 1.0)),
-        &[Line {
-            label: "peeling and pasting",
-            colour: "#4a7ab5",
-            points,
-            band: None,
-            markers: true,
-        }],
-        mark,
-    )
+/// The scenario of `loaded` with the inputs at `set` (TOML path, value), validated.
+fn architecture_with(
+    loaded: &detente_arch::Loaded,
+    set: &[(&str, f64)],
+) -> Result<detente_engine::Scenario, String> {
+    let (text, origin) = text_with(&loaded.source, &loaded.origin, set)?;
+    detente_arch::load_str(&text, &origin)
+        .map(|l| l.architecture.to_scenario())
+        .map_err(|e| format!("the architecture is invalid:\n{e}"))
 }
 
 fn limits(l: &[f64; 2]) -> String {

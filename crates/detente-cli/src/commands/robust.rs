@@ -5,9 +5,7 @@
 
 use super::common::load_architecture;
 use super::{check_exact_evals, input_err, CliError, CmdResult};
-use detente_analysis::robust::{evaluate_on_draws, robustness, Robustness};
-use detente_analysis::svg::{bar_chart, Series};
-use serde::Serialize;
+use detente_analysis::robust::{robust, robust_svg};
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
@@ -41,18 +39,6 @@ pub struct RobustArgs {
     pub i_know_it_is_long: bool,
 }
 
-/// What `robust --json` prints.
-#[derive(Serialize)]
-pub struct RobustReport {
-    pub draws: usize,
-    pub seed: u64,
-    pub target: f64,
-    pub evaluation: &'static str,
-    pub parameters: String,
-    pub seconds: f64,
-    pub architectures: Vec<Robustness>,
-}
-
 pub fn run(args: RobustArgs) -> CmdResult {
     if args.n == 0 {
         return Err(input_err("--n 0: allowed: at least 1 draw"));
@@ -77,62 +63,20 @@ pub fn run(args: RobustArgs) -> CmdResult {
         super::uncertainty_flags::build(true, args.priors.as_deref(), args.params.as_deref())?
             .ok_or_else(|| CliError::Other(anyhow::anyhow!("no parameter draw")))?;
     let bar = super::common::progress_bar(evals, "robust");
-    let start = std::time::Instant::now();
-    let outcomes = evaluate_on_draws(&scenarios, &draw, args.n, args.seed, &|done| {
-        bar.set_position(done as u64)
-    });
+    let report = robust(
+        &scenarios,
+        &draw,
+        &draw.description,
+        args.n,
+        args.seed,
+        args.target,
+        &|done| bar.set_position(done as u64),
+    )
+    .map_err(|e| CliError::Other(anyhow::anyhow!(e)))?;
     bar.finish_and_clear();
     let names: Vec<String> = scenarios.iter().map(|s| s.name.clone()).collect();
-    let p_war: Vec<Vec<f64>> = outcomes
-        .iter()
-        .map(|r| r.iter().map(|o| o.p_war).collect())
-        .collect();
-    let cost: Vec<Vec<f64>> = outcomes
-        .iter()
-        .map(|r| r.iter().map(|o| o.cost).collect())
-        .collect();
-    let table = robustness(&names, &p_war, &cost, args.target)
-        .map_err(|e| CliError::Other(anyhow::anyhow!(e)))?;
-    let report = RobustReport {
-        draws: args.n,
-        seed: args.seed,
-        target: args.target,
-        evaluation: "exact",
-        parameters: draw.description.clone(),
-        seconds: start.elapsed().as_secs_f64(),
-        architectures: table,
-    };
     if let Some(p) = &args.plot {
-        let rs = &report.architectures;
-        let svg = bar_chart(
-            &format!(
-                "Robustness across {} parameter draws (each exact)",
-                report.draws
-            ),
-            "probability of war within the horizon",
-            &names,
-            &[
-                Series {
-                    label: "mean p(war)",
-                    colour: "#4a7ab5",
-                    values: rs.iter().map(|r| r.mean_p_war).collect(),
-                    half_widths: vec![0.0; rs.len()],
-                },
-                Series {
-                    label: "90th percentile",
-                    colour: "#8fb3dd",
-                    values: rs.iter().map(|r| r.p90_p_war).collect(),
-                    half_widths: vec![0.0; rs.len()],
-                },
-                Series {
-                    label: "maximum regret",
-                    colour: "#c8553d",
-                    values: rs.iter().map(|r| r.max_regret).collect(),
-                    half_widths: vec![0.0; rs.len()],
-                },
-            ],
-        );
-        super::write_output(p, svg)?;
+        super::write_output(p, robust_svg(&report))?;
     }
     if args.json {
         let text = serde_json::to_string_pretty(&report)
