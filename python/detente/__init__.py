@@ -84,7 +84,8 @@ def run(
 
     Returns a dict with the keys of ``run --json`` (``p_war``, ``p_war_ci``, ``by_pathway``,
     ``war_outcomes``, ``mean_cost_usd_bn``, ...). ``uncertainty=True`` draws the uncertain
-    parameters (exactly per draw unless ``monte_carlo=True``, as the CLI); ``parameters`` sets
+    parameters as the CLI's ``--uncertainty`` does (the plausible sets of history matching, the
+    prior for the parameters they do not name; exactly per draw unless ``monte_carlo=True``); ``parameters`` sets
     model parameters by name within their ranges (``params()``). ``as_text=True`` returns the
     JSON text exactly as the CLI prints it (without the final newline).
     """

@@ -288,7 +288,17 @@ impl Settings {
                 "runs_per_draw=0: allowed: at least 1".into(),
             ));
         }
-        let draw = uncertainty.then(Uncertainty::from_defaults);
+        // as the CLI: the plausible sets of history matching, the prior for the rest
+        let draw = if uncertainty {
+            let set = detente_analysis::uncertainty::plausible_set();
+            Some(
+                Uncertainty::from_defaults()
+                    .with_plausible(&set)
+                    .map_err(|e| arg_error(py, "uncertainty", e))?,
+            )
+        } else {
+            None
+        };
         Ok(Settings {
             runs,
             seed,
@@ -454,8 +464,14 @@ fn result(
     Ok(pretty(&value))
 }
 
-/// The JSON of `run --json`.
+/// The JSON of `run --json` (saying where the parameter draws come from, as the CLI does).
 fn run_result(scenario: &Scenario, st: &Settings) -> serde_json::Value {
+    let mut value = run_summary(scenario, st);
+    shard::with_parameter_source(&mut value, st.draw.as_ref().map(|u| u.source));
+    value
+}
+
+fn run_summary(scenario: &Scenario, st: &Settings) -> serde_json::Value {
     let options = st.options();
     if st.is_exact() {
         let draws = st.draw_ref().map(|d| exact::Draws::like(&options, d));
