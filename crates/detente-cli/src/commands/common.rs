@@ -4,7 +4,7 @@
 //! per-run records to CSV or Parquet.
 
 use super::{input_err, CliError};
-use detente_analysis::sweep::{is_integer_field, set_path, InputRange};
+use detente_analysis::sweep::{is_integer_field, text_with, InputRange};
 use detente_arch::Loaded;
 use detente_engine::{Estimate, Figures, Pathway, RunOutcome, Scenario};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -50,17 +50,18 @@ pub fn input_ranges(
     Ok((ranges, integer))
 }
 
-/// The scenario of `loaded` with the inputs at `set` (TOML path, value), validated.
-pub fn architecture_with(loaded: &Loaded, set: &[(&str, f64)]) -> Result<Scenario, CliError> {
-    let mut text = loaded.source.clone();
-    for (path, v) in set {
-        text = set_path(&text, path, *v).map_err(|e| input_err(format!("--input {e}")))?;
-    }
-    let label: Vec<String> = set.iter().map(|(p, v)| format!("{p} = {v}")).collect();
-    let origin = format!("{} with {}", loaded.origin, label.join(", "));
+/// The scenario of `loaded` with the inputs at `set` (TOML path, value), validated; the error
+/// names the path or gives the architecture's diagnostics.
+pub fn scenario_with(loaded: &Loaded, set: &[(&str, f64)]) -> Result<Scenario, String> {
+    let (text, origin) = text_with(&loaded.source, &loaded.origin, set)?;
     detente_arch::load_str(&text, &origin)
         .map(|l| l.architecture.to_scenario())
-        .map_err(|e| input_err(format!("--input: the architecture is invalid:\n{e}")))
+        .map_err(|e| format!("the architecture is invalid:\n{e}"))
+}
+
+/// [`scenario_with`] with its error an input error of `--input`.
+pub fn architecture_with(loaded: &Loaded, set: &[(&str, f64)]) -> Result<Scenario, CliError> {
+    scenario_with(loaded, set).map_err(|e| input_err(format!("--input {e}")))
 }
 
 /// The scenario of each sample row: the architecture with the inputs (the row's columns from

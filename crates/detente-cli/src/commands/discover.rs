@@ -7,7 +7,7 @@
 //! `--export DIR` writes `samples.csv` and `outcomes.csv` for EMA Workbench; `--plot` the
 //! coverage–density trajectory.
 
-use super::common::{input_ranges, load_architecture};
+use super::common::{input_ranges, load_architecture, scenario_with};
 use super::{check_exact_evals, input_err, CliError, CmdResult};
 use detente_analysis::cart::CartSettings;
 use detente_analysis::discover::{
@@ -15,7 +15,6 @@ use detente_analysis::discover::{
 };
 use detente_analysis::prim::{Objective, PrimSettings};
 use detente_analysis::sensitivity::Problem;
-use detente_analysis::sweep::text_with;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -192,7 +191,7 @@ pub fn run(args: DiscoverArgs) -> CmdResult {
         &scenario,
         against.as_ref(),
         &spec,
-        &|set| architecture_with(&loaded, set),
+        &|set| scenario_with(&loaded, set),
         &|done| bar.set_position(done as u64),
     )
     .map_err(|e| input_err(format!("--input {e}")))?;
@@ -239,17 +238,6 @@ pub fn run(args: DiscoverArgs) -> CmdResult {
         print!("{}", table(&report));
     }
     Ok(())
-}
-
-/// The scenario of `loaded` with the inputs at `set` (TOML path, value), validated.
-fn architecture_with(
-    loaded: &detente_arch::Loaded,
-    set: &[(&str, f64)],
-) -> Result<detente_engine::Scenario, String> {
-    let (text, origin) = text_with(&loaded.source, &loaded.origin, set)?;
-    detente_arch::load_str(&text, &origin)
-        .map(|l| l.architecture.to_scenario())
-        .map_err(|e| format!("the architecture is invalid:\n{e}"))
 }
 
 fn limits(l: &[f64; 2]) -> String {
