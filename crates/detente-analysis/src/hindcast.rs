@@ -223,8 +223,11 @@ mod tests {
         assert!(t.total(0, 5)[0] > s.total(0, 5)[0]);
         // An incidents code from year 3 cuts gray-zone crises from then on only.
         let mut coded = policy.clone();
-        coded.mechanisms.incidents_code = 1.0;
-        coded.mechanism_starts.incidents_code = 36;
+        coded.mechanisms[detente_engine::MechanismId::IncidentsCode] =
+            detente_engine::MechanismSetting {
+                start_month: 36,
+                ..detente_engine::MechanismSetting::on(1.0)
+            };
         let c = simulate(&params, &coded);
         assert_eq!(c.by_year[0], s.by_year[0]);
         assert!(c.by_year[4][0] < s.by_year[4][0]);

@@ -8,7 +8,7 @@ use detente_analysis::history_match::{
 };
 use detente_analysis::uncertainty::Uncertainty;
 use detente_engine::rng::{stream_rng, Stream};
-use detente_engine::{ModelParams, ParamDraw, Pathway, Policy};
+use detente_engine::{MechanismId, MechanismSetting, ModelParams, ParamDraw, Pathway, Policy};
 use rand_distr::{Distribution, Poisson};
 
 const NAMES: [&str; 4] = [
@@ -27,18 +27,19 @@ fn settings() -> Vec<Setting> {
     };
     cold.pathway_enabled[Pathway::UkraineSpillover.index()] = false;
     cold.pathway_enabled[Pathway::Hybrid.index()] = false;
-    cold.mechanisms.incidents_code = 0.6;
-    cold.mechanism_starts.incidents_code = 23 * 12;
+    cold.mechanisms[MechanismId::IncidentsCode] = MechanismSetting {
+        start_month: 23 * 12,
+        ..MechanismSetting::on(0.6)
+    };
     // the United States and one European member, and a steady slow state (period averages),
     // as in the historical built-ins
     cold.nato_members.truncate(2);
     cold.russia_forces_target_k = cold.russia_forces_start_k;
     cold.europe_spending_target_pct = cold.europe_spending_start_pct;
     cold.war_fatigue_growth_per_year = 0.0;
-    cold.mechanisms.connectivity_target = cold.connectivity_start;
     let mut post = cold.clone();
     post.horizon_months = 25 * 12;
-    post.mechanism_starts.incidents_code = 0;
+    post.mechanisms[MechanismId::IncidentsCode].start_month = 0;
     let setting = |name: &str, first: u32, policy: Policy| Setting {
         name: name.into(),
         first,

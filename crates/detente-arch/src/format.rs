@@ -64,7 +64,9 @@ pub struct Architecture {
     pub groups: Vec<Group>,
     /// Slow dynamics: rearmament, spending paths, cohesion, fatigue, connectivity (element 7).
     pub dynamics: Dynamics,
-    /// Deterrence, risk-reduction, connectivity and burden-sharing mechanisms (elements 5, 6, 9, 10).
+    /// Deterrence, risk-reduction, connectivity and burden-sharing mechanisms (elements 5, 6, 9,
+    /// 10); a mechanism not written down (or the whole section) is off.
+    #[serde(default)]
     pub mechanisms: Mechanisms,
     /// Terms of the Russia-Ukraine ceasefire (element 11).
     pub ceasefire: Ceasefire,
@@ -183,41 +185,95 @@ fn yes() -> bool {
     true
 }
 
-/// A mechanism that is on or off and, when on, has a strength.
-#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema, PartialEq)]
+/// One of the engine's mechanisms (`detente_engine::mechanism`) as an architecture sets it,
+/// under its key in `[mechanisms]`. Which optional keys a mechanism takes (`russian_consent`,
+/// `leakage`, `start_year`, `end_year`) is the mechanism's own, from the registry; the schema
+/// lists them per mechanism.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
-pub struct Mechanism {
+pub struct MechanismEntry {
+    /// Whether it is in place; default true (a mechanism written down is on).
+    #[serde(default = "yes")]
     pub enabled: bool,
-    /// How fully it is in place, 0-1.
-    #[schemars(range(min = 0, max = 1))]
+    /// How fully it is in place on NATO's side, 0-1; default 1.
+    #[serde(default = "one")]
     pub strength: f64,
+    /// Share of the time Russia lets it work, 0-1, at its base threat perception (less as it
+    /// feels more threatened; docs/model.md). 0: Russia refuses, and it has no effect at all.
+    /// Default 1. Only for mechanisms that need Russia's agreement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub russian_consent: Option<f64>,
+    /// Share of its effect lost (export controls: goods that get through anyway), 0-1;
+    /// default 0. Only for mechanisms with a leakage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leakage: Option<f64>,
     /// Calendar year from which it works (January); before it the mechanism is absent.
     /// Needs the architecture's `start_year`; absent: from the run's start.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 1900, max = 2200))]
     pub start_year: Option<u32>,
+    /// Last calendar year in which it works (to December); after it the mechanism is absent.
+    /// Needs the architecture's `start_year`; absent: to the horizon.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_year: Option<u32>,
 }
 
-/// A mechanism that works only with Russia's agreement (a hotline is used by both ends, a
-/// code of conduct and notification regimes bind both sides, arms control is a treaty).
-#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct AgreedMechanism {
-    pub enabled: bool,
-    /// How fully it is in place on NATO's side, 0-1.
-    #[schemars(range(min = 0, max = 1))]
-    pub strength: f64,
-    /// Share of the time Russia lets the channel work, 0-1, at its base threat perception
-    /// (less as it feels more threatened; docs/model.md). 0: Russia refuses, and the mechanism
-    /// has no effect at all. Default 1.
-    #[serde(default = "one")]
-    #[schemars(range(min = 0, max = 1))]
-    pub russian_consent: f64,
-    /// Calendar year from which it works (January); before it the mechanism is absent.
-    /// Needs the architecture's `start_year`; absent: from the run's start.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 1900, max = 2200))]
-    pub start_year: Option<u32>,
+impl MechanismEntry {
+    /// The entry of a mechanism the architecture does not set: off.
+    pub fn off() -> MechanismEntry {
+        MechanismEntry {
+            enabled: false,
+            strength: 0.0,
+            russian_consent: None,
+            leakage: None,
+            start_year: None,
+            end_year: None,
+        }
+    }
+}
+
+/// The schema of one registry mechanism's entry: the keys it takes, with their ranges.
+fn mechanism_entry_schema(m: &dyn detente_engine::mechanism::Mechanism) -> serde_json::Value {
+    use serde_json::json;
+    let share = |description: &str| {
+        json!({"type": "number", "format": "double", "minimum": 0.0, "maximum": 1.0,
+               "description": description})
+    };
+    let year = |description: &str| {
+        json!({"type": "integer", "format": "uint32", "minimum": 1900.0, "maximum": 2200.0,
+               "description": description})
+    };
+    let mut properties = serde_json::Map::new();
+    properties.insert(
+        "enabled".into(),
+        json!({"type": "boolean", "description": "Whether it is in place; default true (a mechanism written down is on)."}),
+    );
+    properties.insert(
+        "strength".into(),
+        share(if m.key() == "managed_connectivity" {
+            "Target connectivity as a fraction of pre-2022 levels, 0-1; default 1."
+        } else {
+            "How fully it is in place on NATO's side, 0-1; default 1."
+        }),
+    );
+    if m.needs_consent() {
+        properties.insert("russian_consent".into(), share("Share of the time Russia lets the channel work, 0-1, at its base threat perception (less as it feels more threatened; docs/model.md). 0: Russia refuses, and the mechanism has no effect at all. Default 1."));
+    }
+    if m.has_leakage() {
+        properties.insert(
+            "leakage".into(),
+            share("Share of its effect lost (goods that get through third countries, evasion), 0-1; default 0."),
+        );
+    }
+    if m.timed() {
+        properties.insert("start_year".into(), year("Calendar year from which it works (January); before it the mechanism is absent. Needs the architecture's `start_year`; absent: from the run's start."));
+        properties.insert("end_year".into(), year("Last calendar year in which it works (to December); after it the mechanism is absent. Needs the architecture's `start_year`; absent: to the horizon."));
+    }
+    json!({
+        "type": "object",
+        "description": m.doc(),
+        "properties": properties,
+        "additionalProperties": false,
+    })
 }
 
 /// Forward forces for deterrence by denial on the eastern flank.
@@ -238,6 +294,19 @@ pub struct ForwardForces {
     pub light: u32,
 }
 
+impl Default for ForwardForces {
+    /// None added to the 2025 posture (the architecture does not set forward forces).
+    fn default() -> Self {
+        ForwardForces {
+            enabled: false,
+            posture: Posture::Posture2025,
+            heavy: 0,
+            mechanised: 0,
+            light: 0,
+        }
+    }
+}
+
 /// A base force posture in and near the Baltic states.
 #[derive(Clone, Copy, Debug, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
 pub enum Posture {
@@ -256,45 +325,88 @@ impl Posture {
     }
 }
 
-/// A CoCom-like multilateral export-control regime for military and dual-use goods.
-#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct ExportControls {
-    pub enabled: bool,
-    /// Coverage of military and dual-use goods, 0-1.
-    #[schemars(range(min = 0, max = 1))]
-    pub strength: f64,
-    /// Fraction of controlled goods that leaks through (third countries, evasion), 0-1.
-    #[schemars(range(min = 0, max = 1))]
-    pub leakage: f64,
+/// All mechanisms of an architecture: forward forces, and any of the engine's registered
+/// mechanisms (`detente_engine::mechanism::REGISTRY`) under its key. A mechanism not written
+/// down is off; files that set every mechanism keep working. After parsing, every registered
+/// mechanism has an entry (those not written down [`MechanismEntry::off`]).
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+pub struct Mechanisms {
+    /// Forward forces for deterrence by denial (default: none added to the 2025 posture).
+    #[serde(default)]
+    pub forward_forces: ForwardForces,
+    /// The registered mechanisms, by key.
+    #[serde(flatten)]
+    pub entries: BTreeMap<String, MechanismEntry>,
 }
 
-/// All mechanisms of an architecture.
-#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct Mechanisms {
-    /// NATO/European-Russian crisis hotlines.
-    pub hotline: AgreedMechanism,
-    /// An Incidents-at-Sea-style code of conduct for ships and aircraft.
-    pub incidents_code: AgreedMechanism,
-    /// Notification and observation of exercises, snap checks included.
-    pub exercise_notification: AgreedMechanism,
-    /// Dialogue kept open during crises.
-    pub crisis_dialogue: AgreedMechanism,
-    /// Arms control (limits on long-range and nuclear systems).
-    pub arms_control: AgreedMechanism,
-    /// Forward forces for deterrence by denial.
-    pub forward_forces: ForwardForces,
-    /// A "porcupine" package for Ukraine (air defence, counter-mobility).
-    pub porcupine: Mechanism,
-    /// Defence of infrastructure against hybrid attacks.
-    pub hybrid_defence: Mechanism,
-    /// CoCom-like export controls.
-    pub export_controls: ExportControls,
-    /// Managed connectivity (trade, flights, exchanges); strength is the target as a fraction of pre-2022 levels.
-    pub managed_connectivity: Mechanism,
-    /// Joint production and stockpile replenishment.
-    pub joint_production: Mechanism,
+impl Mechanisms {
+    /// The entry of mechanism `key` (off if the architecture does not set it).
+    pub fn get(&self, key: &str) -> MechanismEntry {
+        self.entries
+            .get(key)
+            .cloned()
+            .unwrap_or_else(MechanismEntry::off)
+    }
+
+    /// The entry of mechanism `key`, created (off) if missing.
+    pub fn entry(&mut self, key: &str) -> &mut MechanismEntry {
+        self.entries
+            .entry(key.to_string())
+            .or_insert_with(MechanismEntry::off)
+    }
+
+    /// Fills in every registered mechanism the architecture does not set, as off.
+    pub fn complete(&mut self) {
+        for m in detente_engine::REGISTRY {
+            self.entry(m.key());
+        }
+    }
+}
+
+impl Serialize for Mechanisms {
+    /// Forward forces first, then the registered mechanisms in registry order (any other key
+    /// after them).
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.entries.len() + 1))?;
+        map.serialize_entry("forward_forces", &self.forward_forces)?;
+        let registered: Vec<&str> = detente_engine::REGISTRY.iter().map(|m| m.key()).collect();
+        for key in &registered {
+            if let Some(entry) = self.entries.get(*key) {
+                map.serialize_entry(key, entry)?;
+            }
+        }
+        for (key, entry) in &self.entries {
+            if !registered.contains(&key.as_str()) {
+                map.serialize_entry(key, entry)?;
+            }
+        }
+        map.end()
+    }
+}
+
+impl JsonSchema for Mechanisms {
+    fn schema_name() -> String {
+        "Mechanisms".into()
+    }
+
+    fn json_schema(gen: &mut schemars::gen::SchemaGenerator) -> schemars::schema::Schema {
+        let mut properties = serde_json::Map::new();
+        properties.insert(
+            "forward_forces".into(),
+            serde_json::to_value(gen.subschema_for::<ForwardForces>()).unwrap_or_default(),
+        );
+        for m in detente_engine::REGISTRY {
+            properties.insert(m.key().into(), mechanism_entry_schema(m));
+        }
+        serde_json::from_value(serde_json::json!({
+            "type": "object",
+            "description": "The architecture's mechanisms, each under its key; a mechanism not written down is off.",
+            "properties": properties,
+            "additionalProperties": false,
+        }))
+        .unwrap_or(schemars::schema::Schema::Bool(true))
+    }
 }
 
 /// Third-party monitoring of the ceasefire.

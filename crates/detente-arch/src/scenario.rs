@@ -3,10 +3,10 @@
 //! mechanism strengths; ceasefire terms, pathways and parameter overrides carry over; the
 //! forward posture becomes the campaign model's probability of a quick Russian success.
 
-use crate::format::{AgreedMechanism, Architecture, Mechanism, Monitoring, Posture, Role};
+use crate::format::{Architecture, MechanismEntry, Monitoring, Posture, Role};
 use detente_engine::{
-    CeasefireTerms, MechanismStarts, MechanismStrengths, MemberRole, ModelParams, NatoMember,
-    Pathway, Policy, RussianConsent, Scenario, PATHWAY_COUNT,
+    CeasefireTerms, MechanismId, MechanismSetting, MechanismSettings, MemberRole, ModelParams,
+    NatoMember, Pathway, Policy, Scenario, PATHWAY_COUNT,
 };
 
 /// Replications and seed of the campaign model behind every architecture's quick-success
@@ -70,22 +70,6 @@ pub fn quick_success_by_forces(
         .collect()
 }
 
-fn strength(m: &Mechanism) -> f64 {
-    if m.enabled {
-        m.strength
-    } else {
-        0.0
-    }
-}
-
-fn agreed(m: &AgreedMechanism) -> f64 {
-    if m.enabled {
-        m.strength
-    } else {
-        0.0
-    }
-}
-
 impl Architecture {
     /// The month (from the run's start) in which a mechanism starting in calendar year
     /// `year` begins to work: 0 without a start year, or for one at or before the run's start.
@@ -93,6 +77,25 @@ impl Architecture {
         match (self.start_year, year) {
             (Some(first), Some(year)) => year.saturating_sub(first) * 12,
             _ => 0,
+        }
+    }
+
+    /// The month from which a mechanism ending in calendar year `year` (to December) no longer
+    /// works: None without an end year.
+    pub fn end_month(&self, year: Option<u32>) -> Option<u32> {
+        let first = self.start_year.unwrap_or(0);
+        year.map(|year| (year + 1).saturating_sub(first) * 12)
+    }
+
+    /// The engine's setting of a mechanism from its entry.
+    fn mechanism_setting(&self, entry: &MechanismEntry) -> MechanismSetting {
+        MechanismSetting {
+            enabled: entry.enabled,
+            strength: if entry.enabled { entry.strength } else { 0.0 },
+            russian_consent: entry.russian_consent.unwrap_or(1.0),
+            start_month: self.start_month(entry.start_year),
+            end_month: self.end_month(entry.end_year),
+            leakage: entry.leakage.unwrap_or(0.0),
         }
     }
 
@@ -165,37 +168,9 @@ impl Architecture {
         }
         let policy = Policy {
             horizon_months: self.horizon_years * 12,
-            mechanisms: MechanismStrengths {
-                hotline: agreed(&m.hotline),
-                incidents_code: agreed(&m.incidents_code),
-                exercise_notification: agreed(&m.exercise_notification),
-                crisis_dialogue: agreed(&m.crisis_dialogue),
-                arms_control: agreed(&m.arms_control),
-                porcupine: strength(&m.porcupine),
-                hybrid_defence: strength(&m.hybrid_defence),
-                export_controls: if m.export_controls.enabled {
-                    m.export_controls.strength
-                } else {
-                    0.0
-                },
-                export_leakage: m.export_controls.leakage,
-                connectivity_target: if m.managed_connectivity.enabled {
-                    m.managed_connectivity.strength
-                } else {
-                    d.connectivity_start
-                },
-                joint_production: strength(&m.joint_production),
-            },
-            mechanism_starts: MechanismStarts {
-                hotline: self.start_month(m.hotline.start_year),
-                incidents_code: self.start_month(m.incidents_code.start_year),
-                exercise_notification: self.start_month(m.exercise_notification.start_year),
-                crisis_dialogue: self.start_month(m.crisis_dialogue.start_year),
-                arms_control: self.start_month(m.arms_control.start_year),
-                porcupine: self.start_month(m.porcupine.start_year),
-                hybrid_defence: self.start_month(m.hybrid_defence.start_year),
-                joint_production: self.start_month(m.joint_production.start_year),
-            },
+            mechanisms: MechanismSettings(
+                MechanismId::ALL.map(|id| self.mechanism_setting(&m.get(id.key()))),
+            ),
             ceasefire: CeasefireTerms {
                 formal: if c.formal { 1.0 } else { 0.0 },
                 specificity: c.specificity,
@@ -207,6 +182,7 @@ impl Architecture {
                 },
                 dispute_resolution: if c.dispute_resolution { 1.0 } else { 0.0 },
                 guarantee: c.guarantee,
+                russian_consent: c.russian_consent,
             },
             added_brigades: (heavy + mechanised + light) as f64,
             quick_success_probability: quick_success_probability(
@@ -257,14 +233,6 @@ impl Architecture {
                     })
                 })
                 .collect(),
-            consent: RussianConsent {
-                hotline: m.hotline.russian_consent,
-                incidents_code: m.incidents_code.russian_consent,
-                exercise_notification: m.exercise_notification.russian_consent,
-                crisis_dialogue: m.crisis_dialogue.russian_consent,
-                arms_control: m.arms_control.russian_consent,
-                ceasefire: c.russian_consent,
-            },
             pathway_enabled,
             pathway_rate_multiplier,
         };

@@ -559,7 +559,10 @@ pub fn parse_architecture(text: &str, file: &str) -> Result<Architecture, Vec<Di
             .map(|(s, p, m)| diag(s, p, m))
             .collect());
     }
-    serde_json::from_value(json).map_err(|e| vec![diag(None, String::new(), e.to_string())])
+    let mut architecture: Architecture = serde_json::from_value(json)
+        .map_err(|e| vec![diag(None, String::new(), e.to_string())])?;
+    architecture.mechanisms.complete();
+    Ok(architecture)
 }
 
 /// The parser's message, or, where it has none (a control character, say in a comment), what
@@ -583,9 +586,10 @@ fn syntax_message(text: &str, e: &toml_edit::TomlError) -> String {
     }
 }
 
-/// Mechanisms' `start_year`: it needs the architecture's `start_year`, must fall within the
-/// run, and `managed_connectivity` has none (connectivity relaxes from the run's start).
-fn start_year_problems(doc: &Value) -> Vec<(Vec<Seg>, String)> {
+/// Mechanisms' `start_year` and `end_year`: they need the architecture's `start_year`, must fall
+/// within the run, and a mechanism cannot end before it starts. (Which mechanisms take them is
+/// the schema's business: those acting through closed-form paths do not.)
+fn mechanism_year_problems(doc: &Value) -> Vec<(Vec<Seg>, String)> {
     let key = |k: &str| Seg::Key(k.to_string());
     let mut out = Vec::new();
     let first = doc.get("start_year").and_then(Value::as_u64);
@@ -594,27 +598,37 @@ fn start_year_problems(doc: &Value) -> Vec<(Vec<Seg>, String)> {
         return out;
     };
     for (name, m) in mechanisms {
-        let Some(year) = m.get("start_year").and_then(Value::as_u64) else {
-            continue;
-        };
-        let path = vec![key("mechanisms"), key(name), key("start_year")];
-        if name == "managed_connectivity" {
-            out.push((
-                path,
-                "managed_connectivity has no start_year (connectivity relaxes toward its target from the run's start); allowed on hotline, incidents_code, exercise_notification, crisis_dialogue, arms_control, porcupine, hybrid_defence, joint_production".into(),
-            ));
-            continue;
+        for field in ["start_year", "end_year"] {
+            let Some(year) = m.get(field).and_then(Value::as_u64) else {
+                continue;
+            };
+            let path = vec![key("mechanisms"), key(name), key(field)];
+            match (first, horizon) {
+                (None, _) => out.push((
+                    path,
+                    format!("{field} {year} needs the architecture's top-level `start_year` (the calendar year the run starts)"),
+                )),
+                (Some(first), Some(h)) if year >= first + h => out.push((
+                    path,
+                    format!("{year} is after the run ends; allowed: {first} to {} (start_year + horizon_years - 1)", first + h - 1),
+                )),
+                (Some(first), _) if field == "end_year" && year < first => out.push((
+                    path,
+                    format!("{year} is before the run starts; allowed: {first} or later (the architecture's start_year)"),
+                )),
+                _ => {}
+            }
         }
-        match (first, horizon) {
-            (None, _) => out.push((
-                path,
-                format!("start_year {year} needs the architecture's top-level `start_year` (the calendar year the run starts)"),
-            )),
-            (Some(first), Some(h)) if year >= first + h => out.push((
-                path,
-                format!("{year} is after the run ends; allowed: {first} to {} (start_year + horizon_years - 1)", first + h - 1),
-            )),
-            _ => {}
+        if let (Some(start), Some(end)) = (
+            m.get("start_year").and_then(Value::as_u64),
+            m.get("end_year").and_then(Value::as_u64),
+        ) {
+            if end < start {
+                out.push((
+                    vec![key("mechanisms"), key(name), key("end_year")],
+                    format!("end_year {end} is before start_year {start}; allowed: {start} or later"),
+                ));
+            }
         }
     }
     out
@@ -738,7 +752,7 @@ fn semantic_problems(doc: &Value) -> Vec<(Vec<Seg>, String)> {
             ));
         }
     }
-    out.extend(start_year_problems(doc));
+    out.extend(mechanism_year_problems(doc));
     if let Some(params) = doc.get("parameters").and_then(Value::as_object) {
         for (name, value) in params {
             let Some(value) = value.as_f64() else {

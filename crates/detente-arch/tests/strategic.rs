@@ -45,14 +45,17 @@ fn denial_shifts_russian_effort_into_hybrid_and_gray_zone() {
 /// The mechanisms that need Russia's consent.
 fn agreed_mechanisms(
     m: &mut detente_arch::format::Mechanisms,
-) -> [&mut detente_arch::format::AgreedMechanism; 5] {
-    [
-        &mut m.hotline,
-        &mut m.incidents_code,
-        &mut m.exercise_notification,
-        &mut m.crisis_dialogue,
-        &mut m.arms_control,
-    ]
+) -> Vec<&mut detente_arch::format::MechanismEntry> {
+    let agreed: Vec<_> = m
+        .entries
+        .iter_mut()
+        .filter(|(key, _)| {
+            detente_engine::MechanismId::from_key(key).is_some_and(|id| id.mechanism().needs_consent())
+        })
+        .map(|(_, entry)| entry)
+        .collect();
+    assert_eq!(agreed.len(), 5, "the five consent-needing mechanisms");
+    agreed
 }
 
 /// An architecture whose consent-needing mechanisms all have `russian_consent = 0` gives the
@@ -63,7 +66,7 @@ fn consent_zero_is_the_same_as_disabled_bit_for_bit() {
         let mut refused = builtin(name);
         let mut disabled = refused.clone();
         for agreed in agreed_mechanisms(&mut refused.mechanisms) {
-            agreed.russian_consent = 0.0;
+            agreed.russian_consent = Some(0.0);
         }
         refused.ceasefire.russian_consent = 0.0;
         for agreed in agreed_mechanisms(&mut disabled.mechanisms) {

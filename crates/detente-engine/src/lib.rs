@@ -24,6 +24,7 @@ pub mod crisis;
 pub mod ensemble;
 pub mod exact;
 pub mod figures;
+pub mod mechanism;
 pub mod params;
 pub mod pathway;
 pub mod policy;
@@ -46,10 +47,10 @@ pub use exact::ExactSummary;
 pub use figures::{Figures, Method};
 pub use params::{ModelParams, ParamSpec, PARAM_SPECS};
 pub use pathway::{Pathway, PATHWAY_COUNT};
-pub use policy::{
-    CeasefireTerms, MechanismStarts, MechanismStrengths, MemberRole, NatoMember, Policy,
-    RussianConsent,
+pub use mechanism::{
+    MechanismId, MechanismSetting, MechanismSettings, Strengths, MECHANISM_COUNT, REGISTRY,
 };
+pub use policy::{CeasefireTerms, MemberRole, NatoMember, Policy};
 pub use run::{simulate_run, Costs, RunOutcome};
 pub use slow::Trajectory;
 pub use stats::Estimate;

@@ -347,8 +347,8 @@ model_params! {
     porcupine_cost_bn: 20.0, "US$ bn per year", [10.0, 40.0], "assumption; Ukraine's 2024 defence spending US$64.7 bn (SIPRI, data/PROVENANCE.md)";
     /// Annual cost of one forward-stationed NATO brigade.
     brigade_cost_bn: 1.5, "US$ bn per brigade-year", [0.7, 3.0], "assumption";
-    /// Annual cost of the risk-reduction and connectivity mechanisms together, at full strength.
-    risk_reduction_cost_bn: 0.5, "US$ bn per year", [0.1, 2.0], "assumption";
+    /// Annual cost of one risk-reduction or connectivity mechanism at full strength (each mechanism's module says whether it is paid this way; `mechanism/`).
+    risk_reduction_unit_cost_bn: 0.0625, "US$ bn per year per mechanism", [0.0125, 0.25], "assumption (US$ 0.5 bn, range 0.1-2, for the package of eight)";
 }
 
 /// Look up the spec of a parameter by name.

@@ -1,9 +1,10 @@
-//! What an architecture decides, as plain numbers the engine reads: mechanism strengths,
+//! What an architecture decides, as plain numbers the engine reads: mechanism settings,
 //! ceasefire terms, spending paths, starting conditions, which pathways are live. The
 //! architecture crate builds a `Policy` from a TOML file; the engine never sees the file.
 //! Every field is documented with its unit; `docs/model.md` says which model quantity each
 //! one moves.
 
+use crate::mechanism::MechanismSettings;
 use crate::pathway::PATHWAY_COUNT;
 
 /// Ceasefire terms between Russia and Ukraine (brief, element 11; Fortna's terms).
@@ -21,90 +22,9 @@ pub struct CeasefireTerms {
     pub dispute_resolution: f64,
     /// A third-party security guarantee for the ceasefire, 0 (none) to 1 (full).
     pub guarantee: f64,
-}
-
-/// Strengths of the mechanisms, each 0 (absent) to 1 (fully in place).
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct MechanismStrengths {
-    pub hotline: f64,
-    pub incidents_code: f64,
-    pub exercise_notification: f64,
-    pub crisis_dialogue: f64,
-    pub arms_control: f64,
-    pub porcupine: f64,
-    pub hybrid_defence: f64,
-    /// Export-control coverage of military and dual-use goods (CoCom-like regime).
-    pub export_controls: f64,
-    /// Fraction of controlled goods that leaks through anyway.
-    pub export_leakage: f64,
-    /// Target connectivity (trade, flights, exchanges) as a fraction of pre-2022 levels.
-    pub connectivity_target: f64,
-    pub joint_production: f64,
-}
-
-/// The month (0-based, from the run's start) from which each mechanism works; before it the
-/// mechanism is absent (strength 0). 0 = from the start, the default. Historical settings use
-/// it (a hotline from 1963 in a run that starts in 1949), and so can phased architectures.
-/// Export controls and connectivity act through closed-form paths (rearmament, connectivity)
-/// and have no start month.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct MechanismStarts {
-    pub hotline: u32,
-    pub incidents_code: u32,
-    pub exercise_notification: u32,
-    pub crisis_dialogue: u32,
-    pub arms_control: u32,
-    pub porcupine: u32,
-    pub hybrid_defence: u32,
-    pub joint_production: u32,
-}
-
-impl MechanismStrengths {
-    /// The strengths in month `month`: those of mechanisms that have not started yet are 0.
-    pub fn started(&self, starts: &MechanismStarts, month: u32) -> MechanismStrengths {
-        let at = |strength: f64, start: u32| if month >= start { strength } else { 0.0 };
-        MechanismStrengths {
-            hotline: at(self.hotline, starts.hotline),
-            incidents_code: at(self.incidents_code, starts.incidents_code),
-            exercise_notification: at(self.exercise_notification, starts.exercise_notification),
-            crisis_dialogue: at(self.crisis_dialogue, starts.crisis_dialogue),
-            arms_control: at(self.arms_control, starts.arms_control),
-            porcupine: at(self.porcupine, starts.porcupine),
-            hybrid_defence: at(self.hybrid_defence, starts.hybrid_defence),
-            joint_production: at(self.joint_production, starts.joint_production),
-            ..self.clone()
-        }
-    }
-}
-
-/// Russia's consent to the mechanisms that need its agreement: the share of the time each
-/// channel works (0-1) when Russia's threat perception is at its base level. A mechanism's
-/// working strength is its strength times its consent times Russia's willingness that month
-/// (`slow::MonthState::mechanisms`); with consent 0 the mechanism has no effect at all.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RussianConsent {
-    pub hotline: f64,
-    pub incidents_code: f64,
-    pub exercise_notification: f64,
-    pub crisis_dialogue: f64,
-    pub arms_control: f64,
-    /// The ceasefire's terms that need Russia on the ground: demilitarised zone, monitoring,
-    /// joint dispute resolution.
-    pub ceasefire: f64,
-}
-
-impl Default for RussianConsent {
-    /// Full consent: every channel works whenever Russia is willing.
-    fn default() -> Self {
-        RussianConsent {
-            hotline: 1.0,
-            incidents_code: 1.0,
-            exercise_notification: 1.0,
-            crisis_dialogue: 1.0,
-            arms_control: 1.0,
-            ceasefire: 1.0,
-        }
-    }
+    /// Share of the time Russia lets the terms that need it on the ground work (demilitarised
+    /// zone, monitoring, joint dispute resolution), 0-1, at its base threat perception.
+    pub russian_consent: f64,
 }
 
 /// Whether a NATO member's escalation alone moves the alliance.
@@ -136,9 +56,8 @@ pub struct NatoMember {
 pub struct Policy {
     /// Months simulated.
     pub horizon_months: u32,
-    pub mechanisms: MechanismStrengths,
-    /// The month each mechanism starts working (0 = from the start).
-    pub mechanism_starts: MechanismStarts,
+    /// Each mechanism's strength, Russia's consent, the months it works (`crate::mechanism`).
+    pub mechanisms: MechanismSettings,
     pub ceasefire: CeasefireTerms,
     /// NATO brigades added in place on the eastern flank beyond the base posture.
     pub added_brigades: f64,
@@ -188,8 +107,6 @@ pub struct Policy {
     pub ceasefire_age_years: f64,
     /// NATO's members in a crisis (the architecture's US, European and frontline actors).
     pub nato_members: Vec<NatoMember>,
-    /// Russia's consent to the mechanisms that need it.
-    pub consent: RussianConsent,
     /// Which pathways can trigger crises.
     pub pathway_enabled: [bool; PATHWAY_COUNT],
     /// Multipliers on each pathway's base trigger rate (1 = the model default).
@@ -201,11 +118,7 @@ impl Default for Policy {
     fn default() -> Self {
         Policy {
             horizon_months: 120,
-            mechanisms: MechanismStrengths {
-                export_leakage: 0.5,
-                ..MechanismStrengths::default()
-            },
-            mechanism_starts: MechanismStarts::default(),
+            mechanisms: MechanismSettings::default(),
             ceasefire: CeasefireTerms {
                 formal: 0.0,
                 specificity: 0.0,
@@ -213,6 +126,7 @@ impl Default for Policy {
                 monitoring: 0.0,
                 dispute_resolution: 0.0,
                 guarantee: 0.0,
+                russian_consent: 1.0,
             },
             added_brigades: 0.0,
             quick_success_probability: 0.5,
@@ -235,7 +149,6 @@ impl Default for Policy {
             ceasefire_holds_at_start: true,
             ceasefire_age_years: 0.0,
             nato_members: default_members(),
-            consent: RussianConsent::default(),
             pathway_enabled: [true; PATHWAY_COUNT],
             pathway_rate_multiplier: [1.0; PATHWAY_COUNT],
         }

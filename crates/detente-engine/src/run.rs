@@ -147,25 +147,23 @@ pub fn crisis_setting(
         global_org: 0.0,
         regional_org: 0.0,
     };
-    let mech = &st.mechanisms;
     let alliance = policy.nato_escalation_tolerance.clamp(0.0, 1.0);
     let mut russia_shift = params.russia_threat_weight * (st.russia_threat - 0.5)
         - params.deterrence_weight * (st.credibility - 0.5);
     if pathway == Pathway::DeliberateAttack {
         russia_shift += logit(st.quick_success);
     }
-    let sides = SideTerms {
+    let mut sides = SideTerms {
         nato_shift: params.nato_tolerance_weight * (alliance - 0.5),
         nato_members: nato_members(params, policy, alliance),
         russia_shift,
-        misperception_sd: st.misperception
-            * (1.0 - params.hotline_misperception_cut * mech.hotline.clamp(0.0, 1.0)),
+        misperception_sd: st.misperception,
         hostile_bias: params.hostile_bias,
-        first_strike_fear: params.first_strike_fear
-            * (1.0 - params.arms_control_fear_cut * mech.arms_control.clamp(0.0, 1.0)),
-        deescalation_shift: params.dialogue_deescalation * mech.crisis_dialogue.clamp(0.0, 1.0),
+        first_strike_fear: params.first_strike_fear,
+        deescalation_shift: 0.0,
         war_threshold_shift: params.nuclear_shadow,
     };
+    st.mechanisms.apply_to_crisis(params, &mut sides);
     (inputs, sides)
 }
 

@@ -15,7 +15,8 @@
 use crate::crisis::logistic;
 use crate::params::ModelParams;
 use crate::pathway::{Pathway, PATHWAY_COUNT};
-use crate::policy::{CeasefireTerms, MechanismStrengths, Policy};
+use crate::mechanism::{PathEffects, Strengths, WorkingContext};
+use crate::policy::{CeasefireTerms, Policy};
 use std::sync::OnceLock;
 
 /// Levels of tension, from 0 (calm) to `TENSION_LEVELS - 1` (the highest).
@@ -92,7 +93,7 @@ pub struct MonthState {
     pub russia_willingness: f64,
     /// The mechanisms as they work this month: the architecture's strengths, those that need
     /// Russia's consent times consent and willingness.
-    pub mechanisms: MechanismStrengths,
+    pub mechanisms: Strengths,
     /// The ceasefire's terms as they work this month (those needing Russia on the ground
     /// times consent and willingness).
     pub ceasefire: CeasefireTerms,
@@ -236,31 +237,30 @@ pub fn ceasefire_type_factors(p: &ModelParams) -> (f64, f64) {
     (durable, ratio * durable)
 }
 
-/// Effective export-control coverage: the share of military and dual-use goods stopped.
-pub fn export_control_effect(policy: &Policy) -> f64 {
-    clamp01(policy.mechanisms.export_controls) * (1.0 - clamp01(policy.mechanisms.export_leakage))
-}
-
-/// Connectivity after `years`: relaxes from its start toward the target.
-fn connectivity_at(p: &ModelParams, pol: &Policy, years: f64) -> f64 {
-    let target = clamp01(pol.mechanisms.connectivity_target);
+/// Connectivity after `years`: relaxes from its start toward the target the mechanisms set.
+fn connectivity_at(p: &ModelParams, pol: &Policy, paths: &PathEffects, years: f64) -> f64 {
+    let target = paths.connectivity_target.unwrap_or(pol.connectivity_start);
     target + (pol.connectivity_start - target) * (-years / p.connectivity_years.max(1e-6)).exp()
 }
 
 /// Share of Russia's rearmament done after `years`: exponential approach, 95 % at
-/// `rearm_years` when unhindered, slowed by export controls, sped by uncontrolled connectivity.
-fn rearmament_at(p: &ModelParams, pol: &Policy, years: f64) -> f64 {
-    let control = export_control_effect(pol);
+/// `rearm_years` when unhindered, slowed by the mechanisms (export controls), sped by the
+/// connectivity they leave uncontrolled.
+fn rearmament_at(p: &ModelParams, pol: &Policy, paths: &PathEffects, years: f64) -> f64 {
     let rate = 3.0 / p.rearm_years.max(1e-6)
-        * (1.0 - p.export_control_max_slowdown * control)
-        * (1.0 + p.connectivity_rearm_leak * connectivity_at(p, pol, years) * (1.0 - control));
+        * paths.rearm_rate_factor
+        * (1.0
+            + p.connectivity_rearm_leak
+                * connectivity_at(p, pol, paths, years)
+                * paths.uncontrolled_share);
     1.0 - (-rate * years).exp()
 }
 
 /// Russian forces near NATO's northern frontier after `years` (thousand troops).
-fn russia_forces_at(p: &ModelParams, pol: &Policy, years: f64) -> f64 {
+fn russia_forces_at(p: &ModelParams, pol: &Policy, paths: &PathEffects, years: f64) -> f64 {
     pol.russia_forces_start_k
-        + (pol.russia_forces_target_k - pol.russia_forces_start_k) * rearmament_at(p, pol, years)
+        + (pol.russia_forces_target_k - pol.russia_forces_start_k)
+            * rearmament_at(p, pol, paths, years)
 }
 
 /// European spending after `years` (% of GDP): a linear ramp to the target.
@@ -279,7 +279,8 @@ fn europe_spending_at(pol: &Policy, years: f64) -> f64 {
 /// the next year, in log units. Positive when the window is closing on Russia.
 pub fn closing_window(p: &ModelParams, pol: &Policy, years: f64) -> f64 {
     let nato = |y: f64| europe_spending_at(pol, y).max(1e-6);
-    let russia = |y: f64| russia_forces_at(p, pol, y).max(1e-6);
+    let paths = pol.mechanisms.path_effects(p);
+    let russia = |y: f64| russia_forces_at(p, pol, &paths, y).max(1e-6);
     (nato(years + 1.0) / nato(years)).ln() - (russia(years + 1.0) / russia(years)).ln()
 }
 
@@ -325,24 +326,24 @@ pub fn month_state(p: &ModelParams, pol: &Policy, m: u32, memory: Memory) -> Mon
     let years = (m as f64 + 0.5) / 12.0;
     let tension = memory.tension_share();
 
-    let connectivity = connectivity_at(p, pol, years);
-    let rearmament = rearmament_at(p, pol, years);
+    let paths = pol.mechanisms.path_effects(p);
+    let connectivity = connectivity_at(p, pol, &paths, years);
+    let rearmament = rearmament_at(p, pol, &paths, years);
     // A second war draws forces off the northern frontier.
     let drain = if memory.fought {
         clamp01(p.second_war_force_drain)
     } else {
         0.0
     };
-    let russia_forces_k = russia_forces_at(p, pol, years) * (1.0 - drain);
+    let russia_forces_k = russia_forces_at(p, pol, &paths, years) * (1.0 - drain);
     let europe_spending_pct = europe_spending_at(pol, years);
 
-    // Threat perception rises with added forward forces and a porcupine Ukraine (the spiral),
-    // and with tension. Mechanisms count from their start year.
-    let offered = &pol.mechanisms.started(&pol.mechanism_starts, m);
+    // Threat perception rises with added forward forces and mechanisms that feed the spiral
+    // (a porcupine Ukraine), and with tension. Mechanisms count in the months they work.
     let russia_threat = clamp01(
         p.russia_threat_base
             + p.threat_per_brigade * pol.added_brigades.max(0.0)
-            + p.threat_per_porcupine * clamp01(offered.porcupine)
+            + pol.mechanisms.threat(m, p)
             + p.tension_threat_rise * tension,
     );
 
@@ -350,27 +351,26 @@ pub fn month_state(p: &ModelParams, pol: &Policy, m: u32, memory: Memory) -> Mon
     // as it feels more threatened. A second war wears down Ukraine's deterrent capability.
     let russia_willingness =
         clamp01(1.0 - p.consent_threat_weight * (russia_threat - p.russia_threat_base));
-    let agreed =
-        |strength: f64, consent: f64| clamp01(strength) * clamp01(consent) * russia_willingness;
-    let c = &pol.consent;
     let ukraine_capability = if memory.fought {
         1.0 - clamp01(p.second_war_ukraine_attrition)
     } else {
         1.0
     };
-    let mech = MechanismStrengths {
-        hotline: agreed(offered.hotline, c.hotline),
-        incidents_code: agreed(offered.incidents_code, c.incidents_code),
-        exercise_notification: agreed(offered.exercise_notification, c.exercise_notification),
-        crisis_dialogue: agreed(offered.crisis_dialogue, c.crisis_dialogue),
-        arms_control: agreed(offered.arms_control, c.arms_control),
-        porcupine: clamp01(offered.porcupine) * ukraine_capability,
-        ..offered.clone()
+    let mech = pol.mechanisms.working(
+        m,
+        &WorkingContext {
+            russia_willingness,
+            ukraine_capability,
+        },
+    );
+    let effects = mech.slow_effects(p);
+    let agreed = |strength: f64| {
+        clamp01(strength) * clamp01(pol.ceasefire.russian_consent) * russia_willingness
     };
     let cf = CeasefireTerms {
-        dmz: agreed(pol.ceasefire.dmz, c.ceasefire),
-        monitoring: agreed(pol.ceasefire.monitoring, c.ceasefire),
-        dispute_resolution: agreed(pol.ceasefire.dispute_resolution, c.ceasefire),
+        dmz: agreed(pol.ceasefire.dmz),
+        monitoring: agreed(pol.ceasefire.monitoring),
+        dispute_resolution: agreed(pol.ceasefire.dispute_resolution),
         ..pol.ceasefire.clone()
     };
 
@@ -394,7 +394,7 @@ pub fn month_state(p: &ModelParams, pol: &Policy, m: u32, memory: Memory) -> Mon
     );
     let europe_part = clamp01(
         europe_spending_pct / p.europe_spending_saturation_pct.max(1e-6)
-            * (1.0 + p.joint_production_boost * clamp01(mech.joint_production)),
+            * effects.europe_capability_factor,
     );
     // US commitment answers European burden-sharing.
     let us_commitment = clamp01(pol.us_commitment + p.us_burden_sharing_weight * spending_rise);
@@ -407,18 +407,17 @@ pub fn month_state(p: &ModelParams, pol: &Policy, m: u32, memory: Memory) -> Mon
     // Misperception falls with connectivity and open dialogue, rises with tension.
     let misperception = p.misperception_sd
         * (1.0 - p.connectivity_misperception_cut * connectivity)
-        * (1.0 - p.dialogue_misperception_cut * clamp01(mech.crisis_dialogue))
+        * effects.misperception_factor
         * (1.0 + p.tension_misperception_rise * tension);
 
     // Russia's reckoning of a quick success: the campaign model's at the month's frontier
-    // forces, cut by a porcupine Ukraine, raised where it exploits the hotline to mask
-    // preparations.
+    // forces, as the mechanisms move it (a porcupine Ukraine denies, a hotline exploited to
+    // mask preparations raises it).
     let forces_ratio = russia_forces_k / pol.russia_forces_target_k.max(1e-6);
-    let denied = clamp01(
-        pol.quick_success_at(forces_ratio) * (1.0 - p.porcupine_denial * clamp01(mech.porcupine)),
-    );
-    let quick_success = if p.channel_deception != 0.0 && mech.hotline > 0.0 {
-        logistic(logit(denied) + p.channel_deception * mech.hotline)
+    let denied =
+        clamp01(pol.quick_success_at(forces_ratio) * effects.quick_success_factor);
+    let quick_success = if effects.quick_success_logit_shift != 0.0 {
+        logistic(logit(denied) + effects.quick_success_logit_shift)
     } else {
         denied
     };
@@ -430,11 +429,11 @@ pub fn month_state(p: &ModelParams, pol: &Policy, m: u32, memory: Memory) -> Mon
     let mut per_year = [0.0; PATHWAY_COUNT];
     let gray_zone_open = p.gray_zone_crisis_rate * assertive;
     per_year[Pathway::GrayZone.index()] =
-        gray_zone_open * (1.0 - p.incidents_code_cut * clamp01(mech.incidents_code));
+        gray_zone_open * effects.trigger_factor[Pathway::GrayZone.index()];
     per_year[Pathway::SnapExercise.index()] = p.snap_exercise_rate
         * clamp01(
             p.snap_misread_probability
-                * (1.0 - p.exercise_notification_cut * clamp01(mech.exercise_notification))
+                * effects.trigger_factor[Pathway::SnapExercise.index()]
                 * misread_scale
                 * (0.5 + clamp01(pol.frontline_escalation_tolerance)),
         );
@@ -449,7 +448,7 @@ pub fn month_state(p: &ModelParams, pol: &Policy, m: u32, memory: Memory) -> Mon
     per_year[Pathway::Hybrid.index()] = p.hybrid_attack_rate
         * clamp01(
             p.hybrid_crisis_probability
-                * (1.0 - p.hybrid_defence_cut * clamp01(mech.hybrid_defence))
+                * effects.trigger_factor[Pathway::Hybrid.index()]
                 * assertive,
         );
 
@@ -518,7 +517,7 @@ pub fn month_state(p: &ModelParams, pol: &Policy, m: u32, memory: Memory) -> Mon
         * (1.0 - p.ceasefire_monitoring_cut * clamp01(cf.monitoring))
         * (1.0 - p.ceasefire_dispute_cut * clamp01(cf.dispute_resolution))
         * (1.0 - p.ceasefire_guarantee_cut * clamp01(cf.guarantee))
-        * (1.0 - p.ceasefire_porcupine_cut * clamp01(mech.porcupine))
+        * effects.ceasefire_hazard_factor
         * (1.0 + p.ceasefire_rearm_rise * rearmament);
     let (durable, fragile) = ceasefire_type_factors(p);
     let ceasefire_breakdown = [durable, fragile].map(|f| -(-ceasefire_hazard * f / 12.0).exp_m1());
@@ -530,19 +529,8 @@ pub fn month_state(p: &ModelParams, pol: &Policy, m: u32, memory: Memory) -> Mon
     // so the willingness of the month does not enter).
     let europe_spending_bn = pol.europe_gdp_bn * europe_spending_pct / 100.0 / 12.0;
     let us_spending_bn = pol.us_spending_bn / 12.0;
-    let paid = |strength: f64, consent: f64| clamp01(strength) * clamp01(consent);
-    let risk_reduction = (paid(offered.hotline, c.hotline)
-        + paid(offered.incidents_code, c.incidents_code)
-        + paid(offered.exercise_notification, c.exercise_notification)
-        + paid(offered.crisis_dialogue, c.crisis_dialogue)
-        + paid(offered.arms_control, c.arms_control)
-        + clamp01(offered.hybrid_defence)
-        + clamp01(offered.export_controls)
-        + clamp01(offered.connectivity_target))
-        / 8.0;
-    let mechanism_cost_bn = (p.porcupine_cost_bn * clamp01(offered.porcupine)
-        + p.brigade_cost_bn * pol.added_brigades.max(0.0)
-        + p.risk_reduction_cost_bn * risk_reduction)
+    let mechanism_cost_bn = (pol.mechanisms.yearly_cost_bn(m, p)
+        + p.brigade_cost_bn * pol.added_brigades.max(0.0))
         / 12.0;
 
     MonthState {

@@ -114,8 +114,7 @@ impl WarMonth {
     /// has lasted `age` months at the start of the month (1 in the month after the clash).
     pub fn new(params: &ModelParams, st: &MonthState, age: u32) -> WarMonth {
         use WarPhase::*;
-        let arms = st.mechanisms.arms_control.clamp(0.0, 1.0);
-        let nuclear = (-params.arms_control_nuclear_threshold * arms).exp();
+        let nuclear = st.mechanisms.war_effects(params).nuclear_factor;
         let widen = hazard(params.war_limited_to_theatre);
         let fait = hazard(params.war_fait_accompli_escalation);
         let limited_nuclear = hazard(params.war_limited_to_nuclear) * nuclear;
@@ -303,13 +302,14 @@ impl<T: Copy> WarOutcomes<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mechanism::MechanismId;
     use crate::policy::Policy;
     use crate::slow::{Memory, Trajectory};
 
     fn months(arms_control: f64) -> (ModelParams, Vec<MonthState>) {
         let params = ModelParams::default();
         let mut policy = Policy::default();
-        policy.mechanisms.arms_control = arms_control;
+        policy.mechanisms.set(MechanismId::ArmsControl, arms_control);
         let t = Trajectory::new(&params, &policy);
         let path = t.path(Memory::AT_WAR).into_iter().cloned().collect();
         (params, path)

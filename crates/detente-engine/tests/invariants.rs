@@ -71,7 +71,6 @@ fn stationary_policy(pathway: Pathway) -> Policy {
     p.war_fatigue_growth_per_year = 0.0;
     p.cohesion_drift_per_year = 0.0;
     p.europe_spending_target_pct = p.europe_spending_start_pct;
-    p.mechanisms.connectivity_target = p.connectivity_start;
     p.russia_forces_target_k = p.russia_forces_start_k;
     p
 }
@@ -111,9 +110,9 @@ fn ensemble_agrees_with_exact_survival_in_a_stationary_model() {
 fn strengthening_hotline_and_dialogue_does_not_raise_p_war() {
     let weak = Policy::default();
     let mut strong = weak.clone();
-    strong.mechanisms.hotline = 1.0;
-    strong.mechanisms.crisis_dialogue = 1.0;
-    strong.mechanisms.exercise_notification = 1.0;
+    strong.mechanisms.set(MechanismId::Hotline, 1.0);
+    strong.mechanisms.set(MechanismId::CrisisDialogue, 1.0);
+    strong.mechanisms.set(MechanismId::ExerciseNotification, 1.0);
     let cmp = compare(
         &[scenario(weak), scenario(strong)],
         EnsembleOptions::new(20_000, 3),
@@ -154,8 +153,8 @@ proptest! {
     fn probabilities_stay_in_unit_interval(params in arb_params(), hot in 0.0f64..=1.0, port in 0.0f64..=1.0, seed in 0u64..1000) {
         let mut policy = Policy::default();
         policy.horizon_months = 36;
-        policy.mechanisms.hotline = hot;
-        policy.mechanisms.porcupine = port;
+        policy.mechanisms.set(MechanismId::Hotline, hot);
+        policy.mechanisms.set(MechanismId::Porcupine, port);
         let s = Scenario { name: "p".into(), params, policy };
         let sum = ensemble(&s, 300, seed);
         for e in [sum.p_war(), sum.p_nuclear(), sum.p_ceasefire_break()] {
@@ -248,17 +247,13 @@ fn spread_across_parameter_draws_shows_parameter_uncertainty() {
 fn arb_policy() -> impl Strategy<Value = Policy> {
     proptest::collection::vec(0.0f64..=1.0, 12).prop_map(|u| {
         let mut p = Policy::default();
+        use MechanismId::*;
         let m = &mut p.mechanisms;
-        m.hotline = u[0];
-        m.incidents_code = u[1];
-        m.exercise_notification = u[2];
-        m.crisis_dialogue = u[3];
-        m.arms_control = u[4];
-        m.porcupine = u[5];
-        m.hybrid_defence = u[6];
-        m.export_controls = u[7];
-        m.export_leakage = u[8];
-        m.connectivity_target = u[9];
+        for (id, u) in [Hotline, IncidentsCode, ExerciseNotification, CrisisDialogue, ArmsControl, Porcupine, HybridDefence, ExportControls].into_iter().zip(u.iter().copied()) {
+            m.set(id, u);
+        }
+        m[ExportControls].leakage = u[8];
+        m.set(ManagedConnectivity, u[9]);
         p.nato_escalation_tolerance = u[10];
         p.frontline_escalation_tolerance = u[11];
         p
@@ -284,9 +279,10 @@ proptest! {
         holds in proptest::bool::ANY,
     ) {
         let mut stronger = policy.clone();
-        let m = &mut stronger.mechanisms;
-        let slot = match which { 0 => &mut m.hotline, 1 => &mut m.crisis_dialogue, _ => &mut m.exercise_notification };
-        *slot = (*slot + extra).min(1.0);
+        let id = [MechanismId::Hotline, MechanismId::CrisisDialogue, MechanismId::ExerciseNotification][which];
+        let slot = &mut stronger.mechanisms[id];
+        slot.enabled = true;
+        slot.strength = (slot.strength + extra).min(1.0);
         let before = detente_engine::slow::month_state(&params, &policy, month, Memory::CALM);
         let after = detente_engine::slow::month_state(&params, &stronger, month, Memory::CALM);
         let p0 = detente_engine::run::monthly_war_probability(&params, &policy, &before, &before, holds);
@@ -310,7 +306,7 @@ fn worst_hotline_rise(tries: u64, adjust: impl Fn(&mut ModelParams)) -> (f64, Mo
         adjust(&mut params);
         let weak = Policy::default();
         let mut strong = weak.clone();
-        strong.mechanisms.hotline = 1.0;
+        strong.mechanisms.set(MechanismId::Hotline, 1.0);
         let p0 = detente_engine::exact::evaluate(&params, &weak).p_war;
         let p1 = detente_engine::exact::evaluate(&params, &strong).p_war;
         if p1 - p0 > worst.0 {
