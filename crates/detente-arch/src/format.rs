@@ -276,22 +276,33 @@ fn mechanism_entry_schema(m: &dyn detente_engine::mechanism::Mechanism) -> serde
     })
 }
 
-/// Forward forces for deterrence by denial on the eastern flank.
+/// Forward forces for deterrence by denial on the eastern flank. A table written down is on
+/// (`enabled` default true) with the 2025 posture and no brigades added unless it says otherwise.
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ForwardForces {
+    /// Whether brigades are added; default true.
+    #[serde(default = "yes")]
     pub enabled: bool,
-    /// Base posture of forces in place: `posture-2016` or `posture-2025`.
+    /// Base posture of forces in place: `posture-2016` or `posture-2025` (default).
+    #[serde(default = "posture_2025")]
     pub posture: Posture,
-    /// Heavy (armoured) NATO brigades added in place.
+    /// Heavy (armoured) NATO brigades added in place; default 0.
+    #[serde(default)]
     #[schemars(range(min = 0, max = 30))]
     pub heavy: u32,
-    /// Mechanised brigades added in place.
+    /// Mechanised brigades added in place; default 0.
+    #[serde(default)]
     #[schemars(range(min = 0, max = 30))]
     pub mechanised: u32,
-    /// Light brigades added in place.
+    /// Light brigades added in place; default 0.
+    #[serde(default)]
     #[schemars(range(min = 0, max = 30))]
     pub light: u32,
+}
+
+fn posture_2025() -> Posture {
+    Posture::Posture2025
 }
 
 impl Default for ForwardForces {

@@ -121,6 +121,9 @@ impl Architecture {
             if w > 0.0 {
                 t / w
             } else {
+                // nobody to weigh (no frontline actor): the scale's reference point, where the
+                // tolerance terms are neutral (docs/model.md); for NATO as a whole unreachable in
+                // a valid architecture, whose European allies spend more than 0
                 0.5
             }
         };
@@ -196,10 +199,12 @@ impl Architecture {
             ),
             russia_forces_start_k: d.russia_forces_start_k,
             russia_forces_target_k: d.russia_forces_target_k,
+            // a valid architecture's European allies spend more than 0 (validate.rs), so their
+            // GDP is positive; the guard keeps a hand-built one finite
             europe_spending_start_pct: if europe_gdp > 0.0 {
                 100.0 * europe_spending / europe_gdp
             } else {
-                2.0
+                0.0
             },
             europe_spending_target_pct: d.europe_spending_target_pct,
             europe_spending_ramp_years: d.europe_spending_ramp_years,

@@ -559,8 +559,8 @@ pub fn parse_architecture(text: &str, file: &str) -> Result<Architecture, Vec<Di
             .map(|(s, p, m)| diag(s, p, m))
             .collect());
     }
-    let mut architecture: Architecture = serde_json::from_value(json)
-        .map_err(|e| vec![diag(None, String::new(), e.to_string())])?;
+    let mut architecture: Architecture =
+        serde_json::from_value(json).map_err(|e| vec![diag(None, String::new(), e.to_string())])?;
     architecture.mechanisms.complete();
     Ok(architecture)
 }
@@ -598,6 +598,11 @@ fn mechanism_year_problems(doc: &Value) -> Vec<(Vec<Seg>, String)> {
         return out;
     };
     for (name, m) in mechanisms {
+        let timed =
+            detente_engine::MechanismId::from_key(name).is_some_and(|id| id.mechanism().timed());
+        if !timed {
+            continue; // the schema reports the key
+        }
         for field in ["start_year", "end_year"] {
             let Some(year) = m.get(field).and_then(Value::as_u64) else {
                 continue;
@@ -626,7 +631,9 @@ fn mechanism_year_problems(doc: &Value) -> Vec<(Vec<Seg>, String)> {
             if end < start {
                 out.push((
                     vec![key("mechanisms"), key(name), key("end_year")],
-                    format!("end_year {end} is before start_year {start}; allowed: {start} or later"),
+                    format!(
+                        "end_year {end} is before start_year {start}; allowed: {start} or later"
+                    ),
                 ));
             }
         }
@@ -750,6 +757,23 @@ fn semantic_problems(doc: &Value) -> Vec<(Vec<Seg>, String)> {
                 "no actor has role `european_ally` or `frontline_ally`; at least one is required"
                     .into(),
             ));
+        } else {
+            let european_spending: f64 = actors
+                .iter()
+                .filter(|a| {
+                    matches!(
+                        a.get("role").and_then(Value::as_str),
+                        Some("european_ally" | "frontline_ally")
+                    )
+                })
+                .filter_map(|a| a.get("spending_usd_bn").and_then(Value::as_f64))
+                .sum();
+            if european_spending <= 0.0 {
+                out.push((
+                    vec![key("actors")],
+                    "the European allies' spending_usd_bn sums to 0; allowed: more than 0 (it gives Europe's GDP, its spending path and the weights of NATO's tolerance)".into(),
+                ));
+            }
         }
     }
     out.extend(mechanism_year_problems(doc));
@@ -842,7 +866,7 @@ mod tests {
     fn missing_sections_are_named() {
         let diags = parse_architecture("name = \"x\"\nhorizon_years = 5\nactors = []\n", "m.toml")
             .unwrap_err();
-        for key in ["dynamics", "mechanisms", "ceasefire", "pathways"] {
+        for key in ["dynamics", "ceasefire", "pathways"] {
             assert!(
                 diags
                     .iter()
@@ -851,5 +875,107 @@ mod tests {
             );
         }
         assert!(diags.iter().any(|d| d.message.contains("role `russia`")));
+        assert!(!diags.iter().any(|d| d.path == "mechanisms"), "{diags:?}");
+    }
+
+    #[test]
+    fn european_spending_must_be_positive() {
+        let text = baseline().replace("spending_usd_bn = ", "spending_usd_bn = 0.0 # ");
+        let diags = parse_architecture(&text, "z.toml").unwrap_err();
+        assert!(
+            diags
+                .iter()
+                .any(|d| d.path == "actors" && d.message.contains("sums to 0")),
+            "{diags:?}"
+        );
+    }
+
+    /// The baseline with its `[mechanisms.NAME]` table cut out.
+    fn without_mechanism(name: &str) -> String {
+        let text = baseline();
+        let header = format!("[mechanisms.{name}]");
+        let start = text
+            .find(&header)
+            .expect("the baseline sets every mechanism");
+        let end = text[start + header.len()..]
+            .find("\n[")
+            .map_or(text.len(), |i| start + header.len() + i + 1);
+        format!("{}{}", &text[..start], &text[end..])
+    }
+
+    #[test]
+    fn a_mechanism_not_written_down_is_off() {
+        for m in detente_engine::REGISTRY {
+            let text = without_mechanism(m.key());
+            let parsed = parse_architecture(&text, "b.toml").unwrap();
+            let entry = parsed.mechanisms.get(m.key());
+            assert!(!entry.enabled, "{}", m.key());
+            let id = detente_engine::MechanismId::from_key(m.key()).unwrap();
+            let setting = &parsed.to_scenario().policy.mechanisms[id];
+            assert!(!setting.enabled && setting.offered(0) == 0.0, "{}", m.key());
+        }
+    }
+
+    #[test]
+    fn mechanism_keys_and_their_options_come_from_the_registry() {
+        let text = baseline().replace("[mechanisms.hotline]", "[mechanisms.hotlne]");
+        let diags = parse_architecture(&text, "b.toml").unwrap_err();
+        assert!(
+            diags.iter().any(|d| d.path == "mechanisms.hotlne"
+                && d.message.contains("unknown key `hotlne`")
+                && d.message.contains("hotline")),
+            "{diags:?}"
+        );
+        // export controls act through a closed-form path: no start year; no consent either
+        let text = baseline().replace(
+            "[mechanisms.export_controls]",
+            "[mechanisms.export_controls]\nstart_year = 2030\nrussian_consent = 0.5",
+        );
+        let diags = parse_architecture(&text, "b.toml").unwrap_err();
+        for key in ["start_year", "russian_consent"] {
+            assert!(
+                diags
+                    .iter()
+                    .any(|d| d.path == format!("mechanisms.export_controls.{key}")
+                        && d.message
+                            .contains("allowed keys here: enabled, leakage, strength")),
+                "{key}: {diags:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_mechanism_can_end_but_not_before_it_starts() {
+        let timed = |extra: &str| {
+            baseline()
+                .replacen(
+                    "name = \"baseline\"",
+                    "start_year = 2026\nname = \"baseline\"",
+                    1,
+                )
+                .replace(
+                    "[mechanisms.hotline]",
+                    &format!("[mechanisms.hotline]\n{extra}"),
+                )
+        };
+        let a = parse_architecture(&timed("start_year = 2028\nend_year = 2030"), "t.toml").unwrap();
+        let hotline = &a.to_scenario().policy.mechanisms[detente_engine::MechanismId::Hotline];
+        assert_eq!((hotline.start_month, hotline.end_month), (24, Some(60)));
+        assert!(hotline.offered(23) == 0.0 && hotline.offered(24) > 0.0);
+        assert!(hotline.offered(59) > 0.0 && hotline.offered(60) == 0.0);
+        let diags =
+            parse_architecture(&timed("start_year = 2030\nend_year = 2028"), "t.toml").unwrap_err();
+        assert!(
+            diags.iter().any(|d| d.path == "mechanisms.hotline.end_year"
+                && d.message.contains("before start_year 2030")),
+            "{diags:?}"
+        );
+        let diags = parse_architecture(&timed("end_year = 2040"), "t.toml").unwrap_err();
+        assert!(
+            diags
+                .iter()
+                .any(|d| d.message.contains("after the run ends")),
+            "{diags:?}"
+        );
     }
 }

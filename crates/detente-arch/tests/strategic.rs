@@ -50,7 +50,8 @@ fn agreed_mechanisms(
         .entries
         .iter_mut()
         .filter(|(key, _)| {
-            detente_engine::MechanismId::from_key(key).is_some_and(|id| id.mechanism().needs_consent())
+            detente_engine::MechanismId::from_key(key)
+                .is_some_and(|id| id.mechanism().needs_consent())
         })
         .map(|(_, entry)| entry)
         .collect();

@@ -45,11 +45,11 @@ pub use ensemble::{
 };
 pub use exact::ExactSummary;
 pub use figures::{Figures, Method};
-pub use params::{ModelParams, ParamSpec, PARAM_SPECS};
-pub use pathway::{Pathway, PATHWAY_COUNT};
 pub use mechanism::{
     MechanismId, MechanismSetting, MechanismSettings, Strengths, MECHANISM_COUNT, REGISTRY,
 };
+pub use params::{ModelParams, ParamSpec, PARAM_SPECS};
+pub use pathway::{Pathway, PATHWAY_COUNT};
 pub use policy::{CeasefireTerms, MemberRole, NatoMember, Policy};
 pub use run::{simulate_run, Costs, RunOutcome};
 pub use slow::Trajectory;

@@ -173,6 +173,8 @@ model_params! {
     russia_threat_weight: 1.0, "logit per unit", [0.3, 2.0], "assumption (seed 003: posture must not exacerbate Russian threat perception)";
     /// Weight of alliance credibility on Russia's restraint (deterrence in a crisis).
     deterrence_weight: 1.5, "logit per unit", [0.5, 3.0], "assumption (seed 003: Moscow avoids a direct clash thanks to US presence and commitment)";
+    /// Clip on the quick-success probability before its log-odds shift Russia's side in a deliberate-attack crisis: q is held within [clip, 1 - clip], so a posture the campaign model finds (almost) never or always overrun shifts a crisis by at most ln((1 - clip) / clip).
+    quick_success_logit_clip: 0.01, "probability", [0.001, 0.05], "assumption (the campaign model's tails rest on 2,000 replications; at 0.01 the shift is at most 4.6 on the log-odds)";
     /// Weight of NATO's aggregate escalation-risk tolerance on NATO's escalation propensity.
     nato_tolerance_weight: 1.0, "logit per unit", [0.3, 2.0], "assumption (seed 000: most vulnerable are most tolerant of escalation risk)";
     /// Russian threat perception with no added Western posture (0-1 index).
@@ -283,6 +285,8 @@ model_params! {
     snap_exercise_rate: 6.0, "exercises per year", [3.0, 10.0], "NATO: at least 18 large-scale snap exercises 2013-2015 (data/PROVENANCE.md)";
     /// Probability that a snap exercise is read as attack preparation and starts a crisis, at baseline misperception.
     snap_misread_probability: 0.02, "probability", [0.005, 0.08], "assumption (seed 003 scenario)";
+    /// Slope of the snap-exercise misreading in the frontline states' escalation tolerance T_F: the misread probability is multiplied by 1 + slope x (T_F - 1/2).
+    snap_tolerance_slope: 1.0, "per unit tolerance", [0.0, 2.0], "assumption (seed 000: the most exposed states are the most tolerant of risk, so likelier to treat an exercise as a threat)";
     /// Fractional cut in misreading from full exercise notification and observation.
     exercise_notification_cut: 0.5, "fraction", [0.2, 0.8], "assumption; Vienna Document 2011 thresholds (data/PROVENANCE.md)";
     /// (c) NATO-Russia crises per year while a second Russia-Ukraine war is under way.

@@ -117,10 +117,12 @@ pub fn pathway_profile(params: &ModelParams, pathway: Pathway) -> (Trigger, f64,
     (trigger, (g / 6.0).clamp(0.0, 1.0), a.max(1.0))
 }
 
-/// Log-odds, with the probability clipped to [0.01, 0.99] so a posture the campaign model
-/// finds (almost) never or always overrun shifts a crisis by at most ±4.6.
-fn logit(p: f64) -> f64 {
-    let p = p.clamp(0.01, 0.99);
+/// Log-odds, with the probability clipped to [clip, 1 - clip] (`quick_success_logit_clip`) so
+/// a posture the campaign model finds (almost) never or always overrun shifts a crisis by a
+/// bounded amount.
+fn clipped_logit(p: f64, clip: f64) -> f64 {
+    let clip = clip.clamp(1e-9, 0.5);
+    let p = p.clamp(clip, 1.0 - clip);
     (p / (1.0 - p)).ln()
 }
 
@@ -151,7 +153,7 @@ pub fn crisis_setting(
     let mut russia_shift = params.russia_threat_weight * (st.russia_threat - 0.5)
         - params.deterrence_weight * (st.credibility - 0.5);
     if pathway == Pathway::DeliberateAttack {
-        russia_shift += logit(st.quick_success);
+        russia_shift += clipped_logit(st.quick_success, params.quick_success_logit_clip);
     }
     let mut sides = SideTerms {
         nato_shift: params.nato_tolerance_weight * (alliance - 0.5),

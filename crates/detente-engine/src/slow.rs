@@ -13,9 +13,9 @@
 //! ensemble computes it once; only the ceasefire, the crises and the memory are random.
 
 use crate::crisis::logistic;
+use crate::mechanism::{PathEffects, Strengths, WorkingContext};
 use crate::params::ModelParams;
 use crate::pathway::{Pathway, PATHWAY_COUNT};
-use crate::mechanism::{PathEffects, Strengths, WorkingContext};
 use crate::policy::{CeasefireTerms, Policy};
 use std::sync::OnceLock;
 
@@ -414,8 +414,7 @@ pub fn month_state(p: &ModelParams, pol: &Policy, m: u32, memory: Memory) -> Mon
     // forces, as the mechanisms move it (a porcupine Ukraine denies, a hotline exploited to
     // mask preparations raises it).
     let forces_ratio = russia_forces_k / pol.russia_forces_target_k.max(1e-6);
-    let denied =
-        clamp01(pol.quick_success_at(forces_ratio) * effects.quick_success_factor);
+    let denied = clamp01(pol.quick_success_at(forces_ratio) * effects.quick_success_factor);
     let quick_success = if effects.quick_success_logit_shift != 0.0 {
         logistic(logit(denied) + effects.quick_success_logit_shift)
     } else {
@@ -435,7 +434,8 @@ pub fn month_state(p: &ModelParams, pol: &Policy, m: u32, memory: Memory) -> Mon
             p.snap_misread_probability
                 * effects.trigger_factor[Pathway::SnapExercise.index()]
                 * misread_scale
-                * (0.5 + clamp01(pol.frontline_escalation_tolerance)),
+                * (1.0
+                    + p.snap_tolerance_slope * (clamp01(pol.frontline_escalation_tolerance) - 0.5)),
         );
     per_year[Pathway::UkraineSpillover.index()] = 0.0;
     per_year[Pathway::Belarus.index()] =

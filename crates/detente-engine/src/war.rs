@@ -309,7 +309,9 @@ mod tests {
     fn months(arms_control: f64) -> (ModelParams, Vec<MonthState>) {
         let params = ModelParams::default();
         let mut policy = Policy::default();
-        policy.mechanisms.set(MechanismId::ArmsControl, arms_control);
+        policy
+            .mechanisms
+            .set(MechanismId::ArmsControl, arms_control);
         let t = Trajectory::new(&params, &policy);
         let path = t.path(Memory::AT_WAR).into_iter().cloned().collect();
         (params, path)

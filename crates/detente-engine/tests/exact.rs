@@ -29,7 +29,9 @@ fn exact_chain_agrees_with_the_simulator() {
     war_params.war_theatre_to_nuclear = 0.08;
     war_params.war_nuclear_to_general = 0.5;
     let mut war_policy = risky_policy();
-    war_policy.mechanisms.set(detente_engine::MechanismId::ArmsControl, 0.5);
+    war_policy
+        .mechanisms
+        .set(detente_engine::MechanismId::ArmsControl, 0.5);
     // Every part of a run's memory carrying weight: strong tension, frequent Belarus
     // successions, fragile and durable ceasefires far apart, a guarantee and an old ceasefire,
     // a second war that moves the slow state.
@@ -49,7 +51,9 @@ fn exact_chain_agrees_with_the_simulator() {
     let mut memory_policy = Policy::default();
     memory_policy.ceasefire.guarantee = 0.5;
     memory_policy.ceasefire_age_years = 3.0;
-    memory_policy.mechanisms.set(detente_engine::MechanismId::Porcupine, 1.0);
+    memory_policy
+        .mechanisms
+        .set(detente_engine::MechanismId::Porcupine, 1.0);
     memory_policy.quick_success_by_forces = vec![(0.25, 0.05), (0.5, 0.2), (1.0, 0.6)];
     let cases = [
         ("default", ModelParams::default(), Policy::default()),

@@ -112,7 +112,9 @@ fn strengthening_hotline_and_dialogue_does_not_raise_p_war() {
     let mut strong = weak.clone();
     strong.mechanisms.set(MechanismId::Hotline, 1.0);
     strong.mechanisms.set(MechanismId::CrisisDialogue, 1.0);
-    strong.mechanisms.set(MechanismId::ExerciseNotification, 1.0);
+    strong
+        .mechanisms
+        .set(MechanismId::ExerciseNotification, 1.0);
     let cmp = compare(
         &[scenario(weak), scenario(strong)],
         EnsembleOptions::new(20_000, 3),
@@ -249,7 +251,19 @@ fn arb_policy() -> impl Strategy<Value = Policy> {
         let mut p = Policy::default();
         use MechanismId::*;
         let m = &mut p.mechanisms;
-        for (id, u) in [Hotline, IncidentsCode, ExerciseNotification, CrisisDialogue, ArmsControl, Porcupine, HybridDefence, ExportControls].into_iter().zip(u.iter().copied()) {
+        for (id, u) in [
+            Hotline,
+            IncidentsCode,
+            ExerciseNotification,
+            CrisisDialogue,
+            ArmsControl,
+            Porcupine,
+            HybridDefence,
+            ExportControls,
+        ]
+        .into_iter()
+        .zip(u.iter().copied())
+        {
             m.set(id, u);
         }
         m[ExportControls].leakage = u[8];

@@ -94,7 +94,9 @@ fn tension_makes_crises_cluster_in_time() {
 fn a_second_war_changes_the_slow_state() {
     let params = ModelParams::default();
     let mut policy = Policy::default();
-    policy.mechanisms.set(detente_engine::MechanismId::Porcupine, 1.0);
+    policy
+        .mechanisms
+        .set(detente_engine::MechanismId::Porcupine, 1.0);
     policy.quick_success_by_forces = vec![(0.25, 0.05), (0.5, 0.2), (1.0, 0.6)];
     let fought = Memory {
         tension: 0,
@@ -106,7 +108,10 @@ fn a_second_war_changes_the_slow_state() {
         assert!(after.war_fatigue > calm.war_fatigue, "month {m}");
         assert!(after.cohesion < calm.cohesion && after.credibility < calm.credibility);
         assert!(after.russia_forces_k < calm.russia_forces_k);
-        assert!(after.mechanisms[detente_engine::MechanismId::Porcupine] < calm.mechanisms[detente_engine::MechanismId::Porcupine]);
+        assert!(
+            after.mechanisms[detente_engine::MechanismId::Porcupine]
+                < calm.mechanisms[detente_engine::MechanismId::Porcupine]
+        );
         assert!(after.quick_success < calm.quick_success);
         // A weaker Ukraine: the ceasefire's hazard rises.
         assert!(after.ceasefire_hazard > calm.ceasefire_hazard);

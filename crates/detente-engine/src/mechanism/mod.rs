@@ -322,7 +322,9 @@ impl MechanismSettings {
 
     /// Russia's threat perception added by the mechanisms offered in month `month`.
     pub fn threat(&self, month: u32, p: &ModelParams) -> f64 {
-        (0..MECHANISM_COUNT).fold(0.0, |t, i| t + REGISTRY[i].threat(self.0[i].offered(month), p))
+        (0..MECHANISM_COUNT).fold(0.0, |t, i| {
+            t + REGISTRY[i].threat(self.0[i].offered(month), p)
+        })
     }
 
     /// The effects on the closed-form paths.
