@@ -178,10 +178,15 @@ impl Architecture {
                 formal: if c.formal { 1.0 } else { 0.0 },
                 specificity: c.specificity,
                 dmz: if c.dmz { 1.0 } else { 0.0 },
-                monitoring: match c.monitoring {
-                    Monitoring::None => 0.0,
-                    Monitoring::Observers => 0.5,
-                    Monitoring::Peacekeepers => 1.0,
+                monitoring: if c.monitoring == Monitoring::Peacekeepers {
+                    1.0
+                } else {
+                    0.0
+                },
+                observers: if c.monitoring == Monitoring::Observers {
+                    1.0
+                } else {
+                    0.0
                 },
                 dispute_resolution: if c.dispute_resolution { 1.0 } else { 0.0 },
                 guarantee: c.guarantee,

@@ -247,8 +247,10 @@ model_params! {
     ceasefire_specific_cut: 0.2, "fraction", [0.05, 0.4], "assumption, direction from Fortna 2003";
     /// Fractional cut from a demilitarised zone.
     ceasefire_dmz_cut: 0.3, "fraction", [0.1, 0.5], "assumption, direction from Fortna 2003";
-    /// Fractional cut from third-party monitoring by peacekeepers (observers get half).
+    /// Fractional cut from third-party monitoring by armed peacekeepers.
     ceasefire_monitoring_cut: 0.35, "fraction", [0.1, 0.6], "assumption, direction from Fortna 2003";
+    /// Unarmed observers' effect on the ceasefire hazard as a share of armed peacekeepers'.
+    ceasefire_observer_share: 0.5, "fraction", [0.25, 0.75], "assumption (Fortna 2004: armed peacekeeping cuts the risk of renewed war more than unarmed observer missions)";
     /// Fractional cut from a joint dispute-resolution body.
     ceasefire_dispute_cut: 0.15, "fraction", [0.0, 0.35], "assumption, direction from Fortna 2003";
     /// Fractional cut from a well-equipped, porcupine Ukraine, at full strength.

@@ -16,8 +16,11 @@ pub struct CeasefireTerms {
     pub specificity: f64,
     /// A demilitarised zone (1) or not (0).
     pub dmz: f64,
-    /// Third-party monitoring: 0 none, 0.5 observers, 1 armed peacekeepers.
+    /// Third-party monitoring by armed peacekeepers, 0 (none) to 1.
     pub monitoring: f64,
+    /// Third-party monitoring by unarmed observers, 0 (none) to 1; counts as
+    /// `ceasefire_observer_share` of peacekeepers.
+    pub observers: f64,
     /// A joint dispute-resolution body (1) or not (0).
     pub dispute_resolution: f64,
     /// A third-party security guarantee for the ceasefire, 0 (none) to 1 (full).
@@ -124,6 +127,7 @@ impl Default for Policy {
                 specificity: 0.0,
                 dmz: 0.0,
                 monitoring: 0.0,
+                observers: 0.0,
                 dispute_resolution: 0.0,
                 guarantee: 0.0,
                 russian_consent: 1.0,

@@ -369,7 +369,11 @@ pub fn month_state(p: &ModelParams, pol: &Policy, m: u32, memory: Memory) -> Mon
     };
     let cf = CeasefireTerms {
         dmz: agreed(pol.ceasefire.dmz),
-        monitoring: agreed(pol.ceasefire.monitoring),
+        monitoring: agreed(
+            pol.ceasefire.monitoring
+                + p.ceasefire_observer_share.clamp(0.0, 1.0) * pol.ceasefire.observers,
+        ),
+        observers: 0.0,
         dispute_resolution: agreed(pol.ceasefire.dispute_resolution),
         ..pol.ceasefire.clone()
     };
