@@ -144,9 +144,32 @@ pub fn is_integer_field(text: &str, path: &str) -> Result<bool, String> {
     Ok(set_path(text, path, 0.5).is_err())
 }
 
+/// What to write in at segment `i` of `path` when it is missing, for a path to a registered
+/// mechanism: the mechanism's table (a mechanism written down is on), or a share it
+/// takes and leaves at its default (`strength`, `russian_consent`, `leakage`).
+fn mechanism_default(segs: &[&str], i: usize) -> Option<toml::Value> {
+    if segs.len() != 3 || segs[0] != "mechanisms" {
+        return None;
+    }
+    let m = detente_engine::MechanismId::from_key(segs[1])?.mechanism();
+    match i {
+        0 | 1 => Some(toml::Value::Table(toml::Table::new())),
+        _ => {
+            let takes = match segs[2] {
+                "strength" => true,
+                "russian_consent" => m.needs_consent(),
+                "leakage" => m.has_leakage(),
+                _ => false,
+            };
+            takes.then_some(toml::Value::Float(0.0))
+        }
+    }
+}
+
 /// The TOML `text` with the number at the dotted `path` (array elements by index, e.g.
-/// `actors.0.x`) set to `value`. The path must lead to an existing number; an integer field
-/// takes only whole values. Errors name the part of the path that is wrong and what is there.
+/// `actors.0.x`) set to `value`. The path must lead to a number in the text, or to a share of a
+/// registered mechanism that the text leaves at its default or does not write down at all (it
+/// is written in; a mechanism written down is on); an integer field takes only whole values. Errors name the part of the path that is wrong and what is there.
 pub fn set_path(text: &str, path: &str, value: f64) -> Result<String, String> {
     let mut root: toml::Value =
         toml::from_str(text).map_err(|e| format!("the architecture does not parse: {e}"))?;
@@ -162,6 +185,11 @@ pub fn set_path(text: &str, path: &str, value: f64) -> Result<String, String> {
         cur = match cur {
             toml::Value::Table(t) => {
                 let keys: Vec<String> = t.keys().cloned().collect();
+                if !t.contains_key(*seg) {
+                    if let Some(missing) = mechanism_default(&segs, i) {
+                        t.insert(seg.to_string(), missing);
+                    }
+                }
                 t.get_mut(*seg).ok_or_else(|| {
                     format!(
                         "`{path}`: no field `{seg}` at {here}; fields there: {}",
@@ -502,6 +530,32 @@ mod tests {
         assert!(SetSpec::parse("a..b=0:1:3", 10)
             .unwrap_err()
             .contains("dotted path"));
+    }
+
+    #[test]
+    fn set_path_writes_in_defaults_and_mechanisms_not_written_down() {
+        let text = "name = \"x\"\n[mechanisms.hotline]\nenabled = true\n";
+        let out = set_path(text, "mechanisms.hotline.strength", 0.5).unwrap();
+        let v: toml::Value = toml::from_str(&out).unwrap();
+        assert_eq!(v["mechanisms"]["hotline"]["strength"].as_float(), Some(0.5));
+        let out = set_path(text, "mechanisms.crisis_dialogue.strength", 0.25).unwrap();
+        let v: toml::Value = toml::from_str(&out).unwrap();
+        assert_eq!(
+            v["mechanisms"]["crisis_dialogue"]["strength"].as_float(),
+            Some(0.25)
+        );
+        let bare = "name = \"x\"\n";
+        let out = set_path(bare, "mechanisms.porcupine.strength", 1.0).unwrap();
+        let v: toml::Value = toml::from_str(&out).unwrap();
+        assert_eq!(
+            v["mechanisms"]["porcupine"]["strength"].as_float(),
+            Some(1.0)
+        );
+        // not a registered mechanism, or not a share it takes: named as missing
+        let e = set_path(text, "mechanisms.hotlne.strength", 0.5).unwrap_err();
+        assert!(e.contains("no field `hotlne`"), "{e}");
+        let e = set_path(text, "mechanisms.hotline.leakage", 0.5).unwrap_err();
+        assert!(e.contains("no field `leakage`"), "{e}");
     }
 
     #[test]

@@ -218,11 +218,12 @@ pub struct MechanismEntry {
 }
 
 impl MechanismEntry {
-    /// The entry of a mechanism the architecture does not set: off.
+    /// The entry of a mechanism the architecture does not set: the defaults of one written
+    /// down, switched off.
     pub fn off() -> MechanismEntry {
         MechanismEntry {
             enabled: false,
-            strength: 0.0,
+            strength: 1.0,
             russian_consent: None,
             leakage: None,
             start_year: None,
@@ -366,10 +367,18 @@ impl Mechanisms {
             .or_insert_with(MechanismEntry::off)
     }
 
-    /// Fills in every registered mechanism the architecture does not set, as off.
+    /// Fills in every registered mechanism the architecture does not set, as off, and in every
+    /// entry the defaults of the optional shares the mechanism takes (consent 1, leakage 0), so
+    /// the parsed architecture shows every value the model reads.
     pub fn complete(&mut self) {
         for m in detente_engine::REGISTRY {
-            self.entry(m.key());
+            let entry = self.entry(m.key());
+            if m.needs_consent() {
+                entry.russian_consent.get_or_insert(1.0);
+            }
+            if m.has_leakage() {
+                entry.leakage.get_or_insert(0.0);
+            }
         }
     }
 }

@@ -99,7 +99,7 @@ fn history_match_reports_its_waves_and_writes_the_same_set_again() {
             "--waves",
             "2",
             "--n",
-            "60",
+            "100",
             "--out",
             out.to_str().unwrap(),
         ]));
@@ -110,10 +110,10 @@ fn history_match_reports_its_waves_and_writes_the_same_set_again() {
     assert_eq!(waves.len(), 2);
     for (i, w) in waves.iter().enumerate() {
         assert_eq!(w["wave"], i + 1);
-        assert_eq!(w["evaluated"], 60);
+        assert_eq!(w["evaluated"], 100);
         let share = w["ruled_out_share"].as_f64().unwrap();
         assert!((0.0..=1.0).contains(&share));
-        assert!(w["kept"].as_u64().unwrap() <= 60);
+        assert!(w["kept"].as_u64().unwrap() <= 100);
     }
     assert!(v["observations"].as_array().unwrap().len() >= 7);
     assert!(text.contains("seed = 13") && text.contains("unnamed_parameters"));
