@@ -252,6 +252,9 @@ pub struct SweepReport {
     pub sets: Vec<SetSpec>,
     pub evaluation: &'static str,
     pub draws: Option<usize>,
+    /// With draws: where they come from ("plausible": the plausible sets of history matching
+    /// for the parameters they name, the prior for the rest).
+    pub parameter_source: Option<&'static str>,
     pub seed: u64,
     pub seconds: f64,
     pub points: Vec<SweepPoint>,
@@ -334,7 +337,7 @@ pub fn sweep(
                 .collect()
         }
         Some(n) => {
-            let draw = crate::uncertainty::Uncertainty::from_defaults();
+            let draw = crate::uncertainty::default_draw(false);
             let out = crate::robust::evaluate_on_draws(&scenarios, &draw, n, seed, progress);
             let q = crate::robust::quantile;
             points
@@ -360,6 +363,7 @@ pub fn sweep(
         sets,
         evaluation: "exact",
         draws,
+        parameter_source: draws.map(|_| "plausible"),
         seed,
         seconds: start.elapsed().as_secs_f64(),
         points: out,
