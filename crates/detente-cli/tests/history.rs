@@ -65,6 +65,27 @@ fn hindcasts_set_the_model_beside_the_record() {
         let chart = std::fs::read_to_string(&svg).unwrap();
         assert!(chart.starts_with("<svg") && chart.contains("observed"));
     }
+    // 2022-2025: no dispute counts (MID ends in 2014), so nothing is shown as observed but the
+    // absence of war; the simulated disputes cover the whole period.
+    let v = json(&detente(&[
+        "hindcast",
+        "war-in-ukraine",
+        "--json",
+        "--draws",
+        "60",
+    ]));
+    assert_eq!(v["period"], serde_json::json!([2022, 2025]));
+    assert!(v["observed_years"].is_null(), "{}", v["observed_years"]);
+    assert!(v["observed"]["totals"]["disputes"].is_null());
+    assert_eq!(v["observed"]["direct_wars"], 0);
+    assert!(
+        v["simulated"]["totals"]["disputes"]["mean"]
+            .as_f64()
+            .unwrap()
+            > 0.0
+    );
+    let p = v["p_no_direct_war"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&p));
     // The architecture's own parameters: a single parameter set, interval of zero width.
     let v = json(&detente(&["hindcast", "cold-war", "--json", "--defaults"]));
     assert_eq!(v["draws"], 1);
