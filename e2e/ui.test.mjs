@@ -125,7 +125,7 @@ test('parameter uncertainty: the spread across draws in a run and in a compariso
   await page.click('#run-btn');
   await page.waitForSelector('#p-war-spread', { timeout: 30000 });
   const spread = await page.textContent('#p-war-spread');
-  assert.match(spread, /^across 100 parameter draws: median [\d.]+ %, 95 % of draws in \[[\d.]+, [\d.]+\] %$/, spread);
+  assert.match(spread, /^across 100 parameter draws: median [\d.]+ %, 95 % of draws in \[[\d.]+, [\d.]+\] % \(plausible sets of history matching\)$/, spread);
   assert.match(await page.textContent('#interval-label'), /Monte Carlo \+ parameter uncertainty.*200 runs per draw/);
   await page.screenshot({ path: join(shots, '09-uncertainty-run.png') });
   await page.screenshot({ path: join(shots, '09b-uncertainty-run-full.png'), fullPage: true });

@@ -47,6 +47,48 @@ pub struct Setting {
     pub policy: Policy,
 }
 
+/// The mean length (months) a war under way at a historical setting's start is given: so long
+/// that it lasts the whole period (the chance it ends within 100 years is about 1e-6).
+pub const WAR_HELD_MONTHS: f64 = 1e9;
+
+impl Setting {
+    /// A setting from an architecture's scenario over `first..=last`.
+    pub fn new(name: &str, first: u32, last: u32, params: ModelParams, policy: Policy) -> Setting {
+        Setting {
+            name: name.to_string(),
+            first,
+            last,
+            params,
+            policy,
+        }
+    }
+
+    /// What the record fixes for this setting, over any parameter draw: a setting that
+    /// starts with the Russia-Ukraine war under way (`ceasefire_holds_at_start = false`)
+    /// holds it under way for the whole period, as the war of 2022-2025 was (a hindcast is
+    /// conditioned on the history it replays; the war's length is not a parameter the record
+    /// of NATO-Russia disputes could speak to). Other settings fix nothing.
+    pub fn condition(&self, params: &mut ModelParams) {
+        if !self.policy.ceasefire_holds_at_start {
+            params.second_war_months = WAR_HELD_MONTHS;
+        }
+    }
+
+    /// The setting's policy over its whole period.
+    pub fn period_policy(&self) -> Policy {
+        let mut policy = self.policy.clone();
+        policy.horizon_months = (self.last + 1 - self.first) * 12;
+        policy
+    }
+
+    /// The simulated record under `params` (the setting's conditions applied).
+    pub fn simulate(&self, params: &ModelParams) -> crate::hindcast::Simulated {
+        let mut p = params.clone();
+        self.condition(&mut p);
+        simulate(&p, &self.period_policy())
+    }
+}
+
 /// What an observed summary counts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -191,9 +233,7 @@ pub fn model_values(
             for (n, v) in names.iter().zip(x) {
                 p.set(n, *v);
             }
-            let mut policy = s.policy.clone();
-            policy.horizon_months = (s.last + 1 - s.first) * 12;
-            simulate(&p, &policy)
+            s.simulate(&p)
         })
         .collect();
     observations
@@ -502,6 +542,40 @@ mod tests {
         let one = Observation { z: 1.0, ..w };
         assert!(one.implausibility(1.0).abs() < 1e-12);
         assert!(one.implausibility(0.01) > 2.0 && one.implausibility(10.0) > 3.0);
+    }
+
+    #[test]
+    fn a_setting_at_war_holds_the_war_for_its_period_and_others_are_untouched() {
+        let params = ModelParams::default();
+        let at_war = Policy {
+            ceasefire_holds_at_start: false,
+            ..Policy::default()
+        };
+        let s = Setting::new("at war", 2022, 2025, params.clone(), at_war.clone());
+        let held = s.simulate(&params);
+        // the war is under way every month: the spillover pathway's crises never stop, so
+        // no war is less likely than when the war may end and a ceasefire follow
+        let free = simulate(&params, &s.period_policy());
+        assert!(
+            held.p_no_war < free.p_no_war,
+            "{} vs {}",
+            held.p_no_war,
+            free.p_no_war
+        );
+        let mut p = params.clone();
+        p.second_war_months = WAR_HELD_MONTHS;
+        let e = detente_engine::exact::evaluate(&p, &s.period_policy());
+        assert!((held.p_no_war - (1.0 - e.p_war)).abs() < 1e-12);
+        // a drawn second_war_months does not undo the condition
+        let mut drawn = params.clone();
+        drawn.second_war_months = 6.0;
+        assert_eq!(s.simulate(&drawn).p_no_war, held.p_no_war);
+        // a setting with a ceasefire at the start is not conditioned
+        let calm = Setting::new("calm", 1990, 1993, params.clone(), Policy::default());
+        assert_eq!(
+            calm.simulate(&drawn),
+            simulate(&drawn, &calm.period_policy())
+        );
     }
 
     #[test]

@@ -30,6 +30,7 @@ pub mod calibrate;
 pub mod cart;
 pub mod discover;
 pub mod draws;
+pub mod given_data;
 pub mod hindcast;
 pub mod history_match;
 pub mod icb;

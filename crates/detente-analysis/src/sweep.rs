@@ -280,6 +280,9 @@ pub struct SweepReport {
     pub sets: Vec<SetSpec>,
     pub evaluation: &'static str,
     pub draws: Option<usize>,
+    /// With draws: where they come from ("plausible": the plausible sets of history matching
+    /// for the parameters they name, the prior for the rest).
+    pub parameter_source: Option<&'static str>,
     pub seed: u64,
     pub seconds: f64,
     pub points: Vec<SweepPoint>,
@@ -362,7 +365,7 @@ pub fn sweep(
                 .collect()
         }
         Some(n) => {
-            let draw = crate::uncertainty::Uncertainty::from_defaults();
+            let draw = crate::uncertainty::default_draw(false);
             let out = crate::robust::evaluate_on_draws(&scenarios, &draw, n, seed, progress);
             let q = crate::robust::quantile;
             points
@@ -388,6 +391,7 @@ pub fn sweep(
         sets,
         evaluation: "exact",
         draws,
+        parameter_source: draws.map(|_| "plausible"),
         seed,
         seconds: start.elapsed().as_secs_f64(),
         points: out,

@@ -32,6 +32,18 @@ pub fn plausible_set() -> PlausibleSet {
         .expect("the committed plausible set parses (tested)")
 }
 
+/// The default parameter uncertainty of the front ends (CLI, server, Python): the plausible
+/// sets of history matching for the parameters they name and the prior for the rest, or the
+/// plain prior when `prior` is asked for.
+pub fn default_draw(prior: bool) -> Uncertainty {
+    let u = Uncertainty::from_defaults();
+    if prior {
+        return u;
+    }
+    u.with_plausible(&plausible_set())
+        .expect("the committed plausible set fits the built-in prior (tested)")
+}
+
 /// One mixture component of a prior.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Component {
@@ -376,8 +388,25 @@ impl Uncertainty {
     }
 }
 
-impl ParamDraw for Uncertainty {
-    fn draw(&self, rng: &mut EngineRng, base: &ModelParams) -> ModelParams {
+impl Uncertainty {
+    /// How many plausible sets it draws from (0: none).
+    pub fn plausible_sets(&self) -> usize {
+        self.plausible.as_ref().map_or(0, |p| p.1.len())
+    }
+
+    /// A draw that takes plausible set `set` (modulo their number) for the parameters the
+    /// sets name, the rest drawn as [`ParamDraw::draw`] draws them: each set once, for
+    /// given-data estimates on the plausible sample.
+    pub fn draw_set(&self, rng: &mut EngineRng, base: &ModelParams, set: usize) -> ModelParams {
+        self.draw_with(rng, base, Some(set))
+    }
+
+    fn draw_with(
+        &self,
+        rng: &mut EngineRng,
+        base: &ModelParams,
+        set: Option<usize>,
+    ) -> ModelParams {
         let mut p = base.clone();
         for (name, m) in &self.marginals {
             let b = base.get(name).unwrap_or(0.0);
@@ -402,12 +431,21 @@ impl ParamDraw for Uncertainty {
             }
         }
         if let Some((names, sets)) = &self.plausible {
-            let k = rng.random_range(0..sets.len());
+            let k = match set {
+                Some(k) => k % sets.len(),
+                None => rng.random_range(0..sets.len()),
+            };
             for (n, v) in names.iter().zip(&sets[k]) {
                 p.set(n, *v);
             }
         }
         p
+    }
+}
+
+impl ParamDraw for Uncertainty {
+    fn draw(&self, rng: &mut EngineRng, base: &ModelParams) -> ModelParams {
+        self.draw_with(rng, base, None)
     }
 }
 

@@ -41,6 +41,11 @@ pub static BUILTINS: &[Builtin] = &[
         summary: "Historical setting, 1990-2021: NATO and Russia, arms control, Vienna Documents, dialogue from 1997 (hindcasts)",
         toml: include_str!("../../../architectures/post-cold-war.toml"),
     },
+    Builtin {
+        name: "war-in-ukraine",
+        summary: "Historical setting, 2022-2025: Russia at war with Ukraine, NATO supplying it, hybrid attacks, no NATO-Russia war (hindcasts)",
+        toml: include_str!("../../../architectures/war-in-ukraine.toml"),
+    },
 ];
 
 /// The built-in architecture called `name`.

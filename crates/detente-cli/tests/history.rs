@@ -65,6 +65,27 @@ fn hindcasts_set_the_model_beside_the_record() {
         let chart = std::fs::read_to_string(&svg).unwrap();
         assert!(chart.starts_with("<svg") && chart.contains("observed"));
     }
+    // 2022-2025: no dispute counts (MID ends in 2014), so nothing is shown as observed but the
+    // absence of war; the simulated disputes cover the whole period.
+    let v = json(&detente(&[
+        "hindcast",
+        "war-in-ukraine",
+        "--json",
+        "--draws",
+        "60",
+    ]));
+    assert_eq!(v["period"], serde_json::json!([2022, 2025]));
+    assert!(v["observed_years"].is_null(), "{}", v["observed_years"]);
+    assert!(v["observed"]["totals"]["disputes"].is_null());
+    assert_eq!(v["observed"]["direct_wars"], 0);
+    assert!(
+        v["simulated"]["totals"]["disputes"]["mean"]
+            .as_f64()
+            .unwrap()
+            > 0.0
+    );
+    let p = v["p_no_direct_war"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&p));
     // The architecture's own parameters: a single parameter set, interval of zero width.
     let v = json(&detente(&["hindcast", "cold-war", "--json", "--defaults"]));
     assert_eq!(v["draws"], 1);
@@ -99,7 +120,11 @@ fn history_match_reports_its_waves_and_writes_the_same_set_again() {
             "--waves",
             "2",
             "--n",
-            "100",
+            "60",
+            // a few parameters: with all of them, the handful of points 60 keeps spans a box
+            // that too few prior draws fall in (the full match keeps hundreds)
+            "--vary",
+            "nuclear_shadow,misperception_sd,preemption_max,spillover_crisis_rate",
             "--out",
             out.to_str().unwrap(),
         ]));
@@ -110,10 +135,10 @@ fn history_match_reports_its_waves_and_writes_the_same_set_again() {
     assert_eq!(waves.len(), 2);
     for (i, w) in waves.iter().enumerate() {
         assert_eq!(w["wave"], i + 1);
-        assert_eq!(w["evaluated"], 100);
+        assert_eq!(w["evaluated"], 60);
         let share = w["ruled_out_share"].as_f64().unwrap();
         assert!((0.0..=1.0).contains(&share));
-        assert!(w["kept"].as_u64().unwrap() <= 100);
+        assert!(w["kept"].as_u64().unwrap() <= 60);
     }
     assert!(v["observations"].as_array().unwrap().len() >= 7);
     assert!(text.contains("seed = 13") && text.contains("unnamed_parameters"));
@@ -240,5 +265,77 @@ fn the_nuclear_shadow_is_bounded_by_crises_between_nuclear_powers() {
             icb.to_str().unwrap(),
         ]),
         "no column `cracid`",
+    );
+}
+
+/// `sensitivity --method given-data`: first-order indices from the plausible sets (each once)
+/// or the prior's draws, saying which; its flags are checked.
+#[test]
+fn given_data_sensitivity_reads_the_plausible_sets_or_the_prior() {
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "sensitivity",
+            "baseline",
+            "--method",
+            "given-data",
+            "--n",
+            "40",
+            "--classes",
+            "4",
+            "--params",
+            "nuclear_shadow,misperception_sd",
+            "--json",
+        ];
+        args.extend_from_slice(extra);
+        json(&detente(&args))
+    };
+    let plausible = run(&[]);
+    assert_eq!(plausible["method"], "given-data");
+    assert_eq!(plausible["parameter_source"], "plausible");
+    assert_eq!(plausible["evaluations"], 40);
+    let idx = plausible["indices"].as_array().unwrap();
+    assert_eq!(idx.len(), 2);
+    for i in idx {
+        let s1 = i["s1"].as_f64().unwrap();
+        assert!(s1 <= i["s1_raw"].as_f64().unwrap() && s1 <= 1.0, "{i}");
+        assert!(i["s1_conf"].as_f64().unwrap() >= 0.0);
+    }
+    let lo = plausible["p_war"]["interval"][0].as_f64().unwrap();
+    assert!(lo <= plausible["p_war"]["median"].as_f64().unwrap());
+    assert_eq!(run(&["--prior"])["parameter_source"], "prior");
+    input_error(
+        &detente(&[
+            "sensitivity",
+            "baseline",
+            "--method",
+            "sobol",
+            "--classes",
+            "4",
+        ]),
+        "only with --method given-data",
+    );
+    input_error(
+        &detente(&[
+            "sensitivity",
+            "baseline",
+            "--method",
+            "given-data",
+            "--input",
+            "mechanisms.hotline.strength=0:1",
+        ]),
+        "without --monte-carlo and --input",
+    );
+    input_error(
+        &detente(&[
+            "sensitivity",
+            "baseline",
+            "--method",
+            "given-data",
+            "--n",
+            "10",
+            "--classes",
+            "6",
+        ]),
+        "at least 2 classes and 2 draws a class",
     );
 }

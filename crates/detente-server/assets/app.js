@@ -588,7 +588,14 @@ for (const [box, per] of [['#uncertainty', '#runs-per-draw'], ['#compare-uncerta
 function spreadLine(pu) {
   if (!pu) return null;
   return el('div', { class: 'spread', id: 'p-war-spread', title: `share of that spread due to the parameters rather than Monte Carlo noise: ${pct(pu.parameter_share_of_variance, 0)}` },
-    `across ${pu.draws.toLocaleString()} parameter draws: median ${pct(pu.p_war_median)}, 95 % of draws in [${(100 * pu.p_war_interval[0]).toFixed(2)}, ${(100 * pu.p_war_interval[1]).toFixed(2)}] %`);
+    `across ${pu.draws.toLocaleString()} parameter draws: median ${pct(pu.p_war_median)}, 95 % of draws in [${(100 * pu.p_war_interval[0]).toFixed(2)}, ${(100 * pu.p_war_interval[1]).toFixed(2)}] %${drawSource(pu.source)}`);
+}
+
+// Where the parameter draws came from (older stored runs do not say).
+function drawSource(source) {
+  if (source === 'plausible') return ' (plausible sets of history matching)';
+  if (source === 'prior') return ' (plain prior)';
+  return '';
 }
 
 // Mean cost over the horizon, with who pays (older stored runs have no split).

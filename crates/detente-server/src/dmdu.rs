@@ -17,7 +17,7 @@ use detente_analysis::prim::{Objective, PrimSettings};
 use detente_analysis::robust::{robust, robust_svg};
 use detente_analysis::sensitivity::Problem;
 use detente_analysis::sweep::{evaluations, grid, sweep, sweep_svg, text_with, Measure, SetSpec};
-use detente_analysis::uncertainty::Uncertainty;
+use detente_analysis::uncertainty::default_draw;
 use detente_arch::Loaded;
 use serde::Deserialize;
 use serde_json::json;
@@ -173,6 +173,9 @@ pub(crate) struct RobustBody {
     n: Option<usize>,
     seed: Option<u64>,
     target: Option<f64>,
+    /// Draw from the plain prior instead of the plausible sets of history matching.
+    #[serde(default)]
+    prior: bool,
 }
 
 /// `POST /api/robust`: the architectures (built-in or saved, by name) evaluated exactly on
@@ -223,8 +226,9 @@ pub(crate) async fn post_robust(
         super::check_horizon(&state, &l)?;
         scenarios.push(l.architecture.to_scenario());
     }
+    let prior = b.prior;
     let report = blocking(&state, move || {
-        let draw = Uncertainty::from_defaults();
+        let draw = default_draw(prior);
         robust(
             &scenarios,
             &draw,
@@ -239,6 +243,7 @@ pub(crate) async fn post_robust(
     .await?;
     let mut v = serde_json::to_value(&report)
         .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    v["parameter_source"] = json!(if prior { "prior" } else { "plausible" });
     v["figure"] = json!(robust_svg(&report));
     let names: Vec<&str> = report
         .architectures

@@ -22,7 +22,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use detente_analysis::draws::across_draws;
-use detente_analysis::uncertainty::Uncertainty;
+use detente_analysis::uncertainty::{default_draw, Uncertainty};
 use detente_arch::{Architecture, Diagnostic, LoadError, Loaded};
 use detente_engine::{exact, run_ensemble_streaming, EnsembleOptions, ParamDraw};
 use serde::de::DeserializeOwned;
@@ -635,6 +635,10 @@ struct RunBody {
     seed: Option<u64>,
     #[serde(default)]
     uncertainty: bool,
+    /// With `uncertainty`: draw from the plain prior instead of the plausible sets of
+    /// history matching (the default, as the CLI's `--prior`).
+    #[serde(default)]
+    prior: bool,
     runs_per_draw: Option<u64>,
     /// "monte_carlo" (the default) or "exact".
     method: Option<String>,
@@ -653,6 +657,22 @@ fn wants_exact(method: &Option<String>) -> ApiResult<bool> {
 
 /// Runs per parameter draw when a request asks for parameter uncertainty and names none.
 pub const DEFAULT_RUNS_PER_DRAW: u64 = 200;
+
+/// Where a request's parameter draws come from: "plausible" (the plausible sets of history
+/// matching, the default, as the CLI's) or "prior" (`"prior": true`, which needs
+/// `"uncertainty": true`); `None` without parameter uncertainty.
+fn draw_source(uncertainty: bool, prior: bool) -> ApiResult<Option<&'static str>> {
+    match (uncertainty, prior) {
+        (false, true) => Err(ApiError::field(
+            StatusCode::BAD_REQUEST,
+            "prior",
+            "prior needs \"uncertainty\": true",
+        )),
+        (false, false) => Ok(None),
+        (true, true) => Ok(Some("prior")),
+        (true, false) => Ok(Some("plausible")),
+    }
+}
 
 /// `Some(runs per draw)` when the request asks for parameter uncertainty, checked against `runs`.
 fn check_draws(uncertainty: bool, runs_per_draw: Option<u64>, runs: u64) -> ApiResult<Option<u64>> {
@@ -677,17 +697,20 @@ fn check_draws(uncertainty: bool, runs_per_draw: Option<u64>, runs: u64) -> ApiR
     Ok(Some(n))
 }
 
-/// The engine's options and the parameter draw for `runs_per_draw` (`None`: Monte Carlo only).
+/// The engine's options and the parameter draw for `runs_per_draw` (`None`: Monte Carlo
+/// only), from the plausible sets unless `source` is "prior".
 fn ensemble_setup(
     runs: u64,
     seed: u64,
     runs_per_draw: Option<u64>,
+    source: Option<&str>,
 ) -> (EnsembleOptions, Option<Uncertainty>) {
     let options = EnsembleOptions {
         runs_per_draw: runs_per_draw.unwrap_or(1),
         ..EnsembleOptions::new(runs, seed)
     };
-    (options, runs_per_draw.map(|_| Uncertainty::from_defaults()))
+    let draw = runs_per_draw.map(|_| default_draw(source == Some("prior")));
+    (options, draw)
 }
 
 /// The label of a summary's intervals.
@@ -709,6 +732,7 @@ async fn start_run(
     let seed = body.seed.unwrap_or(1);
     check_runs(runs, state.limits.max_runs)?;
     let runs_per_draw = check_draws(body.uncertainty, body.runs_per_draw, runs)?;
+    let source = draw_source(body.uncertainty, body.prior)?;
     let exact = wants_exact(&body.method)?;
     let loaded = match one_source(&body.architecture, &body.toml)? {
         Source::Text(t) => load_text(&state, t.to_string(), "<edited>").await?,
@@ -748,10 +772,12 @@ async fn start_run(
         let res = tokio::task::spawn_blocking(move || {
             let scenario = loaded.architecture.to_scenario();
             let label = interval_label(runs_per_draw, exact);
-            let (options, draw) = ensemble_setup(runs, seed, runs_per_draw);
+            let (options, draw) = ensemble_setup(runs, seed, runs_per_draw, source);
             let draw_ref = draw.as_ref().map(|d| d as &dyn ParamDraw);
-            // With parameter draws: the first draws, each exact, for the fan and histogram.
+            // With parameter draws: the first draws, each exact, for the fan and histogram,
+            // and where the draws come from.
             let spread = |v: &mut Value| {
+                shard::with_parameter_source(v, source);
                 if let Some(d) = &draw {
                     let k = options.runs.div_ceil(options.runs_per_draw.max(1));
                     let a = across_draws(&scenario, d, k, seed, detente_limits::MAX_FAN_DRAWS);
@@ -777,8 +803,9 @@ async fn start_run(
                 );
                 let go_on = !l2.cancel.load(Ordering::Relaxed);
                 if !go_on && so_far.runs > 0 {
-                    *partial.lock().unwrap_or_else(|e| e.into_inner()) =
-                        Some(summary::summary_json(&name, so_far, seed, label));
+                    let mut v = summary::summary_json(&name, so_far, seed, label);
+                    shard::with_parameter_source(&mut v, source);
+                    *partial.lock().unwrap_or_else(|e| e.into_inner()) = Some(v);
                 }
                 go_on
             };
@@ -810,6 +837,7 @@ async fn start_run(
             "runs": runs,
             "seed": seed,
             "uncertainty": runs_per_draw.is_some(),
+            "parameter_source": source,
             "runs_per_draw": runs_per_draw,
             "method": if exact { "exact" } else { "monte_carlo" },
         })),
@@ -961,6 +989,9 @@ struct CompareBody {
     seed: Option<u64>,
     #[serde(default)]
     uncertainty: bool,
+    /// With `uncertainty`: draw from the plain prior instead of the plausible sets.
+    #[serde(default)]
+    prior: bool,
     runs_per_draw: Option<u64>,
     /// "monte_carlo" (the default) or "exact".
     method: Option<String>,
@@ -997,6 +1028,7 @@ async fn run_comparison(
     job: Option<Arc<tools::SensJob>>,
 ) -> ApiResult<report::ReportData> {
     let (runs, seed, runs_per_draw, exact) = (ask.runs, ask.seed, ask.runs_per_draw, ask.exact);
+    let source = ask.source;
     check_runs(runs, state.limits.max_compare_runs)?;
     let loaded = check_archs(state, &ask.names)?;
     let _permit = permit(&state.sem).await?;
@@ -1007,7 +1039,7 @@ async fn run_comparison(
         j.set_status("running");
     }
     tokio::task::spawn_blocking(move || {
-        let (options, draw) = ensemble_setup(runs, seed, runs_per_draw);
+        let (options, draw) = ensemble_setup(runs, seed, runs_per_draw, source);
         let draw_ref = draw.as_ref().map(|d| d as &dyn ParamDraw);
         let label = interval_label(runs_per_draw, exact);
         let mut data = if exact {
@@ -1021,6 +1053,9 @@ async fn run_comparison(
                 })
             })?
         };
+        for v in data.summaries.iter_mut() {
+            shard::with_parameter_source(v, source);
+        }
         // With parameter draws: each architecture's first draws, exact, for the fan and histogram.
         if let Some(d) = draw.as_ref().filter(|_| figures) {
             let k = options.runs.div_ceil(options.runs_per_draw.max(1));
@@ -1043,6 +1078,8 @@ struct CompareAsk {
     runs: u64,
     seed: u64,
     runs_per_draw: Option<u64>,
+    /// Where the parameter draws come from ("plausible" or "prior"), with uncertainty.
+    source: Option<&'static str>,
     exact: bool,
 }
 
@@ -1086,6 +1123,7 @@ impl CompareAsk {
             "runs": self.runs,
             "seed": self.seed,
             "parameter_uncertainty": self.runs_per_draw.is_some(),
+            "parameter_source": self.source,
             "runs_per_draw": self.runs_per_draw,
             "baseline": self.names[0],
             "results": data.summaries,
@@ -1103,6 +1141,7 @@ impl CompareAsk {
             "runs": self.runs,
             "seed": self.seed,
             "uncertainty": self.runs_per_draw.is_some(),
+            "prior": self.source == Some("prior"),
             "runs_per_draw": self.runs_per_draw,
             "method": self.method(),
         })
@@ -1121,6 +1160,7 @@ async fn compare_handler(
     check_runs(runs, state.limits.max_compare_runs)?;
     let ask = CompareAsk {
         runs_per_draw: check_draws(body.uncertainty, body.runs_per_draw, runs)?,
+        source: draw_source(body.uncertainty, body.prior)?,
         exact: wants_exact(&body.method)?,
         names: body.architectures,
         runs,
@@ -1165,6 +1205,7 @@ async fn report_handler(
     let mut runs = 20_000u64;
     let mut seed = 1u64;
     let mut uncertainty = false;
+    let mut prior = false;
     let mut runs_per_draw = None;
     for pair in q.unwrap_or_default().split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
@@ -1200,6 +1241,19 @@ async fn report_handler(
                     }
                 }
             }
+            "prior" => {
+                prior = match v.as_str() {
+                    "true" | "1" => true,
+                    "false" | "0" => false,
+                    _ => {
+                        return Err(ApiError::field(
+                            StatusCode::BAD_REQUEST,
+                            "prior",
+                            format!("prior={v}: allowed: true or false"),
+                        ))
+                    }
+                }
+            }
             "runs_per_draw" => {
                 runs_per_draw =
                     Some(v.parse().map_err(|_| {
@@ -1212,7 +1266,7 @@ async fn report_handler(
             }
             other => {
                 return Err(ApiError::bad(format!(
-                    "unknown query parameter `{other}`; allowed: arch, runs, seed, uncertainty, runs_per_draw"
+                    "unknown query parameter `{other}`; allowed: arch, runs, seed, uncertainty, prior, runs_per_draw"
                 )))
             }
         }
@@ -1228,6 +1282,7 @@ async fn report_handler(
         runs,
         seed,
         runs_per_draw,
+        source: draw_source(uncertainty, prior)?,
         exact: false,
     };
     let data = run_comparison(&state, &ask, true, None).await?;
@@ -1244,7 +1299,10 @@ async fn report_handler(
             args.push(file);
         }
     }
-    let command = report::reproduce_command(&args, runs, seed, runs_per_draw, "report.html");
+    let mut command = report::reproduce_command(&args, runs, seed, runs_per_draw, "report.html");
+    if ask.source == Some("prior") {
+        command = command.replace(" --out ", " --prior --out ");
+    }
     let html = report::report_html_with_files(&data, runs, seed, &command, &files);
     let mut headers = HeaderMap::new();
     headers.insert(

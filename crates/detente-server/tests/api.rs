@@ -873,6 +873,54 @@ async fn run_with_parameter_uncertainty() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uncertainty_draws_from_the_plausible_sets_unless_the_prior_is_asked_for() {
+    let st = state();
+    let mut medians = Vec::new();
+    for (extra, source) in [(json!({}), "plausible"), (json!({"prior": true}), "prior")] {
+        let mut body = json!({"architecture": "baseline", "runs": 4000, "seed": 5,
+            "uncertainty": true, "runs_per_draw": 200, "method": "exact"});
+        if let Some(o) = extra.as_object() {
+            for (k, v) in o {
+                body[k] = v.clone();
+            }
+        }
+        let (s, v) = call_json(&st, "POST", "/api/runs", Some(body)).await;
+        assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+        assert_eq!(v["parameter_source"], source);
+        let done = wait_done(&st, v["id"].as_i64().unwrap()).await;
+        let pu = &done["summary"]["parameter_uncertainty"];
+        assert_eq!(pu["source"], source, "{pu}");
+        medians.push(pu["p_war_median"].as_f64().unwrap());
+    }
+    // the same seed, other draws: the plausible sets are not the prior
+    assert_ne!(medians[0], medians[1]);
+    // a comparison and a robustness study say where their draws come from too
+    let body = json!({"architectures": ["baseline", "break-the-ice"], "runs": 2000,
+        "uncertainty": true, "runs_per_draw": 200, "method": "exact"});
+    let (s, v) = call_json(&st, "POST", "/api/compare", Some(body)).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["parameter_source"], "plausible");
+    assert_eq!(
+        v["results"][1]["parameter_uncertainty"]["source"],
+        "plausible"
+    );
+    let body = json!({"architectures": ["baseline", "break-the-ice"], "n": 4});
+    let (s, v) = call_json(&st, "POST", "/api/robust", Some(body)).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["parameter_source"], "plausible");
+    // the prior without parameter uncertainty is refused, naming the field
+    let (s, v) = call_json(
+        &st,
+        "POST",
+        "/api/runs",
+        Some(json!({"architecture": "baseline", "runs": 100, "prior": true})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    assert_eq!(v["field"], "prior", "{v}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn compare_with_parameter_uncertainty() {
     let st = state();
     let body = json!({"architectures": ["baseline", "two-pronged"], "runs": 2000, "seed": 3,

@@ -9,8 +9,8 @@
 use super::history_match::setting;
 use super::{input_err, write_output, CmdResult};
 use detente_analysis::hindcast::{
-    observed_by_year, observed_disputes, poisson_mixture_quantile, quantile, simulate,
-    DISPUTE_RUNGS, MID_LAST_YEAR,
+    observed_by_year, observed_disputes, poisson_mixture_quantile, quantile, DISPUTE_RUNGS,
+    MID_LAST_YEAR,
 };
 use detente_analysis::svg::{xy_chart, Line};
 use detente_engine::rng::{stream_rng, Stream};
@@ -21,7 +21,7 @@ use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
 pub struct HindcastArgs {
-    /// A historical architecture with a `start_year` (`cold-war`, `post-cold-war`) or a TOML file.
+    /// A historical architecture with a `start_year` (`cold-war`, `post-cold-war`, `war-in-ukraine`) or a TOML file.
     pub architecture: String,
     /// Print one JSON object instead of the table.
     #[arg(long)]
@@ -88,18 +88,22 @@ pub fn run(args: HindcastArgs) -> CmdResult {
             .collect();
         (u.source, draws)
     };
-    let mut policy = s.policy.clone();
-    policy.horizon_months = (s.last + 1 - s.first) * 12;
-    let sims: Vec<_> = draws.par_iter().map(|p| simulate(p, &policy)).collect();
+    let sims: Vec<_> = draws.par_iter().map(|p| s.simulate(p)).collect();
     let obs_last = s.last.min(MID_LAST_YEAR);
     let disputes = observed_disputes();
     let observed = observed_by_year(&disputes, s.first, obs_last);
     let n_obs = observed.len();
+    // simulated totals over the observed years, or the whole period when none is observed
+    let sim_years = if n_obs > 0 {
+        n_obs
+    } else {
+        (s.last + 1 - s.first) as usize
+    };
     let level = |r: usize| -> (f64, Vec<f64>) {
         let o: f64 = observed.iter().map(|y| y[r..].iter().sum::<f64>()).sum();
         let m = sims
             .iter()
-            .map(|sim| sim.total(0, n_obs)[r..].iter().sum())
+            .map(|sim| sim.total(0, sim_years)[r..].iter().sum())
             .collect();
         (o, m)
     };
@@ -109,7 +113,11 @@ pub fn run(args: HindcastArgs) -> CmdResult {
     let mut rows = Vec::new();
     for (r, name) in names.iter().enumerate() {
         let (o, m) = level(r);
-        observed_totals.insert(name.to_string(), json!(o));
+        // no MID years in the period: nothing observed (not zero disputes)
+        observed_totals.insert(
+            name.to_string(),
+            if n_obs > 0 { json!(o) } else { Value::Null },
+        );
         simulated_totals.insert(name.to_string(), count(&m));
         rows.push((name, o, m));
     }
@@ -134,7 +142,7 @@ pub fn run(args: HindcastArgs) -> CmdResult {
     let out = json!({
         "architecture": s.name,
         "period": [s.first, s.last],
-        "observed_years": [s.first, obs_last],
+        "observed_years": if n_obs > 0 { json!([s.first, obs_last]) } else { Value::Null },
         "rungs": ["crisis without violence (MID hostility 2-3)", "minor clashes (use of force, no deaths)", "serious clashes (fatal use of force)"],
         "observed": {
             "source": "data/nato_russia_mids.csv (COW MID 5.0, participant level; scripts/derive_nato_russia_mids.py)",
@@ -192,8 +200,13 @@ pub fn run(args: HindcastArgs) -> CmdResult {
         println!("{}", serde_json::to_string_pretty(&out).expect("json"));
         return Ok(());
     }
+    let record = if n_obs > 0 {
+        format!("COW MID 5.0 to {obs_last}")
+    } else {
+        format!("no dispute counts: MID 5.0 ends in {MID_LAST_YEAR}; the war record only")
+    };
     println!(
-        "Hindcast: {} {}-{} (record: COW MID 5.0 to {obs_last}); parameters: {source}, {} draws",
+        "Hindcast: {} {}-{} (record: {record}); parameters: {source}, {} draws",
         s.name,
         s.first,
         s.last,
@@ -208,7 +221,7 @@ pub fn run(args: HindcastArgs) -> CmdResult {
         println!(
             "{:<26} {:>9} {:>12.1} {:>18}",
             name.replace('_', " "),
-            o,
+            if n_obs > 0 { o.to_string() } else { "-".into() },
             c["mean"].as_f64().unwrap_or(f64::NAN),
             format!("[{}, {}]", c["low"], c["high"])
         );

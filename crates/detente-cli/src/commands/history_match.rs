@@ -1,5 +1,5 @@
 //! `detente history-match`: Bayesian history matching of the model to the NATO-Russia
-//! record over the historical built-ins (`cold-war`, `post-cold-war`), in waves that refine
+//! record over the historical built-ins (`cold-war`, `post-cold-war`, `war-in-ukraine`), in waves that refine
 //! the non-implausible region ([`detente_analysis::history_match`]); prints each wave's share
 //! of the prior space ruled out and writes the plausible parameter sets with their provenance
 //! (`--out`, e.g. `data/plausible.toml`, the set `--uncertainty` draws from).
@@ -13,7 +13,7 @@ use serde_json::json;
 use std::path::PathBuf;
 
 /// The historical built-ins matched.
-pub const SETTINGS: [&str; 2] = ["cold-war", "post-cold-war"];
+pub const SETTINGS: [&str; 3] = ["cold-war", "post-cold-war", "war-in-ukraine"];
 
 #[derive(clap::Args, Debug)]
 pub struct HistoryMatchArgs {
@@ -54,13 +54,13 @@ pub fn setting(name: &str) -> Result<Setting, super::CliError> {
         ))
     })?;
     let scenario = arch.to_scenario();
-    Ok(Setting {
-        name: loaded.name.clone(),
+    Ok(Setting::new(
+        &loaded.name,
         first,
-        last: first + arch.horizon_years - 1,
-        params: scenario.params,
-        policy: scenario.policy,
-    })
+        first + arch.horizon_years - 1,
+        scenario.params,
+        scenario.policy,
+    ))
 }
 
 pub fn run(args: HistoryMatchArgs) -> CmdResult {

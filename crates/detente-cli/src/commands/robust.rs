@@ -22,6 +22,10 @@ pub struct RobustArgs {
     /// The p(war) a draw must not exceed to count as meeting the target.
     #[arg(long, default_value_t = 0.05)]
     pub target: f64,
+    /// Draw from the plain prior instead of the plausible sets of history matching
+    /// (data/plausible.toml, the default; docs/validation.md).
+    #[arg(long)]
+    pub prior: bool,
     /// Priors file (`detente elicit --write-priors`) for the parameters it names.
     #[arg(long, value_name = "FILE")]
     pub priors: Option<PathBuf>,
@@ -59,9 +63,13 @@ pub fn run(args: RobustArgs) -> CmdResult {
         .iter()
         .map(|a| load_architecture(a).map(|l| l.architecture.to_scenario()))
         .collect::<Result<Vec<_>, _>>()?;
-    let draw =
-        super::uncertainty_flags::build(true, args.priors.as_deref(), args.params.as_deref())?
-            .ok_or_else(|| CliError::Other(anyhow::anyhow!("no parameter draw")))?;
+    let draw = super::uncertainty_flags::build_source(
+        true,
+        args.prior,
+        args.priors.as_deref(),
+        args.params.as_deref(),
+    )?
+    .ok_or_else(|| CliError::Other(anyhow::anyhow!("no parameter draw")))?;
     let bar = super::common::progress_bar(evals, "robust");
     let report = robust(
         &scenarios,

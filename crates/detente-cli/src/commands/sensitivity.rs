@@ -2,16 +2,21 @@
 //! sigma) or Sobol first-order and total indices with bootstrap 95 % intervals, every model
 //! evaluation exact (or, with `--monte-carlo`, an ensemble with the same seed), over the model's
 //! parameters and any architecture inputs named by `--input PATH=LOW:HIGH` (actor profiles,
-//! mechanism strengths). `--export DIR` writes SALib's files
+//! mechanism strengths). `--method given-data` estimates first-order indices from a sample of
+//! parameter draws as it is, dependent or not: by default the plausible sets of history
+//! matching (each once; `--prior` for the plain prior), every draw exact
+//! ([`detente_analysis::given_data`]). `--export DIR` writes SALib's files
 //! (problem.json, samples.csv, outputs.csv); `--plot FILE.svg` a bar chart.
 
 use super::common::{input_ranges, load_architecture, scenarios_for_rows};
 use super::{input_err, CliError, CmdResult};
+use detente_analysis::given_data::{default_classes, first_order};
 use detente_analysis::sensitivity::{
     evaluate_p_war, morris_analyze, morris_samples, sobol_analyze, sobol_samples, Evaluation,
     Problem,
 };
 use detente_analysis::svg::{bar_chart, Series};
+use detente_engine::rng::{stream_rng, Stream};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::json;
 use std::io::Write;
@@ -21,6 +26,8 @@ use std::path::PathBuf;
 pub enum Method {
     Morris,
     Sobol,
+    /// First-order indices from given data (the plausible sets, or --prior draws).
+    GivenData,
 }
 
 #[derive(clap::Args, Debug)]
@@ -28,12 +35,21 @@ pub struct SensitivityArgs {
     /// A built-in architecture (see `detente list`) or a TOML file.
     #[arg(default_value = "baseline")]
     pub architecture: String,
-    /// morris (screening) or sobol (variance-based indices).
+    /// morris (screening), sobol (variance-based indices, independent inputs) or given-data
+    /// (first-order indices from the plausible sets of history matching, a dependent sample).
     #[arg(long, value_enum, default_value = "morris")]
     pub method: Method,
-    /// Sobol: base points (a power of two); Morris: trajectories.
-    #[arg(long, default_value_t = 64)]
-    pub n: usize,
+    /// Sobol: base points (a power of two); Morris: trajectories (default 64 for both);
+    /// given-data: parameter draws (default: one for each plausible set; 400 with --prior).
+    #[arg(long)]
+    pub n: Option<usize>,
+    /// given-data: draw from the plain prior instead of the plausible sets.
+    #[arg(long)]
+    pub prior: bool,
+    /// given-data: classes of equal count the sample is cut into for each parameter
+    /// (default: the nearest whole number to the square root of the draws).
+    #[arg(long)]
+    pub classes: Option<usize>,
     /// Seed of the sample and of every ensemble (common random numbers).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -105,13 +121,14 @@ fn evaluation_label(how: Evaluation) -> String {
 
 /// The number of model evaluations against the bounds of docs/limits.md, before the sample
 /// matrix (evaluations × parameters) is allocated.
-fn check_evaluations(args: &SensitivityArgs, params: usize) -> CmdResult {
+fn check_evaluations(args: &SensitivityArgs, n: usize, params: usize) -> CmdResult {
     use detente_limits::{MAX_SENSITIVITY_EVALS, MAX_SENSITIVITY_EVALS_OVERRIDE};
     let per_point = match args.method {
         Method::Sobol => params + 2,
         Method::Morris => params + 1,
+        Method::GivenData => 1,
     } as u64;
-    let evals = (args.n as u64).saturating_mul(per_point);
+    let evals = (n as u64).saturating_mul(per_point);
     let runs = evals.saturating_mul(args.runs);
     // An exact evaluation of a 10-year horizon takes about 10 ms on this project's machine
     // (README, benchmarks); a simulated one, its runs.
@@ -124,14 +141,12 @@ fn check_evaluations(args: &SensitivityArgs, params: usize) -> CmdResult {
     let flag = super::OVERRIDE_FLAG;
     if evals > MAX_SENSITIVITY_EVALS_OVERRIDE {
         return Err(input_err(format!(
-            "--n {}: {evals} evaluations over {params} parameters; allowed: at most {MAX_SENSITIVITY_EVALS_OVERRIDE} (docs/limits.md)",
-            args.n
+            "--n {n}: {evals} evaluations over {params} parameters; allowed: at most {MAX_SENSITIVITY_EVALS_OVERRIDE} (docs/limits.md)"
         )));
     }
     if evals > MAX_SENSITIVITY_EVALS && !args.i_know_it_is_long {
         return Err(input_err(format!(
-            "--n {}: {evals} evaluations over {params} parameters would take about {eta}; allowed: at most {MAX_SENSITIVITY_EVALS} without {flag} (docs/limits.md)",
-            args.n
+            "--n {n}: {evals} evaluations over {params} parameters would take about {eta}; allowed: at most {MAX_SENSITIVITY_EVALS} without {flag} (docs/limits.md)"
         )));
     }
     if args.monte_carlo {
@@ -142,7 +157,16 @@ fn check_evaluations(args: &SensitivityArgs, params: usize) -> CmdResult {
 }
 
 pub fn run(args: SensitivityArgs) -> CmdResult {
-    if args.n == 0 {
+    if args.method == Method::GivenData {
+        return given_data(args);
+    }
+    if args.prior || args.classes.is_some() {
+        return Err(input_err(
+            "--prior and --classes: allowed only with --method given-data",
+        ));
+    }
+    let n = args.n.unwrap_or(64);
+    if n == 0 {
         return Err(input_err(
             "--n 0: allowed: at least 1 (Sobol: a power of two up to 65536)",
         ));
@@ -150,16 +174,15 @@ pub fn run(args: SensitivityArgs) -> CmdResult {
     if args.runs == 0 {
         return Err(input_err("--runs 0: allowed: at least 1"));
     }
-    if args.method == Method::Sobol && (!args.n.is_power_of_two() || args.n > 1 << 16) {
+    if args.method == Method::Sobol && (!n.is_power_of_two() || n > 1 << 16) {
         return Err(input_err(format!(
-            "--n {}: allowed for sobol: a power of two from 1 to 65536",
-            args.n
+            "--n {n}: allowed for sobol: a power of two from 1 to 65536"
         )));
     }
     let mut problem = Problem::from_specs(args.params.as_deref())
         .map_err(|e| input_err(format!("--params: {e}")))?;
     let parameters = problem.names.clone();
-    check_evaluations(&args, problem.num_vars + args.inputs.len())?;
+    check_evaluations(&args, n, problem.num_vars + args.inputs.len())?;
     // the output paths before the computation
     if let Some(path) = &args.plot {
         super::check_output(path)?;
@@ -178,8 +201,9 @@ pub fn run(args: SensitivityArgs) -> CmdResult {
         problem.num_vars += 1;
     }
     let mut rows = match args.method {
-        Method::Sobol => sobol_samples(&problem, args.n, args.seed as u32).map_err(input_err)?,
-        Method::Morris => morris_samples(&problem, args.n, args.seed),
+        Method::Sobol => sobol_samples(&problem, n, args.seed as u32).map_err(input_err)?,
+        Method::Morris => morris_samples(&problem, n, args.seed),
+        Method::GivenData => unreachable!("handled above"),
     };
     let scenarios = scenarios_for_rows(&loaded, &ranges, &integer, &mut rows, parameters.len())?;
     let bar = ProgressBar::with_draw_target(Some(rows.len() as u64), ProgressDrawTarget::stderr());
@@ -211,6 +235,7 @@ pub fn run(args: SensitivityArgs) -> CmdResult {
     let method = match args.method {
         Method::Sobol => "sobol",
         Method::Morris => "morris",
+        Method::GivenData => "given-data",
     };
     let (indices_json, names_sorted, series) = match args.method {
         Method::Sobol => {
@@ -255,6 +280,7 @@ pub fn run(args: SensitivityArgs) -> CmdResult {
             ];
             (value, names, series)
         }
+        Method::GivenData => unreachable!("handled above"),
     };
     if let Some(path) = &args.plot {
         let ser: Vec<Series> = series
@@ -285,7 +311,7 @@ pub fn run(args: SensitivityArgs) -> CmdResult {
         let v = json!({
             "architecture": scenario.name,
             "method": method,
-            "n": args.n,
+            "n": n,
             "seed": args.seed,
             "evaluation": if args.monte_carlo { "monte_carlo" } else { "exact" },
             "runs_per_evaluation": how.runs(),
@@ -320,5 +346,144 @@ pub fn run(args: SensitivityArgs) -> CmdResult {
             );
         }
     }
+    Ok(())
+}
+
+/// `--method given-data`: first-order indices of p(war) from a sample of parameter draws as it
+/// is (the plausible sets of history matching, each once, or the prior's draws), each exact.
+fn given_data(args: SensitivityArgs) -> CmdResult {
+    if args.monte_carlo || !args.inputs.is_empty() {
+        return Err(input_err(
+            "--method given-data: allowed without --monte-carlo and --input (its sample is the parameter draws, each evaluated exactly)",
+        ));
+    }
+    let draw = detente_analysis::uncertainty::default_draw(args.prior);
+    let sets = draw.plausible_sets();
+    let n = args.n.unwrap_or(if sets > 0 { sets } else { 400 });
+    let classes = args.classes.unwrap_or_else(|| default_classes(n));
+    if classes < 2 || n < 2 * classes {
+        return Err(input_err(format!(
+            "--n {n} --classes {classes}: allowed: at least 2 classes and 2 draws a class"
+        )));
+    }
+    let problem = Problem::from_specs(args.params.as_deref())
+        .map_err(|e| input_err(format!("--params: {e}")))?;
+    check_evaluations(&args, n, problem.num_vars)?;
+    if let Some(path) = &args.plot {
+        super::check_output(path)?;
+    }
+    if let Some(dir) = &args.export {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| other(format!("--export {}: cannot create: {e}", dir.display())))?;
+        super::check_output(&dir.join("problem.json"))?;
+    }
+    let loaded = load_architecture(&args.architecture)?;
+    let scenario = loaded.architecture.to_scenario();
+    // draw d: plausible set d (each once when --n is their number), the rest from the prior
+    let rows: Vec<Vec<f64>> = (0..n)
+        .map(|d| {
+            let mut rng = stream_rng(args.seed, d as u64, Stream::Parameters);
+            let p = if sets > 0 {
+                draw.draw_set(&mut rng, &scenario.params, d)
+            } else {
+                detente_engine::ParamDraw::draw(&draw, &mut rng, &scenario.params)
+            };
+            problem
+                .names
+                .iter()
+                .map(|name| p.get(name).unwrap_or(f64::NAN))
+                .collect()
+        })
+        .collect();
+    let bar = ProgressBar::with_draw_target(Some(n as u64), ProgressDrawTarget::stderr());
+    bar.set_message(format!("{} given-data sensitivity", scenario.name));
+    let start = std::time::Instant::now();
+    let y = evaluate_p_war(
+        std::slice::from_ref(&scenario),
+        &problem.names,
+        &rows,
+        Evaluation::Exact,
+        &|done| {
+            bar.set_position(done as u64);
+            true
+        },
+    )
+    .map_err(|_| other("cancelled"))?;
+    bar.finish_and_clear();
+    let seconds = start.elapsed().as_secs_f64();
+    if let Some(dir) = &args.export {
+        export(dir, &problem, &rows, &y)?;
+    }
+    let mut idx =
+        first_order(&problem.names, &rows, &y, Some(classes), args.seed).map_err(other)?;
+    idx.sort_by(|a, b| b.s1.total_cmp(&a.s1));
+    let q = |p: f64| detente_analysis::hindcast::quantile(&y, p);
+    let source = draw.source;
+    let source_text = if source == "plausible" {
+        format!("the plausible sets of history matching (data/plausible.toml, {sets} sets), the prior for parameters they do not name")
+    } else {
+        "the plain prior".to_string()
+    };
+    if let Some(path) = &args.plot {
+        let names: Vec<String> = idx.iter().map(|i| i.name.clone()).collect();
+        let ser = vec![Series {
+            label: "S1 (given data)",
+            colour: "#4a7ab5",
+            values: idx.iter().map(|i| i.s1).collect(),
+            half_widths: idx.iter().map(|i| i.s1_conf).collect(),
+        }];
+        let title = format!(
+            "first-order indices of p(war) from given data, {} ({n} {source} draws, each exact)",
+            scenario.name
+        );
+        std::fs::write(
+            path,
+            bar_chart(&title, "index (share of variance)", &names, &ser),
+        )
+        .map_err(|e| other(format!("{}: {e}", path.display())))?;
+    }
+    if args.json {
+        let v = json!({
+            "architecture": scenario.name,
+            "method": "given-data",
+            "parameter_source": source,
+            "n": n,
+            "classes": classes,
+            "seed": args.seed,
+            "evaluation": "exact",
+            "evaluations": y.len(),
+            "seconds": seconds,
+            "output": "p_war",
+            "p_war": {"mean": y.iter().sum::<f64>() / y.len().max(1) as f64, "median": q(0.5), "interval": [q(0.025), q(0.975)]},
+            "sum_of_first_order": idx.iter().map(|i| i.s1).sum::<f64>(),
+            "parameters": problem.names,
+            "indices": idx,
+        });
+        println!("{}", serde_json::to_string_pretty(&v).map_err(other)?);
+        return Ok(());
+    }
+    println!(
+        "given-data first-order sensitivity of p(war), {}: {} parameters, {n} draws from {source_text}, each exact; {classes} classes (seed {}), {seconds:.1} s",
+        scenario.name,
+        problem.names.len(),
+        args.seed
+    );
+    println!(
+        "p(war) across the draws: median {:.1} %, 95 % of draws in [{:.1}, {:.1}] %",
+        100.0 * q(0.5),
+        100.0 * q(0.025),
+        100.0 * q(0.975)
+    );
+    println!("{:<34} {:>9} {:>9} {:>9}", "parameter", "S1", "±95%", "raw");
+    for i in &idx {
+        println!(
+            "{:<34} {:>9.4} {:>9.4} {:>9.4}",
+            i.name, i.s1, i.s1_conf, i.s1_raw
+        );
+    }
+    println!(
+        "sum of first-order indices: {:.3} (the rest is interaction or shared through dependence)",
+        idx.iter().map(|i| i.s1).sum::<f64>()
+    );
     Ok(())
 }

@@ -66,17 +66,9 @@ impl UncertaintyArgs {
     }
 }
 
-/// `None` without `--uncertainty`; otherwise the built-in prior, refined by the files given.
-pub fn build(
-    on: bool,
-    priors: Option<&Path>,
-    params: Option<&Path>,
-) -> Result<Option<Uncertainty>, CliError> {
-    build_source(on, true, priors, params)
-}
-
-/// As [`build`], with the plausible sets of history matching on top unless `prior`; the
-/// parameters a priors or fitted file names keep that file's distribution.
+/// `None` without `--uncertainty`; otherwise the built-in prior, refined by the files given,
+/// with the plausible sets of history matching on top unless `prior`; the parameters a
+/// priors or fitted file names keep that file's distribution.
 pub fn build_source(
     on: bool,
     prior: bool,
