@@ -230,6 +230,23 @@ impl Compiled {
         }
     }
 
+    /// The same campaign played only as long as [`Compiled::is_quick`] can still change: a
+    /// step ending after the quick-success window cannot make an objective fall within it, and
+    /// every random number is drawn before the first step, so each replication's `is_quick` is
+    /// the same as over the whole horizon (the other results are cut at the window).
+    pub fn until_quick_window(&self) -> Compiled {
+        let steps = if self.quick_hours.is_finite() && self.quick_hours >= 0.0 {
+            // Step s ends at hour s + 1; one step of margin.
+            (self.quick_hours.floor() as usize).saturating_add(1)
+        } else {
+            self.horizon_steps
+        };
+        Compiled {
+            horizon_steps: self.horizon_steps.min(steps),
+            ..self.clone()
+        }
+    }
+
     /// Objective names, in result order.
     pub fn objectives(&self) -> &[String] {
         &self.objectives
