@@ -418,16 +418,15 @@ pub(crate) fn crisis_distributions(
             .map(|(inputs, sides)| Ladder::new(params, inputs, sides).max_rung_distribution())
             .collect(),
         Some(cache) => {
-            // A ladder is all its distribution depends on; its printed form (every field, each
-            // number in its shortest exact form) names it.
-            let ladders: Vec<(String, Ladder)> = settings
+            // A ladder is all its distribution depends on; its numbers' bits name it.
+            let ladders: Vec<(Vec<u64>, Ladder)> = settings
                 .iter()
                 .map(|(inputs, sides)| {
                     let ladder = Ladder::new(params, inputs, sides);
-                    (format!("{ladder:?}"), ladder)
+                    (ladder.key(), ladder)
                 })
                 .collect();
-            let missing: Vec<&(String, Ladder)> = ladders
+            let missing: Vec<&(Vec<u64>, Ladder)> = ladders
                 .iter()
                 .filter(|(key, _)| !cache.ladders.contains_key(key))
                 .collect();
@@ -462,7 +461,7 @@ pub(crate) fn crisis_distributions(
 /// The results are the same bits as without it.
 #[derive(Default)]
 pub struct LadderCache {
-    ladders: HashMap<String, [f64; RUNGS]>,
+    ladders: HashMap<Vec<u64>, [f64; RUNGS]>,
 }
 
 impl LadderCache {
