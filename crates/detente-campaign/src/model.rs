@@ -31,6 +31,10 @@ pub struct Compiled {
     pub(crate) quick_idx: Vec<usize>,
     pub(crate) quick_hours: f64,
     pub(crate) horizon_steps: usize,
+    /// Whether each axis is played (all are, but for [`Compiled::until_quick_window`]).
+    played: Vec<bool>,
+    /// Stop a replication once a quick success has happened (for `until_quick_window`).
+    stop_when_quick: bool,
     axes: Vec<CAxis>,
     air_kill: f64,
     air_initial: f64,
@@ -198,6 +202,8 @@ impl Compiled {
             quick_idx,
             quick_hours: p.quick_success.hours,
             horizon_steps: p.horizon_hours.ceil() as usize,
+            played: vec![true; axes.len()],
+            stop_when_quick: false,
             axes,
             air_kill: p.air.nato_kill_cp_per_hour,
             air_initial: p.air.nato_initial_fraction,
@@ -230,10 +236,12 @@ impl Compiled {
         }
     }
 
-    /// The same campaign played only as long as [`Compiled::is_quick`] can still change: a
-    /// step ending after the quick-success window cannot make an objective fall within it, and
-    /// every random number is drawn before the first step, so each replication's `is_quick` is
-    /// the same as over the whole horizon (the other results are cut at the window).
+    /// The same campaign played only as far as [`Compiled::is_quick`] needs: every random
+    /// number is drawn before the first step and the axes do not interact (air power is
+    /// apportioned by plan), so the axes without a quick-success objective are left out, a
+    /// replication stops once a quick objective has fallen, and no step ending after the
+    /// window is played. Each replication's `is_quick` is the same as over the whole campaign;
+    /// its other results are not.
     pub fn until_quick_window(&self) -> Compiled {
         let steps = if self.quick_hours.is_finite() && self.quick_hours >= 0.0 {
             // Step s ends at hour s + 1; one step of margin.
@@ -241,8 +249,19 @@ impl Compiled {
         } else {
             self.horizon_steps
         };
+        let played = self
+            .axes
+            .iter()
+            .map(|ax| {
+                ax.line_obj
+                    .iter()
+                    .any(|o| o.is_some_and(|o| self.quick_idx.contains(&o)))
+            })
+            .collect();
         Compiled {
             horizon_steps: self.horizon_steps.min(steps),
+            played,
+            stop_when_quick: true,
             ..self.clone()
         }
     }
@@ -254,9 +273,13 @@ impl Compiled {
 
     /// Whether a replication is a quick success for the attacker.
     pub fn is_quick(&self, r: &Replication) -> bool {
+        self.is_quick_so_far(&r.fall_hours)
+    }
+
+    fn is_quick_so_far(&self, fall_hours: &[f32]) -> bool {
         self.quick_idx
             .iter()
-            .any(|&i| f64::from(r.fall_hours[i]) <= self.quick_hours)
+            .any(|&i| f64::from(fall_hours[i]) <= self.quick_hours)
     }
 
     /// Opposed advance rate at effective force ratio `r`, km/h in open terrain.
@@ -307,7 +330,13 @@ impl Compiled {
             defender_committed: 0.0,
             defender_lost: 0.0,
         };
-        for (ax, s) in self.axes.iter().zip(st.iter_mut()) {
+        for ((ax, s), _) in self
+            .axes
+            .iter()
+            .zip(st.iter_mut())
+            .zip(&self.played)
+            .filter(|(_, p)| **p)
+        {
             let in_place: f64 = ax.def_in_place.iter().sum();
             out.defender_committed += in_place + ax.def_strike_loss;
             out.defender_lost += ax.def_strike_loss;
@@ -321,7 +350,13 @@ impl Compiled {
             let t_end = (t + 1.0) as f32;
             // Arrivals.
             let mut pending_attack = false;
-            for (ax, s) in self.axes.iter().zip(st.iter_mut()) {
+            for ((ax, s), _) in self
+                .axes
+                .iter()
+                .zip(st.iter_mut())
+                .zip(&self.played)
+                .filter(|(_, p)| **p)
+            {
                 while s.ai < ax.att_events.len() && ax.att_events[s.ai].0 <= t {
                     let c = ax.att_events[s.ai].1;
                     s.a += c;
@@ -352,7 +387,13 @@ impl Compiled {
             let air_kill = self.air_kill * air_eff;
             let exploit_kmh = exploit_base / (1.0 + self.interdiction * air_eff);
             let mut active = false;
-            for (ax, s) in self.axes.iter().zip(st.iter_mut()) {
+            for ((ax, s), _) in self
+                .axes
+                .iter()
+                .zip(st.iter_mut())
+                .zip(&self.played)
+                .filter(|(_, p)| **p)
+            {
                 if s.a > 0.0 {
                     // Sorties are apportioned by the planned weight of each axis, so axes do
                     // not interact through the air war (keeps the model monotone).
@@ -420,6 +461,9 @@ impl Compiled {
                 }
             }
             if !active && !pending_attack {
+                break;
+            }
+            if self.stop_when_quick && self.is_quick_so_far(&out.fall_hours) {
                 break;
             }
         }
