@@ -37,10 +37,9 @@ pub struct Compiled {
     stop_when_quick: bool,
     axes: Vec<CAxis>,
     air_kill: f64,
-    air_initial: f64,
-    air_ramp: f64,
-    iads0: f64,
-    sead_hours: f64,
+    /// NATO air power by hour, the same in every replication: (share available, the
+    /// attacker's air defence's divisor 1 + iads0 e^(-t / sead_hours)).
+    air_by_step: Vec<(f64, f64)>,
     interdiction: f64,
     attacker_air_mult: f64,
     // model constants
@@ -206,10 +205,7 @@ impl Compiled {
             stop_when_quick: false,
             axes,
             air_kill: p.air.nato_kill_cp_per_hour,
-            air_initial: p.air.nato_initial_fraction,
-            air_ramp: p.air.nato_ramp_hours,
-            iads0: p.air.iads_per_bn * att_ad,
-            sead_hours: p.air.sead_hours,
+            air_by_step: air_by_step(p, att_ad),
             interdiction: p.air.interdiction_slowdown,
             attacker_air_mult: 1.0
                 + p.air.attacker_air_bonus / (1.0 + p.air.defender_ad_per_bn * def_ad),
@@ -378,12 +374,8 @@ impl Compiled {
                 }
             }
             // NATO air power.
-            let avail = if self.air_ramp > 0.0 {
-                self.air_initial + (1.0 - self.air_initial) * (t / self.air_ramp).min(1.0)
-            } else {
-                1.0
-            };
-            let air_eff = avail * f_air / (1.0 + self.iads0 * (-t / self.sead_hours).exp());
+            let (avail, air_defence) = self.air_by_step[step];
+            let air_eff = avail * f_air / air_defence;
             let air_kill = self.air_kill * air_eff;
             let exploit_kmh = exploit_base / (1.0 + self.interdiction * air_eff);
             let mut active = false;
@@ -518,6 +510,23 @@ impl AxState {
             }
         }
     }
+}
+
+/// [`Compiled::air_by_step`] of a posture whose attacker has `att_ad` air-defence battalions.
+fn air_by_step(p: &Posture, att_ad: f64) -> Vec<(f64, f64)> {
+    let (initial, ramp) = (p.air.nato_initial_fraction, p.air.nato_ramp_hours);
+    let iads0 = p.air.iads_per_bn * att_ad;
+    (0..p.horizon_hours.ceil() as usize)
+        .map(|step| {
+            let t = step as f64;
+            let avail = if ramp > 0.0 {
+                initial + (1.0 - initial) * (t / ramp).min(1.0)
+            } else {
+                1.0
+            };
+            (avail, 1.0 + iads0 * (-t / p.air.sead_hours).exp())
+        })
+        .collect()
 }
 
 fn fall(fall_hours: &mut [f32], o: usize, t: f32) {
