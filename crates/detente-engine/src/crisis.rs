@@ -260,8 +260,10 @@ pub(crate) fn logistic(x: f64) -> f64 {
 }
 
 /// Quadrature nodes taken at once (see [`Ladder::averaged_moves`]).
-const BLOCK: usize = 8;
-type Block = [f64; BLOCK];
+const BLOCK: usize = 32;
+/// Blocks for the rest of the nodes after the full [`BLOCK`]s (rules have multiples of 8
+/// nodes, so little is padded).
+const SMALL_BLOCK: usize = 8;
 
 /// e^x to within a couple of units in the last place (the quadrature's exponentials, where
 /// the C library's `exp` call cannot be vectorised): x = k ln 2 + r with |r| <= ln 2 / 2
@@ -311,9 +313,9 @@ fn exp(x: f64) -> f64 {
 
 /// [`exp`] of each number of a block.
 #[inline(always)]
-fn exp_block(x: Block) -> Block {
-    let mut out = [0.0; BLOCK];
-    for i in 0..BLOCK {
+fn exp_block<const N: usize>(x: [f64; N]) -> [f64; N] {
+    let mut out = [0.0; N];
+    for i in 0..N {
         out[i] = exp(x[i]);
     }
     out
@@ -656,27 +658,17 @@ impl Ladder {
     fn averaged_moves_blocks(&self, rule: &QuadratureRule) -> [(f64, f64, f64); 3] {
         // sums[r]: the noise averages at rung r of NATO's (preempt, escalate) and Russia's.
         let mut sums = [[0.0f64; 4]; WAR_RUNG as usize];
-        for (zs, ws) in rule.nodes.chunks(BLOCK).zip(rule.weights.chunks(BLOCK)) {
-            // A short last block is padded with weight 0 at the node 0.
-            let mut w = [0.0; BLOCK];
-            let mut e_noise = [0.0; BLOCK];
-            w[..ws.len()].copy_from_slice(ws);
-            e_noise[..zs.len()].copy_from_slice(zs);
-            for v in e_noise.iter_mut() {
-                *v *= -self.sd;
-            }
-            // exp(-noise): the beliefs of both sides are logistic in the noise.
-            let e_noise = exp_block(e_noise);
-            for (r, sum) in sums.iter_mut().enumerate() {
-                let (np, ne) = self.nato_block(r, &e_noise);
-                let (rp, re) = self.russia_block(r, &e_noise);
-                for i in 0..BLOCK {
-                    sum[0] += w[i] * np[i];
-                    sum[1] += w[i] * ne[i];
-                    sum[2] += w[i] * rp[i];
-                    sum[3] += w[i] * re[i];
-                }
-            }
+        let full = rule.nodes.len() / BLOCK * BLOCK;
+        let (nodes, rest_nodes) = rule.nodes.split_at(full);
+        let (weights, rest_weights) = rule.weights.split_at(full);
+        for (zs, ws) in nodes.chunks(BLOCK).zip(weights.chunks(BLOCK)) {
+            self.add_block::<BLOCK>(zs, ws, &mut sums);
+        }
+        for (zs, ws) in rest_nodes
+            .chunks(SMALL_BLOCK)
+            .zip(rest_weights.chunks(SMALL_BLOCK))
+        {
+            self.add_block::<SMALL_BLOCK>(zs, ws, &mut sums);
         }
         sums.map(|[np, ne, rp, re]| {
             let no_preempt = (1.0 - np) * (1.0 - rp);
@@ -687,18 +679,48 @@ impl Ladder {
         })
     }
 
+    /// Add the weighted moves at nodes `zs` (at most N of them) to `sums`, node by node.
+    #[inline(always)]
+    fn add_block<const N: usize>(&self, zs: &[f64], ws: &[f64], sums: &mut [[f64; 4]; 3]) {
+        // A short block is padded with weight 0 at the node 0.
+        let mut w = [0.0; N];
+        let mut e_noise = [0.0; N];
+        w[..ws.len()].copy_from_slice(ws);
+        e_noise[..zs.len()].copy_from_slice(zs);
+        for v in e_noise.iter_mut() {
+            *v *= -self.sd;
+        }
+        // exp(-noise): the beliefs of both sides are logistic in the noise.
+        let e_noise = exp_block(e_noise);
+        for (r, sum) in sums.iter_mut().enumerate() {
+            let (np, ne) = self.nato_block(r, &e_noise);
+            let (rp, re) = self.russia_block(r, &e_noise);
+            for i in 0..N {
+                sum[0] += w[i] * np[i];
+                sum[1] += w[i] * ne[i];
+                sum[2] += w[i] * rp[i];
+                sum[3] += w[i] * re[i];
+            }
+        }
+    }
+
     /// [`Ladder::preemption`] on a block of beliefs (`rung` 1 or 2), scaled by `share`.
     #[inline(always)]
-    fn preemption_block(&self, own: f64, share: f64, belief: &Block) -> Block {
-        let mut x = [0.0; BLOCK];
-        for i in 0..BLOCK {
+    fn preemption_block<const N: usize>(
+        &self,
+        own: f64,
+        share: f64,
+        belief: &[f64; N],
+    ) -> [f64; N] {
+        let mut x = [0.0; N];
+        for i in 0..N {
             x[i] = -(self.preempt_steepness * (belief[i] - self.preempt_threshold)
                 - self.preempt_shift
                 + own);
         }
         let e = exp_block(x);
-        let mut out = [0.0; BLOCK];
-        for i in 0..BLOCK {
+        let mut out = [0.0; N];
+        for i in 0..N {
             out[i] = share * (self.preempt_max * (1.0 / (1.0 + e[i])));
         }
         out
@@ -706,14 +728,14 @@ impl Ladder {
 
     /// Escalation probabilities, logistic(c + fear (belief - 1/2)), on a block of beliefs.
     #[inline(always)]
-    fn escalation_block(&self, c: f64, belief: &Block) -> Block {
-        let mut x = [0.0; BLOCK];
-        for i in 0..BLOCK {
+    fn escalation_block<const N: usize>(&self, c: f64, belief: &[f64; N]) -> [f64; N] {
+        let mut x = [0.0; N];
+        for i in 0..N {
             x[i] = -(c + self.fear * (belief[i] - 0.5));
         }
         let e = exp_block(x);
-        let mut out = [0.0; BLOCK];
-        for i in 0..BLOCK {
+        let mut out = [0.0; N];
+        for i in 0..N {
             out[i] = 1.0 / (1.0 + e[i]);
         }
         out
@@ -721,21 +743,25 @@ impl Ladder {
 
     /// [`Ladder::russia_move`] at `rung` on a block of nodes, given exp(-noise) of each.
     #[inline(always)]
-    fn russia_block(&self, rung: usize, e_noise: &Block) -> (Block, Block) {
+    fn russia_block<const N: usize>(
+        &self,
+        rung: usize,
+        e_noise: &[f64; N],
+    ) -> ([f64; N], [f64; N]) {
         let own = self.russia_shift;
         let e_shift = exp(-(self.climb[rung] + self.nato_shift));
-        let mut belief = [0.0; BLOCK];
-        for i in 0..BLOCK {
+        let mut belief = [0.0; N];
+        for i in 0..N {
             belief[i] = 1.0 / (1.0 + e_shift * e_noise[i]);
         }
         let preempt = if rung >= 1 {
             self.preemption_block(own, 1.0, &belief)
         } else {
-            [0.0; BLOCK]
+            [0.0; N]
         };
         let escalate = self.escalation_block(self.climb[rung] + own, &belief);
-        let mut climbs = [0.0; BLOCK];
-        for i in 0..BLOCK {
+        let mut climbs = [0.0; N];
+        for i in 0..N {
             climbs[i] = (1.0 - preempt[i]) * escalate[i];
         }
         (preempt, climbs)
@@ -744,59 +770,59 @@ impl Ladder {
     /// The alliance's move (see [`MemberTerms`] for the rule) at `rung` on a block of nodes,
     /// given exp(-noise) of each: (preempt, escalate without preempting).
     #[inline(always)]
-    fn nato_block(&self, rung: usize, e_noise: &Block) -> (Block, Block) {
-        let mut no_preempt = [1.0; BLOCK];
-        let mut decisive_hold = [1.0; BLOCK];
+    fn nato_block<const N: usize>(&self, rung: usize, e_noise: &[f64; N]) -> ([f64; N], [f64; N]) {
+        let mut no_preempt = [1.0; N];
+        let mut decisive_hold = [1.0; N];
         // Per European member: (climbs without preempting, holds).
-        let mut europeans = [([0.0; BLOCK], [0.0; BLOCK]); MAX_EUROPEANS];
+        let mut europeans = [([0.0; N], [0.0; N]); MAX_EUROPEANS];
         let mut n = 0;
         let e_shift = exp(-(self.climb[rung] + self.russia_shift));
         for (m, reading) in self.members.iter().zip(&self.reading_factor) {
             let own = self.nato_shift + m.offset;
-            let mut belief = [0.0; BLOCK];
-            for i in 0..BLOCK {
+            let mut belief = [0.0; N];
+            for i in 0..N {
                 belief[i] = 1.0 / (1.0 + e_shift * e_noise[i] * reading);
             }
             let preempt = if rung >= 1 && m.exposure > 0.0 {
                 self.preemption_block(own, m.exposure.min(1.0), &belief)
             } else {
-                [0.0; BLOCK]
+                [0.0; N]
             };
             let escalate = self.escalation_block(self.climb[rung] + own, &belief);
-            for i in 0..BLOCK {
+            for i in 0..N {
                 no_preempt[i] *= 1.0 - preempt[i];
             }
             if m.decisive {
-                for i in 0..BLOCK {
+                for i in 0..N {
                     decisive_hold[i] *= (1.0 - preempt[i]) * (1.0 - escalate[i]);
                 }
             } else {
                 let (up, hold) = &mut europeans[n];
-                for i in 0..BLOCK {
+                for i in 0..N {
                     up[i] = (1.0 - preempt[i]) * escalate[i];
                     hold[i] = (1.0 - preempt[i]) * (1.0 - escalate[i]);
                 }
                 n += 1;
             }
         }
-        let mut minority_hold = [if n == 0 { 1.0 } else { 0.0 }; BLOCK];
+        let mut minority_hold = [if n == 0 { 1.0 } else { 0.0 }; N];
         if n > 0 {
             for &set in &self.minorities {
-                let mut product = [1.0; BLOCK];
+                let mut product = [1.0; N];
                 for (k, (up, hold)) in europeans[..n].iter().enumerate() {
                     let factor = if set & (1 << k) != 0 { up } else { hold };
-                    for i in 0..BLOCK {
+                    for i in 0..N {
                         product[i] *= factor[i];
                     }
                 }
-                for i in 0..BLOCK {
+                for i in 0..N {
                     minority_hold[i] += product[i];
                 }
             }
         }
-        let mut jump = [0.0; BLOCK];
-        let mut climbs = [0.0; BLOCK];
-        for i in 0..BLOCK {
+        let mut jump = [0.0; N];
+        let mut climbs = [0.0; N];
+        for i in 0..N {
             jump[i] = 1.0 - no_preempt[i];
             let hold = decisive_hold[i] * minority_hold[i];
             climbs[i] = (1.0 - jump[i] - hold).max(0.0);
