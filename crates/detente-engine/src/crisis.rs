@@ -636,15 +636,27 @@ impl Ladder {
 
     /// Noise-averaged transition probabilities at rungs 0, 1 and 2: (jump to war, climb one,
     /// de-escalate). The nodes are taken in blocks ([`BLOCK`]) so that the exponentials and
-    /// divisions of a block run in vector registers; on x86-64 with AVX2 the same code is
-    /// compiled for it and chosen at run time (no fused multiply-adds either way, so both give
-    /// the same bits).
+    /// divisions of a block run in vector registers; on x86-64 the same code is also compiled
+    /// for AVX2 and for AVX-512 and chosen at run time (no fused multiply-adds on any path, so
+    /// all give the same bits; tested).
     fn averaged_moves(&self, rule: &QuadratureRule) -> [(f64, f64, f64); 3] {
         #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU has AVX2, checked just above.
-            return unsafe { self.averaged_moves_avx2(rule) };
+        {
+            if std::arch::is_x86_feature_detected!("avx512f") {
+                // SAFETY: the CPU has AVX-512F, checked just above.
+                return unsafe { self.averaged_moves_avx512(rule) };
+            }
+            if std::arch::is_x86_feature_detected!("avx2") {
+                // SAFETY: the CPU has AVX2, checked just above.
+                return unsafe { self.averaged_moves_avx2(rule) };
+            }
         }
+        self.averaged_moves_blocks(rule)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f")]
+    fn averaged_moves_avx512(&self, rule: &QuadratureRule) -> [(f64, f64, f64); 3] {
         self.averaged_moves_blocks(rule)
     }
 
@@ -1301,6 +1313,32 @@ mod tests {
                     for (x, y) in [(a.0, b.0), (a.1, b.1), (a.2, b.2)] {
                         assert!((x - y).abs() <= 1e-14 * y.abs().max(1e-3), "{x} vs {y}");
                     }
+                }
+            }
+        }
+    }
+
+    /// The vector paths chosen at run time give the bits of the portable one, so a result
+    /// does not depend on the machine's vector instructions.
+    #[test]
+    fn every_vector_path_gives_the_same_bits() {
+        let (params, inputs, mut sides) = hardest();
+        sides.nato_members = members();
+        for bias in [0.3, 1.0] {
+            sides.hostile_bias = bias;
+            let ladder = Ladder::new(&params, &inputs, &sides);
+            let rule = reading_error_rule(ladder.sharpness(), ladder.bias);
+            let portable = ladder.averaged_moves_blocks(&rule);
+            assert_eq!(ladder.averaged_moves(&rule), portable);
+            #[cfg(target_arch = "x86_64")]
+            {
+                if std::arch::is_x86_feature_detected!("avx2") {
+                    // SAFETY: the CPU has AVX2.
+                    assert_eq!(unsafe { ladder.averaged_moves_avx2(&rule) }, portable);
+                }
+                if std::arch::is_x86_feature_detected!("avx512f") {
+                    // SAFETY: the CPU has AVX-512F.
+                    assert_eq!(unsafe { ladder.averaged_moves_avx512(&rule) }, portable);
                 }
             }
         }
