@@ -25,7 +25,8 @@
 //! probabilities, started from the trigger's start-rung distribution. The average over the
 //! reading error uses a rule made for it ([`reading_error_rule`]: composite Gauss-Legendre on
 //! [0, 8.5] for the half-normal, on [-8.5, 8.5] split at 0 for the skew-normal, with panels
-//! narrower than the integrand's strip of analyticity), accurate to about 1e-11. Calibration fits the model to historical crises
+//! narrower than the integrand's strip of analyticity), accurate to about 1e-11; it is
+//! computed on blocks of nodes that the compiler vectorises (the exact evaluator's hot loop). Calibration fits the model to historical crises
 //! through this function, and tests check the simulator against it.
 
 // The quadrature's blocks read best with index loops.
