@@ -2,9 +2,13 @@
 //! baseline with monthly steps (target: 1,000,000 per second on 2 cores), and exact
 //! evaluations of the baseline per second (`detente_engine::exact`). Run with
 //! `cargo bench -p detente-arch --bench throughput`; the figures are reported as elements
-//! (architecture-years, or exact evaluations) per second.
+//! (architecture-years, or exact evaluations) per second. The exact group also times an
+//! evaluation whose crisis ladders are all reused (a sensitivity row that changes a parameter
+//! the ladders do not read: the chain, the slow state and the war's course) and one whose
+//! ladders are all new (a row that changes the reading error).
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use detente_engine::exact::{evaluate_cached, LadderCache};
 use detente_engine::{run_ensemble, EnsembleOptions};
 
 fn baseline_throughput(c: &mut Criterion) {
@@ -50,6 +54,25 @@ fn exact_evaluations(c: &mut Criterion) {
         .expect("a thread pool");
     group.bench_function("baseline_10y_one_thread", |b| {
         b.iter(|| one_thread.install(|| detente_engine::exact::evaluate_scenario(&scenario)))
+    });
+    let mut cache = LadderCache::default();
+    evaluate_cached(&scenario.params, &scenario.policy, &mut cache);
+    let mut step = 0u32;
+    group.bench_function("baseline_10y_one_thread_ladders_reused", |b| {
+        b.iter(|| {
+            step += 1;
+            let mut params = scenario.params.clone();
+            params.ceasefire_fragile_share = 0.3 + 1e-6 * f64::from(step % 1000);
+            one_thread.install(|| evaluate_cached(&params, &scenario.policy, &mut cache))
+        })
+    });
+    group.bench_function("baseline_10y_one_thread_ladders_new", |b| {
+        b.iter(|| {
+            step += 1;
+            let mut params = scenario.params.clone();
+            params.misperception_sd *= 1.0 + 1e-9 * f64::from(step);
+            one_thread.install(|| detente_engine::exact::evaluate(&params, &scenario.policy))
+        })
     });
     group.finish();
 }

@@ -38,7 +38,7 @@ pub fn quick_success_probability(posture: &Posture, replications: u32, seed: u64
     if let Some(&p) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
         return p;
     }
-    let c = Compiled::new(posture);
+    let c = Compiled::new(posture).until_quick_window();
     let reps = stats::replicate(&c, replications, seed);
     let p = if reps.is_empty() {
         0.0
@@ -100,6 +100,35 @@ mod tests {
             .replacen("readiness = 0.6", "readiness = 1.6", 1);
         assert!(Posture::from_toml_str(&text, "x").is_err());
         assert!(Posture::from_toml_str("this is not toml", "x").is_err());
+    }
+
+    /// Playing a campaign only through the quick-success window decides every replication's
+    /// quick success as the whole campaign does, over the built-ins, scaled attackers and a
+    /// window ending mid-step.
+    #[test]
+    fn the_quick_window_decides_quick_success_as_the_whole_campaign() {
+        let mut postures = Vec::new();
+        for (name, _) in Posture::builtin_names() {
+            let p = Posture::builtin(name).unwrap();
+            for ratio in [0.5, 1.0, 1.5] {
+                postures.push(p.with_attacker_scaled(ratio));
+            }
+        }
+        let mut odd = p16();
+        odd.quick_success.hours = 100.5;
+        postures.push(odd);
+        let (mut quick, mut total) = (0, 0);
+        for p in postures {
+            let whole = Compiled::new(&p);
+            let cut = whole.until_quick_window();
+            for i in 0..200 {
+                let (a, b) = (whole.replicate(9, i), cut.replicate(9, i));
+                assert_eq!(whole.is_quick(&a), cut.is_quick(&b), "replication {i}");
+                quick += usize::from(whole.is_quick(&a));
+                total += 1;
+            }
+        }
+        assert!(0 < quick && quick < total, "{quick} of {total}");
     }
 
     #[test]

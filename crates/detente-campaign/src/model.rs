@@ -31,12 +31,15 @@ pub struct Compiled {
     pub(crate) quick_idx: Vec<usize>,
     pub(crate) quick_hours: f64,
     pub(crate) horizon_steps: usize,
+    /// Whether each axis is played (all are, but for [`Compiled::until_quick_window`]).
+    played: Vec<bool>,
+    /// Stop a replication once a quick success has happened (for `until_quick_window`).
+    stop_when_quick: bool,
     axes: Vec<CAxis>,
     air_kill: f64,
-    air_initial: f64,
-    air_ramp: f64,
-    iads0: f64,
-    sead_hours: f64,
+    /// NATO air power by hour, the same in every replication: (share available, the
+    /// attacker's air defence's divisor 1 + iads0 e^(-t / sead_hours)).
+    air_by_step: Vec<(f64, f64)>,
     interdiction: f64,
     attacker_air_mult: f64,
     // model constants
@@ -198,12 +201,11 @@ impl Compiled {
             quick_idx,
             quick_hours: p.quick_success.hours,
             horizon_steps: p.horizon_hours.ceil() as usize,
+            played: vec![true; axes.len()],
+            stop_when_quick: false,
             axes,
             air_kill: p.air.nato_kill_cp_per_hour,
-            air_initial: p.air.nato_initial_fraction,
-            air_ramp: p.air.nato_ramp_hours,
-            iads0: p.air.iads_per_bn * att_ad,
-            sead_hours: p.air.sead_hours,
+            air_by_step: air_by_step(p, att_ad),
             interdiction: p.air.interdiction_slowdown,
             attacker_air_mult: 1.0
                 + p.air.attacker_air_bonus / (1.0 + p.air.defender_ad_per_bn * def_ad),
@@ -230,6 +232,36 @@ impl Compiled {
         }
     }
 
+    /// The same campaign played only as far as [`Compiled::is_quick`] needs: every random
+    /// number is drawn before the first step and the axes do not interact (air power is
+    /// apportioned by plan), so the axes without a quick-success objective are left out, a
+    /// replication stops once a quick objective has fallen, and no step ending after the
+    /// window is played. Each replication's `is_quick` is the same as over the whole campaign;
+    /// its other results are not.
+    pub fn until_quick_window(&self) -> Compiled {
+        let steps = if self.quick_hours.is_finite() && self.quick_hours >= 0.0 {
+            // Step s ends at hour s + 1; one step of margin.
+            (self.quick_hours.floor() as usize).saturating_add(1)
+        } else {
+            self.horizon_steps
+        };
+        let played = self
+            .axes
+            .iter()
+            .map(|ax| {
+                ax.line_obj
+                    .iter()
+                    .any(|o| o.is_some_and(|o| self.quick_idx.contains(&o)))
+            })
+            .collect();
+        Compiled {
+            horizon_steps: self.horizon_steps.min(steps),
+            played,
+            stop_when_quick: true,
+            ..self.clone()
+        }
+    }
+
     /// Objective names, in result order.
     pub fn objectives(&self) -> &[String] {
         &self.objectives
@@ -237,9 +269,13 @@ impl Compiled {
 
     /// Whether a replication is a quick success for the attacker.
     pub fn is_quick(&self, r: &Replication) -> bool {
+        self.is_quick_so_far(&r.fall_hours)
+    }
+
+    fn is_quick_so_far(&self, fall_hours: &[f32]) -> bool {
         self.quick_idx
             .iter()
-            .any(|&i| f64::from(r.fall_hours[i]) <= self.quick_hours)
+            .any(|&i| f64::from(fall_hours[i]) <= self.quick_hours)
     }
 
     /// Opposed advance rate at effective force ratio `r`, km/h in open terrain.
@@ -290,7 +326,13 @@ impl Compiled {
             defender_committed: 0.0,
             defender_lost: 0.0,
         };
-        for (ax, s) in self.axes.iter().zip(st.iter_mut()) {
+        for ((ax, s), _) in self
+            .axes
+            .iter()
+            .zip(st.iter_mut())
+            .zip(&self.played)
+            .filter(|(_, p)| **p)
+        {
             let in_place: f64 = ax.def_in_place.iter().sum();
             out.defender_committed += in_place + ax.def_strike_loss;
             out.defender_lost += ax.def_strike_loss;
@@ -304,7 +346,13 @@ impl Compiled {
             let t_end = (t + 1.0) as f32;
             // Arrivals.
             let mut pending_attack = false;
-            for (ax, s) in self.axes.iter().zip(st.iter_mut()) {
+            for ((ax, s), _) in self
+                .axes
+                .iter()
+                .zip(st.iter_mut())
+                .zip(&self.played)
+                .filter(|(_, p)| **p)
+            {
                 while s.ai < ax.att_events.len() && ax.att_events[s.ai].0 <= t {
                     let c = ax.att_events[s.ai].1;
                     s.a += c;
@@ -326,16 +374,18 @@ impl Compiled {
                 }
             }
             // NATO air power.
-            let avail = if self.air_ramp > 0.0 {
-                self.air_initial + (1.0 - self.air_initial) * (t / self.air_ramp).min(1.0)
-            } else {
-                1.0
-            };
-            let air_eff = avail * f_air / (1.0 + self.iads0 * (-t / self.sead_hours).exp());
+            let (avail, air_defence) = self.air_by_step[step];
+            let air_eff = avail * f_air / air_defence;
             let air_kill = self.air_kill * air_eff;
             let exploit_kmh = exploit_base / (1.0 + self.interdiction * air_eff);
             let mut active = false;
-            for (ax, s) in self.axes.iter().zip(st.iter_mut()) {
+            for ((ax, s), _) in self
+                .axes
+                .iter()
+                .zip(st.iter_mut())
+                .zip(&self.played)
+                .filter(|(_, p)| **p)
+            {
                 if s.a > 0.0 {
                     // Sorties are apportioned by the planned weight of each axis, so axes do
                     // not interact through the air war (keeps the model monotone).
@@ -405,6 +455,9 @@ impl Compiled {
             if !active && !pending_attack {
                 break;
             }
+            if self.stop_when_quick && self.is_quick_so_far(&out.fall_hours) {
+                break;
+            }
         }
         // Defenders still in contact or waiting are not lost.
         out
@@ -457,6 +510,23 @@ impl AxState {
             }
         }
     }
+}
+
+/// [`Compiled::air_by_step`] of a posture whose attacker has `att_ad` air-defence battalions.
+fn air_by_step(p: &Posture, att_ad: f64) -> Vec<(f64, f64)> {
+    let (initial, ramp) = (p.air.nato_initial_fraction, p.air.nato_ramp_hours);
+    let iads0 = p.air.iads_per_bn * att_ad;
+    (0..p.horizon_hours.ceil() as usize)
+        .map(|step| {
+            let t = step as f64;
+            let avail = if ramp > 0.0 {
+                initial + (1.0 - initial) * (t / ramp).min(1.0)
+            } else {
+                1.0
+            };
+            (avail, 1.0 + iads0 * (-t / p.air.sead_hours).exp())
+        })
+        .collect()
 }
 
 fn fall(fall_hours: &mut [f32], o: usize, t: f32) {

@@ -25,8 +25,12 @@
 //! probabilities, started from the trigger's start-rung distribution. The average over the
 //! reading error uses a rule made for it ([`reading_error_rule`]: composite Gauss-Legendre on
 //! [0, 8.5] for the half-normal, on [-8.5, 8.5] split at 0 for the skew-normal, with panels
-//! narrower than the integrand's strip of analyticity), accurate to about 1e-11. Calibration fits the model to historical crises
+//! narrower than the integrand's strip of analyticity), accurate to about 1e-11; it is
+//! computed on blocks of nodes that the compiler vectorises (the exact evaluator's hot loop). Calibration fits the model to historical crises
 //! through this function, and tests check the simulator against it.
+
+// The quadrature's blocks read best with index loops.
+#![allow(clippy::needless_range_loop)]
 
 use crate::params::ModelParams;
 use rand::Rng;
@@ -256,6 +260,68 @@ pub(crate) fn logistic(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }
 
+/// Quadrature nodes taken at once (see [`Ladder::averaged_moves`]).
+const BLOCK: usize = 32;
+/// Blocks for the rest of the nodes after the full [`BLOCK`]s (rules have multiples of 8
+/// nodes, so little is padded).
+const SMALL_BLOCK: usize = 8;
+
+/// e^x to within a couple of units in the last place (the quadrature's exponentials, where
+/// the C library's `exp` call cannot be vectorised): x = k ln 2 + r with |r| <= ln 2 / 2
+/// (Cody and Waite's two-part ln 2), e^r by its Taylor series to degree 13 (truncation below
+/// 1e-17), times 2^k built in the exponent bits. Arguments are clamped to [-708, 709], where
+/// e^x is a normal number (e^-708 stands for anything smaller, e^709 for anything larger:
+/// beside 1 in a logistic either is lost); NaN stays NaN. Branch-free, so a loop over a block
+/// compiles to vector instructions.
+#[inline(always)]
+fn exp(x: f64) -> f64 {
+    // ln 2 in two parts (fdlibm's): the high part's last 11 bits are 0, so k LN2_HI is exact.
+    const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
+    const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
+    // 1.5 x 2^52: adding it rounds to an integer kept in the low bits of the mantissa.
+    const SHIFT: f64 = 6_755_399_441_055_744.0;
+    let y = x.clamp(-708.0, 709.0);
+    let t = y * std::f64::consts::LOG2_E + SHIFT;
+    let k = t - SHIFT;
+    let r = (y - k * LN2_HI) - k * LN2_LO;
+    let mut p = 1.0 / 6_227_020_800.0;
+    for d in [
+        479_001_600.0,
+        39_916_800.0,
+        3_628_800.0,
+        362_880.0,
+        40_320.0,
+        5_040.0,
+        720.0,
+        120.0,
+        24.0,
+        6.0,
+        2.0,
+        1.0,
+        1.0,
+    ] {
+        p = p * r + 1.0 / d;
+    }
+    // The low 12 bits of t's mantissa hold k + 1023 (in [1, 2046]) once 1023 is added.
+    let scale = f64::from_bits(t.to_bits().wrapping_add(1023) << 52);
+    let e = p * scale;
+    if x.is_nan() {
+        x
+    } else {
+        e
+    }
+}
+
+/// [`exp`] of each number of a block.
+#[inline(always)]
+fn exp_block<const N: usize>(x: [f64; N]) -> [f64; N] {
+    let mut out = [0.0; N];
+    for i in 0..N {
+        out[i] = exp(x[i]);
+    }
+    out
+}
+
 /// The crisis's ladder with every input folded into per-rung numbers.
 #[derive(Clone, Debug)]
 pub struct Ladder {
@@ -330,6 +396,62 @@ impl Ladder {
         }
     }
 
+    /// Every number the ladder holds, as bits: two ladders with the same key have the same
+    /// distribution to the bit (the key of [`crate::exact::LadderCache`]).
+    pub fn key(&self) -> Vec<u64> {
+        // Destructured, so that a new field cannot be left out.
+        let Ladder {
+            climb,
+            nato_shift,
+            members,
+            minorities,
+            reading_factor,
+            russia_shift,
+            sd,
+            bias,
+            fear,
+            deescalate,
+            preempt_threshold,
+            preempt_steepness,
+            preempt_max,
+            preempt_shift,
+            rounds,
+            start,
+        } = self;
+        let mut key: Vec<u64> = climb.iter().chain(start).map(|v| v.to_bits()).collect();
+        key.extend(
+            [
+                *nato_shift,
+                *russia_shift,
+                *sd,
+                *bias,
+                *fear,
+                *deescalate,
+                *preempt_threshold,
+                *preempt_steepness,
+                *preempt_max,
+                *preempt_shift,
+            ]
+            .map(f64::to_bits),
+        );
+        key.push(u64::from(*rounds));
+        for m in members {
+            let MemberTerms {
+                decisive,
+                weight,
+                offset,
+                reading_shift,
+                exposure,
+            } = m;
+            key.push(u64::from(*decisive));
+            key.extend([*weight, *offset, *reading_shift, *exposure].map(f64::to_bits));
+        }
+        key.extend(reading_factor.iter().map(|v| v.to_bits()));
+        key.push(minorities.len() as u64);
+        key.extend(minorities.iter().map(|&m| u64::from(m)));
+        key
+    }
+
     /// Preemption probability at `rung` of a side with escalation shift `own` that believes
     /// the other climbs with probability `belief`.
     fn preemption(&self, rung: u8, own: f64, belief: f64) -> f64 {
@@ -374,7 +496,10 @@ impl Ladder {
     /// The alliance's probabilities (preempt, escalate without preempting) at `rung` given
     /// the shared reading error `noise`, by the rule of [`MemberTerms`]: members choose
     /// independently; the alliance holds only if no member preempts, no decisive member
-    /// climbs and the climbing Europeans hold at most half the Europeans' weight.
+    /// climbs and the climbing Europeans hold at most half the Europeans' weight. (The
+    /// quadrature computes the same in blocks of nodes, [`Ladder::block_moves`]; this scalar
+    /// form is the tests' reference.)
+    #[cfg(test)]
     fn nato_move(&self, rung: u8, noise: f64) -> (f64, f64) {
         let mut no_preempt = 1.0;
         let mut decisive_hold = 1.0;
@@ -510,22 +635,212 @@ impl Ladder {
         }
     }
 
-    /// Noise-averaged transition probabilities at `rung`: (jump to war, climb one, de-escalate).
-    fn averaged_moves(&self, rung: u8, rule: &QuadratureRule) -> (f64, f64, f64) {
-        let (mut np, mut ne, mut rp, mut re) = (0.0, 0.0, 0.0, 0.0);
-        for (z, w) in rule.nodes.iter().zip(&rule.weights) {
-            let (a, b) = self.nato_move(rung, self.sd * z);
-            np += w * a;
-            ne += w * b;
-            let (a, b) = self.russia_move(rung, self.sd * z);
-            rp += w * a;
-            re += w * b;
+    /// Noise-averaged transition probabilities at rungs 0, 1 and 2: (jump to war, climb one,
+    /// de-escalate). The nodes are taken in blocks ([`BLOCK`]) so that the exponentials and
+    /// divisions of a block run in vector registers; on x86-64 the same code is also compiled
+    /// for AVX2 and for AVX-512 and chosen at run time (no fused multiply-adds on any path, so
+    /// all give the same bits; tested).
+    fn averaged_moves(&self, rule: &QuadratureRule) -> [(f64, f64, f64); 3] {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx512f") {
+                // SAFETY: the CPU has AVX-512F, checked just above.
+                return unsafe { self.averaged_moves_avx512(rule) };
+            }
+            if std::arch::is_x86_feature_detected!("avx2") {
+                // SAFETY: the CPU has AVX2, checked just above.
+                return unsafe { self.averaged_moves_avx2(rule) };
+            }
         }
-        let no_preempt = (1.0 - np) * (1.0 - rp);
-        let hold = (1.0 - np - ne) * (1.0 - rp - re);
-        let jump = 1.0 - no_preempt;
-        let climb = no_preempt - hold;
-        (jump, climb, hold * self.deescalate)
+        self.averaged_moves_blocks(rule)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f")]
+    fn averaged_moves_avx512(&self, rule: &QuadratureRule) -> [(f64, f64, f64); 3] {
+        self.averaged_moves_blocks(rule)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn averaged_moves_avx2(&self, rule: &QuadratureRule) -> [(f64, f64, f64); 3] {
+        self.averaged_moves_blocks(rule)
+    }
+
+    #[inline(always)]
+    fn averaged_moves_blocks(&self, rule: &QuadratureRule) -> [(f64, f64, f64); 3] {
+        // sums[r]: the noise averages at rung r of NATO's (preempt, escalate) and Russia's.
+        let mut sums = [[0.0f64; 4]; WAR_RUNG as usize];
+        let full = rule.nodes.len() / BLOCK * BLOCK;
+        let (nodes, rest_nodes) = rule.nodes.split_at(full);
+        let (weights, rest_weights) = rule.weights.split_at(full);
+        for (zs, ws) in nodes.chunks(BLOCK).zip(weights.chunks(BLOCK)) {
+            self.add_block::<BLOCK>(zs, ws, &mut sums);
+        }
+        for (zs, ws) in rest_nodes
+            .chunks(SMALL_BLOCK)
+            .zip(rest_weights.chunks(SMALL_BLOCK))
+        {
+            self.add_block::<SMALL_BLOCK>(zs, ws, &mut sums);
+        }
+        sums.map(|[np, ne, rp, re]| {
+            let no_preempt = (1.0 - np) * (1.0 - rp);
+            let hold = (1.0 - np - ne) * (1.0 - rp - re);
+            let jump = 1.0 - no_preempt;
+            let climb = no_preempt - hold;
+            (jump, climb, hold * self.deescalate)
+        })
+    }
+
+    /// Add the weighted moves at nodes `zs` (at most N of them) to `sums`, node by node.
+    #[inline(always)]
+    fn add_block<const N: usize>(&self, zs: &[f64], ws: &[f64], sums: &mut [[f64; 4]; 3]) {
+        // A short block is padded with weight 0 at the node 0.
+        let mut w = [0.0; N];
+        let mut e_noise = [0.0; N];
+        w[..ws.len()].copy_from_slice(ws);
+        e_noise[..zs.len()].copy_from_slice(zs);
+        for v in e_noise.iter_mut() {
+            *v *= -self.sd;
+        }
+        // exp(-noise): the beliefs of both sides are logistic in the noise.
+        let e_noise = exp_block(e_noise);
+        for (r, sum) in sums.iter_mut().enumerate() {
+            let (np, ne) = self.nato_block(r, &e_noise);
+            let (rp, re) = self.russia_block(r, &e_noise);
+            for i in 0..N {
+                sum[0] += w[i] * np[i];
+                sum[1] += w[i] * ne[i];
+                sum[2] += w[i] * rp[i];
+                sum[3] += w[i] * re[i];
+            }
+        }
+    }
+
+    /// [`Ladder::preemption`] on a block of beliefs (`rung` 1 or 2), scaled by `share`.
+    #[inline(always)]
+    fn preemption_block<const N: usize>(
+        &self,
+        own: f64,
+        share: f64,
+        belief: &[f64; N],
+    ) -> [f64; N] {
+        let mut x = [0.0; N];
+        for i in 0..N {
+            x[i] = -(self.preempt_steepness * (belief[i] - self.preempt_threshold)
+                - self.preempt_shift
+                + own);
+        }
+        let e = exp_block(x);
+        let mut out = [0.0; N];
+        for i in 0..N {
+            out[i] = share * (self.preempt_max * (1.0 / (1.0 + e[i])));
+        }
+        out
+    }
+
+    /// Escalation probabilities, logistic(c + fear (belief - 1/2)), on a block of beliefs.
+    #[inline(always)]
+    fn escalation_block<const N: usize>(&self, c: f64, belief: &[f64; N]) -> [f64; N] {
+        let mut x = [0.0; N];
+        for i in 0..N {
+            x[i] = -(c + self.fear * (belief[i] - 0.5));
+        }
+        let e = exp_block(x);
+        let mut out = [0.0; N];
+        for i in 0..N {
+            out[i] = 1.0 / (1.0 + e[i]);
+        }
+        out
+    }
+
+    /// [`Ladder::russia_move`] at `rung` on a block of nodes, given exp(-noise) of each.
+    #[inline(always)]
+    fn russia_block<const N: usize>(
+        &self,
+        rung: usize,
+        e_noise: &[f64; N],
+    ) -> ([f64; N], [f64; N]) {
+        let own = self.russia_shift;
+        let e_shift = exp(-(self.climb[rung] + self.nato_shift));
+        let mut belief = [0.0; N];
+        for i in 0..N {
+            belief[i] = 1.0 / (1.0 + e_shift * e_noise[i]);
+        }
+        let preempt = if rung >= 1 {
+            self.preemption_block(own, 1.0, &belief)
+        } else {
+            [0.0; N]
+        };
+        let escalate = self.escalation_block(self.climb[rung] + own, &belief);
+        let mut climbs = [0.0; N];
+        for i in 0..N {
+            climbs[i] = (1.0 - preempt[i]) * escalate[i];
+        }
+        (preempt, climbs)
+    }
+
+    /// The alliance's move (see [`MemberTerms`] for the rule) at `rung` on a block of nodes,
+    /// given exp(-noise) of each: (preempt, escalate without preempting).
+    #[inline(always)]
+    fn nato_block<const N: usize>(&self, rung: usize, e_noise: &[f64; N]) -> ([f64; N], [f64; N]) {
+        let mut no_preempt = [1.0; N];
+        let mut decisive_hold = [1.0; N];
+        // Per European member: (climbs without preempting, holds).
+        let mut europeans = [([0.0; N], [0.0; N]); MAX_EUROPEANS];
+        let mut n = 0;
+        let e_shift = exp(-(self.climb[rung] + self.russia_shift));
+        for (m, reading) in self.members.iter().zip(&self.reading_factor) {
+            let own = self.nato_shift + m.offset;
+            let mut belief = [0.0; N];
+            for i in 0..N {
+                belief[i] = 1.0 / (1.0 + e_shift * e_noise[i] * reading);
+            }
+            let preempt = if rung >= 1 && m.exposure > 0.0 {
+                self.preemption_block(own, m.exposure.min(1.0), &belief)
+            } else {
+                [0.0; N]
+            };
+            let escalate = self.escalation_block(self.climb[rung] + own, &belief);
+            for i in 0..N {
+                no_preempt[i] *= 1.0 - preempt[i];
+            }
+            if m.decisive {
+                for i in 0..N {
+                    decisive_hold[i] *= (1.0 - preempt[i]) * (1.0 - escalate[i]);
+                }
+            } else {
+                let (up, hold) = &mut europeans[n];
+                for i in 0..N {
+                    up[i] = (1.0 - preempt[i]) * escalate[i];
+                    hold[i] = (1.0 - preempt[i]) * (1.0 - escalate[i]);
+                }
+                n += 1;
+            }
+        }
+        let mut minority_hold = [if n == 0 { 1.0 } else { 0.0 }; N];
+        if n > 0 {
+            for &set in &self.minorities {
+                let mut product = [1.0; N];
+                for (k, (up, hold)) in europeans[..n].iter().enumerate() {
+                    let factor = if set & (1 << k) != 0 { up } else { hold };
+                    for i in 0..N {
+                        product[i] *= factor[i];
+                    }
+                }
+                for i in 0..N {
+                    minority_hold[i] += product[i];
+                }
+            }
+        }
+        let mut jump = [0.0; N];
+        let mut climbs = [0.0; N];
+        for i in 0..N {
+            jump[i] = 1.0 - no_preempt[i];
+            let hold = decisive_hold[i] * minority_hold[i];
+            climbs[i] = (1.0 - jump[i] - hold).max(0.0);
+        }
+        (jump, climbs)
     }
 
     /// Largest slope, per unit of the standard half-normal variable, of the logistic terms
@@ -544,9 +859,7 @@ impl Ladder {
 
     /// The same, averaging the reading error with the given rule (tests compare rules).
     pub fn max_rung_distribution_with(&self, rule: &QuadratureRule) -> [f64; RUNGS] {
-        let moves: Vec<(f64, f64, f64)> = (0..WAR_RUNG)
-            .map(|r| self.averaged_moves(r, rule))
-            .collect();
+        let moves = self.averaged_moves(rule);
         // mass[r][m]: probability of being at rung r, having reached at most m, crisis live.
         let mut mass = [[0.0f64; RUNGS]; RUNGS];
         let mut done = [0.0f64; RUNGS];
@@ -945,6 +1258,103 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The scalar form of the noise average, node by node with the C library's exponential
+    /// (how the moves were computed before blocks).
+    fn scalar_moves(ladder: &Ladder, rule: &QuadratureRule) -> [(f64, f64, f64); 3] {
+        std::array::from_fn(|r| {
+            let (mut np, mut ne, mut rp, mut re) = (0.0, 0.0, 0.0, 0.0);
+            for (z, w) in rule.nodes.iter().zip(&rule.weights) {
+                let (a, b) = ladder.nato_move(r as u8, ladder.sd * z);
+                np += w * a;
+                ne += w * b;
+                let (a, b) = ladder.russia_move(r as u8, ladder.sd * z);
+                rp += w * a;
+                re += w * b;
+            }
+            let no_preempt = (1.0 - np) * (1.0 - rp);
+            let hold = (1.0 - np - ne) * (1.0 - rp - re);
+            (
+                1.0 - no_preempt,
+                no_preempt - hold,
+                hold * ladder.deescalate,
+            )
+        })
+    }
+
+    /// The blocked quadrature computes what the scalar one does, to rounding, over trigger
+    /// classes, members, biases and the hardest case; a rule of any length (a short last block).
+    #[test]
+    fn blocked_moves_equal_scalar_moves() {
+        let (hp, hi, hs) = hardest();
+        let p = ModelParams::default();
+        let mut cases = vec![(hp, hi, hs)];
+        for t in Trigger::ALL {
+            for bias in [-1.0, -0.5, 0.0, 0.6, 1.0] {
+                let mut sides = SideTerms::historical(&p);
+                sides.hostile_bias = bias;
+                sides.nato_members = members();
+                sides.russia_shift = 0.3;
+                cases.push((p.clone(), example(t), sides));
+            }
+        }
+        for (params, inputs, sides) in cases {
+            let ladder = Ladder::new(&params, &inputs, &sides);
+            let rule = reading_error_rule(ladder.sharpness(), ladder.bias);
+            let odd = QuadratureRule {
+                nodes: rule.nodes[..rule.nodes.len() - 3].to_vec(),
+                weights: rule.weights[..rule.weights.len() - 3].to_vec(),
+            };
+            for rule in [&*rule, &odd] {
+                let fast = ladder.averaged_moves(rule);
+                let slow = scalar_moves(&ladder, rule);
+                for r in 0..3 {
+                    let (a, b) = (fast[r], slow[r]);
+                    for (x, y) in [(a.0, b.0), (a.1, b.1), (a.2, b.2)] {
+                        assert!((x - y).abs() <= 1e-14 * y.abs().max(1e-3), "{x} vs {y}");
+                    }
+                }
+            }
+        }
+    }
+
+    /// The vector paths chosen at run time give the bits of the portable one, so a result
+    /// does not depend on the machine's vector instructions.
+    #[test]
+    fn every_vector_path_gives_the_same_bits() {
+        let (params, inputs, mut sides) = hardest();
+        sides.nato_members = members();
+        for bias in [0.3, 1.0] {
+            sides.hostile_bias = bias;
+            let ladder = Ladder::new(&params, &inputs, &sides);
+            let rule = reading_error_rule(ladder.sharpness(), ladder.bias);
+            let portable = ladder.averaged_moves_blocks(&rule);
+            assert_eq!(ladder.averaged_moves(&rule), portable);
+            #[cfg(target_arch = "x86_64")]
+            {
+                if std::arch::is_x86_feature_detected!("avx2") {
+                    // SAFETY: the CPU has AVX2.
+                    assert_eq!(unsafe { ladder.averaged_moves_avx2(&rule) }, portable);
+                }
+                if std::arch::is_x86_feature_detected!("avx512f") {
+                    // SAFETY: the CPU has AVX-512F.
+                    assert_eq!(unsafe { ladder.averaged_moves_avx512(&rule) }, portable);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn exp_is_the_exponential_to_rounding() {
+        let mut x = -750.0;
+        while x < 720.0 {
+            let (fast, libm) = (exp(x), x.clamp(-708.0, 709.0).exp());
+            assert!((fast - libm).abs() <= 4e-16 * libm, "{x}: {fast} vs {libm}");
+            x += 0.0137;
+        }
+        assert!(exp(f64::NAN).is_nan());
+        assert_eq!(exp(0.0), 1.0);
     }
 
     #[test]

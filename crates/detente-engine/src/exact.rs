@@ -27,7 +27,9 @@ use crate::run::{
 use crate::slow::Trajectory;
 use crate::slow::{crisis_month, Memory, MEMORIES, TENSION_LEVELS};
 use crate::stats::{paired_mean, quantile, wilson_z, Estimate};
-use crate::war::{fait_accompli_probability, reach_after_clash, WarOutcomes, WarPhase, WarReach};
+use crate::war::{
+    fait_accompli_probability, reach_after_clash_from, WarOutcomes, WarPhase, WarReach,
+};
 use rayon::prelude::*;
 use std::collections::HashMap;
 
@@ -418,16 +420,15 @@ pub(crate) fn crisis_distributions(
             .map(|(inputs, sides)| Ladder::new(params, inputs, sides).max_rung_distribution())
             .collect(),
         Some(cache) => {
-            // A ladder is all its distribution depends on; its printed form (every field, each
-            // number in its shortest exact form) names it.
-            let ladders: Vec<(String, Ladder)> = settings
+            // A ladder is all its distribution depends on; its numbers' bits name it.
+            let ladders: Vec<(Vec<u64>, Ladder)> = settings
                 .iter()
                 .map(|(inputs, sides)| {
                     let ladder = Ladder::new(params, inputs, sides);
-                    (format!("{ladder:?}"), ladder)
+                    (ladder.key(), ladder)
                 })
                 .collect();
-            let missing: Vec<&(String, Ladder)> = ladders
+            let missing: Vec<&(Vec<u64>, Ladder)> = ladders
                 .iter()
                 .filter(|(key, _)| !cache.ladders.contains_key(key))
                 .collect();
@@ -462,7 +463,7 @@ pub(crate) fn crisis_distributions(
 /// The results are the same bits as without it.
 #[derive(Default)]
 pub struct LadderCache {
-    ladders: HashMap<String, [f64; RUNGS]>,
+    ladders: HashMap<Vec<u64>, [f64; RUNGS]>,
 }
 
 impl LadderCache {
@@ -591,7 +592,8 @@ fn evaluate_chain(
         // Then the month's crises, the tension and a Belarus succession.
         let year = m / 12;
         let mut next = vec![0.0f64; STATES];
-        let mut outcomes: HashMap<(usize, bool, usize), MonthOutcome> = HashMap::new();
+        // The month's outcome under each (memory, at war, Belarus succession), made when needed.
+        let mut outcomes: Vec<Option<MonthOutcome>> = (0..MEMORIES * 4).map(|_| None).collect();
         for c in 0..CEASEFIRE_STATES {
             let at_war = c == Ceasefire::War as usize;
             for broken in 0..2 {
@@ -607,9 +609,8 @@ fn evaluate_chain(
                             continue;
                         }
                         let st = trajectory.at(m, memory);
-                        let o = outcomes
-                            .entry((memory.index(), at_war, succeeded))
-                            .or_insert_with(|| {
+                        let o = outcomes[(memory.index() * 2 + at_war as usize) * 2 + succeeded]
+                            .get_or_insert_with(|| {
                                 MonthOutcome::new(
                                     &st.rates(at_war, succeeded == 1),
                                     &dists[year][memory.index()],
@@ -685,16 +686,16 @@ fn evaluate_chain(
     }
     out.p_war = out.war_month.iter().sum();
     // The war's course is independent of the rest of the run given its start month and phase.
-    let reach = reach_after_clash(params, &trajectory.path(Memory::AT_WAR));
+    let reach = reach_after_clash_from(
+        params,
+        &trajectory.path(Memory::AT_WAR),
+        &[WarPhase::Limited, WarPhase::LimitedAfterGrab],
+    );
     let mut war = WarReach::default();
     for m in 0..months {
-        let after = &reach[m];
         let grabbed = war_after_grab[m];
-        war.add_scaled(
-            &after[WarPhase::Limited as usize],
-            out.war_month[m] - grabbed,
-        );
-        war.add_scaled(&after[WarPhase::LimitedAfterGrab as usize], grabbed);
+        war.add_scaled(&reach[m][0], out.war_month[m] - grabbed);
+        war.add_scaled(&reach[m][1], grabbed);
     }
     out.p_theatre_war = war.theatre;
     out.p_nuclear = war.nuclear;

@@ -23,6 +23,7 @@
 use crate::params::ModelParams;
 use crate::pathway::Pathway;
 use crate::slow::MonthState;
+use rayon::prelude::*;
 
 /// Phases of a war.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -98,7 +99,44 @@ pub fn fait_accompli_probability(pathway: Pathway, st: &MonthState) -> f64 {
 /// fixed order; the rest of the probability stays in `from`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct WarMonth {
-    pub moves: [Vec<(WarPhase, f64)>; WAR_PHASES],
+    pub moves: [Moves; WAR_PHASES],
+}
+
+/// The moves out of one phase: at most three (to, probability), read as a slice. Kept inline
+/// (no allocation): the exact chain makes a [`WarMonth`] for every pair of clash month and
+/// later month.
+#[derive(Clone, Copy, Debug)]
+pub struct Moves {
+    len: usize,
+    items: [(WarPhase, f64); 3],
+}
+
+impl Moves {
+    const NONE: Moves = Moves {
+        len: 0,
+        items: [(WarPhase::Ended, 0.0); 3],
+    };
+}
+
+impl std::ops::Deref for Moves {
+    type Target = [(WarPhase, f64)];
+    fn deref(&self) -> &[(WarPhase, f64)] {
+        &self.items[..self.len]
+    }
+}
+
+impl<'a> IntoIterator for &'a Moves {
+    type Item = &'a (WarPhase, f64);
+    type IntoIter = std::slice::Iter<'a, (WarPhase, f64)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl PartialEq for Moves {
+    fn eq(&self, other: &Moves) -> bool {
+        **self == **other
+    }
 }
 
 fn hazard(h: f64) -> f64 {
@@ -121,44 +159,49 @@ impl WarMonth {
         // Exhaustion: every termination hazard rises linearly with the war's length.
         let exhaustion = 1.0 + hazard(params.war_exhaustion_rise) * age as f64 / 12.0;
         let end_limited = hazard(params.war_end_limited) * exhaustion;
-        let competing = |hs: Vec<(WarPhase, f64)>| -> Vec<(WarPhase, f64)> {
+        let competing = |hs: &[(WarPhase, f64)]| -> Moves {
             let total: f64 = hs.iter().map(|(_, h)| h).sum();
             if total <= 0.0 {
-                return Vec::new();
+                return Moves::NONE;
             }
             let leave = -(-total).exp_m1();
-            hs.into_iter()
-                .map(|(to, h)| (to, leave * h / total))
-                .collect()
+            let mut moves = Moves {
+                len: hs.len(),
+                ..Moves::NONE
+            };
+            for (m, &(to, h)) in moves.items.iter_mut().zip(hs) {
+                *m = (to, leave * h / total);
+            }
+            moves
         };
         WarMonth {
             moves: [
-                competing(vec![
+                competing(&[
                     (Theatre, widen),
                     (LimitedNuclear, limited_nuclear),
                     (Ended, end_limited),
                 ]),
-                competing(vec![
+                competing(&[
                     (Theatre, widen * fait),
                     (LimitedNuclear, limited_nuclear),
                     (Ended, end_limited),
                 ]),
-                competing(vec![
+                competing(&[
                     (
                         LimitedNuclear,
                         hazard(params.war_theatre_to_nuclear) * nuclear,
                     ),
                     (Ended, hazard(params.war_end_theatre) * exhaustion),
                 ]),
-                competing(vec![
+                competing(&[
                     (
                         GeneralNuclear,
                         hazard(params.war_nuclear_to_general) * nuclear,
                     ),
                     (Ended, hazard(params.war_end_nuclear) * exhaustion),
                 ]),
-                Vec::new(),
-                Vec::new(),
+                Moves::NONE,
+                Moves::NONE,
             ],
         }
     }
@@ -186,9 +229,23 @@ pub fn reach_after_clash(
     params: &ModelParams,
     months: &[&MonthState],
 ) -> Vec<[WarReach; WAR_PHASES]> {
+    reach_after_clash_from(params, months, &WarPhase::ALL)
+        .into_iter()
+        .map(|r| std::array::from_fn(|p| r[p]))
+        .collect()
+}
+
+/// [`reach_after_clash`] for the starting phases `starts` only: `reach[m][i]` for a war
+/// starting in `starts[i]`. Clash months are computed in parallel.
+pub fn reach_after_clash_from(
+    params: &ModelParams,
+    months: &[&MonthState],
+    starts: &[WarPhase],
+) -> Vec<Vec<WarReach>> {
     const S: usize = WAR_PHASES * 4;
     let index = |phase: usize, t: usize, n: usize| phase * 4 + t * 2 + n;
     (0..months.len())
+        .into_par_iter()
         .map(|clash| {
             let steps: Vec<WarMonth> = months
                 .iter()
@@ -196,50 +253,53 @@ pub fn reach_after_clash(
                 .skip(clash + 1)
                 .map(|(k, st)| WarMonth::new(params, st, (k - clash) as u32))
                 .collect();
-            WarPhase::ALL.map(|start| {
-                let mut dist = [0.0f64; S];
-                dist[index(
-                    start as usize,
-                    (start == WarPhase::Theatre) as usize,
-                    start.is_nuclear() as usize,
-                )] = 1.0;
-                for month in &steps {
-                    let mut next = [0.0f64; S];
-                    for from in WarPhase::ALL {
+            starts
+                .iter()
+                .map(|&start| {
+                    let mut dist = [0.0f64; S];
+                    dist[index(
+                        start as usize,
+                        (start == WarPhase::Theatre) as usize,
+                        start.is_nuclear() as usize,
+                    )] = 1.0;
+                    for month in &steps {
+                        let mut next = [0.0f64; S];
+                        for from in WarPhase::ALL {
+                            for t in 0..2 {
+                                for n in 0..2 {
+                                    let x = dist[index(from as usize, t, n)];
+                                    if x == 0.0 {
+                                        continue;
+                                    }
+                                    let mut stay = 1.0;
+                                    for (to, p) in &month.moves[from as usize] {
+                                        stay -= p;
+                                        let t2 = (t == 1 || *to == WarPhase::Theatre) as usize;
+                                        let n2 = (n == 1 || to.is_nuclear()) as usize;
+                                        next[index(*to as usize, t2, n2)] += x * p;
+                                    }
+                                    next[index(from as usize, t, n)] += x * stay;
+                                }
+                            }
+                        }
+                        dist = next;
+                    }
+                    let mut reach = WarReach::default();
+                    for phase in WarPhase::ALL {
                         for t in 0..2 {
                             for n in 0..2 {
-                                let x = dist[index(from as usize, t, n)];
-                                if x == 0.0 {
-                                    continue;
-                                }
-                                let mut stay = 1.0;
-                                for (to, p) in &month.moves[from as usize] {
-                                    stay -= p;
-                                    let t2 = (t == 1 || *to == WarPhase::Theatre) as usize;
-                                    let n2 = (n == 1 || to.is_nuclear()) as usize;
-                                    next[index(*to as usize, t2, n2)] += x * p;
-                                }
-                                next[index(from as usize, t, n)] += x * stay;
+                                let x = dist[index(phase as usize, t, n)];
+                                reach.theatre += x * t as f64;
+                                reach.nuclear += x * n as f64;
+                                reach.general_nuclear +=
+                                    x * (phase == WarPhase::GeneralNuclear) as u8 as f64;
+                                reach.ended += x * (phase == WarPhase::Ended) as u8 as f64;
                             }
                         }
                     }
-                    dist = next;
-                }
-                let mut reach = WarReach::default();
-                for phase in WarPhase::ALL {
-                    for t in 0..2 {
-                        for n in 0..2 {
-                            let x = dist[index(phase as usize, t, n)];
-                            reach.theatre += x * t as f64;
-                            reach.nuclear += x * n as f64;
-                            reach.general_nuclear +=
-                                x * (phase == WarPhase::GeneralNuclear) as u8 as f64;
-                            reach.ended += x * (phase == WarPhase::Ended) as u8 as f64;
-                        }
-                    }
-                }
-                reach
-            })
+                    reach
+                })
+                .collect()
         })
         .collect()
 }
