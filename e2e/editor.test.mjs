@@ -63,6 +63,31 @@ test('Undo takes back a form edit, the TOML and the field alike', async () => {
   assert.deepEqual(page.errors, []);
 });
 
+test('a mechanism not written down is in the form, off; ticking it writes its table in', async () => {
+  await page.click('.etab[data-edit="toml"]');
+  const text = await page.inputValue('#toml');
+  const cut = text.replace(/\[mechanisms\.crisis_dialogue\][\s\S]*?\n(?=\[)/, '');
+  assert.ok(!cut.includes('[mechanisms.crisis_dialogue]'));
+  await page.fill('#toml', cut);
+  await page.waitForSelector('#diagnostics .ok', { timeout: 10000 });
+  await page.click('.etab[data-edit="form"]');
+  const box = '[data-path="mechanisms.crisis_dialogue.enabled"]';
+  await page.waitForSelector(box, { timeout: 10000 });
+  assert.equal(await page.isChecked(box), false);
+  // the defaults of a table written down: on at strength 1, Russia consenting
+  assert.equal(Number(await page.inputValue('[data-path="mechanisms.crisis_dialogue.strength"]')), 1);
+  assert.equal(Number(await page.inputValue('[data-path="mechanisms.crisis_dialogue.russian_consent"]')), 1);
+  await page.check(box);
+  await page.waitForFunction(() => /\[mechanisms\.crisis_dialogue\]\s*\nenabled = true/.test(document.querySelector('#toml').value), null, { timeout: 10000 });
+  await page.waitForSelector('#diagnostics .ok', { timeout: 10000 });
+  await page.click('.etab[data-edit="toml"]');
+  await page.screenshot({ path: join(shots, 'editor-mechanism-written-in.png') });
+  await page.fill('#toml', text);
+  await page.waitForSelector('#diagnostics .ok', { timeout: 10000 });
+  await page.click('.etab[data-edit="form"]');
+  assert.deepEqual(page.errors, []);
+});
+
 test('a chart downloads as PNG beside SVG, at twice its size', async () => {
   await page.uncheck('#run-mc');
   await page.uncheck('#uncertainty');

@@ -17,12 +17,13 @@
 
 pub mod builtin;
 pub mod format;
+pub mod quick_success;
 pub mod scenario;
 pub mod validate;
 
 pub use builtin::{builtin, BUILTINS};
 pub use format::Architecture;
-pub use scenario::quick_success_probability;
+pub use quick_success::quick_success_probability;
 pub use validate::{parse_architecture, schema, Diagnostic};
 
 use std::fmt;

@@ -3,72 +3,12 @@
 //! mechanism strengths; ceasefire terms, pathways and parameter overrides carry over; the
 //! forward posture becomes the campaign model's probability of a quick Russian success.
 
-use crate::format::{Architecture, MechanismEntry, Monitoring, Posture, Role};
+use crate::format::{Architecture, MechanismEntry, Monitoring, Role};
+use crate::quick_success::{quick_success_by_forces, quick_success_probability};
 use detente_engine::{
     CeasefireTerms, MechanismId, MechanismSetting, MechanismSettings, MemberRole, ModelParams,
     NatoMember, Pathway, Policy, Scenario, PATHWAY_COUNT,
 };
-
-/// Replications and seed of the campaign model behind every architecture's quick-success
-/// probability (fixed, so the same architecture always gets the same figure).
-pub const CAMPAIGN_REPLICATIONS: u32 = 2_000;
-pub const CAMPAIGN_SEED: u64 = 2025;
-
-/// The campaign model's probability (`detente-campaign`) that Tallinn or Riga falls within
-/// 7 days against `posture` with the added brigades; computed once per posture and cached.
-pub fn quick_success_probability(posture: Posture, heavy: u32, mechanised: u32, light: u32) -> f64 {
-    let base = detente_campaign::Posture::builtin(posture.name())
-        .expect("every posture of the architecture format is a campaign built-in (tested)");
-    let p = base.with_added_brigades(heavy, mechanised, light);
-    detente_campaign::quick_success_probability(&p, CAMPAIGN_REPLICATIONS, CAMPAIGN_SEED)
-}
-
-/// Steps (in forces over their post-war target) of the quick-success table.
-pub const FORCES_STEP: f64 = 0.25;
-
-/// The campaign model's quick-success probability with its limited-grab force scaled to Russia's
-/// frontier forces: (forces / post-war target, probability) on a grid of [`FORCES_STEP`] from the
-/// lowest level a run can reach (the smaller of the start and the target, less the largest
-/// drain a second war can cause, `second_war_force_drain`'s upper end) to the highest. The
-/// posture's attacker stands for the frontier forces at their post-war target (assumption:
-/// docs/model.md). Each grid point is a campaign run, cached process-wide.
-pub fn quick_success_by_forces(
-    posture: Posture,
-    (heavy, mechanised, light): (u32, u32, u32),
-    start_k: f64,
-    target_k: f64,
-) -> Vec<(f64, f64)> {
-    if target_k.is_nan() || target_k <= 0.0 || !start_k.is_finite() {
-        return Vec::new();
-    }
-    let max_drain = detente_engine::PARAM_SPECS
-        .iter()
-        .find(|s| s.name == "second_war_force_drain")
-        .map_or(0.0, |s| s.high.clamp(0.0, 1.0));
-    let low_ratio = (start_k.min(target_k) / target_k * (1.0 - max_drain)).max(0.0);
-    let high_ratio = start_k.max(target_k) / target_k;
-    let first = (low_ratio / FORCES_STEP).floor() as i64;
-    let last = (high_ratio / FORCES_STEP).ceil() as i64;
-    let base = detente_campaign::Posture::builtin(posture.name())
-        .expect("every posture of the architecture format is a campaign built-in (tested)")
-        .with_added_brigades(heavy, mechanised, light);
-    (first..=last)
-        .map(|i| {
-            let ratio = i as f64 * FORCES_STEP;
-            if i == 0 {
-                // No grab force, no quick success.
-                return (0.0, 0.0);
-            }
-            let scaled = base.with_attacker_scaled(ratio);
-            let q = detente_campaign::quick_success_probability(
-                &scaled,
-                CAMPAIGN_REPLICATIONS,
-                CAMPAIGN_SEED,
-            );
-            (ratio, q)
-        })
-        .collect()
-}
 
 impl Architecture {
     /// The month (from the run's start) in which a mechanism starting in calendar year
@@ -257,6 +197,7 @@ impl Architecture {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::format::Posture;
 
     #[test]
     fn every_posture_is_a_campaign_builtin_and_forces_lower_the_odds() {
