@@ -116,7 +116,9 @@ fn no_triggers_no_war_exactly() {
     let e = evaluate(&ModelParams::default(), &policy);
     assert_eq!(e.p_war, 0.0);
     assert_eq!(e.p_no_crisis(), 1.0);
-    assert_eq!(e.months_at_risk, policy.horizon_months as f64);
+    // the months at risk sum the chain's surviving mass, split across ceasefire states, so
+    // they equal the horizon up to rounding
+    assert!((e.months_at_risk - policy.horizon_months as f64).abs() < 1e-9);
 }
 
 #[test]
