@@ -369,6 +369,7 @@ pub fn month_state(p: &ModelParams, pol: &Policy, m: u32, memory: Memory) -> Mon
     };
     let cf = CeasefireTerms {
         dmz: agreed(pol.ceasefire.dmz),
+        // observers count as a share of peacekeepers, folded into the working monitoring
         monitoring: agreed(
             pol.ceasefire.monitoring
                 + p.ceasefire_observer_share.clamp(0.0, 1.0) * pol.ceasefire.observers,
