@@ -289,16 +289,7 @@ impl Settings {
             ));
         }
         // as the CLI: the plausible sets of history matching, the prior for the rest
-        let draw = if uncertainty {
-            let set = detente_analysis::uncertainty::plausible_set();
-            Some(
-                Uncertainty::from_defaults()
-                    .with_plausible(&set)
-                    .map_err(|e| arg_error(py, "uncertainty", e))?,
-            )
-        } else {
-            None
-        };
+        let draw = uncertainty.then(|| detente_analysis::uncertainty::default_draw(false));
         Ok(Settings {
             runs,
             seed,
