@@ -80,10 +80,14 @@ impl Problem {
     }
 }
 
-/// Largest number of inputs for Sobol (2D dimensions of the sequence are needed).
-pub const MAX_SOBOL_VARS: usize = (sobol_burley::NUM_DIMENSIONS / 2) as usize;
+/// Largest number of inputs for Sobol: every dimension of the scrambled Sobol sequence.
+pub const MAX_SOBOL_VARS: usize = sobol_burley::NUM_DIMENSIONS as usize;
 
-/// Sobol sample matrix: `n * (D + 2)` rows in SALib's layout.
+/// Sobol sample matrix: `n * (D + 2)` rows in SALib's layout. The matrices A and B are the two
+/// halves of one 2D-dimensional Owen-scrambled Sobol sequence while 2D fits in the sequence's
+/// dimensions (up to 128 inputs, SALib's construction); beyond, they are the first D dimensions
+/// under two independent scramblings (seeds `seed` and `seed + 1`), which keeps A and B
+/// independent (Owen 1997; randomised QMC replicates), up to [`MAX_SOBOL_VARS`] inputs.
 pub fn sobol_samples(problem: &Problem, n: usize, seed: u32) -> Result<Vec<Vec<f64>>, String> {
     let d = problem.num_vars;
     if d > MAX_SOBOL_VARS {
@@ -94,20 +98,26 @@ pub fn sobol_samples(problem: &Problem, n: usize, seed: u32) -> Result<Vec<Vec<f
     if n == 0 || n > 1 << 16 {
         return Err(format!("N must be between 1 and 65536, got {n}"));
     }
+    let one_sequence = 2 * d <= sobol_burley::NUM_DIMENSIONS as usize;
+    let point = |i: usize, k: usize, b: bool| -> f64 {
+        let (dim, scramble) = match (b, one_sequence) {
+            (false, _) => (k, seed),
+            (true, true) => (d + k, seed),
+            (true, false) => (k, seed.wrapping_add(1)),
+        };
+        sobol_burley::sample(i as u32, dim as u32, scramble) as f64
+    };
     let mut rows = Vec::with_capacity(n * (d + 2));
     for i in 0..n {
-        let base: Vec<f64> = (0..2 * d)
-            .map(|k| sobol_burley::sample(i as u32, k as u32, seed) as f64)
-            .collect();
-        let a = &base[..d];
-        let b = &base[d..];
-        rows.push(problem.scale(a));
+        let a: Vec<f64> = (0..d).map(|k| point(i, k, false)).collect();
+        let b: Vec<f64> = (0..d).map(|k| point(i, k, true)).collect();
+        rows.push(problem.scale(&a));
         for j in 0..d {
-            let mut ab = a.to_vec();
+            let mut ab = a.clone();
             ab[j] = b[j];
             rows.push(problem.scale(&ab));
         }
-        rows.push(problem.scale(b));
+        rows.push(problem.scale(&b));
     }
     Ok(rows)
 }
@@ -422,6 +432,37 @@ mod tests {
             assert!((got.st - st).abs() < 0.05, "{got:?}");
             assert!(got.s1_conf > 0.0 && got.s1_conf < 0.2);
         }
+    }
+
+    /// Past 128 inputs A and B come from two scramblings of one sequence: the indices of
+    /// Ishigami's three inputs among 147 inert ones are still found, and the inert ones get
+    /// none.
+    #[test]
+    fn sobol_indices_past_half_the_sequences_dimensions() {
+        let pi = std::f64::consts::PI;
+        let d = 150;
+        let p = Problem {
+            num_vars: d,
+            names: (0..d).map(|i| format!("x{i}")).collect(),
+            bounds: vec![[-pi, pi]; d],
+        };
+        let rows = sobol_samples(&p, 2048, 7).unwrap();
+        let y: Vec<f64> = rows.iter().map(|r| ishigami(&r[..3])).collect();
+        let s = sobol_analyze(&p.names, &y, 1).unwrap();
+        let want = [(0.3139, 0.5576), (0.4424, 0.4424), (0.0, 0.2437)];
+        for (got, (s1, st)) in s.iter().zip(want) {
+            assert!((got.s1 - s1).abs() < 0.06, "{got:?}");
+            assert!((got.st - st).abs() < 0.06, "{got:?}");
+        }
+        for got in &s[3..] {
+            assert!(got.st.abs() < 0.01 && got.s1.abs() < 0.05, "{got:?}");
+        }
+        let too_many = Problem {
+            num_vars: MAX_SOBOL_VARS + 1,
+            names: vec![String::new(); MAX_SOBOL_VARS + 1],
+            bounds: vec![[0.0, 1.0]; MAX_SOBOL_VARS + 1],
+        };
+        assert!(sobol_samples(&too_many, 8, 1).unwrap_err().contains("at most 256"));
     }
 
     #[test]

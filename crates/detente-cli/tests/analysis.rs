@@ -332,6 +332,22 @@ fn morris_json_and_bad_flags() {
     assert!(stderr(&o).contains("no_such_param"));
 }
 
+/// Sobol over every uncertain parameter of the model (more than half the Sobol sequence's 256
+/// dimensions since issue 11): every parameter gets its indices, each exact.
+#[test]
+fn sobol_over_every_parameter() {
+    let o = detente(&["sensitivity", "baseline", "--method", "sobol", "--n", "2", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let uncertain = detente_engine::PARAM_SPECS
+        .iter()
+        .filter(|s| s.high > s.low)
+        .count();
+    assert!(uncertain > 128, "{uncertain}");
+    assert_eq!(v["indices"].as_array().unwrap().len(), uncertain);
+    assert_eq!(v["evaluations"], 2 * (uncertain + 2));
+}
+
 /// Architecture inputs join the sensitivity set (issue 11): the frontline's escalation tolerance
 /// and the added heavy brigades get indices beside the parameters, and they move p(war); a
 /// path past the architecture's end, a parameter name given as a path and an inert documentary
