@@ -462,7 +462,9 @@ mod tests {
             names: vec![String::new(); MAX_SOBOL_VARS + 1],
             bounds: vec![[0.0, 1.0]; MAX_SOBOL_VARS + 1],
         };
-        assert!(sobol_samples(&too_many, 8, 1).unwrap_err().contains("at most 256"));
+        assert!(sobol_samples(&too_many, 8, 1)
+            .unwrap_err()
+            .contains("at most 256"));
     }
 
     #[test]

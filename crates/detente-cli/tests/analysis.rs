@@ -336,7 +336,15 @@ fn morris_json_and_bad_flags() {
 /// dimensions since issue 11): every parameter gets its indices, each exact.
 #[test]
 fn sobol_over_every_parameter() {
-    let o = detente(&["sensitivity", "baseline", "--method", "sobol", "--n", "2", "--json"]);
+    let o = detente(&[
+        "sensitivity",
+        "baseline",
+        "--method",
+        "sobol",
+        "--n",
+        "2",
+        "--json",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let uncertain = detente_engine::PARAM_SPECS
