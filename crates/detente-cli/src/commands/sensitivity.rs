@@ -121,6 +121,19 @@ fn evaluation_label(how: Evaluation) -> String {
 
 /// The number of model evaluations against the bounds of docs/limits.md, before the sample
 /// matrix (evaluations × parameters) is allocated.
+/// The plot and export paths checked before the computation.
+fn check_outputs(args: &SensitivityArgs) -> CmdResult {
+    if let Some(path) = &args.plot {
+        super::check_output(path)?;
+    }
+    if let Some(dir) = &args.export {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| other(format!("--export {}: cannot create: {e}", dir.display())))?;
+        super::check_output(&dir.join("problem.json"))?;
+    }
+    Ok(())
+}
+
 fn check_evaluations(args: &SensitivityArgs, n: usize, params: usize) -> CmdResult {
     use detente_limits::{MAX_SENSITIVITY_EVALS, MAX_SENSITIVITY_EVALS_OVERRIDE};
     let per_point = match args.method {
@@ -184,14 +197,7 @@ pub fn run(args: SensitivityArgs) -> CmdResult {
     let parameters = problem.names.clone();
     check_evaluations(&args, n, problem.num_vars + args.inputs.len())?;
     // the output paths before the computation
-    if let Some(path) = &args.plot {
-        super::check_output(path)?;
-    }
-    if let Some(dir) = &args.export {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| other(format!("--export {}: cannot create: {e}", dir.display())))?;
-        super::check_output(&dir.join("problem.json"))?;
-    }
+    check_outputs(&args)?;
     let loaded = load_architecture(&args.architecture)?;
     let scenario = loaded.architecture.to_scenario();
     let (ranges, integer) = input_ranges(&loaded, &args.inputs, &problem.names)?;
@@ -369,14 +375,7 @@ fn given_data(args: SensitivityArgs) -> CmdResult {
     let problem = Problem::from_specs(args.params.as_deref())
         .map_err(|e| input_err(format!("--params: {e}")))?;
     check_evaluations(&args, n, problem.num_vars)?;
-    if let Some(path) = &args.plot {
-        super::check_output(path)?;
-    }
-    if let Some(dir) = &args.export {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| other(format!("--export {}: cannot create: {e}", dir.display())))?;
-        super::check_output(&dir.join("problem.json"))?;
-    }
+    check_outputs(&args)?;
     let loaded = load_architecture(&args.architecture)?;
     let scenario = loaded.architecture.to_scenario();
     // draw d: plausible set d (each once when --n is their number), the rest from the prior
