@@ -248,14 +248,7 @@ fn mechanism_entry_schema(m: &dyn detente_engine::mechanism::Mechanism) -> serde
         "enabled".into(),
         json!({"type": "boolean", "description": "Whether it is in place; default true (a mechanism written down is on)."}),
     );
-    properties.insert(
-        "strength".into(),
-        share(if m.key() == "managed_connectivity" {
-            "Target connectivity as a fraction of pre-2022 levels, 0-1; default 1."
-        } else {
-            "How fully it is in place on NATO's side, 0-1; default 1."
-        }),
-    );
+    properties.insert("strength".into(), share(m.strength_doc()));
     if m.needs_consent() {
         properties.insert("russian_consent".into(), share("Share of the time Russia lets the channel work, 0-1, at its base threat perception (less as it feels more threatened; docs/model.md). 0: Russia refuses, and the mechanism has no effect at all. Default 1."));
     }

@@ -16,6 +16,9 @@ impl Mechanism for ManagedConnectivity {
     fn doc(&self) -> &'static str {
         "Managed connectivity (trade, flights, exchanges); strength is the target as a fraction of pre-2022 levels."
     }
+    fn strength_doc(&self) -> &'static str {
+        "Target connectivity as a fraction of pre-2022 levels, 0-1; default 1."
+    }
     fn timed(&self) -> bool {
         false
     }

@@ -170,6 +170,10 @@ pub trait Mechanism: Sync {
     fn key(&self) -> &'static str;
     /// One line for the schema and the docs.
     fn doc(&self) -> &'static str;
+    /// What its `strength` means, for the schema.
+    fn strength_doc(&self) -> &'static str {
+        "How fully it is in place on NATO's side, 0-1; default 1."
+    }
     /// Whether it works only with Russia's agreement (it then has `russian_consent` in the
     /// format and its working strength follows Russia's willingness).
     fn needs_consent(&self) -> bool {
