@@ -121,6 +121,39 @@ fn evaluation_label(how: Evaluation) -> String {
 
 /// The number of model evaluations against the bounds of docs/limits.md, before the sample
 /// matrix (evaluations × parameters) is allocated.
+/// p(war) at every row (scenario per row, or one for all; `parameters` name the rows' leading
+/// columns) with a progress bar on stderr, the
+/// seconds it took, and the export written when asked.
+fn evaluate_rows(
+    args: &SensitivityArgs,
+    what: &str,
+    scenarios: &[detente_engine::Scenario],
+    parameters: &[String],
+    problem: &Problem,
+    rows: &[Vec<f64>],
+    how: Evaluation,
+) -> Result<(Vec<f64>, f64), CliError> {
+    let bar = ProgressBar::with_draw_target(Some(rows.len() as u64), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} evaluations (eta {eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message(what.to_string());
+    let start = std::time::Instant::now();
+    let y = evaluate_p_war(scenarios, parameters, rows, how, &|done| {
+        bar.set_position(done as u64);
+        true
+    })
+    .map_err(|_| other("cancelled"))?;
+    bar.finish_and_clear();
+    let seconds = start.elapsed().as_secs_f64();
+    if let Some(dir) = &args.export {
+        export(dir, problem, rows, &y)?;
+    }
+    Ok((y, seconds))
+}
+
 /// The plot and export paths checked before the computation.
 fn check_outputs(args: &SensitivityArgs) -> CmdResult {
     if let Some(path) = &args.plot {
@@ -212,14 +245,6 @@ pub fn run(args: SensitivityArgs) -> CmdResult {
         Method::GivenData => unreachable!("handled above"),
     };
     let scenarios = scenarios_for_rows(&loaded, &ranges, &integer, &mut rows, parameters.len())?;
-    let bar = ProgressBar::with_draw_target(Some(rows.len() as u64), ProgressDrawTarget::stderr());
-    bar.set_style(
-        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} evaluations (eta {eta})")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
-    bar.set_message(format!("{} sensitivity", scenario.name));
-    let start = std::time::Instant::now();
     let how = if args.monte_carlo {
         Evaluation::MonteCarlo {
             runs: args.runs,
@@ -228,16 +253,15 @@ pub fn run(args: SensitivityArgs) -> CmdResult {
     } else {
         Evaluation::Exact
     };
-    let y = evaluate_p_war(&scenarios, &parameters, &rows, how, &|done| {
-        bar.set_position(done as u64);
-        true
-    })
-    .map_err(|_| other("cancelled"))?;
-    bar.finish_and_clear();
-    let seconds = start.elapsed().as_secs_f64();
-    if let Some(dir) = &args.export {
-        export(dir, &problem, &rows, &y)?;
-    }
+    let (y, seconds) = evaluate_rows(
+        &args,
+        &format!("{} sensitivity", scenario.name),
+        &scenarios,
+        &parameters,
+        &problem,
+        &rows,
+        how,
+    )?;
     let method = match args.method {
         Method::Sobol => "sobol",
         Method::Morris => "morris",
@@ -394,25 +418,15 @@ fn given_data(args: SensitivityArgs) -> CmdResult {
                 .collect()
         })
         .collect();
-    let bar = ProgressBar::with_draw_target(Some(n as u64), ProgressDrawTarget::stderr());
-    bar.set_message(format!("{} given-data sensitivity", scenario.name));
-    let start = std::time::Instant::now();
-    let y = evaluate_p_war(
+    let (y, seconds) = evaluate_rows(
+        &args,
+        &format!("{} given-data sensitivity", scenario.name),
         std::slice::from_ref(&scenario),
         &problem.names,
+        &problem,
         &rows,
         Evaluation::Exact,
-        &|done| {
-            bar.set_position(done as u64);
-            true
-        },
-    )
-    .map_err(|_| other("cancelled"))?;
-    bar.finish_and_clear();
-    let seconds = start.elapsed().as_secs_f64();
-    if let Some(dir) = &args.export {
-        export(dir, &problem, &rows, &y)?;
-    }
+    )?;
     let mut idx =
         first_order(&problem.names, &rows, &y, Some(classes), args.seed).map_err(other)?;
     idx.sort_by(|a, b| b.s1.total_cmp(&a.s1));
