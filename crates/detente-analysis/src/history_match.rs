@@ -14,7 +14,12 @@
 //! points and applies the same cutoffs, so the last wave's kept points are a sample of the
 //! prior restricted to the non-implausible region: the plausible set ([`PlausibleSet`]), written
 //! with its provenance and read back by the uncertainty option. Parameters the set does not
-//! name are drawn from the prior when it is used.
+//! name are drawn from the prior when it is used. History matching only rules out; the
+//! calibration step that follows it (Vernon, Goldstein & Bower 2010, sec. 7) weighs what is
+//! left: each kept set carries a log-likelihood ([`log_likelihood`], [`Weighing`]; by default
+//! the war record's, the exact p(no direct war) over the settings, which needs no discrepancy
+//! model), and users draw the sets in proportion to it, so a set under which the history
+//! without war had a 5 % chance counts a tenth of one under which it had 50 %.
 
 use crate::hindcast::{simulate, Dispute, DISPUTE_RUNGS};
 use detente_engine::rng::{stream_rng, Stream};
@@ -184,6 +189,28 @@ impl Observation {
     }
 }
 
+impl Observation {
+    /// The log-likelihood of the observation given the model's value `f`, with the variances
+    /// the implausibility states. The war record is a Poisson count with mean `f` (expected
+    /// wars): z ln f - f - ln z!, which is ln p(no war) = -f at z = 0, exactly what the exact
+    /// evaluator gives for the history. A dispute count is normal with mean `f` and variance
+    /// V = V_s + V_obs + V_disc: -I^2/2 - ln(2 pi V)/2, so within the cutoff the likelihood is
+    /// the implausibility's own measure of fit.
+    pub fn log_likelihood(&self, f: f64) -> f64 {
+        if self.kind == Kind::War {
+            let f = f.max(1e-300);
+            let z = self.z.max(0.0).round();
+            let ln_z_factorial: f64 = (1..=z as u64).map(|k| (k as f64).ln()).sum();
+            return z * f.ln() - f - ln_z_factorial;
+        }
+        let v = f.max(0.0)
+            + (self.kind.obs_fraction() * self.z).powi(2)
+            + (self.kind.discrepancy_fraction() * self.z).powi(2);
+        let v = v.max(1e-12);
+        -0.5 * (self.z - f).powi(2) / v - 0.5 * (2.0 * std::f64::consts::PI * v).ln()
+    }
+}
+
 /// The observed summaries of each setting: disputes, use of force, fatal over the setting's
 /// MID years (to 2014); and no war over all the settings' years together (one record: a
 /// parameter set is judged by how likely it makes the whole of it).
@@ -257,6 +284,54 @@ pub fn model_values(
         .collect()
 }
 
+/// What the kept sets are weighted by: the calibration step that follows history matching
+/// (Kennedy & O'Hagan 2001; Vernon, Goldstein & Bower 2010, sec. 7).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Weighing {
+    /// The war record's likelihood, p(no direct war over the settings), computed exactly and
+    /// needing no discrepancy model (the default; docs/validation.md says why).
+    War,
+    /// The whole record: the war record times the dispute counts' normal densities with the
+    /// implausibility's variances, whose discrepancy fractions are judgements.
+    Record,
+    /// No weights: the kept sets count equally (history matching alone).
+    None,
+}
+
+impl Weighing {
+    /// The name used on the command line and in the file.
+    pub fn name(self) -> &'static str {
+        match self {
+            Weighing::War => "war",
+            Weighing::Record => "record",
+            Weighing::None => "none",
+        }
+    }
+
+    /// Whether observation `o` enters the weights.
+    fn counts(self, o: &Observation) -> bool {
+        match self {
+            Weighing::War => o.kind == Kind::War,
+            Weighing::Record => true,
+            Weighing::None => false,
+        }
+    }
+}
+
+/// The log-likelihood, under the model's values `values` (one per observation), of the
+/// observations `weighing` counts: the sum of their [`Observation::log_likelihood`]. The
+/// observations are taken as independent given the parameters (settings are separate
+/// periods; within a setting the counts are nested, and their shared variation is what the
+/// discrepancy terms stand for).
+pub fn log_likelihood(observations: &[Observation], values: &[f64], weighing: Weighing) -> f64 {
+    observations
+        .iter()
+        .zip(values)
+        .filter(|(o, _)| weighing.counts(o))
+        .map(|(o, f)| o.log_likelihood(*f))
+        .sum()
+}
+
 /// Largest implausibility over the observations.
 pub fn max_implausibility(observations: &[Observation], values: &[f64]) -> f64 {
     observations
@@ -277,6 +352,8 @@ pub struct Options {
     pub names: Vec<String>,
     /// Most sets kept in the plausible set (an even thinning of the last wave's).
     pub max_sets: usize,
+    /// What the kept sets are weighted by.
+    pub weighing: Weighing,
 }
 
 /// One wave's report.
@@ -297,6 +374,9 @@ pub struct Wave {
 pub struct Outcome {
     pub names: Vec<String>,
     pub sets: Vec<Vec<f64>>,
+    /// The log-likelihood at each set of what [`Options::weighing`] weighs by
+    /// ([`log_likelihood`]), in the order of `sets`; empty with [`Weighing::None`].
+    pub log_likelihood: Vec<f64>,
     pub waves: Vec<Wave>,
     /// The smallest implausibility found in the last wave and its point.
     pub best: (f64, Vec<f64>),
@@ -372,19 +452,26 @@ pub fn history_match(
             }
         }
         let box_mass = points.len() as f64 / attempts as f64;
-        let scored: Vec<(f64, Vec<f64>)> = points
+        let scored: Vec<Scored> = points
             .into_par_iter()
             .map(|x| {
                 let f = model_values(settings, observations, &options.names, &x);
-                (max_implausibility(observations, &f), x)
+                Scored {
+                    implausibility: max_implausibility(observations, &f),
+                    log_likelihood: log_likelihood(observations, &f, options.weighing),
+                    x,
+                }
             })
             .collect();
         let best = scored
             .iter()
-            .min_by(|a, b| a.0.total_cmp(&b.0))
-            .cloned()
+            .min_by(|a, b| a.implausibility.total_cmp(&b.implausibility))
+            .map(|s| (s.implausibility, s.x.clone()))
             .unwrap_or((f64::INFINITY, Vec::new()));
-        let kept: Vec<(f64, Vec<f64>)> = scored.into_iter().filter(|(i, _)| *i < CUTOFF).collect();
+        let kept: Vec<Scored> = scored
+            .into_iter()
+            .filter(|s| s.implausibility < CUTOFF)
+            .collect();
         let share_kept = kept.len() as f64 / options.points.max(1) as f64;
         let report = Wave {
             wave,
@@ -402,10 +489,15 @@ pub fn history_match(
             ));
         }
         if wave == options.waves {
-            let sets = thin(&kept, options.max_sets);
+            let kept = thin(kept, options.max_sets);
             return Ok(Outcome {
                 names: options.names.clone(),
-                sets,
+                log_likelihood: if options.weighing == Weighing::None {
+                    Vec::new()
+                } else {
+                    kept.iter().map(|s| s.log_likelihood).collect()
+                },
+                sets: kept.into_iter().map(|s| s.x).collect(),
                 waves,
                 best,
             });
@@ -418,10 +510,10 @@ pub fn history_match(
         bounds = Some(
             (0..options.names.len())
                 .map(|j| {
-                    let lo = kept.iter().map(|p| p.1[j]).fold(f64::INFINITY, f64::min);
+                    let lo = kept.iter().map(|p| p.x[j]).fold(f64::INFINITY, f64::min);
                     let hi = kept
                         .iter()
-                        .map(|p| p.1[j])
+                        .map(|p| p.x[j])
                         .fold(f64::NEG_INFINITY, f64::max);
                     let margin = if k > 1.0 { (hi - lo) / (k - 1.0) } else { 0.0 };
                     (lo - margin, hi.max(lo) + margin)
@@ -432,13 +524,24 @@ pub fn history_match(
     Err("no waves asked for (--waves 0)".into())
 }
 
+/// A point of a wave with its implausibility and the record's log-likelihood there.
+struct Scored {
+    implausibility: f64,
+    log_likelihood: f64,
+    x: Vec<f64>,
+}
+
 /// At most `max` of the points, evenly spaced in their order.
-fn thin(kept: &[(f64, Vec<f64>)], max: usize) -> Vec<Vec<f64>> {
+fn thin(kept: Vec<Scored>, max: usize) -> Vec<Scored> {
     if kept.len() <= max {
-        return kept.iter().map(|p| p.1.clone()).collect();
+        return kept;
     }
-    (0..max)
-        .map(|i| kept[i * kept.len() / max].1.clone())
+    let n = kept.len();
+    let picks: Vec<usize> = (0..max).map(|i| i * n / max).collect();
+    kept.into_iter()
+        .enumerate()
+        .filter(|(i, _)| picks.binary_search(i).is_ok())
+        .map(|(_, s)| s)
         .collect()
 }
 
@@ -461,6 +564,38 @@ pub struct PlausibleSet {
     /// The parameters of each set, in order.
     pub names: Vec<String>,
     pub sets: Vec<Vec<f64>>,
+    /// What the weights are (`detente history-match --weigh`): "war", "record" or "none".
+    #[serde(default = "no_weighing")]
+    pub weighing: String,
+    /// The log-likelihood at each set of what `weighing` names ([`log_likelihood`]); the sets
+    /// are drawn in proportion to exp(log_likelihood), which makes them a sample of the
+    /// posterior within the non-implausible region. Empty: equal weights.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub log_likelihood: Vec<f64>,
+}
+
+fn no_weighing() -> String {
+    Weighing::None.name().into()
+}
+
+/// Normalised weights exp(l - max l) / sum for log-likelihoods `log_likelihood`; equal
+/// weights for `n` sets when there are none.
+pub fn posterior_weights(log_likelihood: &[f64], n: usize) -> Vec<f64> {
+    if log_likelihood.is_empty() {
+        return vec![1.0 / n.max(1) as f64; n];
+    }
+    let top = log_likelihood
+        .iter()
+        .copied()
+        .fold(f64::NEG_INFINITY, f64::max);
+    let w: Vec<f64> = log_likelihood.iter().map(|l| (l - top).exp()).collect();
+    let total: f64 = w.iter().sum();
+    w.into_iter().map(|x| x / total).collect()
+}
+
+/// Kish's effective sample size of normalised weights.
+pub fn effective_size(weights: &[f64]) -> f64 {
+    1.0 / weights.iter().map(|w| w * w).sum::<f64>()
 }
 
 /// What the plausible set's users do with parameters it does not name.
@@ -483,6 +618,36 @@ impl PlausibleSet {
         }
         if set.sets.is_empty() {
             return Err(format!("{file}: sets: no parameter sets"));
+        }
+        let weighings = [Weighing::War, Weighing::Record, Weighing::None].map(Weighing::name);
+        if !weighings.contains(&set.weighing.as_str()) {
+            return Err(format!(
+                "{file}: weighing = \"{}\": allowed: {}",
+                set.weighing,
+                weighings.join(", ")
+            ));
+        }
+        if (set.weighing == Weighing::None.name()) != set.log_likelihood.is_empty() {
+            return Err(format!(
+                "{file}: log_likelihood: {} values with weighing = \"{}\" (allowed: one per set, none with \"none\")",
+                set.log_likelihood.len(),
+                set.weighing
+            ));
+        }
+        if !set.log_likelihood.is_empty() {
+            if set.log_likelihood.len() != set.sets.len() {
+                return Err(format!(
+                    "{file}: log_likelihood: {} values for {} sets (allowed: one per set, or none for equal weights)",
+                    set.log_likelihood.len(),
+                    set.sets.len()
+                ));
+            }
+            if let Some(j) = set.log_likelihood.iter().position(|l| !l.is_finite()) {
+                return Err(format!(
+                    "{file}: log_likelihood[{j}] = {}: allowed a finite number",
+                    set.log_likelihood[j]
+                ));
+            }
         }
         for (j, x) in set.sets.iter().enumerate() {
             if x.len() != set.names.len() {
@@ -508,10 +673,22 @@ impl PlausibleSet {
         Ok(set)
     }
 
+    /// Each set's weight, summing to 1: exp(log-likelihood) normalised (equal weights when
+    /// the file has no likelihoods).
+    pub fn weights(&self) -> Vec<f64> {
+        posterior_weights(&self.log_likelihood, self.sets.len())
+    }
+
+    /// Kish's effective number of sets, 1 / sum of squared weights: how many equally weighted
+    /// sets the weighted ones are worth.
+    pub fn effective_sets(&self) -> f64 {
+        effective_size(&self.weights())
+    }
+
     /// The file's text, with a header saying what it is.
     pub fn to_toml(&self) -> String {
         let body = toml::to_string(self).expect("plain data serialises");
-        format!("# Plausible parameter sets: the non-implausible region of `detente history-match`\n# (docs/validation.md). Made by `detente history-match --out data/plausible.toml`;\n# reproducible from the seed. run/compare/report --uncertainty draw from these sets.\n{body}")
+        format!("# Plausible parameter sets: the non-implausible region of `detente history-match`\n# (docs/validation.md), each with the record's log-likelihood there. Made by\n# `detente history-match --out data/plausible.toml`; reproducible from the seed.\n# run/compare/report --uncertainty draw from these sets, in proportion to exp(log_likelihood).\n{body}")
     }
 }
 
@@ -579,6 +756,38 @@ mod tests {
     }
 
     #[test]
+    fn the_likelihood_is_the_implausibility_s_measure_and_p_no_war() {
+        let o = Observation {
+            setting: Some(0),
+            kind: Kind::Fatal,
+            years: (1949, 1989),
+            z: 5.0,
+        };
+        for f in [1.0, 5.0, 9.0] {
+            let v = f + (0.3f64 * 5.0).powi(2) + (0.2f64 * 5.0).powi(2);
+            let want =
+                -0.5 * o.implausibility(f).powi(2) - 0.5 * (2.0 * std::f64::consts::PI * v).ln();
+            assert!((o.log_likelihood(f) - want).abs() < 1e-12);
+        }
+        // closer fits are likelier
+        assert!(o.log_likelihood(5.0) > o.log_likelihood(9.0));
+        let war = Observation {
+            kind: Kind::War,
+            z: 0.0,
+            ..o
+        };
+        // no war: ln p(no war) = -(expected wars)
+        assert!((war.log_likelihood(0.7) + 0.7).abs() < 1e-15);
+        let two = Observation { z: 2.0, ..war };
+        assert!((two.log_likelihood(1.5) - (2.0 * 1.5f64.ln() - 1.5 - 2f64.ln())).abs() < 1e-12);
+        let obs = [o.clone(), war.clone()];
+        let all = log_likelihood(&obs, &[5.0, 0.7], Weighing::Record);
+        assert!((all - (o.log_likelihood(5.0) - 0.7)).abs() < 1e-15);
+        assert_eq!(log_likelihood(&obs, &[5.0, 0.7], Weighing::War), -0.7);
+        assert_eq!(log_likelihood(&obs, &[5.0, 0.7], Weighing::None), 0.0);
+    }
+
+    #[test]
     fn names_are_checked() {
         assert!(check_names(&["nuclear_shadow".into()]).is_ok());
         let e = check_names(&["no_such".into()]).unwrap_err();
@@ -600,9 +809,33 @@ mod tests {
             waves: vec![],
             names: vec!["nuclear_shadow".into()],
             sets: vec![vec![2.0], vec![3.0]],
+            weighing: "war".into(),
+            log_likelihood: vec![-1.5, -1.5 + 3f64.ln()],
         };
         let text = set.to_toml();
         assert_eq!(PlausibleSet::parse("p.toml", &text).unwrap(), set);
+        let w = set.weights();
+        assert!((w[0] - 0.25).abs() < 1e-12 && (w[1] - 0.75).abs() < 1e-12);
+        assert!((set.effective_sets() - 1.0 / (0.0625 + 0.5625)).abs() < 1e-12);
+        // a file without likelihoods weighs its sets equally
+        let equal = PlausibleSet {
+            weighing: "none".into(),
+            log_likelihood: vec![],
+            ..set.clone()
+        };
+        let text_equal = equal.to_toml();
+        assert!(!text_equal.contains("\nlog_likelihood"));
+        assert_eq!(
+            PlausibleSet::parse("p.toml", &text_equal)
+                .unwrap()
+                .weights(),
+            vec![0.5, 0.5]
+        );
+        let short = text
+            .replace(&format!("{}]", -1.5 + 3f64.ln()), "]")
+            .replace(", ]", "]");
+        let e = PlausibleSet::parse("p.toml", &short).unwrap_err();
+        assert!(e.contains("log_likelihood: 1 values for 2 sets"), "{e}");
         let bad = text.replace("\"nuclear_shadow\"", "\"shadow\"");
         let e = PlausibleSet::parse("p.toml", &bad).unwrap_err();
         assert!(

@@ -9,7 +9,9 @@
 //! `params`) gives it a mixture, which then takes precedence. Parameters whose range is a
 //! single point are left at the scenario's value. With a plausible set of `detente
 //! history-match` ([`Uncertainty::with_plausible`]) each draw takes one of its sets, chosen
-//! at random, for the parameters it names; the others are drawn as above (the prior).
+//! at random in proportion to the record's likelihood there (the posterior within the
+//! non-implausible region), for the parameters it names; the others are drawn as above (the
+//! prior).
 
 use crate::calibrate::FITTED;
 use crate::history_match::PlausibleSet;
@@ -76,12 +78,31 @@ struct Mvn {
 pub struct Uncertainty {
     marginals: Vec<(String, Marginal)>,
     mvn: Option<Mvn>,
-    /// Plausible sets (names, sets): each draw takes one of them.
-    plausible: Option<(Vec<String>, Vec<Vec<f64>>)>,
+    /// Plausible sets: each draw takes one of them, in proportion to its weight.
+    plausible: Option<Plausible>,
     /// Human-readable description of what is drawn from where.
     pub description: String,
     /// "prior", or "plausible" when a plausible set is drawn from.
     pub source: &'static str,
+}
+
+/// The plausible sets a draw chooses from, with their cumulative weights.
+#[derive(Clone, Debug)]
+struct Plausible {
+    names: Vec<String>,
+    sets: Vec<Vec<f64>>,
+    /// Running sums of the sets' weights (the last is 1).
+    cumulative: Vec<f64>,
+    effective: f64,
+}
+
+impl Plausible {
+    /// The set at cumulative weight `u` in [0, 1).
+    fn at(&self, u: f64) -> usize {
+        self.cumulative
+            .partition_point(|c| *c <= u)
+            .min(self.sets.len() - 1)
+    }
 }
 
 fn sample_component<R: Rng>(c: &Component, rng: &mut R) -> f64 {
@@ -365,12 +386,35 @@ impl Uncertainty {
             );
         }
         self.marginals.retain(|(n, _)| !set.names.contains(n));
+        let weights = set.weights();
+        let effective = set.effective_sets();
         self.description.push_str(&format!(
-            "; {} parameters from {} plausible sets of history matching (data/plausible.toml), the rest from the prior",
+            "; {} parameters from {} plausible sets of history matching (data/plausible.toml), {}, the rest from the prior",
             set.names.len(),
-            set.sets.len()
+            set.sets.len(),
+            if set.log_likelihood.is_empty() {
+                "equally weighted".to_string()
+            } else {
+                format!(
+                    "weighted by the likelihood of the {} (worth {effective:.0} equally weighted sets)",
+                    if set.weighing == "record" { "whole record" } else { "record of no war" }
+                )
+            }
         ));
-        self.plausible = Some((set.names, set.sets));
+        let mut acc = 0.0;
+        let cumulative = weights
+            .iter()
+            .map(|w| {
+                acc += w;
+                acc
+            })
+            .collect();
+        self.plausible = Some(Plausible {
+            names: set.names,
+            sets: set.sets,
+            cumulative,
+            effective,
+        });
         self.source = "plausible";
         Ok(self)
     }
@@ -381,8 +425,8 @@ impl Uncertainty {
         if let Some(m) = &self.mvn {
             v.extend(m.names.iter().cloned());
         }
-        if let Some((names, _)) = &self.plausible {
-            v.extend(names.iter().cloned());
+        if let Some(p) = &self.plausible {
+            v.extend(p.names.iter().cloned());
         }
         v
     }
@@ -391,22 +435,32 @@ impl Uncertainty {
 impl Uncertainty {
     /// How many plausible sets it draws from (0: none).
     pub fn plausible_sets(&self) -> usize {
-        self.plausible.as_ref().map_or(0, |p| p.1.len())
+        self.plausible.as_ref().map_or(0, |p| p.sets.len())
     }
 
-    /// A draw that takes plausible set `set` (modulo their number) for the parameters the
-    /// sets name, the rest drawn as [`ParamDraw::draw`] draws them: each set once, for
-    /// given-data estimates on the plausible sample.
-    pub fn draw_set(&self, rng: &mut EngineRng, base: &ModelParams, set: usize) -> ModelParams {
-        self.draw_with(rng, base, Some(set))
+    /// The effective number of plausible sets (Kish's, of their weights; 0: none).
+    pub fn effective_plausible_sets(&self) -> f64 {
+        self.plausible.as_ref().map_or(0.0, |p| p.effective)
     }
 
-    fn draw_with(
+    /// Draw `d` of `n` by systematic resampling of the plausible sets (Kitagawa 1996): the
+    /// set at cumulative weight (d + 1/2) / n for the parameters the sets name, so that over
+    /// d = 0..n each set is taken floor(n w) or ceil(n w) times (equally weighted sets with
+    /// n their number: each once); the rest drawn as [`ParamDraw::draw`] draws them. For
+    /// given-data estimates on the posterior sample.
+    pub fn draw_systematic(
         &self,
         rng: &mut EngineRng,
         base: &ModelParams,
-        set: Option<usize>,
+        d: usize,
+        n: usize,
     ) -> ModelParams {
+        let u = (d % n.max(1)) as f64 / n.max(1) as f64 + 0.5 / n.max(1) as f64;
+        self.draw_with(rng, base, Some(u))
+    }
+
+    /// A draw; `at`: the plausible set at this cumulative weight instead of a random one.
+    fn draw_with(&self, rng: &mut EngineRng, base: &ModelParams, at: Option<f64>) -> ModelParams {
         let mut p = base.clone();
         for (name, m) in &self.marginals {
             let b = base.get(name).unwrap_or(0.0);
@@ -430,12 +484,9 @@ impl Uncertainty {
                 p.set(name, v);
             }
         }
-        if let Some((names, sets)) = &self.plausible {
-            let k = match set {
-                Some(k) => k % sets.len(),
-                None => rng.random_range(0..sets.len()),
-            };
-            for (n, v) in names.iter().zip(&sets[k]) {
+        if let Some(pl) = &self.plausible {
+            let k = pl.at(at.unwrap_or_else(|| rng.random::<f64>()));
+            for (n, v) in pl.names.iter().zip(&pl.sets[k]) {
                 p.set(n, *v);
             }
         }
@@ -474,6 +525,75 @@ mod tests {
         }
         let u = Uncertainty::from_defaults().with_plausible(&small).unwrap();
         assert!(u.names().contains(&"rearm_years".to_string()));
+    }
+
+    fn weighted_sets() -> PlausibleSet {
+        let mut set = plausible_set();
+        set.names.truncate(1);
+        set.sets = vec![vec![1.5], vec![2.5], vec![3.5]];
+        // weights 0.1, 0.2, 0.7
+        set.weighing = "war".into();
+        set.log_likelihood = vec![-40.0, -40.0 + 2f64.ln(), -40.0 + 7f64.ln()];
+        set
+    }
+
+    #[test]
+    fn sets_are_drawn_in_proportion_to_the_record_s_likelihood() {
+        let set = weighted_sets();
+        let name = set.names[0].clone();
+        let u = Uncertainty::from_defaults().with_plausible(&set).unwrap();
+        assert!((u.effective_plausible_sets() - 1.0 / 0.54).abs() < 1e-9);
+        assert!(u
+            .description
+            .contains("weighted by the likelihood of the record of no war"));
+        let base = ModelParams::default();
+        let n = 20_000;
+        let mut counts = [0usize; 3];
+        for d in 0..n {
+            let p = u.draw(&mut stream_rng(5, d, Stream::Parameters), &base);
+            let v = p.get(&name).unwrap();
+            counts[set.sets.iter().position(|x| x[0] == v).unwrap()] += 1;
+        }
+        for (c, w) in counts.iter().zip([0.1, 0.2, 0.7]) {
+            let sd = (n as f64 * w * (1.0 - w)).sqrt();
+            assert!(
+                (*c as f64 - n as f64 * w).abs() < 4.0 * sd,
+                "{counts:?} against weights 0.1, 0.2, 0.7"
+            );
+        }
+        // systematic resampling: over 10 draws the sets come 1, 2 and 7 times
+        let mut counts = [0usize; 3];
+        for d in 0..10 {
+            let p = u.draw_systematic(
+                &mut stream_rng(5, d as u64, Stream::Parameters),
+                &base,
+                d,
+                10,
+            );
+            let v = p.get(&name).unwrap();
+            counts[set.sets.iter().position(|x| x[0] == v).unwrap()] += 1;
+        }
+        assert_eq!(counts, [1, 2, 7]);
+        // without likelihoods, each set once
+        let equal = PlausibleSet {
+            weighing: "none".into(),
+            log_likelihood: vec![],
+            ..set.clone()
+        };
+        let u = Uncertainty::from_defaults().with_plausible(&equal).unwrap();
+        let taken: Vec<f64> = (0..3)
+            .map(|d| {
+                u.draw_systematic(
+                    &mut stream_rng(5, d as u64, Stream::Parameters),
+                    &base,
+                    d,
+                    3,
+                )
+                .get(&name)
+                .unwrap()
+            })
+            .collect();
+        assert_eq!(taken, vec![1.5, 2.5, 3.5]);
     }
 
     #[test]

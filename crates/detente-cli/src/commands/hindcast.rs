@@ -32,6 +32,10 @@ pub struct HindcastArgs {
     /// Draw the parameters from the plain prior instead of the plausible sets.
     #[arg(long, conflicts_with = "defaults")]
     pub prior: bool,
+    /// Plausible sets from your own `detente history-match --out FILE` instead of the
+    /// committed data/plausible.toml.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["prior", "defaults"])]
+    pub plausible: Option<PathBuf>,
     /// Use the architecture's own parameters only (no draws: intervals are a single history's).
     #[arg(long)]
     pub defaults: bool,
@@ -81,8 +85,14 @@ pub fn run(args: HindcastArgs) -> CmdResult {
     let (source, draws): (&str, Vec<detente_engine::ModelParams>) = if args.defaults {
         ("defaults", vec![s.params.clone()])
     } else {
-        let u = super::uncertainty_flags::build_source(true, args.prior, None, None)?
-            .expect("asked for");
+        let u = super::uncertainty_flags::build_source(
+            true,
+            args.prior,
+            args.plausible.as_deref(),
+            None,
+            None,
+        )?
+        .expect("asked for");
         let draws = (0..args.draws)
             .map(|d| u.draw(&mut stream_rng(args.seed, d, Stream::Parameters), &s.params))
             .collect();

@@ -7,7 +7,8 @@
 use super::{input_err, write_output, CmdResult};
 use detente_analysis::hindcast::{observed_disputes, MID_LAST_YEAR};
 use detente_analysis::history_match::{
-    history_match, observations, uncertain_names, Options, PlausibleSet, Setting, CUTOFF, UNNAMED,
+    history_match, observations, uncertain_names, Options, PlausibleSet, Setting, Weighing, CUTOFF,
+    UNNAMED,
 };
 use serde_json::json;
 use std::path::PathBuf;
@@ -27,7 +28,7 @@ pub struct HistoryMatchArgs {
     #[arg(long, default_value_t = 3)]
     pub waves: u32,
     /// Parameter sets evaluated per wave (each exactly, on both settings).
-    #[arg(long, default_value_t = 2000)]
+    #[arg(long, default_value_t = 3000)]
     pub n: usize,
     /// Seed of the sampling.
     #[arg(long, default_value_t = 13)]
@@ -37,11 +38,35 @@ pub struct HistoryMatchArgs {
     #[arg(long, value_delimiter = ',')]
     pub vary: Option<Vec<String>>,
     /// Most parameter sets written (an even thinning of the last wave's).
-    #[arg(long, default_value_t = 400)]
+    #[arg(long, default_value_t = 1000)]
     pub max_sets: usize,
+    /// What the kept sets are weighted by (the calibration step after the match): war = the
+    /// exact p(no direct war) over the settings (needs no discrepancy model); record = that
+    /// times the dispute counts' normal densities with the implausibility's variances; none =
+    /// equal weights (docs/validation.md §7).
+    #[arg(long, value_enum, default_value = "war")]
+    pub weigh: WeighArg,
     /// Allow more evaluations than the bound of docs/limits.md.
     #[arg(long)]
     pub i_know_it_is_long: bool,
+}
+
+/// `--weigh`: what the kept sets are weighted by.
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum WeighArg {
+    War,
+    Record,
+    None,
+}
+
+impl WeighArg {
+    fn weighing(self) -> Weighing {
+        match self {
+            WeighArg::War => Weighing::War,
+            WeighArg::Record => Weighing::Record,
+            WeighArg::None => Weighing::None,
+        }
+    }
 }
 
 /// A historical built-in as a setting: its calendar period and its scenario.
@@ -100,6 +125,7 @@ pub fn run(args: HistoryMatchArgs) -> CmdResult {
         seed: args.seed,
         names: names.clone(),
         max_sets: args.max_sets,
+        weighing: args.weigh.weighing(),
     };
     let quiet = args.json;
     let prior = detente_analysis::uncertainty::Uncertainty::from_defaults();
@@ -118,7 +144,7 @@ pub fn run(args: HistoryMatchArgs) -> CmdResult {
         .map(|o| format!("{} = {}", o.label(&settings), o.z))
         .collect();
     let set = PlausibleSet {
-        method: format!("Bayesian history matching (Craig, Goldstein et al. 1997; Vernon, Goldstein & Bower 2010; Andrianakis et al. 2015): I(x) = max over observations of |z - f(x)| / sqrt(V_s + V_obs + V_disc + V_mc) (the war record: the Poisson deviance residual sqrt(2 f)), cutoff {CUTOFF}, exact evaluation (V_mc = 0), no emulator; points drawn from the prior (detente run --uncertainty --prior), each wave after the first keeping only draws inside the bounding box of the previous wave's kept points; record: data/nato_russia_mids.csv (COW MID 5.0) and no NATO-Russia war"),
+        method: format!("Bayesian history matching (Craig, Goldstein et al. 1997; Vernon, Goldstein & Bower 2010; Andrianakis et al. 2015): I(x) = max over observations of |z - f(x)| / sqrt(V_s + V_obs + V_disc + V_mc) (the war record: the Poisson deviance residual sqrt(2 f)), cutoff {CUTOFF}, exact evaluation (V_mc = 0), no emulator; points drawn from the prior (detente run --uncertainty --prior), each wave after the first keeping only draws inside the bounding box of the previous wave's kept points; then weighted by the log-likelihood named by `weighing` (war: the exact ln p(no direct war) over the settings; record: plus the counts' normal log-densities with the same variances): the sets drawn in proportion to exp(log_likelihood) are a sample of the posterior within the non-implausible region; record: data/nato_russia_mids.csv (COW MID 5.0) and no NATO-Russia war"),
         settings: SETTINGS.iter().map(|s| s.to_string()).collect(),
         observations: observation_labels.clone(),
         cutoff: CUTOFF,
@@ -128,7 +154,10 @@ pub fn run(args: HistoryMatchArgs) -> CmdResult {
         waves: outcome.waves.clone(),
         names: outcome.names.clone(),
         sets: outcome.sets.clone(),
+        weighing: args.weigh.weighing().name().into(),
+        log_likelihood: outcome.log_likelihood.clone(),
     };
+    let effective = set.effective_sets();
     if let Some(out) = &args.out {
         write_output(out, set.to_toml())?;
     }
@@ -147,6 +176,10 @@ pub fn run(args: HistoryMatchArgs) -> CmdResult {
             "parameters": names,
             "waves": outcome.waves,
             "sets": outcome.sets.len(),
+            "posterior": {
+                "weighing": args.weigh.weighing().name(),
+                "effective_sets": effective,
+            },
             "out": args.out.as_ref().map(|p| p.display().to_string()),
         });
         println!("{}", serde_json::to_string_pretty(&v).expect("json"));
@@ -190,5 +223,9 @@ pub fn run(args: HistoryMatchArgs) -> CmdResult {
             set.sets.len()
         ),
     }
+    println!(
+        "Weighted by --weigh {} they are worth {effective:.0} equally weighted sets (the draws of --uncertainty take them in proportion to their weights)",
+        args.weigh.weighing().name()
+    );
     Ok(())
 }

@@ -26,6 +26,10 @@ pub struct RobustArgs {
     /// (data/plausible.toml, the default; docs/validation.md).
     #[arg(long)]
     pub prior: bool,
+    /// Plausible sets from your own `detente history-match --out FILE` instead of the
+    /// committed data/plausible.toml.
+    #[arg(long, value_name = "FILE", conflicts_with = "prior")]
+    pub plausible: Option<PathBuf>,
     /// Priors file (`detente elicit --write-priors`) for the parameters it names.
     #[arg(long, value_name = "FILE")]
     pub priors: Option<PathBuf>,
@@ -66,6 +70,7 @@ pub fn run(args: RobustArgs) -> CmdResult {
     let draw = super::uncertainty_flags::build_source(
         true,
         args.prior,
+        args.plausible.as_deref(),
         args.priors.as_deref(),
         args.params.as_deref(),
     )?

@@ -4,7 +4,8 @@
 //! parameters and any architecture inputs named by `--input PATH=LOW:HIGH` (actor profiles,
 //! mechanism strengths). `--method given-data` estimates first-order indices from a sample of
 //! parameter draws as it is, dependent or not: by default the plausible sets of history
-//! matching (each once; `--prior` for the plain prior), every draw exact
+//! matching resampled by the record's likelihood (the posterior sample; `--prior` for the
+//! plain prior), every draw exact
 //! ([`detente_analysis::given_data`]). `--export DIR` writes SALib's files
 //! (problem.json, samples.csv, outputs.csv); `--plot FILE.svg` a bar chart.
 
@@ -40,7 +41,8 @@ pub struct SensitivityArgs {
     #[arg(long, value_enum, default_value = "morris")]
     pub method: Method,
     /// Sobol: base points (a power of two); Morris: trajectories (default 64 for both);
-    /// given-data: parameter draws (default: one for each plausible set; 400 with --prior).
+    /// given-data: parameter draws (default: as many as there are plausible sets, taken in
+    /// proportion to their weights; 400 with --prior).
     #[arg(long)]
     pub n: Option<usize>,
     /// given-data: draw from the plain prior instead of the plausible sets.
@@ -380,7 +382,8 @@ pub fn run(args: SensitivityArgs) -> CmdResult {
 }
 
 /// `--method given-data`: first-order indices of p(war) from a sample of parameter draws as it
-/// is (the plausible sets of history matching, each once, or the prior's draws), each exact.
+/// is (the plausible sets of history matching resampled by their weights, or the prior's
+/// draws), each exact.
 fn given_data(args: SensitivityArgs) -> CmdResult {
     if args.monte_carlo || !args.inputs.is_empty() {
         return Err(input_err(
@@ -402,12 +405,13 @@ fn given_data(args: SensitivityArgs) -> CmdResult {
     check_outputs(&args)?;
     let loaded = load_architecture(&args.architecture)?;
     let scenario = loaded.architecture.to_scenario();
-    // draw d: plausible set d (each once when --n is their number), the rest from the prior
+    // draw d of n: the plausible sets resampled systematically by their weights (each set
+    // floor(n w) or ceil(n w) times: the posterior sample), the rest from the prior
     let rows: Vec<Vec<f64>> = (0..n)
         .map(|d| {
             let mut rng = stream_rng(args.seed, d as u64, Stream::Parameters);
             let p = if sets > 0 {
-                draw.draw_set(&mut rng, &scenario.params, d)
+                draw.draw_systematic(&mut rng, &scenario.params, d, n)
             } else {
                 detente_engine::ParamDraw::draw(&draw, &mut rng, &scenario.params)
             };

@@ -1,7 +1,8 @@
-//! The `--uncertainty [--priors FILE] [--params FILE]` flags of the simulation commands:
+//! The `--uncertainty [--prior | --plausible FILE] [--priors FILE] [--params FILE]` flags of the simulation commands:
 //! build the parameter draw ([`detente_analysis::uncertainty::Uncertainty`]) they ask for.
 
 use super::{input_err, CliError};
+use detente_analysis::history_match::PlausibleSet;
 use detente_analysis::uncertainty::Uncertainty;
 use std::path::{Path, PathBuf};
 
@@ -17,6 +18,15 @@ pub struct UncertaintyArgs {
     /// of history matching (data/plausible.toml, the default; docs/validation.md).
     #[arg(long, requires = "uncertainty")]
     pub prior: bool,
+    /// With --uncertainty: plausible sets from your own `detente history-match --out FILE`
+    /// instead of the committed data/plausible.toml.
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "uncertainty",
+        conflicts_with = "prior"
+    )]
+    pub plausible: Option<PathBuf>,
     /// With --uncertainty: priors file (`detente elicit --write-priors`) for the parameters it names.
     #[arg(long, value_name = "FILE", requires = "uncertainty")]
     pub priors: Option<PathBuf>,
@@ -54,6 +64,7 @@ impl UncertaintyArgs {
         let draw = build_source(
             self.uncertainty,
             self.prior,
+            self.plausible.as_deref(),
             self.priors.as_deref(),
             self.params.as_deref(),
         )?;
@@ -72,6 +83,7 @@ impl UncertaintyArgs {
 pub fn build_source(
     on: bool,
     prior: bool,
+    plausible: Option<&Path>,
     priors: Option<&Path>,
     params: Option<&Path>,
 ) -> Result<Option<Uncertainty>, CliError> {
@@ -90,7 +102,16 @@ pub fn build_source(
             .map_err(|e| input_err(format!("--priors: {e}")))?;
     }
     if !prior {
-        let set = detente_analysis::uncertainty::plausible_set();
+        let set = match plausible {
+            None => detente_analysis::uncertainty::plausible_set(),
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| {
+                    input_err(format!("--plausible {}: cannot read: {e}", path.display()))
+                })?;
+                PlausibleSet::parse(&path.display().to_string(), &text)
+                    .map_err(|e| input_err(format!("--plausible {e}")))?
+            }
+        };
         u = u
             .with_plausible(&set)
             .map_err(|e| input_err(format!("--params/--priors: {e}")))?;
@@ -101,7 +122,7 @@ pub fn build_source(
 /// One line saying where the parameter draws come from.
 pub fn source_line(source: &str) -> String {
     if source == "plausible" {
-        "Parameter draws: the plausible sets of history matching (data/plausible.toml) for the parameters they name, the prior for the rest; --prior for the plain prior".into()
+        "Parameter draws: the plausible sets of history matching (data/plausible.toml or --plausible), taken in proportion to their weights (the likelihood of the record of no war), for the parameters they name, the prior for the rest; --prior for the plain prior".into()
     } else {
         "Parameter draws: the plain prior (parameter ranges and fitted distributions), not narrowed by history matching".into()
     }
