@@ -389,7 +389,7 @@ impl Uncertainty {
         let weights = set.weights();
         let effective = set.effective_sets();
         self.description.push_str(&format!(
-            "; {} parameters from {} plausible sets of history matching (data/plausible.toml), {}, the rest from the prior",
+            "; {} parameters from {} plausible sets of history matching, {}, the rest from the prior",
             set.names.len(),
             set.sets.len(),
             if set.log_likelihood.is_empty() {

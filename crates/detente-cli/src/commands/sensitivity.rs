@@ -437,7 +437,10 @@ fn given_data(args: SensitivityArgs) -> CmdResult {
     let q = |p: f64| detente_analysis::hindcast::quantile(&y, p);
     let source = draw.source;
     let source_text = if source == "plausible" {
-        format!("the plausible sets of history matching (data/plausible.toml, {sets} sets), the prior for parameters they do not name")
+        format!(
+            "the plausible sets of history matching (data/plausible.toml, {sets} sets worth {:.0}, resampled by weight), the prior for parameters they do not name",
+            draw.effective_plausible_sets()
+        )
     } else {
         "the plain prior".to_string()
     };

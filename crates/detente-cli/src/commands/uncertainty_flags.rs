@@ -122,7 +122,7 @@ pub fn build_source(
 /// One line saying where the parameter draws come from.
 pub fn source_line(source: &str) -> String {
     if source == "plausible" {
-        "Parameter draws: the plausible sets of history matching (data/plausible.toml or --plausible), taken in proportion to their weights (the likelihood of the record of no war), for the parameters they name, the prior for the rest; --prior for the plain prior".into()
+        "Parameter draws: the plausible sets of history matching (data/plausible.toml or --plausible), taken in proportion to their weights (in data/plausible.toml the likelihood of the record of no war), for the parameters they name, the prior for the rest; --prior for the plain prior".into()
     } else {
         "Parameter draws: the plain prior (parameter ranges and fitted distributions), not narrowed by history matching".into()
     }
