@@ -269,7 +269,9 @@ const SMALL_BLOCK: usize = 8;
 /// e^x to within a couple of units in the last place (the quadrature's exponentials, where
 /// the C library's `exp` call cannot be vectorised): x = k ln 2 + r with |r| <= ln 2 / 2
 /// (Cody and Waite's two-part ln 2), e^r by its Taylor series to degree 13 (truncation below
-/// 1e-17), times 2^k built in the exponent bits. Arguments are clamped to [-708, 709], where
+/// 1e-17) in Horner's form with fused multiply-adds (`mul_add`: one rounding per step, the
+/// same bits on every machine; a vector instruction where the CPU has FMA, which the vector
+/// paths below require), times 2^k built in the exponent bits. Arguments are clamped to [-708, 709], where
 /// e^x is a normal number (e^-708 stands for anything smaller, e^709 for anything larger:
 /// beside 1 in a logistic either is lost); NaN stays NaN. Branch-free, so a loop over a block
 /// compiles to vector instructions.
@@ -284,7 +286,7 @@ fn exp(x: f64) -> f64 {
     let t = y * std::f64::consts::LOG2_E + SHIFT;
     let k = t - SHIFT;
     let r = (y - k * LN2_HI) - k * LN2_LO;
-    let mut p = 1.0 / 6_227_020_800.0;
+    let mut p: f64 = 1.0 / 6_227_020_800.0;
     for d in [
         479_001_600.0,
         39_916_800.0,
@@ -300,7 +302,7 @@ fn exp(x: f64) -> f64 {
         1.0,
         1.0,
     ] {
-        p = p * r + 1.0 / d;
+        p = p.mul_add(r, 1.0 / d);
     }
     // The low 12 bits of t's mantissa hold k + 1023 (in [1, 2046]) once 1023 is added.
     let scale = f64::from_bits(t.to_bits().wrapping_add(1023) << 52);
@@ -638,8 +640,9 @@ impl Ladder {
     /// Noise-averaged transition probabilities at rungs 0, 1 and 2: (jump to war, climb one,
     /// de-escalate). The nodes are taken in blocks ([`BLOCK`]) so that the exponentials and
     /// divisions of a block run in vector registers; on x86-64 the same code is also compiled
-    /// for AVX2 and for AVX-512 and chosen at run time (no fused multiply-adds on any path, so
-    /// all give the same bits; tested).
+    /// for AVX2 with FMA and for AVX-512 and chosen at run time (the only fused multiply-adds
+    /// are the explicit `mul_add`s of [`exp`], correctly rounded on every path, so all give
+    /// the same bits; tested).
     fn averaged_moves(&self, rule: &QuadratureRule) -> [(f64, f64, f64); 3] {
         #[cfg(target_arch = "x86_64")]
         {
@@ -647,8 +650,10 @@ impl Ladder {
                 // SAFETY: the CPU has AVX-512F, checked just above.
                 return unsafe { self.averaged_moves_avx512(rule) };
             }
-            if std::arch::is_x86_feature_detected!("avx2") {
-                // SAFETY: the CPU has AVX2, checked just above.
+            if std::arch::is_x86_feature_detected!("avx2")
+                && std::arch::is_x86_feature_detected!("fma")
+            {
+                // SAFETY: the CPU has AVX2 and FMA, checked just above.
                 return unsafe { self.averaged_moves_avx2(rule) };
             }
         }
@@ -662,7 +667,7 @@ impl Ladder {
     }
 
     #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
+    #[target_feature(enable = "avx2,fma")]
     fn averaged_moves_avx2(&self, rule: &QuadratureRule) -> [(f64, f64, f64); 3] {
         self.averaged_moves_blocks(rule)
     }
@@ -1333,8 +1338,10 @@ mod tests {
             assert_eq!(ladder.averaged_moves(&rule), portable);
             #[cfg(target_arch = "x86_64")]
             {
-                if std::arch::is_x86_feature_detected!("avx2") {
-                    // SAFETY: the CPU has AVX2.
+                if std::arch::is_x86_feature_detected!("avx2")
+                    && std::arch::is_x86_feature_detected!("fma")
+                {
+                    // SAFETY: the CPU has AVX2 and FMA.
                     assert_eq!(unsafe { ladder.averaged_moves_avx2(&rule) }, portable);
                 }
                 if std::arch::is_x86_feature_detected!("avx512f") {

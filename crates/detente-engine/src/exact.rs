@@ -32,6 +32,7 @@ use crate::war::{
 };
 use rayon::prelude::*;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// The highest rung so far of a live run: no crisis yet, or rung 0, 1 or 2 (a crisis that
 /// reaches rung 3 is a war and ends the run).
@@ -463,7 +464,40 @@ pub(crate) fn crisis_distributions(
 /// The results are the same bits as without it.
 #[derive(Default)]
 pub struct LadderCache {
-    ladders: HashMap<Vec<u64>, [f64; RUNGS]>,
+    ladders: HashMap<Vec<u64>, [f64; RUNGS], BuildHasherDefault<KeyHasher>>,
+}
+
+/// The cache's hasher: keys are the bits of a ladder's numbers, with no adversary, so a
+/// multiply-rotate hash of each word (as rustc's FxHash) serves, at a fraction of SipHash's cost.
+#[derive(Default, Clone, Copy)]
+struct KeyHasher(u64);
+
+impl KeyHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u64(&mut self, word: u64) {
+        self.add(word);
+    }
+
+    fn write_usize(&mut self, word: usize) {
+        self.add(word as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 impl LadderCache {
@@ -723,9 +757,185 @@ fn evaluate_chain(
     out
 }
 
-/// Exact p(war) of `policy` under `params`: the one number sensitivity analyses need.
+/// Exact p(war) of `policy` under `params`: the one number sensitivity analyses need (the
+/// chain of [`p_war_cached`], which equals [`evaluate`]'s `p_war` up to rounding).
 pub fn p_war(params: &ModelParams, policy: &Policy) -> f64 {
-    evaluate(params, policy).p_war
+    p_war_chain(params, policy, &Trajectory::new(params, policy), None)
+}
+
+/// Exact p(war) of `policy` under `params`, reusing and filling `cache`: what [`evaluate`]
+/// computes for `p_war` (equal up to rounding, about 1e-15), by a smaller chain. The highest
+/// rung so far only feeds the highest-rung table and the war's course only the outcomes of a
+/// war, so the chain for p(war) sums the rung out (64 states: ceasefire, broken yet, Belarus
+/// succession, tension) and skips the war's course.
+pub fn p_war_cached(params: &ModelParams, policy: &Policy, cache: &mut LadderCache) -> f64 {
+    p_war_chain(
+        params,
+        policy,
+        &Trajectory::new(params, policy),
+        Some(cache),
+    )
+}
+
+/// States of a live run for p(war) alone: ceasefire, broken yet, Belarus succession, tension.
+const WAR_STATES: usize = CEASEFIRE_STATES * 2 * 2 * TENSION_LEVELS;
+
+/// Index of a live run's state for p(war) alone.
+fn war_state(ceasefire: usize, broken: usize, succeeded: usize, tension: usize) -> usize {
+    ((ceasefire * 2 + broken) * 2 + succeeded) * TENSION_LEVELS + tension
+}
+
+/// What one month does to a live run for p(war) alone: [`MonthOutcome`] with the highest rung
+/// summed out.
+#[derive(Clone, Copy)]
+struct MonthWar {
+    /// Probability of a war this month.
+    p_war: f64,
+    /// keep[k]: probability of no war with the month's crises adding k to the tension.
+    keep: [f64; TENSION_LEVELS],
+}
+
+impl MonthWar {
+    fn new(rates: &[f64; PATHWAY_COUNT], dist: &[[f64; RUNGS]; PATHWAY_COUNT]) -> MonthWar {
+        let o = MonthOutcome::new(rates, dist);
+        let mut keep = [0.0; TENSION_LEVELS];
+        // The highest rung so far moves from level 0 to any level (a = 0 reaches every h).
+        for by_level in &o.keep[0] {
+            for (k, v) in by_level.iter().enumerate() {
+                keep[k] += v;
+            }
+        }
+        MonthWar {
+            p_war: o.war_via.iter().sum(),
+            keep,
+        }
+    }
+}
+
+fn p_war_chain(
+    params: &ModelParams,
+    policy: &Policy,
+    trajectory: &Trajectory,
+    cache: Option<&mut LadderCache>,
+) -> f64 {
+    let months = trajectory.len();
+    let war_reachable = !policy.ceasefire_holds_at_start
+        || (0..months).any(|m| {
+            (0..MEMORIES).any(|i| {
+                let st = trajectory.at(m, Memory::from_index(i));
+                st.ceasefire_breakdown.iter().any(|b| *b > 0.0)
+            })
+        });
+    let dists = crisis_distributions(params, policy, trajectory, war_reachable, cache);
+    let continues = second_war_continues(params);
+    let shed = tension_decay_probability(params);
+    let new_fragile = params.ceasefire_fragile_share.clamp(0.0, 1.0);
+    let mut mass = [0.0f64; WAR_STATES];
+    if policy.ceasefire_holds_at_start {
+        let f = trajectory.fragile_share_at_start;
+        mass[war_state(Ceasefire::Durable as usize, 0, 0, 0)] = 1.0 - f;
+        mass[war_state(Ceasefire::Fragile as usize, 0, 0, 0)] = f;
+    } else {
+        mass[war_state(Ceasefire::War as usize, 0, 0, 0)] = 1.0;
+    }
+    let fought = |broken: usize| broken == 1 || !policy.ceasefire_holds_at_start;
+    let memory = |t: usize, broken: usize| Memory {
+        tension: t as u8,
+        fought: fought(broken),
+    };
+    let mut p_war = 0.0;
+    for m in 0..months {
+        // The ceasefire moves first (as in `evaluate_chain`).
+        let mut moved = [0.0f64; WAR_STATES];
+        for broken in 0..2 {
+            for succeeded in 0..2 {
+                for t in 0..TENSION_LEVELS {
+                    let st = trajectory.at(m, memory(t, broken));
+                    for (c, b) in [
+                        (Ceasefire::Durable, st.ceasefire_breakdown[0]),
+                        (Ceasefire::Fragile, st.ceasefire_breakdown[1]),
+                    ] {
+                        let x = mass[war_state(c as usize, broken, succeeded, t)];
+                        moved[war_state(c as usize, broken, succeeded, t)] += x * (1.0 - b);
+                        moved[war_state(Ceasefire::War as usize, 1, succeeded, t)] += x * b;
+                    }
+                    for c in [Ceasefire::War, Ceasefire::Restored] {
+                        let i = war_state(c as usize, broken, succeeded, t);
+                        moved[i] += mass[i];
+                    }
+                }
+            }
+        }
+        // Then the month's crises, the tension and a Belarus succession.
+        let year = m / 12;
+        let mut next = [0.0f64; WAR_STATES];
+        let mut outcomes: [Option<MonthWar>; MEMORIES * 4] = [None; MEMORIES * 4];
+        let mut war_month = 0.0;
+        for c in 0..CEASEFIRE_STATES {
+            let at_war = c == Ceasefire::War as usize;
+            for broken in 0..2 {
+                for succeeded in 0..2 {
+                    for t in 0..TENSION_LEVELS {
+                        let x = moved[war_state(c, broken, succeeded, t)];
+                        if x == 0.0 {
+                            continue;
+                        }
+                        let memory = memory(t, broken);
+                        let st = trajectory.at(m, memory);
+                        let o = outcomes[(memory.index() * 2 + at_war as usize) * 2 + succeeded]
+                            .get_or_insert_with(|| {
+                                MonthWar::new(
+                                    &st.rates(at_war, succeeded == 1),
+                                    &dists[year][memory.index()],
+                                )
+                            });
+                        war_month += x * o.p_war;
+                        let succession = if succeeded == 1 {
+                            1.0
+                        } else {
+                            st.belarus_succession
+                        };
+                        for (k, v) in o.keep.iter().enumerate() {
+                            let y = x * v;
+                            if y == 0.0 {
+                                continue;
+                            }
+                            for (shed_now, ps) in [(true, shed), (false, 1.0 - shed)] {
+                                let t2 = next_tension(t as u8, shed_now, k as u32) as usize;
+                                for (s2, pq) in [(1, succession), (0, 1.0 - succession)] {
+                                    if s2 < succeeded {
+                                        continue;
+                                    }
+                                    let z = y * ps * pq;
+                                    if z == 0.0 {
+                                        continue;
+                                    }
+                                    let mut put = |c2: Ceasefire, w: f64| {
+                                        next[war_state(c2 as usize, broken, s2, t2)] += z * w;
+                                    };
+                                    match c {
+                                        0 => put(Ceasefire::Durable, 1.0),
+                                        1 => put(Ceasefire::Fragile, 1.0),
+                                        2 => {
+                                            put(Ceasefire::War, continues);
+                                            put(Ceasefire::Restored, 1.0 - continues);
+                                        }
+                                        _ => {
+                                            put(Ceasefire::Durable, 1.0 - new_fragile);
+                                            put(Ceasefire::Fragile, new_fragile);
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        p_war += war_month;
+        mass = next;
+    }
+    p_war
 }
 
 /// For an outcome with probability `p` seen in `k` of `n` runs where either side is rare (fewer
