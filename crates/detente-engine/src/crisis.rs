@@ -265,16 +265,19 @@ const BLOCK: usize = 32;
 /// Blocks for the rest of the nodes after the full [`BLOCK`]s (rules have multiples of 8
 /// nodes, so little is padded).
 const SMALL_BLOCK: usize = 8;
+/// Partial sums of the quadrature (a divisor of [`SMALL_BLOCK`]).
+const LANES: usize = 8;
 
 /// e^x to within a couple of units in the last place (the quadrature's exponentials, where
 /// the C library's `exp` call cannot be vectorised): x = k ln 2 + r with |r| <= ln 2 / 2
 /// (Cody and Waite's two-part ln 2), e^r by its Taylor series to degree 13 (truncation below
-/// 1e-17) in Horner's form with fused multiply-adds (`mul_add`: one rounding per step, the
-/// same bits on every machine; a vector instruction where the CPU has FMA, which the vector
-/// paths below require), times 2^k built in the exponent bits. Arguments are clamped to [-708, 709], where
-/// e^x is a normal number (e^-708 stands for anything smaller, e^709 for anything larger:
-/// beside 1 in a logistic either is lost); NaN stays NaN. Branch-free, so a loop over a block
-/// compiles to vector instructions.
+/// 1e-17), its high terms in Estrin's form (a short chain of dependent steps), with fused
+/// multiply-adds (`mul_add`: one rounding per step, the same bits on every machine; a vector
+/// instruction where the CPU has FMA, which the vector paths below require), times 2^k built
+/// in the exponent bits. Arguments are clamped to [-708, 709], where e^x is a normal number
+/// (e^-708 stands for anything smaller, e^709 for anything larger: beside 1 in a logistic
+/// either is lost); NaN stays NaN. Branch-free, so a loop over a block compiles to vector
+/// instructions.
 #[inline(always)]
 fn exp(x: f64) -> f64 {
     // ln 2 in two parts (fdlibm's): the high part's last 11 bits are 0, so k LN2_HI is exact.
@@ -286,23 +289,24 @@ fn exp(x: f64) -> f64 {
     let t = y * std::f64::consts::LOG2_E + SHIFT;
     let k = t - SHIFT;
     let r = (y - k * LN2_HI) - k * LN2_LO;
-    let mut p: f64 = 1.0 / 6_227_020_800.0;
-    for d in [
-        479_001_600.0,
-        39_916_800.0,
-        3_628_800.0,
-        362_880.0,
-        40_320.0,
-        5_040.0,
-        720.0,
-        120.0,
-        24.0,
-        6.0,
-        2.0,
-        1.0,
-        1.0,
-    ] {
-        p = p.mul_add(r, 1.0 / d);
+    // The terms of degree 4 to 13 by Estrin's scheme (pairs, then pairs of pairs: a short
+    // chain of dependent steps), the last four by Horner's (which keeps the rounding of the
+    // large terms to one step each).
+    let c = |i: u32| 1.0 / FACTORIALS[i as usize];
+    let r2 = r * r;
+    let r4 = r2 * r2;
+    let r8 = r4 * r4;
+    let a0 = r.mul_add(c(5), c(4));
+    let a1 = r.mul_add(c(7), c(6));
+    let a2 = r.mul_add(c(9), c(8));
+    let a3 = r.mul_add(c(11), c(10));
+    let a4 = r.mul_add(c(13), c(12));
+    let b0 = r2.mul_add(a1, a0);
+    let b1 = r2.mul_add(a3, a2);
+    let d0 = r4.mul_add(b1, b0);
+    let mut p = r8.mul_add(a4, d0);
+    for i in [3, 2, 1, 0] {
+        p = p.mul_add(r, c(i));
     }
     // The low 12 bits of t's mantissa hold k + 1023 (in [1, 2046]) once 1023 is added.
     let scale = f64::from_bits(t.to_bits().wrapping_add(1023) << 52);
@@ -313,6 +317,24 @@ fn exp(x: f64) -> f64 {
         e
     }
 }
+
+/// 0!, 1!, ..., 13!: the Taylor coefficients of [`exp`] are their reciprocals.
+const FACTORIALS: [f64; 14] = [
+    1.0,
+    1.0,
+    2.0,
+    6.0,
+    24.0,
+    120.0,
+    720.0,
+    5_040.0,
+    40_320.0,
+    362_880.0,
+    3_628_800.0,
+    39_916_800.0,
+    479_001_600.0,
+    6_227_020_800.0,
+];
 
 /// [`exp`] of each number of a block.
 #[inline(always)]
@@ -674,20 +696,23 @@ impl Ladder {
 
     #[inline(always)]
     fn averaged_moves_blocks(&self, rule: &QuadratureRule) -> [(f64, f64, f64); 3] {
-        // sums[r]: the noise averages at rung r of NATO's (preempt, escalate) and Russia's.
-        let mut sums = [[0.0f64; 4]; WAR_RUNG as usize];
+        // lanes[r][j]: the noise averages at rung r of NATO's (preempt, escalate) and Russia's
+        // (j = 0..4), kept in LANES partial sums (node i adds to lane i % LANES, so the sums
+        // run in vector registers) and added up at the end.
+        let mut lanes = [[[0.0f64; LANES]; 4]; WAR_RUNG as usize];
         let full = rule.nodes.len() / BLOCK * BLOCK;
         let (nodes, rest_nodes) = rule.nodes.split_at(full);
         let (weights, rest_weights) = rule.weights.split_at(full);
         for (zs, ws) in nodes.chunks(BLOCK).zip(weights.chunks(BLOCK)) {
-            self.add_block::<BLOCK>(zs, ws, &mut sums);
+            self.add_block::<BLOCK>(zs, ws, &mut lanes);
         }
         for (zs, ws) in rest_nodes
             .chunks(SMALL_BLOCK)
             .zip(rest_weights.chunks(SMALL_BLOCK))
         {
-            self.add_block::<SMALL_BLOCK>(zs, ws, &mut sums);
+            self.add_block::<SMALL_BLOCK>(zs, ws, &mut lanes);
         }
+        let sums = lanes.map(|by_move| by_move.map(|lane| lane.iter().sum::<f64>()));
         sums.map(|[np, ne, rp, re]| {
             let no_preempt = (1.0 - np) * (1.0 - rp);
             let hold = (1.0 - np - ne) * (1.0 - rp - re);
@@ -697,9 +722,15 @@ impl Ladder {
         })
     }
 
-    /// Add the weighted moves at nodes `zs` (at most N of them) to `sums`, node by node.
+    /// Add the weighted moves at nodes `zs` (at most N of them, N a multiple of [`LANES`]) to
+    /// the partial sums `lanes`, node i to lane i % LANES.
     #[inline(always)]
-    fn add_block<const N: usize>(&self, zs: &[f64], ws: &[f64], sums: &mut [[f64; 4]; 3]) {
+    fn add_block<const N: usize>(
+        &self,
+        zs: &[f64],
+        ws: &[f64],
+        lanes: &mut [[[f64; LANES]; 4]; 3],
+    ) {
         // A short block is padded with weight 0 at the node 0.
         let mut w = [0.0; N];
         let mut e_noise = [0.0; N];
@@ -710,14 +741,17 @@ impl Ladder {
         }
         // exp(-noise): the beliefs of both sides are logistic in the noise.
         let e_noise = exp_block(e_noise);
-        for (r, sum) in sums.iter_mut().enumerate() {
+        for (r, sum) in lanes.iter_mut().enumerate() {
             let (np, ne) = self.nato_block(r, &e_noise);
             let (rp, re) = self.russia_block(r, &e_noise);
-            for i in 0..N {
-                sum[0] += w[i] * np[i];
-                sum[1] += w[i] * ne[i];
-                sum[2] += w[i] * rp[i];
-                sum[3] += w[i] * re[i];
+            for g in 0..N / LANES {
+                for l in 0..LANES {
+                    let i = g * LANES + l;
+                    sum[0][l] += w[i] * np[i];
+                    sum[1][l] += w[i] * ne[i];
+                    sum[2][l] += w[i] * rp[i];
+                    sum[3][l] += w[i] * re[i];
+                }
             }
         }
     }
