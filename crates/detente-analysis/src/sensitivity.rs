@@ -18,7 +18,7 @@
 //! or ensembles with the same seed for every row (common random numbers); either way
 //! differences between rows come from the parameters alone.
 
-use detente_engine::exact::{p_war_cached, LadderCache};
+use detente_engine::reuse::PWarEvaluator;
 use detente_engine::{run_ensemble, Cancelled, EnsembleOptions, Scenario, PARAM_SPECS};
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -322,14 +322,14 @@ pub enum Evaluation {
 impl Evaluation {
     /// p(war) of `scenario`.
     pub fn p_war(&self, scenario: &Scenario) -> f64 {
-        self.p_war_reusing(scenario, &mut LadderCache::default())
+        self.p_war_reusing(scenario, &mut PWarEvaluator::default())
     }
 
-    /// p(war) of `scenario`, an exact evaluation reusing the crisis ladders in `cache` (the
-    /// same result, faster when the rows before shared ladders with this one).
-    fn p_war_reusing(&self, scenario: &Scenario, cache: &mut LadderCache) -> f64 {
+    /// p(war) of `scenario`, an exact evaluation reusing what `evaluator` kept of the rows
+    /// before (the same result, faster when they shared stages or crisis ladders with this one).
+    fn p_war_reusing(&self, scenario: &Scenario, evaluator: &mut PWarEvaluator) -> f64 {
         match *self {
-            Evaluation::Exact => p_war_cached(&scenario.params, &scenario.policy, cache),
+            Evaluation::Exact => evaluator.p_war(&scenario.params, &scenario.policy),
             Evaluation::MonteCarlo { runs, seed } => {
                 let opts = EnsembleOptions {
                     chunk: runs.max(1),
@@ -389,7 +389,7 @@ pub fn evaluate_p_war(
             .par_chunks(group)
             .enumerate()
             .map(|(t, chunk)| {
-                let mut cache = LadderCache::default();
+                let mut evaluator = PWarEvaluator::default();
                 chunk
                     .iter()
                     .enumerate()
@@ -399,7 +399,7 @@ pub fn evaluate_p_war(
                         for (n, v) in names.iter().zip(row) {
                             s.params.set(n, *v);
                         }
-                        how.p_war_reusing(&s, &mut cache)
+                        how.p_war_reusing(&s, &mut evaluator)
                     })
                     .collect()
             })

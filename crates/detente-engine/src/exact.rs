@@ -429,18 +429,25 @@ pub(crate) fn crisis_distributions(
                     (ladder.key(), ladder)
                 })
                 .collect();
-            let missing: Vec<&(Vec<u64>, Ladder)> = ladders
+            let mut found: Vec<Option<[f64; RUNGS]>> = ladders
                 .iter()
-                .filter(|(key, _)| !cache.ladders.contains_key(key))
+                .map(|(key, _)| cache.ladders.get(key).copied())
                 .collect();
+            let missing: Vec<usize> = (0..ladders.len()).filter(|&i| found[i].is_none()).collect();
             let computed: Vec<[f64; RUNGS]> = missing
                 .par_iter()
-                .map(|(_, ladder)| ladder.max_rung_distribution())
+                .map(|&i| ladders[i].1.max_rung_distribution())
                 .collect();
-            for ((key, _), d) in missing.into_iter().zip(computed) {
-                cache.ladders.insert(key.clone(), d);
+            for (&i, d) in missing.iter().zip(computed) {
+                found[i] = Some(d);
+                if !cache.frozen {
+                    cache.ladders.insert(ladders[i].0.clone(), d);
+                }
             }
-            ladders.iter().map(|(key, _)| cache.ladders[key]).collect()
+            found
+                .into_iter()
+                .map(|d| d.expect("every ladder found or computed"))
+                .collect()
         }
     };
     slot.iter()
@@ -465,6 +472,19 @@ pub(crate) fn crisis_distributions(
 #[derive(Default)]
 pub struct LadderCache {
     ladders: HashMap<Vec<u64>, [f64; RUNGS], BuildHasherDefault<KeyHasher>>,
+    /// Whether new ladders are left out (only those kept are reused).
+    frozen: bool,
+}
+
+impl LadderCache {
+    /// `f` with this cache reused but not filled: ladders computed meanwhile are not kept.
+    pub(crate) fn frozen<T>(&mut self, f: impl FnOnce(&mut LadderCache) -> T) -> T {
+        let was = self.frozen;
+        self.frozen = true;
+        let out = f(self);
+        self.frozen = was;
+        out
+    }
 }
 
 /// The cache's hasher: keys are the bits of a ladder's numbers, with no adversary, so a
@@ -542,14 +562,13 @@ fn evaluate_chain(
     cache: Option<&mut LadderCache>,
 ) -> ExactSummary {
     let months = trajectory.len();
-    let war_reachable = !policy.ceasefire_holds_at_start
-        || (0..months).any(|m| {
-            (0..MEMORIES).any(|i| {
-                let st = trajectory.at(m, Memory::from_index(i));
-                st.ceasefire_breakdown.iter().any(|b| *b > 0.0)
-            })
-        });
-    let dists = crisis_distributions(params, policy, trajectory, war_reachable, cache);
+    let dists = crisis_distributions(
+        params,
+        policy,
+        trajectory,
+        war_reachable(policy, trajectory),
+        cache,
+    );
     let continues = second_war_continues(params);
     let shed = tension_decay_probability(params);
     let new_fragile = params.ceasefire_fragile_share.clamp(0.0, 1.0);
@@ -796,17 +815,65 @@ struct MonthWar {
 }
 
 impl MonthWar {
+    /// [`MonthOutcome::new`]'s p(war) and tension rises, computed alone (the same numbers).
     fn new(rates: &[f64; PATHWAY_COUNT], dist: &[[f64; RUNGS]; PATHWAY_COUNT]) -> MonthWar {
-        let o = MonthOutcome::new(rates, dist);
+        let mut by_rung = [0.0; RUNGS];
+        let mut war_via = [0.0; PATHWAY_COUNT];
+        for (p, d) in dist.iter().enumerate() {
+            let rate = rates[p];
+            if rate <= 0.0 {
+                continue;
+            }
+            for r in 0..RUNGS {
+                by_rung[r] += rate * d[r];
+            }
+            war_via[p] = rate * d[WAR_RUNG as usize..].iter().sum::<f64>();
+        }
+        let hazard: f64 = war_via.iter().sum();
+        let share = if hazard > 0.0 {
+            -(-hazard).exp_m1() / hazard
+        } else {
+            1.0
+        };
+        for v in war_via.iter_mut() {
+            *v *= share;
+        }
+        let top = TENSION_LEVELS - 1;
+        let no_war = (-hazard).exp();
+        // Poisson probabilities of 0, 1, ... crises, as `MonthOutcome::new` has them.
+        let mut n1 = [0.0; TENSION_LEVELS];
+        let mut left = 1.0;
+        let mut term = (-by_rung[1]).exp();
+        for (k, v) in n1.iter_mut().enumerate().take(top) {
+            if k > 0 {
+                term *= by_rung[1] / k as f64;
+            }
+            *v = term;
+            left -= *v;
+        }
+        n1[top] = left.max(0.0);
+        let n2_zero = (-by_rung[2]).exp();
+        let n2_one = n2_zero * (by_rung[2] / 1.0);
+        let n2_more = (1.0 - n2_zero - n2_one).max(0.0);
+        let n0_zero = (-by_rung[0]).exp();
+        let mut month = [[0.0; TENSION_LEVELS]; LEVELS];
+        month[0][0] = n0_zero * n1[0] * n2_zero;
+        month[1][0] = (1.0 - n0_zero) * n1[0] * n2_zero;
+        for k in 1..=top {
+            month[2][k] = n1[k] * n2_zero;
+        }
+        for (j, v) in n1.iter().enumerate() {
+            month[3][(2 + j).min(top)] += v * n2_one;
+        }
+        month[3][top] += n2_more;
         let mut keep = [0.0; TENSION_LEVELS];
-        // The highest rung so far moves from level 0 to any level (a = 0 reaches every h).
-        for by_level in &o.keep[0] {
-            for (k, v) in by_level.iter().enumerate() {
-                keep[k] += v;
+        for by_k in &month {
+            for (k, v) in by_k.iter().enumerate() {
+                keep[k] += no_war * v;
             }
         }
         MonthWar {
-            p_war: o.war_via.iter().sum(),
+            p_war: war_via.iter().sum(),
             keep,
         }
     }
@@ -818,15 +885,32 @@ fn p_war_chain(
     trajectory: &Trajectory,
     cache: Option<&mut LadderCache>,
 ) -> f64 {
-    let months = trajectory.len();
-    let war_reachable = !policy.ceasefire_holds_at_start
-        || (0..months).any(|m| {
+    let war_reachable = war_reachable(policy, trajectory);
+    let dists = crisis_distributions(params, policy, trajectory, war_reachable, cache);
+    p_war_from(params, policy, trajectory, &dists)
+}
+
+/// Whether a second Russia-Ukraine war can be under way in some month (so the spillover
+/// pathway's ladders are needed).
+pub(crate) fn war_reachable(policy: &Policy, trajectory: &Trajectory) -> bool {
+    !policy.ceasefire_holds_at_start
+        || (0..trajectory.len()).any(|m| {
             (0..MEMORIES).any(|i| {
                 let st = trajectory.at(m, Memory::from_index(i));
                 st.ceasefire_breakdown.iter().any(|b| *b > 0.0)
             })
-        });
-    let dists = crisis_distributions(params, policy, trajectory, war_reachable, cache);
+        })
+}
+
+/// The p(war) chain over the slow path `trajectory` with the ladders' distributions `dists`
+/// ([`crisis_distributions`]).
+pub(crate) fn p_war_from(
+    params: &ModelParams,
+    policy: &Policy,
+    trajectory: &Trajectory,
+    dists: &[[[[f64; RUNGS]; PATHWAY_COUNT]; MEMORIES]],
+) -> f64 {
+    let months = trajectory.len();
     let continues = second_war_continues(params);
     let shed = tension_decay_probability(params);
     let new_fragile = params.ceasefire_fragile_share.clamp(0.0, 1.0);
