@@ -260,6 +260,10 @@ pub(crate) fn logistic(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }
 
+/// The noise averages of a ladder at rungs 0, 1 and 2: NATO's (preempt, escalate without
+/// preempting) and Russia's ([`Ladder::noise_sums`]).
+pub type NoiseSums = [[f64; 4]; 3];
+
 /// Quadrature nodes taken at once (see [`Ladder::averaged_moves`]).
 const BLOCK: usize = 32;
 /// Blocks for the rest of the nodes after the full [`BLOCK`]s (rules have multiples of 8
@@ -420,9 +424,11 @@ impl Ladder {
         }
     }
 
-    /// Every number the ladder holds, as bits: two ladders with the same key have the same
-    /// distribution to the bit (the key of [`crate::exact::LadderCache`]).
-    pub fn key(&self) -> Vec<u64> {
+    /// Every number the reading error's quadrature reads, as bits: two ladders with the same
+    /// key have the same [`Ladder::noise_sums`] to the bit (the key of
+    /// [`crate::exact::LadderCache`]; the start, de-escalation and rounds, which it does not
+    /// read, are left out, so ladders that differ only in them share it).
+    pub fn noise_key(&self) -> Vec<u64> {
         // Destructured, so that a new field cannot be left out.
         let Ladder {
             climb,
@@ -442,7 +448,9 @@ impl Ladder {
             rounds,
             start,
         } = self;
-        let mut key: Vec<u64> = climb.iter().chain(start).map(|v| v.to_bits()).collect();
+        // Not read by the quadrature.
+        let _ = (start, deescalate, rounds);
+        let mut key: Vec<u64> = climb.iter().map(|v| v.to_bits()).collect();
         key.extend(
             [
                 *nato_shift,
@@ -450,7 +458,6 @@ impl Ladder {
                 *sd,
                 *bias,
                 *fear,
-                *deescalate,
                 *preempt_threshold,
                 *preempt_steepness,
                 *preempt_max,
@@ -458,7 +465,6 @@ impl Ladder {
             ]
             .map(f64::to_bits),
         );
-        key.push(u64::from(*rounds));
         for m in members {
             let MemberTerms {
                 decisive,
@@ -660,42 +666,66 @@ impl Ladder {
     }
 
     /// Noise-averaged transition probabilities at rungs 0, 1 and 2: (jump to war, climb one,
-    /// de-escalate). The nodes are taken in blocks ([`BLOCK`]) so that the exponentials and
-    /// divisions of a block run in vector registers; on x86-64 the same code is also compiled
-    /// for AVX2 with FMA and for AVX-512 and chosen at run time (the only fused multiply-adds
-    /// are the explicit `mul_add`s of [`exp`], correctly rounded on every path, so all give
-    /// the same bits; tested).
+    /// de-escalate), from the noise averages ([`Ladder::noise_sums`]).
+    #[cfg(test)]
     fn averaged_moves(&self, rule: &QuadratureRule) -> [(f64, f64, f64); 3] {
+        self.moves_from(&self.noise_sums(rule))
+    }
+
+    /// The moves at each rung from the noise averages `sums`.
+    fn moves_from(&self, sums: &NoiseSums) -> [(f64, f64, f64); 3] {
+        sums.map(|[np, ne, rp, re]| {
+            let no_preempt = (1.0 - np) * (1.0 - rp);
+            let hold = (1.0 - np - ne) * (1.0 - rp - re);
+            let jump = 1.0 - no_preempt;
+            let climb = no_preempt - hold;
+            (jump, climb, hold * self.deescalate)
+        })
+    }
+
+    /// The noise averages at rungs 0, 1 and 2 of NATO's (preempt, escalate without
+    /// preempting) and Russia's: all the reading error's quadrature gives; what it does not
+    /// read (the start, de-escalation, the rounds) is applied after. The nodes are taken in
+    /// blocks ([`BLOCK`]) so that the exponentials and divisions of a block run in vector
+    /// registers; on x86-64 the same code is also compiled for AVX2 with FMA and for AVX-512
+    /// and chosen at run time (the only fused multiply-adds are the explicit `mul_add`s of
+    /// [`exp`], correctly rounded on every path, so all give the same bits; tested).
+    pub fn noise_sums(&self, rule: &QuadratureRule) -> NoiseSums {
         #[cfg(target_arch = "x86_64")]
         {
             if std::arch::is_x86_feature_detected!("avx512f") {
                 // SAFETY: the CPU has AVX-512F, checked just above.
-                return unsafe { self.averaged_moves_avx512(rule) };
+                return unsafe { self.noise_sums_avx512(rule) };
             }
             if std::arch::is_x86_feature_detected!("avx2")
                 && std::arch::is_x86_feature_detected!("fma")
             {
                 // SAFETY: the CPU has AVX2 and FMA, checked just above.
-                return unsafe { self.averaged_moves_avx2(rule) };
+                return unsafe { self.noise_sums_avx2(rule) };
             }
         }
-        self.averaged_moves_blocks(rule)
+        self.noise_sums_blocks(rule)
+    }
+
+    /// [`Ladder::noise_sums`] with the ladder's own reading-error rule.
+    pub fn own_noise_sums(&self) -> NoiseSums {
+        self.noise_sums(&reading_error_rule(self.sharpness(), self.bias))
     }
 
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx512f")]
-    fn averaged_moves_avx512(&self, rule: &QuadratureRule) -> [(f64, f64, f64); 3] {
-        self.averaged_moves_blocks(rule)
+    fn noise_sums_avx512(&self, rule: &QuadratureRule) -> NoiseSums {
+        self.noise_sums_blocks(rule)
     }
 
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2,fma")]
-    fn averaged_moves_avx2(&self, rule: &QuadratureRule) -> [(f64, f64, f64); 3] {
-        self.averaged_moves_blocks(rule)
+    fn noise_sums_avx2(&self, rule: &QuadratureRule) -> NoiseSums {
+        self.noise_sums_blocks(rule)
     }
 
     #[inline(always)]
-    fn averaged_moves_blocks(&self, rule: &QuadratureRule) -> [(f64, f64, f64); 3] {
+    fn noise_sums_blocks(&self, rule: &QuadratureRule) -> NoiseSums {
         // lanes[r][j]: the noise averages at rung r of NATO's (preempt, escalate) and Russia's
         // (j = 0..4), kept in LANES partial sums (node i adds to lane i % LANES, so the sums
         // run in vector registers) and added up at the end.
@@ -712,14 +742,7 @@ impl Ladder {
         {
             self.add_block::<SMALL_BLOCK>(zs, ws, &mut lanes);
         }
-        let sums = lanes.map(|by_move| by_move.map(|lane| lane.iter().sum::<f64>()));
-        sums.map(|[np, ne, rp, re]| {
-            let no_preempt = (1.0 - np) * (1.0 - rp);
-            let hold = (1.0 - np - ne) * (1.0 - rp - re);
-            let jump = 1.0 - no_preempt;
-            let climb = no_preempt - hold;
-            (jump, climb, hold * self.deescalate)
-        })
+        lanes.map(|by_move| by_move.map(|lane| lane.iter().sum::<f64>()))
     }
 
     /// Add the weighted moves at nodes `zs` (at most N of them, N a multiple of [`LANES`]) to
@@ -898,7 +921,13 @@ impl Ladder {
 
     /// The same, averaging the reading error with the given rule (tests compare rules).
     pub fn max_rung_distribution_with(&self, rule: &QuadratureRule) -> [f64; RUNGS] {
-        let moves = self.averaged_moves(rule);
+        self.distribution_from(&self.noise_sums(rule))
+    }
+
+    /// The distribution of the highest rung from the noise averages `sums` (of this ladder's
+    /// [`Ladder::noise_key`]).
+    pub fn distribution_from(&self, sums: &NoiseSums) -> [f64; RUNGS] {
+        let moves = self.moves_from(sums);
         // mass[r][m]: probability of being at rung r, having reached at most m, crisis live.
         let mut mass = [[0.0f64; RUNGS]; RUNGS];
         let mut done = [0.0f64; RUNGS];
@@ -1368,19 +1397,19 @@ mod tests {
             sides.hostile_bias = bias;
             let ladder = Ladder::new(&params, &inputs, &sides);
             let rule = reading_error_rule(ladder.sharpness(), ladder.bias);
-            let portable = ladder.averaged_moves_blocks(&rule);
-            assert_eq!(ladder.averaged_moves(&rule), portable);
+            let portable = ladder.noise_sums_blocks(&rule);
+            assert_eq!(ladder.noise_sums(&rule), portable);
             #[cfg(target_arch = "x86_64")]
             {
                 if std::arch::is_x86_feature_detected!("avx2")
                     && std::arch::is_x86_feature_detected!("fma")
                 {
                     // SAFETY: the CPU has AVX2 and FMA.
-                    assert_eq!(unsafe { ladder.averaged_moves_avx2(&rule) }, portable);
+                    assert_eq!(unsafe { ladder.noise_sums_avx2(&rule) }, portable);
                 }
                 if std::arch::is_x86_feature_detected!("avx512f") {
                     // SAFETY: the CPU has AVX-512F.
-                    assert_eq!(unsafe { ladder.averaged_moves_avx512(&rule) }, portable);
+                    assert_eq!(unsafe { ladder.noise_sums_avx512(&rule) }, portable);
                 }
             }
         }

@@ -15,7 +15,7 @@
 // The chain's state arrays read best with index loops.
 #![allow(clippy::needless_range_loop)]
 
-use crate::crisis::{Ladder, RUNGS, WAR_RUNG};
+use crate::crisis::{Ladder, NoiseSums, RUNGS, WAR_RUNG};
 use crate::ensemble::{DiffSpread, EnsembleOptions, ParamDraw, Scenario, Summary};
 use crate::params::ModelParams;
 use crate::pathway::{Pathway, PATHWAY_COUNT};
@@ -421,32 +421,36 @@ pub(crate) fn crisis_distributions(
             .map(|(inputs, sides)| Ladder::new(params, inputs, sides).max_rung_distribution())
             .collect(),
         Some(cache) => {
-            // A ladder is all its distribution depends on; its numbers' bits name it.
+            // A ladder's noise averages are all its quadrature gives; the bits of the numbers
+            // it reads name them.
             let ladders: Vec<(Vec<u64>, Ladder)> = settings
                 .iter()
                 .map(|(inputs, sides)| {
                     let ladder = Ladder::new(params, inputs, sides);
-                    (ladder.key(), ladder)
+                    (ladder.noise_key(), ladder)
                 })
                 .collect();
-            let mut found: Vec<Option<[f64; RUNGS]>> = ladders
+            let mut found: Vec<Option<NoiseSums>> = ladders
                 .iter()
                 .map(|(key, _)| cache.ladders.get(key).copied())
                 .collect();
             let missing: Vec<usize> = (0..ladders.len()).filter(|&i| found[i].is_none()).collect();
-            let computed: Vec<[f64; RUNGS]> = missing
+            let computed: Vec<NoiseSums> = missing
                 .par_iter()
-                .map(|&i| ladders[i].1.max_rung_distribution())
+                .map(|&i| ladders[i].1.own_noise_sums())
                 .collect();
-            for (&i, d) in missing.iter().zip(computed) {
-                found[i] = Some(d);
+            for (&i, sums) in missing.iter().zip(computed) {
+                found[i] = Some(sums);
                 if !cache.frozen {
-                    cache.ladders.insert(ladders[i].0.clone(), d);
+                    cache.ladders.insert(ladders[i].0.clone(), sums);
                 }
             }
             found
                 .into_iter()
-                .map(|d| d.expect("every ladder found or computed"))
+                .zip(&ladders)
+                .map(|(sums, (_, ladder))| {
+                    ladder.distribution_from(&sums.expect("every ladder found or computed"))
+                })
                 .collect()
         }
     };
@@ -465,13 +469,14 @@ pub(crate) fn crisis_distributions(
         .collect()
 }
 
-/// Crisis-ladder distributions kept from one evaluation to the next, for evaluating many
-/// parameter sets in turn (a sensitivity design): a set that changes only parameters the
-/// ladders do not read (trigger rates, the ceasefire, costs) reuses the ladders computed before.
-/// The results are the same bits as without it.
+/// Crisis ladders' noise averages ([`Ladder::noise_sums`]) kept from one evaluation to the
+/// next, for evaluating many parameter sets in turn (a sensitivity design): a set that changes
+/// only parameters the reading error's quadrature does not read (trigger rates, the ceasefire,
+/// costs, but also de-escalation, the rounds and how crises start) reuses the averages computed
+/// before. The results are the same bits as without it.
 #[derive(Default)]
 pub struct LadderCache {
-    ladders: HashMap<Vec<u64>, [f64; RUNGS], BuildHasherDefault<KeyHasher>>,
+    ladders: HashMap<Vec<u64>, NoiseSums, BuildHasherDefault<KeyHasher>>,
     /// Whether new ladders are left out (only those kept are reused).
     frozen: bool,
 }
