@@ -271,6 +271,8 @@ const BLOCK: usize = 32;
 const SMALL_BLOCK: usize = 8;
 /// Partial sums of the quadrature (a divisor of [`SMALL_BLOCK`]).
 const LANES: usize = 8;
+/// Per European member, on a block of N nodes: (climbs without preempting, holds).
+type Europeans<const N: usize> = [([f64; N], [f64; N]); MAX_EUROPEANS];
 
 /// e^x to within a couple of units in the last place (the quadrature's exponentials, where
 /// the C library's `exp` call cannot be vectorised): x = k ln 2 + r with |r| <= ln 2 / 2
@@ -733,14 +735,18 @@ impl Ladder {
         let full = rule.nodes.len() / BLOCK * BLOCK;
         let (nodes, rest_nodes) = rule.nodes.split_at(full);
         let (weights, rest_weights) = rule.weights.split_at(full);
+        // The Europeans' moves of a block, made once for the whole rule (each block writes the
+        // entries it reads).
+        let mut europeans = [([0.0; BLOCK], [0.0; BLOCK]); MAX_EUROPEANS];
         for (zs, ws) in nodes.chunks(BLOCK).zip(weights.chunks(BLOCK)) {
-            self.add_block::<BLOCK>(zs, ws, &mut lanes);
+            self.add_block::<BLOCK>(zs, ws, &mut lanes, &mut europeans);
         }
+        let mut europeans = [([0.0; SMALL_BLOCK], [0.0; SMALL_BLOCK]); MAX_EUROPEANS];
         for (zs, ws) in rest_nodes
             .chunks(SMALL_BLOCK)
             .zip(rest_weights.chunks(SMALL_BLOCK))
         {
-            self.add_block::<SMALL_BLOCK>(zs, ws, &mut lanes);
+            self.add_block::<SMALL_BLOCK>(zs, ws, &mut lanes, &mut europeans);
         }
         lanes.map(|by_move| by_move.map(|lane| lane.iter().sum::<f64>()))
     }
@@ -753,6 +759,7 @@ impl Ladder {
         zs: &[f64],
         ws: &[f64],
         lanes: &mut [[[f64; LANES]; 4]; 3],
+        europeans: &mut Europeans<N>,
     ) {
         // A short block is padded with weight 0 at the node 0.
         let mut w = [0.0; N];
@@ -765,7 +772,7 @@ impl Ladder {
         // exp(-noise): the beliefs of both sides are logistic in the noise.
         let e_noise = exp_block(e_noise);
         for (r, sum) in lanes.iter_mut().enumerate() {
-            let (np, ne) = self.nato_block(r, &e_noise);
+            let (np, ne) = self.nato_block(r, &e_noise, europeans);
             let (rp, re) = self.russia_block(r, &e_noise);
             for g in 0..N / LANES {
                 for l in 0..LANES {
@@ -845,11 +852,14 @@ impl Ladder {
     /// The alliance's move (see [`MemberTerms`] for the rule) at `rung` on a block of nodes,
     /// given exp(-noise) of each: (preempt, escalate without preempting).
     #[inline(always)]
-    fn nato_block<const N: usize>(&self, rung: usize, e_noise: &[f64; N]) -> ([f64; N], [f64; N]) {
+    fn nato_block<const N: usize>(
+        &self,
+        rung: usize,
+        e_noise: &[f64; N],
+        europeans: &mut Europeans<N>,
+    ) -> ([f64; N], [f64; N]) {
         let mut no_preempt = [1.0; N];
         let mut decisive_hold = [1.0; N];
-        // Per European member: (climbs without preempting, holds).
-        let mut europeans = [([0.0; N], [0.0; N]); MAX_EUROPEANS];
         let mut n = 0;
         let e_shift = exp(-(self.climb[rung] + self.russia_shift));
         for (m, reading) in self.members.iter().zip(&self.reading_factor) {
