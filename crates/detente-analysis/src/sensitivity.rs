@@ -364,7 +364,7 @@ fn rows_per_thread(parameters: usize) -> usize {
 const MIN_ROWS_PER_THREAD: usize = 16;
 
 /// Groups of rows per thread in a batch between progress reports (so that threads balance).
-const GROUPS_PER_THREAD: usize = 4;
+const GROUPS_PER_THREAD: usize = 16;
 
 /// p(war) with each row's parameter values (the row's first `names.len()` columns), each
 /// evaluated as `how` says, on `scenarios[0]` or, with one scenario per row (architecture
