@@ -18,7 +18,7 @@
 //! or ensembles with the same seed for every row (common random numbers); either way
 //! differences between rows come from the parameters alone.
 
-use detente_engine::exact::{evaluate_cached, LadderCache};
+use detente_engine::reuse::PWarEvaluator;
 use detente_engine::{run_ensemble, Cancelled, EnsembleOptions, Scenario, PARAM_SPECS};
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -322,14 +322,14 @@ pub enum Evaluation {
 impl Evaluation {
     /// p(war) of `scenario`.
     pub fn p_war(&self, scenario: &Scenario) -> f64 {
-        self.p_war_reusing(scenario, &mut LadderCache::default())
+        self.p_war_reusing(scenario, &mut PWarEvaluator::default())
     }
 
-    /// p(war) of `scenario`, an exact evaluation reusing the crisis ladders in `cache` (the
-    /// same result, faster when the rows before shared ladders with this one).
-    fn p_war_reusing(&self, scenario: &Scenario, cache: &mut LadderCache) -> f64 {
+    /// p(war) of `scenario`, an exact evaluation reusing what `evaluator` kept of the rows
+    /// before (the same result, faster when they shared stages or crisis ladders with this one).
+    fn p_war_reusing(&self, scenario: &Scenario, evaluator: &mut PWarEvaluator) -> f64 {
         match *self {
-            Evaluation::Exact => evaluate_cached(&scenario.params, &scenario.policy, cache).p_war,
+            Evaluation::Exact => evaluator.p_war(&scenario.params, &scenario.policy),
             Evaluation::MonteCarlo { runs, seed } => {
                 let opts = EnsembleOptions {
                     chunk: runs.max(1),
@@ -352,9 +352,19 @@ impl Evaluation {
 }
 
 /// Rows one thread evaluates in turn: consecutive rows of a design differ in a parameter or
-/// two, so exact evaluations reuse most of the crisis ladders of the rows before (about a Sobol
-/// base point's worth of rows for every parameter with a range).
-const ROWS_PER_THREAD: usize = 72;
+/// two, so exact evaluations reuse most of the crisis ladders of the rows before. A Sobol base
+/// point gives D + 2 rows that all share A's ladders but those of the parameter varied, a
+/// Morris trajectory D + 1 rows each sharing the one before's: one thread takes D + 2 rows at
+/// a time (at least [`MIN_ROWS_PER_THREAD`]), so a Sobol base point is never split.
+fn rows_per_thread(parameters: usize) -> usize {
+    (parameters + 2).max(MIN_ROWS_PER_THREAD)
+}
+
+/// Fewest rows one thread takes at a time.
+const MIN_ROWS_PER_THREAD: usize = 16;
+
+/// Groups of rows per thread in a batch between progress reports (so that threads balance).
+const GROUPS_PER_THREAD: usize = 16;
 
 /// p(war) with each row's parameter values (the row's first `names.len()` columns), each
 /// evaluated as `how` says, on `scenarios[0]` or, with one scenario per row (architecture
@@ -372,23 +382,24 @@ pub fn evaluate_p_war(
         "one scenario, or one per row"
     );
     let mut out = Vec::with_capacity(rows.len());
-    let batch = ROWS_PER_THREAD * rayon::current_num_threads().max(1);
+    let group = rows_per_thread(names.len());
+    let batch = group * GROUPS_PER_THREAD * rayon::current_num_threads().max(1);
     for (b, rows) in rows.chunks(batch).enumerate() {
         let part: Vec<Vec<f64>> = rows
-            .par_chunks(ROWS_PER_THREAD)
+            .par_chunks(group)
             .enumerate()
             .map(|(t, chunk)| {
-                let mut cache = LadderCache::default();
+                let mut evaluator = PWarEvaluator::default();
                 chunk
                     .iter()
                     .enumerate()
                     .map(|(k, row)| {
-                        let i = b * batch + t * ROWS_PER_THREAD + k;
+                        let i = b * batch + t * group + k;
                         let mut s = scenarios[if scenarios.len() == 1 { 0 } else { i }].clone();
                         for (n, v) in names.iter().zip(row) {
                             s.params.set(n, *v);
                         }
-                        how.p_war_reusing(&s, &mut cache)
+                        how.p_war_reusing(&s, &mut evaluator)
                     })
                     .collect()
             })

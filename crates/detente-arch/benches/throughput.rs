@@ -5,10 +5,11 @@
 //! (architecture-years, or exact evaluations) per second. The exact group also times an
 //! evaluation whose crisis ladders are all reused (a sensitivity row that changes a parameter
 //! the ladders do not read: the chain, the slow state and the war's course) and one whose
-//! ladders are all new (a row that changes the reading error).
+//! ladders are all new (a row that changes the reading error), and the same two for p(war)
+//! alone (`exact::p_war_cached`, what sensitivity analyses evaluate).
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use detente_engine::exact::{evaluate_cached, LadderCache};
+use detente_engine::exact::{evaluate_cached, p_war_cached, LadderCache};
 use detente_engine::{run_ensemble, EnsembleOptions};
 
 fn baseline_throughput(c: &mut Criterion) {
@@ -72,6 +73,26 @@ fn exact_evaluations(c: &mut Criterion) {
             let mut params = scenario.params.clone();
             params.misperception_sd *= 1.0 + 1e-9 * f64::from(step);
             one_thread.install(|| detente_engine::exact::evaluate(&params, &scenario.policy))
+        })
+    });
+    // p(war) alone, as sensitivity analyses evaluate it (`exact::p_war_cached`).
+    let mut cache = LadderCache::default();
+    p_war_cached(&scenario.params, &scenario.policy, &mut cache);
+    group.bench_function("p_war_one_thread_ladders_reused", |b| {
+        b.iter(|| {
+            step += 1;
+            let mut params = scenario.params.clone();
+            params.ceasefire_fragile_share = 0.3 + 1e-6 * f64::from(step % 1000);
+            one_thread.install(|| p_war_cached(&params, &scenario.policy, &mut cache))
+        })
+    });
+    group.bench_function("p_war_one_thread_ladders_new", |b| {
+        b.iter(|| {
+            step += 1;
+            let mut params = scenario.params.clone();
+            params.misperception_sd *= 1.0 + 1e-9 * f64::from(step);
+            one_thread
+                .install(|| p_war_cached(&params, &scenario.policy, &mut LadderCache::default()))
         })
     });
     group.finish();

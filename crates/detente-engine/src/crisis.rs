@@ -260,19 +260,30 @@ pub(crate) fn logistic(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }
 
+/// The noise averages of a ladder at rungs 0, 1 and 2: NATO's (preempt, escalate without
+/// preempting) and Russia's ([`Ladder::noise_sums`]).
+pub type NoiseSums = [[f64; 4]; 3];
+
 /// Quadrature nodes taken at once (see [`Ladder::averaged_moves`]).
 const BLOCK: usize = 32;
 /// Blocks for the rest of the nodes after the full [`BLOCK`]s (rules have multiples of 8
 /// nodes, so little is padded).
 const SMALL_BLOCK: usize = 8;
+/// Partial sums of the quadrature (a divisor of [`SMALL_BLOCK`]).
+const LANES: usize = 8;
+/// Per European member, on a block of N nodes: (climbs without preempting, holds).
+type Europeans<const N: usize> = [([f64; N], [f64; N]); MAX_EUROPEANS];
 
 /// e^x to within a couple of units in the last place (the quadrature's exponentials, where
 /// the C library's `exp` call cannot be vectorised): x = k ln 2 + r with |r| <= ln 2 / 2
 /// (Cody and Waite's two-part ln 2), e^r by its Taylor series to degree 13 (truncation below
-/// 1e-17), times 2^k built in the exponent bits. Arguments are clamped to [-708, 709], where
-/// e^x is a normal number (e^-708 stands for anything smaller, e^709 for anything larger:
-/// beside 1 in a logistic either is lost); NaN stays NaN. Branch-free, so a loop over a block
-/// compiles to vector instructions.
+/// 1e-17), its high terms in Estrin's form (a short chain of dependent steps), with fused
+/// multiply-adds (`mul_add`: one rounding per step, the same bits on every machine; a vector
+/// instruction where the CPU has FMA, which the vector paths below require), times 2^k built
+/// in the exponent bits. Arguments are clamped to [-708, 709], where e^x is a normal number
+/// (e^-708 stands for anything smaller, e^709 for anything larger: beside 1 in a logistic
+/// either is lost); NaN stays NaN. Branch-free, so a loop over a block compiles to vector
+/// instructions.
 #[inline(always)]
 fn exp(x: f64) -> f64 {
     // ln 2 in two parts (fdlibm's): the high part's last 11 bits are 0, so k LN2_HI is exact.
@@ -284,33 +295,48 @@ fn exp(x: f64) -> f64 {
     let t = y * std::f64::consts::LOG2_E + SHIFT;
     let k = t - SHIFT;
     let r = (y - k * LN2_HI) - k * LN2_LO;
-    let mut p = 1.0 / 6_227_020_800.0;
-    for d in [
-        479_001_600.0,
-        39_916_800.0,
-        3_628_800.0,
-        362_880.0,
-        40_320.0,
-        5_040.0,
-        720.0,
-        120.0,
-        24.0,
-        6.0,
-        2.0,
-        1.0,
-        1.0,
-    ] {
-        p = p * r + 1.0 / d;
+    // The terms of degree 4 to 13 by Estrin's scheme (pairs, then pairs of pairs: a short
+    // chain of dependent steps), the last four by Horner's (which keeps the rounding of the
+    // large terms to one step each).
+    let c = |i: u32| 1.0 / FACTORIALS[i as usize];
+    let r2 = r * r;
+    let r4 = r2 * r2;
+    let r8 = r4 * r4;
+    let a0 = r.mul_add(c(5), c(4));
+    let a1 = r.mul_add(c(7), c(6));
+    let a2 = r.mul_add(c(9), c(8));
+    let a3 = r.mul_add(c(11), c(10));
+    let a4 = r.mul_add(c(13), c(12));
+    let b0 = r2.mul_add(a1, a0);
+    let b1 = r2.mul_add(a3, a2);
+    let d0 = r4.mul_add(b1, b0);
+    let mut p = r8.mul_add(a4, d0);
+    for i in [3, 2, 1, 0] {
+        p = p.mul_add(r, c(i));
     }
     // The low 12 bits of t's mantissa hold k + 1023 (in [1, 2046]) once 1023 is added.
     let scale = f64::from_bits(t.to_bits().wrapping_add(1023) << 52);
-    let e = p * scale;
-    if x.is_nan() {
-        x
-    } else {
-        e
-    }
+    // A NaN passes the clamp and every step as NaN: no test for it is needed.
+    p * scale
 }
+
+/// 0!, 1!, ..., 13!: the Taylor coefficients of [`exp`] are their reciprocals.
+const FACTORIALS: [f64; 14] = [
+    1.0,
+    1.0,
+    2.0,
+    6.0,
+    24.0,
+    120.0,
+    720.0,
+    5_040.0,
+    40_320.0,
+    362_880.0,
+    3_628_800.0,
+    39_916_800.0,
+    479_001_600.0,
+    6_227_020_800.0,
+];
 
 /// [`exp`] of each number of a block.
 #[inline(always)]
@@ -396,9 +422,11 @@ impl Ladder {
         }
     }
 
-    /// Every number the ladder holds, as bits: two ladders with the same key have the same
-    /// distribution to the bit (the key of [`crate::exact::LadderCache`]).
-    pub fn key(&self) -> Vec<u64> {
+    /// Every number the reading error's quadrature reads, as bits: two ladders with the same
+    /// key have the same [`Ladder::noise_sums`] to the bit (the key of
+    /// [`crate::exact::LadderCache`]; the start, de-escalation and rounds, which it does not
+    /// read, are left out, so ladders that differ only in them share it).
+    pub fn noise_key(&self) -> Vec<u64> {
         // Destructured, so that a new field cannot be left out.
         let Ladder {
             climb,
@@ -418,7 +446,9 @@ impl Ladder {
             rounds,
             start,
         } = self;
-        let mut key: Vec<u64> = climb.iter().chain(start).map(|v| v.to_bits()).collect();
+        // Not read by the quadrature.
+        let _ = (start, deescalate, rounds);
+        let mut key: Vec<u64> = climb.iter().map(|v| v.to_bits()).collect();
         key.extend(
             [
                 *nato_shift,
@@ -426,7 +456,6 @@ impl Ladder {
                 *sd,
                 *bias,
                 *fear,
-                *deescalate,
                 *preempt_threshold,
                 *preempt_steepness,
                 *preempt_max,
@@ -434,7 +463,6 @@ impl Ladder {
             ]
             .map(f64::to_bits),
         );
-        key.push(u64::from(*rounds));
         for m in members {
             let MemberTerms {
                 decisive,
@@ -636,53 +664,14 @@ impl Ladder {
     }
 
     /// Noise-averaged transition probabilities at rungs 0, 1 and 2: (jump to war, climb one,
-    /// de-escalate). The nodes are taken in blocks ([`BLOCK`]) so that the exponentials and
-    /// divisions of a block run in vector registers; on x86-64 the same code is also compiled
-    /// for AVX2 and for AVX-512 and chosen at run time (no fused multiply-adds on any path, so
-    /// all give the same bits; tested).
+    /// de-escalate), from the noise averages ([`Ladder::noise_sums`]).
+    #[cfg(test)]
     fn averaged_moves(&self, rule: &QuadratureRule) -> [(f64, f64, f64); 3] {
-        #[cfg(target_arch = "x86_64")]
-        {
-            if std::arch::is_x86_feature_detected!("avx512f") {
-                // SAFETY: the CPU has AVX-512F, checked just above.
-                return unsafe { self.averaged_moves_avx512(rule) };
-            }
-            if std::arch::is_x86_feature_detected!("avx2") {
-                // SAFETY: the CPU has AVX2, checked just above.
-                return unsafe { self.averaged_moves_avx2(rule) };
-            }
-        }
-        self.averaged_moves_blocks(rule)
+        self.moves_from(&self.noise_sums(rule))
     }
 
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx512f")]
-    fn averaged_moves_avx512(&self, rule: &QuadratureRule) -> [(f64, f64, f64); 3] {
-        self.averaged_moves_blocks(rule)
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    fn averaged_moves_avx2(&self, rule: &QuadratureRule) -> [(f64, f64, f64); 3] {
-        self.averaged_moves_blocks(rule)
-    }
-
-    #[inline(always)]
-    fn averaged_moves_blocks(&self, rule: &QuadratureRule) -> [(f64, f64, f64); 3] {
-        // sums[r]: the noise averages at rung r of NATO's (preempt, escalate) and Russia's.
-        let mut sums = [[0.0f64; 4]; WAR_RUNG as usize];
-        let full = rule.nodes.len() / BLOCK * BLOCK;
-        let (nodes, rest_nodes) = rule.nodes.split_at(full);
-        let (weights, rest_weights) = rule.weights.split_at(full);
-        for (zs, ws) in nodes.chunks(BLOCK).zip(weights.chunks(BLOCK)) {
-            self.add_block::<BLOCK>(zs, ws, &mut sums);
-        }
-        for (zs, ws) in rest_nodes
-            .chunks(SMALL_BLOCK)
-            .zip(rest_weights.chunks(SMALL_BLOCK))
-        {
-            self.add_block::<SMALL_BLOCK>(zs, ws, &mut sums);
-        }
+    /// The moves at each rung from the noise averages `sums`.
+    fn moves_from(&self, sums: &NoiseSums) -> [(f64, f64, f64); 3] {
         sums.map(|[np, ne, rp, re]| {
             let no_preempt = (1.0 - np) * (1.0 - rp);
             let hold = (1.0 - np - ne) * (1.0 - rp - re);
@@ -692,9 +681,82 @@ impl Ladder {
         })
     }
 
-    /// Add the weighted moves at nodes `zs` (at most N of them) to `sums`, node by node.
+    /// The noise averages at rungs 0, 1 and 2 of NATO's (preempt, escalate without
+    /// preempting) and Russia's: all the reading error's quadrature gives; what it does not
+    /// read (the start, de-escalation, the rounds) is applied after. The nodes are taken in
+    /// blocks ([`BLOCK`]) so that the exponentials and divisions of a block run in vector
+    /// registers; on x86-64 the same code is also compiled for AVX2 with FMA and for AVX-512
+    /// and chosen at run time (the only fused multiply-adds are the explicit `mul_add`s of
+    /// [`exp`], correctly rounded on every path, so all give the same bits; tested).
+    pub fn noise_sums(&self, rule: &QuadratureRule) -> NoiseSums {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx512f") {
+                // SAFETY: the CPU has AVX-512F, checked just above.
+                return unsafe { self.noise_sums_avx512(rule) };
+            }
+            if std::arch::is_x86_feature_detected!("avx2")
+                && std::arch::is_x86_feature_detected!("fma")
+            {
+                // SAFETY: the CPU has AVX2 and FMA, checked just above.
+                return unsafe { self.noise_sums_avx2(rule) };
+            }
+        }
+        self.noise_sums_blocks(rule)
+    }
+
+    /// [`Ladder::noise_sums`] with the ladder's own reading-error rule.
+    pub fn own_noise_sums(&self) -> NoiseSums {
+        self.noise_sums(&reading_error_rule(self.sharpness(), self.bias))
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f")]
+    fn noise_sums_avx512(&self, rule: &QuadratureRule) -> NoiseSums {
+        self.noise_sums_blocks(rule)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,fma")]
+    fn noise_sums_avx2(&self, rule: &QuadratureRule) -> NoiseSums {
+        self.noise_sums_blocks(rule)
+    }
+
     #[inline(always)]
-    fn add_block<const N: usize>(&self, zs: &[f64], ws: &[f64], sums: &mut [[f64; 4]; 3]) {
+    fn noise_sums_blocks(&self, rule: &QuadratureRule) -> NoiseSums {
+        // lanes[r][j]: the noise averages at rung r of NATO's (preempt, escalate) and Russia's
+        // (j = 0..4), kept in LANES partial sums (node i adds to lane i % LANES, so the sums
+        // run in vector registers) and added up at the end.
+        let mut lanes = [[[0.0f64; LANES]; 4]; WAR_RUNG as usize];
+        let full = rule.nodes.len() / BLOCK * BLOCK;
+        let (nodes, rest_nodes) = rule.nodes.split_at(full);
+        let (weights, rest_weights) = rule.weights.split_at(full);
+        // The Europeans' moves of a block, made once for the whole rule (each block writes the
+        // entries it reads).
+        let mut europeans = [([0.0; BLOCK], [0.0; BLOCK]); MAX_EUROPEANS];
+        for (zs, ws) in nodes.chunks(BLOCK).zip(weights.chunks(BLOCK)) {
+            self.add_block::<BLOCK>(zs, ws, &mut lanes, &mut europeans);
+        }
+        let mut europeans = [([0.0; SMALL_BLOCK], [0.0; SMALL_BLOCK]); MAX_EUROPEANS];
+        for (zs, ws) in rest_nodes
+            .chunks(SMALL_BLOCK)
+            .zip(rest_weights.chunks(SMALL_BLOCK))
+        {
+            self.add_block::<SMALL_BLOCK>(zs, ws, &mut lanes, &mut europeans);
+        }
+        lanes.map(|by_move| by_move.map(|lane| lane.iter().sum::<f64>()))
+    }
+
+    /// Add the weighted moves at nodes `zs` (at most N of them, N a multiple of [`LANES`]) to
+    /// the partial sums `lanes`, node i to lane i % LANES.
+    #[inline(always)]
+    fn add_block<const N: usize>(
+        &self,
+        zs: &[f64],
+        ws: &[f64],
+        lanes: &mut [[[f64; LANES]; 4]; 3],
+        europeans: &mut Europeans<N>,
+    ) {
         // A short block is padded with weight 0 at the node 0.
         let mut w = [0.0; N];
         let mut e_noise = [0.0; N];
@@ -705,14 +767,17 @@ impl Ladder {
         }
         // exp(-noise): the beliefs of both sides are logistic in the noise.
         let e_noise = exp_block(e_noise);
-        for (r, sum) in sums.iter_mut().enumerate() {
-            let (np, ne) = self.nato_block(r, &e_noise);
+        for (r, sum) in lanes.iter_mut().enumerate() {
+            let (np, ne) = self.nato_block(r, &e_noise, europeans);
             let (rp, re) = self.russia_block(r, &e_noise);
-            for i in 0..N {
-                sum[0] += w[i] * np[i];
-                sum[1] += w[i] * ne[i];
-                sum[2] += w[i] * rp[i];
-                sum[3] += w[i] * re[i];
+            for g in 0..N / LANES {
+                for l in 0..LANES {
+                    let i = g * LANES + l;
+                    sum[0][l] += w[i] * np[i];
+                    sum[1][l] += w[i] * ne[i];
+                    sum[2][l] += w[i] * rp[i];
+                    sum[3][l] += w[i] * re[i];
+                }
             }
         }
     }
@@ -783,11 +848,14 @@ impl Ladder {
     /// The alliance's move (see [`MemberTerms`] for the rule) at `rung` on a block of nodes,
     /// given exp(-noise) of each: (preempt, escalate without preempting).
     #[inline(always)]
-    fn nato_block<const N: usize>(&self, rung: usize, e_noise: &[f64; N]) -> ([f64; N], [f64; N]) {
+    fn nato_block<const N: usize>(
+        &self,
+        rung: usize,
+        e_noise: &[f64; N],
+        europeans: &mut Europeans<N>,
+    ) -> ([f64; N], [f64; N]) {
         let mut no_preempt = [1.0; N];
         let mut decisive_hold = [1.0; N];
-        // Per European member: (climbs without preempting, holds).
-        let mut europeans = [([0.0; N], [0.0; N]); MAX_EUROPEANS];
         let mut n = 0;
         let e_shift = exp(-(self.climb[rung] + self.russia_shift));
         for (m, reading) in self.members.iter().zip(&self.reading_factor) {
@@ -859,7 +927,13 @@ impl Ladder {
 
     /// The same, averaging the reading error with the given rule (tests compare rules).
     pub fn max_rung_distribution_with(&self, rule: &QuadratureRule) -> [f64; RUNGS] {
-        let moves = self.averaged_moves(rule);
+        self.distribution_from(&self.noise_sums(rule))
+    }
+
+    /// The distribution of the highest rung from the noise averages `sums` (of this ladder's
+    /// [`Ladder::noise_key`]).
+    pub fn distribution_from(&self, sums: &NoiseSums) -> [f64; RUNGS] {
+        let moves = self.moves_from(sums);
         // mass[r][m]: probability of being at rung r, having reached at most m, crisis live.
         let mut mass = [[0.0f64; RUNGS]; RUNGS];
         let mut done = [0.0f64; RUNGS];
@@ -1329,17 +1403,19 @@ mod tests {
             sides.hostile_bias = bias;
             let ladder = Ladder::new(&params, &inputs, &sides);
             let rule = reading_error_rule(ladder.sharpness(), ladder.bias);
-            let portable = ladder.averaged_moves_blocks(&rule);
-            assert_eq!(ladder.averaged_moves(&rule), portable);
+            let portable = ladder.noise_sums_blocks(&rule);
+            assert_eq!(ladder.noise_sums(&rule), portable);
             #[cfg(target_arch = "x86_64")]
             {
-                if std::arch::is_x86_feature_detected!("avx2") {
-                    // SAFETY: the CPU has AVX2.
-                    assert_eq!(unsafe { ladder.averaged_moves_avx2(&rule) }, portable);
+                if std::arch::is_x86_feature_detected!("avx2")
+                    && std::arch::is_x86_feature_detected!("fma")
+                {
+                    // SAFETY: the CPU has AVX2 and FMA.
+                    assert_eq!(unsafe { ladder.noise_sums_avx2(&rule) }, portable);
                 }
                 if std::arch::is_x86_feature_detected!("avx512f") {
                     // SAFETY: the CPU has AVX-512F.
-                    assert_eq!(unsafe { ladder.averaged_moves_avx512(&rule) }, portable);
+                    assert_eq!(unsafe { ladder.noise_sums_avx512(&rule) }, portable);
                 }
             }
         }

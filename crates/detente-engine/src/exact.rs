@@ -15,7 +15,7 @@
 // The chain's state arrays read best with index loops.
 #![allow(clippy::needless_range_loop)]
 
-use crate::crisis::{Ladder, RUNGS, WAR_RUNG};
+use crate::crisis::{Ladder, NoiseSums, RUNGS, WAR_RUNG};
 use crate::ensemble::{DiffSpread, EnsembleOptions, ParamDraw, Scenario, Summary};
 use crate::params::ModelParams;
 use crate::pathway::{Pathway, PATHWAY_COUNT};
@@ -32,6 +32,7 @@ use crate::war::{
 };
 use rayon::prelude::*;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// The highest rung so far of a live run: no crisis yet, or rung 0, 1 or 2 (a crisis that
 /// reaches rung 3 is a war and ends the run).
@@ -420,26 +421,37 @@ pub(crate) fn crisis_distributions(
             .map(|(inputs, sides)| Ladder::new(params, inputs, sides).max_rung_distribution())
             .collect(),
         Some(cache) => {
-            // A ladder is all its distribution depends on; its numbers' bits name it.
+            // A ladder's noise averages are all its quadrature gives; the bits of the numbers
+            // it reads name them.
             let ladders: Vec<(Vec<u64>, Ladder)> = settings
                 .iter()
                 .map(|(inputs, sides)| {
                     let ladder = Ladder::new(params, inputs, sides);
-                    (ladder.key(), ladder)
+                    (ladder.noise_key(), ladder)
                 })
                 .collect();
-            let missing: Vec<&(Vec<u64>, Ladder)> = ladders
+            let mut found: Vec<Option<NoiseSums>> = ladders
                 .iter()
-                .filter(|(key, _)| !cache.ladders.contains_key(key))
+                .map(|(key, _)| cache.ladders.get(key).copied())
                 .collect();
-            let computed: Vec<[f64; RUNGS]> = missing
+            let missing: Vec<usize> = (0..ladders.len()).filter(|&i| found[i].is_none()).collect();
+            let computed: Vec<NoiseSums> = missing
                 .par_iter()
-                .map(|(_, ladder)| ladder.max_rung_distribution())
+                .map(|&i| ladders[i].1.own_noise_sums())
                 .collect();
-            for ((key, _), d) in missing.into_iter().zip(computed) {
-                cache.ladders.insert(key.clone(), d);
+            for (&i, sums) in missing.iter().zip(computed) {
+                found[i] = Some(sums);
+                if !cache.frozen {
+                    cache.ladders.insert(ladders[i].0.clone(), sums);
+                }
             }
-            ladders.iter().map(|(key, _)| cache.ladders[key]).collect()
+            found
+                .into_iter()
+                .zip(&ladders)
+                .map(|(sums, (_, ladder))| {
+                    ladder.distribution_from(&sums.expect("every ladder found or computed"))
+                })
+                .collect()
         }
     };
     slot.iter()
@@ -457,13 +469,60 @@ pub(crate) fn crisis_distributions(
         .collect()
 }
 
-/// Crisis-ladder distributions kept from one evaluation to the next, for evaluating many
-/// parameter sets in turn (a sensitivity design): a set that changes only parameters the
-/// ladders do not read (trigger rates, the ceasefire, costs) reuses the ladders computed before.
-/// The results are the same bits as without it.
+/// Crisis ladders' noise averages ([`Ladder::noise_sums`]) kept from one evaluation to the
+/// next, for evaluating many parameter sets in turn (a sensitivity design): a set that changes
+/// only parameters the reading error's quadrature does not read (trigger rates, the ceasefire,
+/// costs, but also de-escalation, the rounds and how crises start) reuses the averages computed
+/// before. The results are the same bits as without it.
 #[derive(Default)]
 pub struct LadderCache {
-    ladders: HashMap<Vec<u64>, [f64; RUNGS]>,
+    ladders: HashMap<Vec<u64>, NoiseSums, BuildHasherDefault<KeyHasher>>,
+    /// Whether new ladders are left out (only those kept are reused).
+    frozen: bool,
+}
+
+impl LadderCache {
+    /// `f` with this cache reused but not filled: ladders computed meanwhile are not kept.
+    pub(crate) fn frozen<T>(&mut self, f: impl FnOnce(&mut LadderCache) -> T) -> T {
+        let was = self.frozen;
+        self.frozen = true;
+        let out = f(self);
+        self.frozen = was;
+        out
+    }
+}
+
+/// The cache's hasher: keys are the bits of a ladder's numbers, with no adversary, so a
+/// multiply-rotate hash of each word (as rustc's FxHash) serves, at a fraction of SipHash's cost.
+#[derive(Default, Clone, Copy)]
+struct KeyHasher(u64);
+
+impl KeyHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u64(&mut self, word: u64) {
+        self.add(word);
+    }
+
+    fn write_usize(&mut self, word: usize) {
+        self.add(word as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 impl LadderCache {
@@ -508,14 +567,13 @@ fn evaluate_chain(
     cache: Option<&mut LadderCache>,
 ) -> ExactSummary {
     let months = trajectory.len();
-    let war_reachable = !policy.ceasefire_holds_at_start
-        || (0..months).any(|m| {
-            (0..MEMORIES).any(|i| {
-                let st = trajectory.at(m, Memory::from_index(i));
-                st.ceasefire_breakdown.iter().any(|b| *b > 0.0)
-            })
-        });
-    let dists = crisis_distributions(params, policy, trajectory, war_reachable, cache);
+    let dists = crisis_distributions(
+        params,
+        policy,
+        trajectory,
+        war_reachable(policy, trajectory),
+        cache,
+    );
     let continues = second_war_continues(params);
     let shed = tension_decay_probability(params);
     let new_fragile = params.ceasefire_fragile_share.clamp(0.0, 1.0);
@@ -723,9 +781,250 @@ fn evaluate_chain(
     out
 }
 
-/// Exact p(war) of `policy` under `params`: the one number sensitivity analyses need.
+/// Exact p(war) of `policy` under `params`: the one number sensitivity analyses need (the
+/// chain of [`p_war_cached`], which equals [`evaluate`]'s `p_war` up to rounding).
 pub fn p_war(params: &ModelParams, policy: &Policy) -> f64 {
-    evaluate(params, policy).p_war
+    p_war_chain(params, policy, &Trajectory::new(params, policy), None)
+}
+
+/// Exact p(war) of `policy` under `params`, reusing and filling `cache`: what [`evaluate`]
+/// computes for `p_war` (equal up to rounding, about 1e-15), by a smaller chain. The highest
+/// rung so far only feeds the highest-rung table and the war's course only the outcomes of a
+/// war, so the chain for p(war) sums the rung out (64 states: ceasefire, broken yet, Belarus
+/// succession, tension) and skips the war's course.
+pub fn p_war_cached(params: &ModelParams, policy: &Policy, cache: &mut LadderCache) -> f64 {
+    p_war_chain(
+        params,
+        policy,
+        &Trajectory::new(params, policy),
+        Some(cache),
+    )
+}
+
+/// States of a live run for p(war) alone: ceasefire, broken yet, Belarus succession, tension.
+const WAR_STATES: usize = CEASEFIRE_STATES * 2 * 2 * TENSION_LEVELS;
+
+/// Index of a live run's state for p(war) alone.
+fn war_state(ceasefire: usize, broken: usize, succeeded: usize, tension: usize) -> usize {
+    ((ceasefire * 2 + broken) * 2 + succeeded) * TENSION_LEVELS + tension
+}
+
+/// What one month does to a live run for p(war) alone: [`MonthOutcome`] with the highest rung
+/// summed out.
+#[derive(Clone, Copy)]
+struct MonthWar {
+    /// Probability of a war this month.
+    p_war: f64,
+    /// keep[k]: probability of no war with the month's crises adding k to the tension.
+    keep: [f64; TENSION_LEVELS],
+}
+
+impl MonthWar {
+    /// [`MonthOutcome::new`]'s p(war) and tension rises, computed alone (the same numbers).
+    fn new(rates: &[f64; PATHWAY_COUNT], dist: &[[f64; RUNGS]; PATHWAY_COUNT]) -> MonthWar {
+        let mut by_rung = [0.0; RUNGS];
+        let mut war_via = [0.0; PATHWAY_COUNT];
+        for (p, d) in dist.iter().enumerate() {
+            let rate = rates[p];
+            if rate <= 0.0 {
+                continue;
+            }
+            for r in 0..RUNGS {
+                by_rung[r] += rate * d[r];
+            }
+            war_via[p] = rate * d[WAR_RUNG as usize..].iter().sum::<f64>();
+        }
+        let hazard: f64 = war_via.iter().sum();
+        let share = if hazard > 0.0 {
+            -(-hazard).exp_m1() / hazard
+        } else {
+            1.0
+        };
+        for v in war_via.iter_mut() {
+            *v *= share;
+        }
+        let top = TENSION_LEVELS - 1;
+        let no_war = (-hazard).exp();
+        // Poisson probabilities of 0, 1, ... crises, as `MonthOutcome::new` has them.
+        let mut n1 = [0.0; TENSION_LEVELS];
+        let mut left = 1.0;
+        let mut term = (-by_rung[1]).exp();
+        for (k, v) in n1.iter_mut().enumerate().take(top) {
+            if k > 0 {
+                term *= by_rung[1] / k as f64;
+            }
+            *v = term;
+            left -= *v;
+        }
+        n1[top] = left.max(0.0);
+        let n2_zero = (-by_rung[2]).exp();
+        let n2_one = n2_zero * (by_rung[2] / 1.0);
+        let n2_more = (1.0 - n2_zero - n2_one).max(0.0);
+        let n0_zero = (-by_rung[0]).exp();
+        let mut month = [[0.0; TENSION_LEVELS]; LEVELS];
+        month[0][0] = n0_zero * n1[0] * n2_zero;
+        month[1][0] = (1.0 - n0_zero) * n1[0] * n2_zero;
+        for k in 1..=top {
+            month[2][k] = n1[k] * n2_zero;
+        }
+        for (j, v) in n1.iter().enumerate() {
+            month[3][(2 + j).min(top)] += v * n2_one;
+        }
+        month[3][top] += n2_more;
+        let mut keep = [0.0; TENSION_LEVELS];
+        for by_k in &month {
+            for (k, v) in by_k.iter().enumerate() {
+                keep[k] += no_war * v;
+            }
+        }
+        MonthWar {
+            p_war: war_via.iter().sum(),
+            keep,
+        }
+    }
+}
+
+fn p_war_chain(
+    params: &ModelParams,
+    policy: &Policy,
+    trajectory: &Trajectory,
+    cache: Option<&mut LadderCache>,
+) -> f64 {
+    let war_reachable = war_reachable(policy, trajectory);
+    let dists = crisis_distributions(params, policy, trajectory, war_reachable, cache);
+    p_war_from(params, policy, trajectory, &dists)
+}
+
+/// Whether a second Russia-Ukraine war can be under way in some month (so the spillover
+/// pathway's ladders are needed).
+pub(crate) fn war_reachable(policy: &Policy, trajectory: &Trajectory) -> bool {
+    !policy.ceasefire_holds_at_start
+        || (0..trajectory.len()).any(|m| {
+            (0..MEMORIES).any(|i| {
+                let st = trajectory.at(m, Memory::from_index(i));
+                st.ceasefire_breakdown.iter().any(|b| *b > 0.0)
+            })
+        })
+}
+
+/// The p(war) chain over the slow path `trajectory` with the ladders' distributions `dists`
+/// ([`crisis_distributions`]).
+pub(crate) fn p_war_from(
+    params: &ModelParams,
+    policy: &Policy,
+    trajectory: &Trajectory,
+    dists: &[[[[f64; RUNGS]; PATHWAY_COUNT]; MEMORIES]],
+) -> f64 {
+    let months = trajectory.len();
+    let continues = second_war_continues(params);
+    let shed = tension_decay_probability(params);
+    let new_fragile = params.ceasefire_fragile_share.clamp(0.0, 1.0);
+    let mut mass = [0.0f64; WAR_STATES];
+    if policy.ceasefire_holds_at_start {
+        let f = trajectory.fragile_share_at_start;
+        mass[war_state(Ceasefire::Durable as usize, 0, 0, 0)] = 1.0 - f;
+        mass[war_state(Ceasefire::Fragile as usize, 0, 0, 0)] = f;
+    } else {
+        mass[war_state(Ceasefire::War as usize, 0, 0, 0)] = 1.0;
+    }
+    let fought = |broken: usize| broken == 1 || !policy.ceasefire_holds_at_start;
+    let memory = |t: usize, broken: usize| Memory {
+        tension: t as u8,
+        fought: fought(broken),
+    };
+    let mut p_war = 0.0;
+    for m in 0..months {
+        // The ceasefire moves first (as in `evaluate_chain`).
+        let mut moved = [0.0f64; WAR_STATES];
+        for broken in 0..2 {
+            for succeeded in 0..2 {
+                for t in 0..TENSION_LEVELS {
+                    let st = trajectory.at(m, memory(t, broken));
+                    for (c, b) in [
+                        (Ceasefire::Durable, st.ceasefire_breakdown[0]),
+                        (Ceasefire::Fragile, st.ceasefire_breakdown[1]),
+                    ] {
+                        let x = mass[war_state(c as usize, broken, succeeded, t)];
+                        moved[war_state(c as usize, broken, succeeded, t)] += x * (1.0 - b);
+                        moved[war_state(Ceasefire::War as usize, 1, succeeded, t)] += x * b;
+                    }
+                    for c in [Ceasefire::War, Ceasefire::Restored] {
+                        let i = war_state(c as usize, broken, succeeded, t);
+                        moved[i] += mass[i];
+                    }
+                }
+            }
+        }
+        // Then the month's crises, the tension and a Belarus succession.
+        let year = m / 12;
+        let mut next = [0.0f64; WAR_STATES];
+        let mut outcomes: [Option<MonthWar>; MEMORIES * 4] = [None; MEMORIES * 4];
+        let mut war_month = 0.0;
+        for c in 0..CEASEFIRE_STATES {
+            let at_war = c == Ceasefire::War as usize;
+            for broken in 0..2 {
+                for succeeded in 0..2 {
+                    for t in 0..TENSION_LEVELS {
+                        let x = moved[war_state(c, broken, succeeded, t)];
+                        if x == 0.0 {
+                            continue;
+                        }
+                        let memory = memory(t, broken);
+                        let st = trajectory.at(m, memory);
+                        let o = outcomes[(memory.index() * 2 + at_war as usize) * 2 + succeeded]
+                            .get_or_insert_with(|| {
+                                MonthWar::new(
+                                    &st.rates(at_war, succeeded == 1),
+                                    &dists[year][memory.index()],
+                                )
+                            });
+                        war_month += x * o.p_war;
+                        let succession = if succeeded == 1 {
+                            1.0
+                        } else {
+                            st.belarus_succession
+                        };
+                        for (k, v) in o.keep.iter().enumerate() {
+                            let y = x * v;
+                            if y == 0.0 {
+                                continue;
+                            }
+                            for (shed_now, ps) in [(true, shed), (false, 1.0 - shed)] {
+                                let t2 = next_tension(t as u8, shed_now, k as u32) as usize;
+                                for (s2, pq) in [(1, succession), (0, 1.0 - succession)] {
+                                    if s2 < succeeded {
+                                        continue;
+                                    }
+                                    let z = y * ps * pq;
+                                    if z == 0.0 {
+                                        continue;
+                                    }
+                                    let mut put = |c2: Ceasefire, w: f64| {
+                                        next[war_state(c2 as usize, broken, s2, t2)] += z * w;
+                                    };
+                                    match c {
+                                        0 => put(Ceasefire::Durable, 1.0),
+                                        1 => put(Ceasefire::Fragile, 1.0),
+                                        2 => {
+                                            put(Ceasefire::War, continues);
+                                            put(Ceasefire::Restored, 1.0 - continues);
+                                        }
+                                        _ => {
+                                            put(Ceasefire::Durable, 1.0 - new_fragile);
+                                            put(Ceasefire::Fragile, new_fragile);
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        p_war += war_month;
+        mass = next;
+    }
+    p_war
 }
 
 /// For an outcome with probability `p` seen in `k` of `n` runs where either side is rare (fewer

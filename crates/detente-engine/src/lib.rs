@@ -28,6 +28,7 @@ pub mod mechanism;
 pub mod params;
 pub mod pathway;
 pub mod policy;
+pub mod reuse;
 pub mod rng;
 pub mod run;
 pub mod slow;

@@ -138,6 +138,8 @@ pub struct Trajectory {
     params: ModelParams,
     policy: Policy,
     cells: Vec<[OnceLock<MonthState>; MEMORIES]>,
+    /// Each month's memory-free part, made once for its memories.
+    commons: Vec<OnceLock<MonthCommon>>,
     /// Share of fragile ceasefires among those holding at the start (a ceasefire that has
     /// already held `ceasefire_age_years` is likelier durable).
     pub fragile_share_at_start: f64,
@@ -164,17 +166,23 @@ impl Trajectory {
         let cells = (0..policy.horizon_months)
             .map(|_| std::array::from_fn(|_| OnceLock::new()))
             .collect();
-        let hazard = if policy.horizon_months > 0 {
-            month_state(params, policy, 0, Memory::CALM).ceasefire_hazard
-        } else {
-            params.ceasefire_base_hazard
-        };
-        Trajectory {
+        let commons = (0..policy.horizon_months)
+            .map(|_| OnceLock::new())
+            .collect();
+        let mut t = Trajectory {
             params: params.clone(),
             policy: policy.clone(),
             cells,
-            fragile_share_at_start: fragile_share_after(params, hazard, policy.ceasefire_age_years),
-        }
+            commons,
+            fragile_share_at_start: 0.0,
+        };
+        let hazard = if policy.horizon_months > 0 {
+            t.at(0, Memory::CALM).ceasefire_hazard
+        } else {
+            params.ceasefire_base_hazard
+        };
+        t.fragile_share_at_start = fragile_share_after(params, hazard, policy.ceasefire_age_years);
+        t
     }
 
     /// Months in the horizon.
@@ -189,8 +197,11 @@ impl Trajectory {
 
     /// The slow state of month `m` under `memory`.
     pub fn at(&self, m: usize, memory: Memory) -> &MonthState {
-        self.cells[m][memory.index()]
-            .get_or_init(|| month_state(&self.params, &self.policy, m as u32, memory))
+        self.cells[m][memory.index()].get_or_init(|| {
+            let common = self.commons[m]
+                .get_or_init(|| MonthCommon::new(&self.params, &self.policy, m as u32));
+            month_state_with(&self.params, &self.policy, m as u32, memory, common)
+        })
     }
 
     /// The slow state a crisis in month `m` is played with: the state of its year's middle
@@ -321,29 +332,87 @@ fn effort_factor(p: &ModelParams, channels: &[Channel], motivation: f64) -> f64 
     (1.0 + s * (k - 1.0)).max(0.0)
 }
 
+/// The part of a month's slow state that is the same whatever a run remembers: computed once
+/// per month for the eight memories ([`month_state_with`]).
+#[derive(Clone, Debug)]
+pub(crate) struct MonthCommon {
+    years: f64,
+    connectivity: f64,
+    rearmament: f64,
+    /// Russia's frontier forces before a second war's drain.
+    russia_forces_k: f64,
+    europe_spending_pct: f64,
+    mechanism_threat: f64,
+    closing_window: f64,
+    ceasefire_type_factors: (f64, f64),
+    belarus_succession: f64,
+    belarus_succession_factor: f64,
+    europe_spending_bn: f64,
+    us_spending_bn: f64,
+    mechanism_cost_bn: f64,
+}
+
+impl MonthCommon {
+    /// The memory-free part of month `m`'s slow state.
+    pub(crate) fn new(p: &ModelParams, pol: &Policy, m: u32) -> MonthCommon {
+        let years = (m as f64 + 0.5) / 12.0;
+        let paths = pol.mechanisms.path_effects(p);
+        let europe_spending_pct = europe_spending_at(pol, years);
+        MonthCommon {
+            years,
+            connectivity: connectivity_at(p, pol, &paths, years),
+            rearmament: rearmament_at(p, pol, &paths, years),
+            russia_forces_k: russia_forces_at(p, pol, &paths, years),
+            europe_spending_pct,
+            mechanism_threat: pol.mechanisms.threat(m, p),
+            closing_window: closing_window(p, pol, years),
+            ceasefire_type_factors: ceasefire_type_factors(p),
+            belarus_succession: -(-p.belarus_succession_rate.max(0.0) / 12.0).exp_m1(),
+            belarus_succession_factor: p.belarus_succession_unrest_factor.max(0.0),
+            // Costs follow what is agreed (strength times consent; the same whatever a run
+            // remembers, so the willingness of the month does not enter).
+            europe_spending_bn: pol.europe_gdp_bn * europe_spending_pct / 100.0 / 12.0,
+            us_spending_bn: pol.us_spending_bn / 12.0,
+            mechanism_cost_bn: (pol.mechanisms.yearly_cost_bn(m, p)
+                + p.brigade_cost_bn * pol.added_brigades.max(0.0))
+                / 12.0,
+        }
+    }
+}
+
 /// The slow state in month `m` (0-based) of a run with memory `memory`.
 pub fn month_state(p: &ModelParams, pol: &Policy, m: u32, memory: Memory) -> MonthState {
-    let years = (m as f64 + 0.5) / 12.0;
+    month_state_with(p, pol, m, memory, &MonthCommon::new(p, pol, m))
+}
+
+/// [`month_state`] given the month's memory-free part `common` (of the same `p`, `pol`, `m`).
+pub(crate) fn month_state_with(
+    p: &ModelParams,
+    pol: &Policy,
+    m: u32,
+    memory: Memory,
+    common: &MonthCommon,
+) -> MonthState {
+    let years = common.years;
     let tension = memory.tension_share();
 
-    let paths = pol.mechanisms.path_effects(p);
-    let connectivity = connectivity_at(p, pol, &paths, years);
-    let rearmament = rearmament_at(p, pol, &paths, years);
+    let connectivity = common.connectivity;
+    let rearmament = common.rearmament;
     // A second war draws forces off the northern frontier.
     let drain = if memory.fought {
         clamp01(p.second_war_force_drain)
     } else {
         0.0
     };
-    let russia_forces_k = russia_forces_at(p, pol, &paths, years) * (1.0 - drain);
-    let europe_spending_pct = europe_spending_at(pol, years);
+    let russia_forces_k = common.russia_forces_k * (1.0 - drain);
+    let europe_spending_pct = common.europe_spending_pct;
 
     // Threat perception rises with added forward forces and mechanisms that feed the spiral
     // (a porcupine Ukraine), and with tension. Mechanisms count in the months they work.
     let russia_threat = clamp01(
         p.russia_threat_base
             + p.threat_per_brigade * pol.added_brigades.max(0.0)
-            + pol.mechanisms.threat(m, p)
+            + common.mechanism_threat
             + p.tension_threat_rise * tension,
     );
 
@@ -460,8 +529,8 @@ pub fn month_state(p: &ModelParams, pol: &Policy, m: u32, memory: Memory) -> Mon
     // Russia decides: its motivation and its allocation across the channels it controls.
     let russia_motivation = (1.0
         + p.threat_motivation_weight * (russia_threat - p.russia_threat_base)
-        + p.closing_window_weight * closing_window(p, pol, years))
-    .max(0.0);
+        + p.closing_window_weight * common.closing_window)
+        .max(0.0);
     let channel = |pathway: Pathway, effort: f64, unopposed: f64| Channel {
         pathway,
         effort,
@@ -524,19 +593,14 @@ pub fn month_state(p: &ModelParams, pol: &Policy, m: u32, memory: Memory) -> Mon
         * (1.0 - p.ceasefire_guarantee_cut * clamp01(cf.guarantee))
         * effects.ceasefire_hazard_factor
         * (1.0 + p.ceasefire_rearm_rise * rearmament);
-    let (durable, fragile) = ceasefire_type_factors(p);
+    let (durable, fragile) = common.ceasefire_type_factors;
     let ceasefire_breakdown = [durable, fragile].map(|f| -(-ceasefire_hazard * f / 12.0).exp_m1());
 
-    let belarus_succession = -(-p.belarus_succession_rate.max(0.0) / 12.0).exp_m1();
-    let belarus_succession_factor = p.belarus_succession_unrest_factor.max(0.0);
-
-    // Costs follow what is agreed (strength times consent; the same whatever a run remembers,
-    // so the willingness of the month does not enter).
-    let europe_spending_bn = pol.europe_gdp_bn * europe_spending_pct / 100.0 / 12.0;
-    let us_spending_bn = pol.us_spending_bn / 12.0;
-    let mechanism_cost_bn = (pol.mechanisms.yearly_cost_bn(m, p)
-        + p.brigade_cost_bn * pol.added_brigades.max(0.0))
-        / 12.0;
+    let belarus_succession = common.belarus_succession;
+    let belarus_succession_factor = common.belarus_succession_factor;
+    let europe_spending_bn = common.europe_spending_bn;
+    let us_spending_bn = common.us_spending_bn;
+    let mechanism_cost_bn = common.mechanism_cost_bn;
 
     MonthState {
         russia_forces_k,
