@@ -16,28 +16,20 @@
 
 use crate::crisis::RUNGS;
 use crate::exact::{crisis_distributions, p_war_from, war_reachable, LadderCache};
+use crate::mechanism;
 use crate::params::{ModelParams, PARAM_SPECS};
 use crate::pathway::PATHWAY_COUNT;
 use crate::policy::Policy;
 use crate::slow::{Trajectory, MEMORIES};
 use std::sync::OnceLock;
 
-/// The sources of the slow state's computation (with the mechanisms and the policy's tables).
+/// The sources of the slow state's computation (with the mechanisms, taken from their
+/// registry, and the policy's tables).
 const SLOW_SOURCES: &[&str] = &[
     include_str!("slow.rs"),
     include_str!("policy.rs"),
     include_str!("pathway.rs"),
     include_str!("mechanism/mod.rs"),
-    include_str!("mechanism/arms_control.rs"),
-    include_str!("mechanism/crisis_dialogue.rs"),
-    include_str!("mechanism/exercise_notification.rs"),
-    include_str!("mechanism/export_controls.rs"),
-    include_str!("mechanism/hotline.rs"),
-    include_str!("mechanism/hybrid_defence.rs"),
-    include_str!("mechanism/incidents_code.rs"),
-    include_str!("mechanism/joint_production.rs"),
-    include_str!("mechanism/managed_connectivity.rs"),
-    include_str!("mechanism/porcupine.rs"),
 ];
 
 /// The sources of the crisis ladders' settings and distributions, beyond the slow state.
@@ -92,7 +84,7 @@ pub fn parameter_reads() -> &'static [Reads] {
         PARAM_SPECS
             .iter()
             .map(|s| Reads {
-                slow: named_in(s.name, SLOW_SOURCES),
+                slow: named_in(s.name, SLOW_SOURCES) || named_in(s.name, &mechanism::SOURCES),
                 ladders: named_in(s.name, LADDER_SOURCES),
                 chain: named_in(s.name, CHAIN_SOURCES),
             })

@@ -46,6 +46,11 @@ macro_rules! mechanisms {
 
         /// Every mechanism's module, in [`MechanismId`] order.
         pub static REGISTRY: [&dyn Mechanism; MECHANISM_COUNT] = [$(&$module::$ty),+];
+
+        /// The source text of every mechanism's module, in [`MechanismId`] order (for
+        /// [`crate::reuse`], which finds the parameters a stage reads in its sources).
+        pub const SOURCES: [&str; MECHANISM_COUNT] =
+            [$(include_str!(concat!(stringify!($module), ".rs"))),+];
     };
 }
 
