@@ -3,28 +3,30 @@
 //! eventful month to the next. While a run's state (ceasefire durable, fragile or at a second
 //! war; its [`Memory`]; a Belarus succession or not) stays the same, a month is quiet — no
 //! ceasefire breakdown, no crisis, no tension shed, no succession — with a probability known in
-//! closed form, so [`EventSampler`] keeps, for each of the 48 states, the prefix sums of the
-//! log of that probability over the months, and a run draws its next eventful month with one
-//! uniform and a binary search (stopping at the end of a second war, when the ceasefire is
-//! restored). In the eventful month the components are drawn in the month's order conditioned
-//! on at least one happening (component i fires with p_i / P(at least one of i..K) while none
-//! has; once one has, the rest are drawn as usual; the crisis count is then a zero-truncated
-//! Poisson). A war's course jumps the same way from one change of phase to the next, with the
-//! prefix sums of the log probability of staying in each phase by the war's start month. The
-//! spending (the calm path's, the same for every run) is summed once. The runs keep their own
-//! streams (the gaps come from the triggers' stream), so results stay independent of threads
-//! and two architectures share their random numbers run by run; they differ in draws, not in
-//! distribution, from the month-by-month simulator, which tests check against this one and the
-//! exact chain.
+//! closed form, so [`EventSampler`] keeps, for each of the 48 states, the prefix products of
+//! that probability over the months (and the prefix sums of its log, for where the products
+//! would underflow), and a run draws its next eventful month with one uniform and a scan
+//! (stopping at the end of a second war, when the ceasefire is restored; the restoration month
+//! is played as usual). In the eventful month one more uniform picks which component comes
+//! first in the month's order (breakdown, crises, tension shed, succession: the first is i with
+//! probability prod_{j<i}(1 - p_j) p_i / P(at least one)); the components after it are drawn as
+//! usual, and a crisis count that comes first is a zero-truncated Poisson. A war's course jumps
+//! the same way from one change of phase to the next, with the products of the probability of
+//! staying in each phase by the war's start month. The spending (the calm path's, the same for
+//! every run) is summed once. The runs keep their own streams (the gaps and the first event
+//! come from the triggers' stream), so results stay independent of threads and two
+//! architectures share their random numbers run by run; they differ in draws, not in
+//! distribution, from the month-by-month simulator, and tests check both against the exact
+//! chain.
 
 use crate::crisis::{NUCLEAR_RUNG, WAR_RUNG};
 use crate::params::ModelParams;
-use crate::pathway::PATHWAY_COUNT;
+use crate::pathway::{Pathway, PATHWAY_COUNT};
 use crate::policy::Policy;
 use crate::rng::{stream_rng, EngineRng, Stream};
 use crate::run::{
-    next_tension, pick_pathway, poisson, second_war_length, tension_decay_probability, Costs,
-    CrisisTable, RunOutcome,
+    next_tension, poisson, second_war_length, tension_decay_probability, Costs, CrisisTable,
+    RunOutcome,
 };
 use crate::slow::{Memory, Trajectory, MEMORIES};
 use crate::war::{fait_accompli_probability, WarCourse, WarMonth, WarPhase};
@@ -49,6 +51,9 @@ pub struct EventSampler {
     quiet: Vec<f64>,
     /// `month[state * months + m]`: the probabilities an eventful month is drawn with.
     month: Vec<MonthEvents>,
+    /// `rates[state * months + m]`: the trigger rates by pathway, cumulated (read only for a
+    /// crisis; the last is the total).
+    rates: Vec<[f64; PATHWAY_COUNT]>,
     /// `log_stay[(w * LIVE_PHASES + phase) * (months + 1) + m]`: for a war that began in month
     /// w, sum over months w+1..m-1 of the log probability of staying in `phase` (0 up to w+1).
     log_stay: Vec<f64>,
@@ -62,20 +67,32 @@ pub struct EventSampler {
 
 /// One month in one state: its components' probabilities and, for drawing them conditioned on
 /// at least one event, the probability of at least one from each component on.
+/// One cache line.
 #[derive(Clone, Copy, Debug, Default)]
+#[repr(align(64))]
 struct MonthEvents {
-    /// Trigger rates by pathway, and their total (the Poisson mean of the month's crises).
-    rates: [f64; PATHWAY_COUNT],
+    /// Total trigger rate (the Poisson mean of the month's crises).
     total: f64,
     /// Probability of at least one crisis, and of exactly one.
     p_crisis: f64,
     p_one: f64,
-    p_break: f64,
     p_succ: f64,
-    /// Probability of at least one event among: all; crises on; tension shed on.
-    a_break: f64,
-    a_crisis: f64,
-    a_shed: f64,
+    /// Probability of at least one event.
+    any: f64,
+    /// Probability that the month's first event (in the month's order) is a ceasefire
+    /// breakdown, a crisis or less, a tension shed or less.
+    first: [f64; 3],
+}
+
+/// Which component of an eventful month comes first.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum First {
+    Break,
+    Crisis,
+    Shed,
+    Succession,
+    /// Not conditioned (a restoration month): every component drawn as usual.
+    Unconditioned,
 }
 
 fn state_index(status: usize, memory: Memory, succeeded: bool) -> usize {
@@ -122,6 +139,7 @@ impl EventSampler {
         let shed = tension_decay_probability(params);
         let mut log_quiet = vec![0.0; STATES * (months + 1)];
         let mut month = vec![MonthEvents::default(); STATES * months];
+        let mut all_rates = vec![[0.0; PATHWAY_COUNT]; STATES * months];
         for status in 0..STATUSES {
             for mi in 0..MEMORIES {
                 for succeeded in [false, true] {
@@ -143,19 +161,25 @@ impl EventSampler {
                         } else {
                             st.belarus_succession
                         };
-                        let l_shed = ln_not(p_succ) + ln_not(p_shed);
-                        let l_crisis = l_shed - total;
-                        let q = l_crisis + ln_not(p_break);
+                        let q = ln_not(p_succ) + ln_not(p_shed) - total + ln_not(p_break);
+                        let p_crisis = -(-total).exp_m1();
+                        let f1 = p_break;
+                        let f2 = f1 + (1.0 - p_break) * p_crisis;
+                        let f3 = f2 + (1.0 - p_break) * (1.0 - p_crisis) * p_shed;
+                        let mut cum = rates;
+                        let mut sum = 0.0;
+                        for r in cum.iter_mut() {
+                            sum += *r;
+                            *r = sum;
+                        }
+                        all_rates[s * months + m] = cum;
                         month[s * months + m] = MonthEvents {
-                            rates,
                             total,
-                            p_crisis: -(-total).exp_m1(),
+                            p_crisis,
                             p_one: (-total).exp() * total,
-                            p_break,
                             p_succ,
-                            a_break: -q.exp_m1(),
-                            a_crisis: -l_crisis.exp_m1(),
-                            a_shed: -l_shed.exp_m1(),
+                            any: -q.exp_m1(),
+                            first: [f1, f2, f3],
                         };
                         l[m + 1] = l[m] + q.max(LOG_FLOOR);
                     }
@@ -192,6 +216,7 @@ impl EventSampler {
             log_quiet,
             quiet,
             month,
+            rates: all_rates,
             log_stay,
             stay,
             shed,
@@ -273,41 +298,48 @@ impl EventSampler {
                     }
                 }
             };
-            // Month t has at least one event (unless it is a restoration month).
-            let mut need = !restored;
+            // Month t has at least one event (unless it is a restoration month): which comes
+            // first, in the month's order, is drawn with one uniform; the rest as usual.
             let status = if holds { fragile as usize } else { 2 };
-            let mut ev = &self.month[state_index(status, memory, succeeded) * n + t];
+            let mut at = state_index(status, memory, succeeded) * n + t;
+            let mut ev = &self.month[at];
             let p_shed = if memory.tension > 0 { self.shed } else { 0.0 };
-            if holds && !restored && ev.p_break > 0.0 {
-                let a = if need { ev.a_break } else { 1.0 };
-                if cf_rng.random::<f64>() * a < ev.p_break {
-                    need = false;
-                    holds = false;
-                    memory.fought = true;
-                    outcome.ceasefire_break_month.get_or_insert(t as u32);
-                    second_war_ends = t + second_war_length(&mut cf_rng, params) as usize;
-                    ev = &self.month[state_index(2, memory, succeeded) * n + t];
+            let first = if restored {
+                First::Unconditioned
+            } else {
+                let v = trigger_rng.random::<f64>() * ev.any;
+                if v < ev.first[0] {
+                    First::Break
+                } else if v < ev.first[1] {
+                    First::Crisis
+                } else if v < ev.first[2] || ev.p_succ <= 0.0 {
+                    First::Shed
+                } else {
+                    First::Succession
                 }
+            };
+            if first == First::Break {
+                holds = false;
+                memory.fought = true;
+                outcome.ceasefire_break_month.get_or_insert(t as u32);
+                second_war_ends = t + second_war_length(&mut cf_rng, params) as usize;
+                at = state_index(2, memory, succeeded) * n + t;
+                ev = &self.month[at];
             }
             let total = ev.total;
-            let count = if need {
-                if ev.p_crisis > 0.0 && trigger_rng.random::<f64>() * ev.a_crisis < ev.p_crisis {
-                    need = false;
-                    truncated_poisson(&mut trigger_rng, total, ev.p_crisis, ev.p_one)
-                } else {
-                    0
-                }
-            } else {
-                poisson(&mut trigger_rng, total)
+            let count = match first {
+                First::Crisis => truncated_poisson(&mut trigger_rng, total, ev.p_crisis, ev.p_one),
+                First::Break | First::Unconditioned => poisson(&mut trigger_rng, total),
+                First::Shed | First::Succession => 0,
             };
             let mut rise = 0;
             if count > 0 {
                 let crisis_rng =
                     crisis_rng.get_or_insert_with(|| stream_rng(seed, run, Stream::Crises));
                 for _ in 0..count {
-                    let pathway = pick_pathway(&mut trigger_rng, &ev.rates, total);
+                    let pathway = pick(&mut trigger_rng, &self.rates[at], total);
                     outcome.crises[pathway.index()] += 1;
-                    let max_rung = table.rung(t, memory, pathway, crisis_rng.random());
+                    let max_rung = table.rung_branchless(t, memory, pathway, crisis_rng.random());
                     outcome.max_rung = Some(outcome.max_rung.map_or(max_rung, |r| r.max(max_rung)));
                     if max_rung >= WAR_RUNG {
                         outcome.war_month = Some(t as u32);
@@ -333,24 +365,15 @@ impl EventSampler {
             }
             // The month's end: tension shed and a Belarus succession.
             let p_succ = ev.p_succ;
-            let mut shed = false;
-            if p_shed > 0.0 || p_succ > 0.0 {
-                let memory_rng =
-                    memory_rng.get_or_insert_with(|| stream_rng(seed, run, Stream::Memory));
-                if p_shed > 0.0 {
-                    let a = if need { ev.a_shed } else { 1.0 };
-                    if memory_rng.random::<f64>() * a < p_shed {
-                        shed = true;
-                        need = false;
-                    }
-                }
-                if p_succ > 0.0 {
-                    let a = if need { p_succ } else { 1.0 };
-                    if memory_rng.random::<f64>() * a < p_succ {
-                        succeeded = true;
-                    }
-                }
-            }
+            let (shed, succession) = match first {
+                First::Succession => (false, true),
+                First::Shed => (true, draw(&mut memory_rng, seed, run, p_succ)),
+                _ => (
+                    draw(&mut memory_rng, seed, run, p_shed),
+                    draw(&mut memory_rng, seed, run, p_succ),
+                ),
+            };
+            succeeded |= succession;
             memory.tension = next_tension(memory.tension, shed, rise);
             m = t + 1;
         }
@@ -397,6 +420,32 @@ impl EventSampler {
             m = t + 1;
         }
     }
+}
+
+/// The pathway of a crisis, in proportion to the rates (`cumulative`, with their `total`),
+/// without branching on the outcome.
+fn pick(rng: &mut EngineRng, cumulative: &[f64; PATHWAY_COUNT], total: f64) -> Pathway {
+    let x = rng.random::<f64>() * total;
+    let k = cumulative.iter().map(|c| (*c <= x) as usize).sum::<usize>();
+    if k < PATHWAY_COUNT {
+        Pathway::ALL[k]
+    } else {
+        // Rounding left x at the total: the last live pathway.
+        let last = (0..PATHWAY_COUNT)
+            .rposition(|i| cumulative[i] > if i == 0 { 0.0 } else { cumulative[i - 1] })
+            .unwrap_or(0);
+        Pathway::ALL[last]
+    }
+}
+
+/// Whether an event of probability `p` happens, drawn from the run's memory stream (made when
+/// first needed; nothing is drawn when `p` is 0).
+fn draw(rng: &mut Option<EngineRng>, seed: u64, run: u64, p: f64) -> bool {
+    p > 0.0
+        && rng
+            .get_or_insert_with(|| stream_rng(seed, run, Stream::Memory))
+            .random::<f64>()
+            < p
 }
 
 /// A Poisson count with mean `mean` conditioned on being at least one (`p` = 1 - e^-mean).

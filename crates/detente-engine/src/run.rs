@@ -295,6 +295,18 @@ impl CrisisTable {
         CrisisTable { cumulative }
     }
 
+    /// The highest rung of a crisis on `pathway` in month `m` under `memory`, for a uniform `u`,
+    /// without branching on the outcome (the same rung as [`CrisisTable::rung`]).
+    pub(crate) fn rung_branchless(&self, m: usize, memory: Memory, pathway: Pathway, u: f64) -> u8 {
+        let c = &self.cumulative[m / 12][memory.index()][pathway.index()];
+        let r = c.iter().map(|x| (*x <= u) as u8).sum::<u8>();
+        if (r as usize) < RUNGS {
+            r
+        } else {
+            self.rung(m, memory, pathway, u)
+        }
+    }
+
     /// The highest rung of a crisis on `pathway` in month `m` under `memory`, for a uniform `u`.
     pub(crate) fn rung(&self, m: usize, memory: Memory, pathway: Pathway, u: f64) -> u8 {
         let c = &self.cumulative[m / 12][memory.index()][pathway.index()];
