@@ -65,9 +65,7 @@ pub struct EventSampler {
     costs: Costs,
 }
 
-/// One month in one state: its components' probabilities and, for drawing them conditioned on
-/// at least one event, the probability of at least one from each component on.
-/// One cache line.
+/// One month in one state: what its eventful month is drawn with (one cache line).
 #[derive(Clone, Copy, Debug, Default)]
 #[repr(align(64))]
 struct MonthEvents {
