@@ -4,11 +4,12 @@
 //! bytes whatever the number of threads. Memory is flat in the number of runs: only a batch
 //! of chunks is in flight at a time, and per-run records go to an optional sink batch by batch.
 
+use crate::events::EventSampler;
 use crate::params::ModelParams;
 use crate::pathway::{Pathway, PATHWAY_COUNT};
 use crate::policy::Policy;
 use crate::rng::{stream_rng, EngineRng, Stream};
-use crate::run::{simulate_run, simulate_run_tabled, Costs, CrisisTable, RunOutcome};
+use crate::run::{simulate_run, Costs, CrisisTable, RunOutcome};
 use crate::slow::Trajectory;
 use crate::stats::{paired_mean, quantile, wilson, Estimate};
 use crate::war::WarOutcomes;
@@ -317,7 +318,7 @@ const CHUNKS_PER_BATCH: u64 = 64;
 /// crises' exact outcome distributions (none with parameter draws: each run has its own).
 struct Shared {
     trajectory: Trajectory,
-    crises: Option<CrisisTable>,
+    crises: Option<(CrisisTable, EventSampler)>,
 }
 
 impl Shared {
@@ -330,7 +331,8 @@ impl Shared {
             };
         }
         let trajectory = Trajectory::new(params, policy);
-        let crises = Some(CrisisTable::new(params, policy, &trajectory));
+        let table = CrisisTable::new(params, policy, &trajectory);
+        let crises = Some((table, EventSampler::new(params, &trajectory)));
         Shared { trajectory, crises }
     }
 }
@@ -345,7 +347,7 @@ fn one_run(
 ) -> RunOutcome {
     let seed = options.seed;
     match (draw, &shared.crises) {
-        (None, Some(table)) => simulate_run_tabled(
+        (None, Some((table, events))) => events.run(
             &scenario.params,
             &scenario.policy,
             &shared.trajectory,

@@ -22,6 +22,7 @@
 
 pub mod crisis;
 pub mod ensemble;
+pub mod events;
 pub mod exact;
 pub mod figures;
 pub mod mechanism;

@@ -214,7 +214,7 @@ pub fn monthly_war_probability(
 }
 
 /// Number of events of a Poisson process with mean `mean`, by inversion.
-fn poisson<R: Rng>(rng: &mut R, mean: f64) -> u32 {
+pub(crate) fn poisson<R: Rng>(rng: &mut R, mean: f64) -> u32 {
     if mean <= 0.0 {
         return 0;
     }
@@ -230,7 +230,11 @@ fn poisson<R: Rng>(rng: &mut R, mean: f64) -> u32 {
     k
 }
 
-fn pick_pathway<R: Rng>(rng: &mut R, rates: &[f64; PATHWAY_COUNT], total: f64) -> Pathway {
+pub(crate) fn pick_pathway<R: Rng>(
+    rng: &mut R,
+    rates: &[f64; PATHWAY_COUNT],
+    total: f64,
+) -> Pathway {
     let mut u = rng.random::<f64>() * total;
     for (i, r) in rates.iter().enumerate() {
         if u < *r {
@@ -291,8 +295,20 @@ impl CrisisTable {
         CrisisTable { cumulative }
     }
 
+    /// The highest rung of a crisis on `pathway` in month `m` under `memory`, for a uniform `u`,
+    /// without branching on the outcome (the same rung as [`CrisisTable::rung`]).
+    pub(crate) fn rung_branchless(&self, m: usize, memory: Memory, pathway: Pathway, u: f64) -> u8 {
+        let c = &self.cumulative[m / 12][memory.index()][pathway.index()];
+        let r = c.iter().map(|x| (*x <= u) as u8).sum::<u8>();
+        if (r as usize) < RUNGS {
+            r
+        } else {
+            self.rung(m, memory, pathway, u)
+        }
+    }
+
     /// The highest rung of a crisis on `pathway` in month `m` under `memory`, for a uniform `u`.
-    fn rung(&self, m: usize, memory: Memory, pathway: Pathway, u: f64) -> u8 {
+    pub(crate) fn rung(&self, m: usize, memory: Memory, pathway: Pathway, u: f64) -> u8 {
         let c = &self.cumulative[m / 12][memory.index()][pathway.index()];
         match c.iter().position(|x| u < *x) {
             Some(r) => r as u8,
@@ -449,7 +465,7 @@ fn play(
 }
 
 /// Length in months (at least 1) of a second Russia-Ukraine war.
-fn second_war_length<R: Rng>(rng: &mut R, params: &ModelParams) -> u32 {
+pub(crate) fn second_war_length<R: Rng>(rng: &mut R, params: &ModelParams) -> u32 {
     let u: f64 = rng.random();
     let months = -params.second_war_months.max(0.1) * (1.0 - u).ln();
     (months.ceil() as u32).max(1)
