@@ -62,37 +62,48 @@ fn exact_chain_agrees_with_the_simulator() {
         ("at war at the start", params, at_war),
         ("war course stressed", war_params, war_policy),
     ];
-    let mut failures = Vec::new();
-    for (name, params, policy) in cases {
-        let exact = evaluate(&params, &policy);
-        let scenario = Scenario {
-            name: name.into(),
-            params,
-            policy,
-        };
-        // About 40 checks a case at 99.9 %: a seed fails one of the five cases now and then by
-        // chance (seed 3 did, by 3.4 standard errors, with the event-driven sampler; 1,000,000
-        // runs of that case agree everywhere within 3).
+    // About 40 checks a case at 99.9 %: by chance alone one of them falls outside its
+    // interval in a good share of seeds. A case with a disagreement is checked again on a
+    // fresh seed with four times the runs, and what disagrees both times fails (a real
+    // difference between the chain and the simulator persists and grows with the runs), as
+    // in detente-arch's exact_builtins.
+    let check = |scenario: &Scenario, runs: u64, seed: u64| {
+        let exact = evaluate(&scenario.params, &scenario.policy);
         let mc = run_ensemble(
-            &scenario,
-            EnsembleOptions::new(40_000, 4),
+            scenario,
+            EnsembleOptions::new(runs, seed),
             None,
             &|_| true,
             None,
         )
         .unwrap();
         eprintln!(
-            "{name}: exact p(war) {:.5}, simulated {:.5}; break {:.5} vs {:.5}",
+            "{}: exact p(war) {:.5}, simulated {:.5}; break {:.5} vs {:.5}",
+            scenario.name,
             exact.p_war,
             mc.p_war().value,
             exact.p_ceasefire_break,
             mc.p_ceasefire_break().value
         );
-        failures.extend(
-            disagreements(&exact, &mc, Z999)
-                .into_iter()
-                .map(|d| format!("{name}: {d}")),
-        );
+        disagreements(&exact, &mc, Z999)
+    };
+    let what = |line: &str| line.split(':').next().unwrap_or(line).to_string();
+    let mut failures = Vec::new();
+    for (name, params, policy) in cases {
+        let scenario = Scenario {
+            name: name.into(),
+            params,
+            policy,
+        };
+        let first = check(&scenario, 40_000, 3);
+        if first.is_empty() {
+            continue;
+        }
+        for line in check(&scenario, 160_000, 4) {
+            if first.iter().any(|f| what(f) == what(&line)) {
+                failures.push(format!("{name}: {line} (and with seed 3: {first:?})"));
+            }
+        }
     }
     assert!(failures.is_empty(), "{failures:#?}");
 }
