@@ -293,10 +293,26 @@ struct MonthOutcome {
     keep: [[[f64; TENSION_LEVELS]; LEVELS]; LEVELS],
 }
 
-impl MonthOutcome {
-    fn new(rates: &[f64; PATHWAY_COUNT], dist: &[[f64; RUNGS]; PATHWAY_COUNT]) -> MonthOutcome {
-        // By thinning, crises of highest rung r arrive as independent Poisson counts at
-        // rates[r]; those reaching rung 3 or above are wars.
+/// A month's crises by Poisson thinning, computed once for [`MonthOutcome`] and [`MonthWar`]:
+/// crises of highest rung r arrive as independent Poisson counts; those reaching rung 3 or
+/// above are wars.
+struct MonthCrises {
+    /// Rate of crises by highest rung.
+    by_rung: [f64; RUNGS],
+    /// Probability that the month's first war comes through each pathway.
+    war_via: [f64; PATHWAY_COUNT],
+    /// (1 - e^-hazard) / hazard: a month with n crises processes them until the first war, so
+    /// the expected number processed on a pathway is its rate times this.
+    share: f64,
+    /// Probability of no war in the month.
+    no_war: f64,
+    /// month[h][k]: without a war, the month's highest rung h (0 no crisis, r + 1 rung r) and
+    /// the tension it adds, min(n1 + 2 n2, top), jointly.
+    month: [[f64; TENSION_LEVELS]; LEVELS],
+}
+
+impl MonthCrises {
+    fn new(rates: &[f64; PATHWAY_COUNT], dist: &[[f64; RUNGS]; PATHWAY_COUNT]) -> MonthCrises {
         let mut by_rung = [0.0; RUNGS];
         let mut war_via = [0.0; PATHWAY_COUNT];
         for (p, d) in dist.iter().enumerate() {
@@ -310,24 +326,16 @@ impl MonthOutcome {
             war_via[p] = rate * d[WAR_RUNG as usize..].iter().sum::<f64>();
         }
         let hazard: f64 = war_via.iter().sum();
-        // Poisson thinning: war crises arrive at rate `hazard`; the first of them is on p with
-        // probability war_via[p] / hazard; a month with n crises processes them until the first
-        // war, so the expected number processed on p is rate_p (1 - e^-hazard) / hazard.
         let share = if hazard > 0.0 {
             -(-hazard).exp_m1() / hazard
         } else {
             1.0
         };
-        let mut crises = [0.0; PATHWAY_COUNT];
-        for p in 0..PATHWAY_COUNT {
-            war_via[p] *= share;
-            crises[p] = rates[p].max(0.0) * share;
+        for v in war_via.iter_mut() {
+            *v *= share;
         }
-        let disputes = [0, 1, 2].map(|r| by_rung[r] * share);
-        // Without a war: n0, n1, n2 crises of highest rung 0, 1, 2 (independent Poisson). The
-        // month's highest rung h and the tension added, min(n1 + 2 n2, top), jointly.
+        // Without a war: n0, n1, n2 crises of highest rung 0, 1, 2 (independent Poisson).
         let top = TENSION_LEVELS - 1;
-        let no_war = (-hazard).exp();
         let pois = |lambda: f64, n: usize| -> f64 {
             let mut p = (-lambda).exp();
             for k in 1..=n {
@@ -347,7 +355,6 @@ impl MonthOutcome {
         let n2_one = pois(by_rung[2], 1);
         let n2_more = (1.0 - n2_zero - n2_one).max(0.0);
         let n0_zero = pois(by_rung[0], 0);
-        // month[h][k]: h = 0 no crisis, h = r + 1 highest rung r.
         let mut month = [[0.0; TENSION_LEVELS]; LEVELS];
         month[0][0] = n0_zero * n1[0] * n2_zero;
         month[1][0] = (1.0 - n0_zero) * n1[0] * n2_zero;
@@ -358,14 +365,30 @@ impl MonthOutcome {
             month[3][(2 + j).min(top)] += v * n2_one;
         }
         month[3][top] += n2_more;
+        MonthCrises {
+            by_rung,
+            war_via,
+            share,
+            no_war: (-hazard).exp(),
+            month,
+        }
+    }
+}
+
+impl MonthOutcome {
+    fn new(rates: &[f64; PATHWAY_COUNT], dist: &[[f64; RUNGS]; PATHWAY_COUNT]) -> MonthOutcome {
+        let c = MonthCrises::new(rates, dist);
+        let crises = rates.map(|r| r.max(0.0) * c.share);
+        let disputes = [0, 1, 2].map(|r| c.by_rung[r] * c.share);
         let mut keep = [[[0.0; TENSION_LEVELS]; LEVELS]; LEVELS];
         for (a, row) in keep.iter_mut().enumerate() {
-            for (h, by_k) in month.iter().enumerate() {
+            for (h, by_k) in c.month.iter().enumerate() {
                 for (k, v) in by_k.iter().enumerate() {
-                    row[a.max(h)][k] += no_war * v;
+                    row[a.max(h)][k] += c.no_war * v;
                 }
             }
         }
+        let war_via = c.war_via;
         MonthOutcome {
             war_via,
             crises,
@@ -822,61 +845,14 @@ struct MonthWar {
 impl MonthWar {
     /// [`MonthOutcome::new`]'s p(war) and tension rises, computed alone (the same numbers).
     fn new(rates: &[f64; PATHWAY_COUNT], dist: &[[f64; RUNGS]; PATHWAY_COUNT]) -> MonthWar {
-        let mut by_rung = [0.0; RUNGS];
-        let mut war_via = [0.0; PATHWAY_COUNT];
-        for (p, d) in dist.iter().enumerate() {
-            let rate = rates[p];
-            if rate <= 0.0 {
-                continue;
-            }
-            for r in 0..RUNGS {
-                by_rung[r] += rate * d[r];
-            }
-            war_via[p] = rate * d[WAR_RUNG as usize..].iter().sum::<f64>();
-        }
-        let hazard: f64 = war_via.iter().sum();
-        let share = if hazard > 0.0 {
-            -(-hazard).exp_m1() / hazard
-        } else {
-            1.0
-        };
-        for v in war_via.iter_mut() {
-            *v *= share;
-        }
-        let top = TENSION_LEVELS - 1;
-        let no_war = (-hazard).exp();
-        // Poisson probabilities of 0, 1, ... crises, as `MonthOutcome::new` has them.
-        let mut n1 = [0.0; TENSION_LEVELS];
-        let mut left = 1.0;
-        let mut term = (-by_rung[1]).exp();
-        for (k, v) in n1.iter_mut().enumerate().take(top) {
-            if k > 0 {
-                term *= by_rung[1] / k as f64;
-            }
-            *v = term;
-            left -= *v;
-        }
-        n1[top] = left.max(0.0);
-        let n2_zero = (-by_rung[2]).exp();
-        let n2_one = n2_zero * (by_rung[2] / 1.0);
-        let n2_more = (1.0 - n2_zero - n2_one).max(0.0);
-        let n0_zero = (-by_rung[0]).exp();
-        let mut month = [[0.0; TENSION_LEVELS]; LEVELS];
-        month[0][0] = n0_zero * n1[0] * n2_zero;
-        month[1][0] = (1.0 - n0_zero) * n1[0] * n2_zero;
-        for k in 1..=top {
-            month[2][k] = n1[k] * n2_zero;
-        }
-        for (j, v) in n1.iter().enumerate() {
-            month[3][(2 + j).min(top)] += v * n2_one;
-        }
-        month[3][top] += n2_more;
+        let c = MonthCrises::new(rates, dist);
         let mut keep = [0.0; TENSION_LEVELS];
-        for by_k in &month {
+        for by_k in &c.month {
             for (k, v) in by_k.iter().enumerate() {
-                keep[k] += no_war * v;
+                keep[k] += c.no_war * v;
             }
         }
+        let war_via = c.war_via;
         MonthWar {
             p_war: war_via.iter().sum(),
             keep,
