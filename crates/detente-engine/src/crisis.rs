@@ -926,32 +926,48 @@ impl Ladder {
     fn sharpness(&self) -> f64 {
         use std::f64::consts::PI;
         let mut nearest = PI;
-        let mut see = |d: f64| {
-            // A NaN (from a NaN input) sticks and asks for the most panels.
-            if d < nearest || d.is_nan() {
-                nearest = d;
+        // A NaN (from a NaN input) sticks and asks for the most panels.
+        let see = |nearest: &mut f64, d: f64| {
+            if d < *nearest || d.is_nan() {
+                *nearest = d;
             }
         };
         let preempts = self.preempt_max != 0.0 && self.preempt_steepness != 0.0;
-        let actors = std::iter::once((self.russia_shift, true)).chain(
-            self.members
-                .iter()
-                .map(|m| (self.nato_shift + m.offset, m.exposure > 0.0)),
-        );
-        for (own, exposed) in actors {
-            if preempts && exposed {
-                let steep = self.preempt_steepness;
-                see(logit_distance(
-                    self.preempt_threshold + (self.preempt_shift - own) / steep,
-                    PI / steep.abs(),
-                ));
+        let actors = || {
+            std::iter::once((self.russia_shift, true)).chain(
+                self.members
+                    .iter()
+                    .map(|m| (self.nato_shift + m.offset, m.exposure > 0.0)),
+            )
+        };
+        if preempts {
+            let steep = self.preempt_steepness;
+            for (own, exposed) in actors() {
+                if exposed {
+                    see(
+                        &mut nearest,
+                        logit_distance(
+                            self.preempt_threshold + (self.preempt_shift - own) / steep,
+                            PI / steep.abs(),
+                        ),
+                    );
+                }
             }
-            if self.fear != 0.0 {
+        }
+        // The escalation poles are at least min(pi/2, 2 atan(2 pi / |fear|)) away (the least
+        // of [`logit_distance`] over x): looked at one by one only if that could be nearer.
+        let y0 = PI / self.fear.abs();
+        let could_be_nearer = (2.0 * (2.0 * y0).atan())
+            .min(PI / 2.0)
+            .partial_cmp(&nearest)
+            .is_none_or(|o| o.is_lt());
+        if self.fear != 0.0 && could_be_nearer {
+            for (own, _) in actors() {
                 for climb in self.climb {
-                    see(logit_distance(
-                        0.5 - (climb + own) / self.fear,
-                        PI / self.fear.abs(),
-                    ));
+                    see(
+                        &mut nearest,
+                        logit_distance(0.5 - (climb + own) / self.fear, y0),
+                    );
                 }
             }
         }

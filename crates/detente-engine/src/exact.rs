@@ -15,7 +15,7 @@
 // The chain's state arrays read best with index loops.
 #![allow(clippy::needless_range_loop)]
 
-use crate::crisis::{Ladder, NoiseSums, RUNGS, WAR_RUNG};
+use crate::crisis::{CrisisInputs, Ladder, NoiseSums, SideTerms, RUNGS, WAR_RUNG};
 use crate::ensemble::{DiffSpread, EnsembleOptions, ParamDraw, Scenario, Summary};
 use crate::params::ModelParams;
 use crate::pathway::{Pathway, PATHWAY_COUNT};
@@ -409,87 +409,162 @@ pub(crate) fn crisis_distributions(
     war_reachable: bool,
     cache: Option<&mut LadderCache>,
 ) -> Vec<[[[f64; RUNGS]; PATHWAY_COUNT]; MEMORIES]> {
-    let months = trajectory.len();
-    let years = months.div_ceil(12);
-    let mut settings = Vec::new();
-    let mut slot = vec![[[usize::MAX; PATHWAY_COUNT]; MEMORIES]; years];
-    for y in 0..years {
-        let in_year = y * 12..((y + 1) * 12).min(months);
-        for i in 0..MEMORIES {
-            let memory = Memory::from_index(i);
-            let st = trajectory.at(crisis_month(y * 12, months), memory);
-            for p in Pathway::ALL {
-                let k = p.index();
-                let live = in_year.clone().any(|m| {
-                    let st = trajectory.at(m, memory);
-                    st.rates_peace[k] > 0.0 || (war_reachable && st.rates_war[k] > 0.0)
-                });
-                if !live {
-                    continue;
-                }
-                let setting = crisis_setting(params, policy, st, p);
-                let previous = if y > 0 { slot[y - 1][i][k] } else { usize::MAX };
-                slot[y][i][k] = if previous != usize::MAX && settings[previous] == setting {
-                    previous
-                } else {
-                    settings.push(setting);
-                    settings.len() - 1
-                };
-            }
-        }
-    }
-    let dists: Vec<[f64; RUNGS]> = match cache {
-        None => settings
-            .par_iter()
-            .map(|(inputs, sides)| Ladder::new(params, inputs, sides).max_rung_distribution())
-            .collect(),
-        Some(cache) => {
-            // A ladder's noise averages are all its quadrature gives; the bits of the numbers
-            // it reads name them.
-            let ladders: Vec<(Vec<u64>, Ladder)> = settings
-                .iter()
-                .map(|(inputs, sides)| {
-                    let ladder = Ladder::new(params, inputs, sides);
-                    (ladder.noise_key(), ladder)
-                })
-                .collect();
-            let mut found: Vec<Option<NoiseSums>> = ladders
-                .iter()
-                .map(|(key, _)| cache.ladders.get(key).copied())
-                .collect();
-            let missing: Vec<usize> = (0..ladders.len()).filter(|&i| found[i].is_none()).collect();
-            let computed: Vec<NoiseSums> = missing
-                .par_iter()
-                .map(|&i| ladders[i].1.own_noise_sums())
-                .collect();
-            for (&i, sums) in missing.iter().zip(computed) {
-                found[i] = Some(sums);
-                if !cache.frozen {
-                    cache.ladders.insert(ladders[i].0.clone(), sums);
-                }
-            }
-            found
-                .into_iter()
-                .zip(&ladders)
-                .map(|(sums, (_, ladder))| {
-                    ladder.distribution_from(&sums.expect("every ladder found or computed"))
-                })
-                .collect()
-        }
-    };
-    slot.iter()
-        .map(|by_memory| {
-            by_memory.map(|s| {
-                s.map(|k| {
-                    if k == usize::MAX {
-                        [0.0; RUNGS]
-                    } else {
-                        dists[k]
+    let settings = CrisisSettings::new(params, policy, trajectory, war_reachable);
+    let dists = settings.distributions(params, cache, |_| None);
+    settings.by_slot(&dists)
+}
+
+/// A crisis's setting: its inputs and the sides' terms.
+type Setting = (CrisisInputs, SideTerms);
+
+/// The crisis settings of an evaluation: one for each (year, memory, pathway) where a crisis
+/// can start, a setting equal to the previous year's shared.
+pub(crate) struct CrisisSettings {
+    /// (crisis inputs, side terms) of each setting, with its first (year, memory, pathway).
+    settings: Vec<(Setting, (usize, usize, usize))>,
+    /// `slot[year][memory][pathway]`: index in `settings` (`usize::MAX` where no crisis can
+    /// start).
+    slot: Vec<[[usize; PATHWAY_COUNT]; MEMORIES]>,
+}
+
+impl CrisisSettings {
+    /// The settings of `policy` under `params` along the slow path `trajectory`.
+    pub(crate) fn new(
+        params: &ModelParams,
+        policy: &Policy,
+        trajectory: &Trajectory,
+        war_reachable: bool,
+    ) -> CrisisSettings {
+        let months = trajectory.len();
+        let years = months.div_ceil(12);
+        let mut settings: Vec<(Setting, (usize, usize, usize))> = Vec::new();
+        let mut slot = vec![[[usize::MAX; PATHWAY_COUNT]; MEMORIES]; years];
+        for y in 0..years {
+            let in_year = y * 12..((y + 1) * 12).min(months);
+            for i in 0..MEMORIES {
+                let memory = Memory::from_index(i);
+                let st = trajectory.at(crisis_month(y * 12, months), memory);
+                for p in Pathway::ALL {
+                    let k = p.index();
+                    let live = in_year.clone().any(|m| {
+                        let st = trajectory.at(m, memory);
+                        st.rates_peace[k] > 0.0 || (war_reachable && st.rates_war[k] > 0.0)
+                    });
+                    if !live {
+                        continue;
                     }
+                    let setting = crisis_setting(params, policy, st, p);
+                    let previous = if y > 0 { slot[y - 1][i][k] } else { usize::MAX };
+                    slot[y][i][k] = if previous != usize::MAX && settings[previous].0 == setting {
+                        previous
+                    } else {
+                        settings.push((setting, (y, i, k)));
+                        settings.len() - 1
+                    };
+                }
+            }
+        }
+        CrisisSettings { settings, slot }
+    }
+
+    /// The distribution of the highest rung of each setting: `known(j)` where it gives one
+    /// (the caller vouches that it is setting j's), else computed (reusing the ladders' noise
+    /// averages kept in `cache`).
+    pub(crate) fn distributions(
+        &self,
+        params: &ModelParams,
+        cache: Option<&mut LadderCache>,
+        known: impl Fn(usize) -> Option<[f64; RUNGS]>,
+    ) -> Vec<[f64; RUNGS]> {
+        let mut out: Vec<Option<[f64; RUNGS]>> = (0..self.settings.len()).map(&known).collect();
+        let todo: Vec<usize> = (0..out.len()).filter(|&j| out[j].is_none()).collect();
+        let ladder = |j: usize| {
+            let (inputs, sides) = &self.settings[j].0;
+            Ladder::new(params, inputs, sides)
+        };
+        match cache {
+            None => {
+                let dists: Vec<[f64; RUNGS]> = todo
+                    .par_iter()
+                    .map(|&j| ladder(j).max_rung_distribution())
+                    .collect();
+                for (&j, d) in todo.iter().zip(dists) {
+                    out[j] = Some(d);
+                }
+            }
+            Some(cache) => {
+                // A ladder's noise averages are all its quadrature gives; the bits of the
+                // numbers it reads name them.
+                let ladders: Vec<(Vec<u64>, Ladder)> = todo
+                    .iter()
+                    .map(|&j| {
+                        let ladder = ladder(j);
+                        (ladder.noise_key(), ladder)
+                    })
+                    .collect();
+                let mut found: Vec<Option<NoiseSums>> = ladders
+                    .iter()
+                    .map(|(key, _)| cache.ladders.get(key).copied())
+                    .collect();
+                let missing: Vec<usize> =
+                    (0..ladders.len()).filter(|&i| found[i].is_none()).collect();
+                let computed: Vec<NoiseSums> = missing
+                    .par_iter()
+                    .map(|&i| ladders[i].1.own_noise_sums())
+                    .collect();
+                for (&i, sums) in missing.iter().zip(computed) {
+                    found[i] = Some(sums);
+                    if !cache.frozen {
+                        cache.ladders.insert(ladders[i].0.clone(), sums);
+                    }
+                }
+                for ((&j, sums), (_, ladder)) in todo.iter().zip(found).zip(&ladders) {
+                    out[j] = Some(
+                        ladder.distribution_from(&sums.expect("every ladder found or computed")),
+                    );
+                }
+            }
+        }
+        out.into_iter()
+            .map(|d| d.expect("every setting known or computed"))
+            .collect()
+    }
+
+    /// The distributions of the settings, `dists` (in the settings' order), by `[year][memory]`
+    /// and pathway (zero where no crisis can start).
+    pub(crate) fn by_slot(
+        &self,
+        dists: &[[f64; RUNGS]],
+    ) -> Vec<[[[f64; RUNGS]; PATHWAY_COUNT]; MEMORIES]> {
+        self.slot
+            .iter()
+            .map(|by_memory| {
+                by_memory.map(|s| {
+                    s.map(|k| {
+                        if k == usize::MAX {
+                            [0.0; RUNGS]
+                        } else {
+                            dists[k]
+                        }
+                    })
                 })
             })
-        })
-        .collect()
+            .collect()
+    }
+
+    /// For setting j of `self`, the distribution `base_dists` gives the same setting at the same
+    /// (year, memory, pathway) of `base`, if it is the same there: the ladders' distributions
+    /// of two evaluations whose parameters differ only in ones the ladders do not read.
+    pub(crate) fn same_in(
+        &self,
+        base: &CrisisSettings,
+        base_dists: &[[f64; RUNGS]],
+        j: usize,
+    ) -> Option<[f64; RUNGS]> {
+        let (setting, at) = &self.settings[j];
+        let b = *base.slot.get(at.0)?.get(at.1)?.get(at.2)?;
+        (base.settings.get(b)?.0 == *setting).then(|| base_dists[b])
+    }
 }
 
 /// Crisis ladders' noise averages ([`Ladder::noise_sums`]) kept from one evaluation to the

@@ -15,7 +15,9 @@
 //! [`crate::exact::p_war_cached`].
 
 use crate::crisis::RUNGS;
-use crate::exact::{crisis_distributions, p_war_from, war_reachable, LadderCache};
+#[cfg(test)]
+use crate::exact::crisis_distributions;
+use crate::exact::{p_war_from, war_reachable, CrisisSettings, LadderCache};
 use crate::mechanism;
 use crate::params::{ModelParams, PARAM_SPECS};
 use crate::pathway::PATHWAY_COUNT;
@@ -104,6 +106,9 @@ struct Base {
     policy: Policy,
     trajectory: Trajectory,
     war_reachable: bool,
+    settings: CrisisSettings,
+    /// The ladders' distributions, by setting and by slot.
+    setting_dists: Vec<[f64; RUNGS]>,
     dists: Vec<[[[f64; RUNGS]; PATHWAY_COUNT]; MEMORIES]>,
     p_war: f64,
 }
@@ -142,19 +147,17 @@ impl PWarEvaluator {
             self.ladders = LadderCache::default();
             let trajectory = Trajectory::new(params, policy);
             let reachable = war_reachable(policy, &trajectory);
-            let dists = crisis_distributions(
-                params,
-                policy,
-                &trajectory,
-                reachable,
-                Some(&mut self.ladders),
-            );
+            let settings = CrisisSettings::new(params, policy, &trajectory, reachable);
+            let setting_dists = settings.distributions(params, Some(&mut self.ladders), |_| None);
+            let dists = settings.by_slot(&setting_dists);
             let p_war = p_war_from(params, policy, &trajectory, &dists);
             self.base = Some(Base {
                 params: params.clone(),
                 policy: policy.clone(),
                 trajectory,
                 war_reachable: reachable,
+                settings,
+                setting_dists,
                 dists,
                 p_war,
             });
@@ -167,22 +170,38 @@ impl PWarEvaluator {
         if changed.slow {
             let trajectory = Trajectory::new(params, policy);
             let reachable = war_reachable(policy, &trajectory);
-            let dists = self.ladders.frozen(|cache| {
-                crisis_distributions(params, policy, &trajectory, reachable, Some(cache))
+            let settings = CrisisSettings::new(params, policy, &trajectory, reachable);
+            // A parameter the ladders do not read leaves the ladder of an unchanged setting
+            // unchanged: its distribution is the base's.
+            let setting_dists = self.ladders.frozen(|cache| {
+                settings.distributions(params, Some(cache), |j| {
+                    if changed.ladders {
+                        None
+                    } else {
+                        settings.same_in(&base.settings, &base.setting_dists, j)
+                    }
+                })
             });
-            return p_war_from(params, policy, &trajectory, &dists);
+            return p_war_from(
+                params,
+                policy,
+                &trajectory,
+                &settings.by_slot(&setting_dists),
+            );
         }
         if changed.ladders {
-            let dists = self.ladders.frozen(|cache| {
-                crisis_distributions(
-                    params,
-                    policy,
-                    &base.trajectory,
-                    base.war_reachable,
-                    Some(cache),
-                )
-            });
-            return p_war_from(params, policy, &base.trajectory, &dists);
+            // The settings read the parameters too (how each pathway's crises start).
+            let settings =
+                CrisisSettings::new(params, policy, &base.trajectory, base.war_reachable);
+            let setting_dists = self
+                .ladders
+                .frozen(|cache| settings.distributions(params, Some(cache), |_| None));
+            return p_war_from(
+                params,
+                policy,
+                &base.trajectory,
+                &settings.by_slot(&setting_dists),
+            );
         }
         p_war_from(params, policy, &base.trajectory, &base.dists)
     }
