@@ -7,7 +7,8 @@
 //! its slow state, ladder distributions and p(war), and evaluates a row that differs from the
 //! base in one parameter from the first stage that reads it: a parameter no stage reads gives
 //! the base's p(war), one the slow state does not read reuses its slow state, one neither the
-//! slow state nor the ladders read reuses its distributions too. Which stage reads a parameter
+//! slow state nor the ladders read reuses its distributions too, and one only the slow state
+//! reads reuses the distribution of every crisis setting it left as it was. Which stage reads a parameter
 //! is found in the stages' source files (a parameter is read where its field is named, `.name`,
 //! counting every function of those files: a superset); a test checks, for every parameter on
 //! every built-in and an architecture with every mechanism on, that a parameter not counted
