@@ -295,16 +295,15 @@ impl CrisisTable {
         CrisisTable { cumulative }
     }
 
-    /// The highest rung of a crisis on `pathway` in month `m` under `memory`, for a uniform `u`,
-    /// without branching on the outcome (the same rung as [`CrisisTable::rung`]).
-    pub(crate) fn rung_branchless(&self, m: usize, memory: Memory, pathway: Pathway, u: f64) -> u8 {
+    /// The distribution of the highest rung of a crisis on `pathway` in month `m` under
+    /// `memory`.
+    pub(crate) fn distribution(&self, m: usize, memory: Memory, pathway: Pathway) -> [f64; RUNGS] {
         let c = &self.cumulative[m / 12][memory.index()][pathway.index()];
-        let r = c.iter().map(|x| (*x <= u) as u8).sum::<u8>();
-        if (r as usize) < RUNGS {
-            r
-        } else {
-            self.rung(m, memory, pathway, u)
+        let mut d = *c;
+        for r in 1..RUNGS {
+            d[r] = c[r] - c[r - 1];
         }
+        d
     }
 
     /// The highest rung of a crisis on `pathway` in month `m` under `memory`, for a uniform `u`.
