@@ -265,9 +265,10 @@ pub fn next_tension(tension: u8, shed: bool, rise: u32) -> u8 {
 
 /// The exact distribution of a crisis's highest rung for each year, memory and pathway (the
 /// ladder's [`Ladder::max_rung_distribution`] of [`crisis_setting`]), as cumulative
-/// probabilities. With fixed parameters an ensemble draws each crisis's outcome from it with one
-/// uniform instead of playing the ladder out round by round: the same model, sampled faster
-/// (`crisis.rs` tests the ladder's simulator against the distribution).
+/// probabilities. With fixed parameters an ensemble draws each crisis's outcome from it (the
+/// event-driven sampler of [`crate::events`]: by class, at most one uniform a crisis) instead of
+/// playing the ladder out round by round: the same model, sampled faster (`crisis.rs` tests the
+/// ladder's simulator against the distribution).
 pub struct CrisisTable {
     cumulative: Vec<[[[f64; RUNGS]; PATHWAY_COUNT]; MEMORIES]>,
 }
