@@ -315,10 +315,11 @@ pub type Progress<'a> = dyn Fn(u64) -> bool + Sync + 'a;
 const CHUNKS_PER_BATCH: u64 = 64;
 
 /// What an ensemble shares between its runs when parameters are fixed: the slow path and the
-/// crises' exact outcome distributions (none with parameter draws: each run has its own).
+/// event-driven sampler, made with the crises' exact outcome distributions (none with
+/// parameter draws: each run has its own).
 struct Shared {
     trajectory: Trajectory,
-    crises: Option<(CrisisTable, EventSampler)>,
+    events: Option<EventSampler>,
 }
 
 impl Shared {
@@ -327,13 +328,13 @@ impl Shared {
         if draw.is_some() {
             return Shared {
                 trajectory: Trajectory::lazy(params, policy),
-                crises: None,
+                events: None,
             };
         }
         let trajectory = Trajectory::new(params, policy);
         let table = CrisisTable::new(params, policy, &trajectory);
-        let crises = Some((table, EventSampler::new(params, &trajectory)));
-        Shared { trajectory, crises }
+        let events = Some(EventSampler::new(params, &trajectory, &table));
+        Shared { trajectory, events }
     }
 }
 
@@ -346,12 +347,11 @@ fn one_run(
     run: u64,
 ) -> RunOutcome {
     let seed = options.seed;
-    match (draw, &shared.crises) {
-        (None, Some((table, events))) => events.run(
+    match (draw, &shared.events) {
+        (None, Some(events)) => events.run(
             &scenario.params,
             &scenario.policy,
             &shared.trajectory,
-            table,
             seed,
             run,
         ),

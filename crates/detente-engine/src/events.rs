@@ -1,25 +1,35 @@
 //! Event-driven sampling of runs with fixed parameters: the same model as the month-by-month
 //! simulator ([`crate::run`]), with the same discrete months, sampled by jumping from one
-//! eventful month to the next. While a run's state (ceasefire durable, fragile or at a second
-//! war; its [`Memory`]; a Belarus succession or not) stays the same, a month is quiet — no
-//! ceasefire breakdown, no crisis, no tension shed, no succession — with a probability known in
-//! closed form, so [`EventSampler`] keeps, for each of the 48 states, the prefix products of
-//! that probability over the months (and the prefix sums of its log, for where the products
-//! would underflow), and a run draws its next eventful month with one uniform and a scan
-//! (stopping at the end of a second war, when the ceasefire is restored; the restoration month
-//! is played as usual). In the eventful month one more uniform picks which component comes
-//! first in the month's order (breakdown, crises, tension shed, succession: the first is i with
-//! probability prod_{j<i}(1 - p_j) p_i / P(at least one)); the components after it are drawn as
-//! usual, and a crisis count that comes first is a zero-truncated Poisson. A war's course jumps
-//! the same way from one change of phase to the next, with the products of the probability of
-//! staying in each phase by the war's start month. The spending (the calm path's, the same for
-//! every run) is summed once. The runs keep their own streams (the gaps and the first event
-//! come from the triggers' stream), so results stay independent of threads and two
-//! architectures share their random numbers run by run; they differ in draws, not in
-//! distribution, from the month-by-month simulator, and tests check both against the exact
-//! chain.
+//! eventful month to the next. A month's crises split by Poisson thinning into those that can
+//! change a run's state — below the highest tension a crisis whose highest rung is above 0 (it
+//! raises the tension), at the highest a war — and the rest, which change only what is counted
+//! (crises by pathway, the highest rung). While a run's state (ceasefire durable, fragile or at
+//! a second war; its [`Memory`]; a Belarus succession or not) stays the same, a month is quiet
+//! — no ceasefire breakdown, no state-changing crisis, no tension shed, no succession — with a
+//! probability known in closed form, so [`EventSampler`] keeps, for each of the 48 states, the
+//! prefix products of that probability over the months (and the prefix sums of its log, for
+//! where the products would underflow), and a run draws its next eventful month with one
+//! uniform and a scan eight months at a time (stopping at the end of a second war, when the
+//! ceasefire is restored; the restoration month is played as usual). The quiet months' other
+//! crises are independent Poisson counts by pathway: the sampler keeps the prefix sums of
+//! their rates (apart, at the highest tension, those at rung 2, the only ones that can still
+//! raise a run's highest rung there), a run adds them up stretch by stretch and draws the
+//! counts once, at its end. In the eventful month one more uniform picks which component comes
+//! first in the month's order (breakdown, state-changing crises, tension shed, succession: the
+//! first is i with probability prod_{j<i}(1 - p_j) p_i / P(at least one)); the components
+//! after it are drawn as usual, a count of state-changing crises that comes first is a
+//! zero-truncated Poisson, the month's other crises are a Poisson count, and the two classes
+//! are played in a random order (crises after a war do not count), each crisis's pathway in
+//! proportion to its class's rates and its highest rung drawn from its distribution given the
+//! class. A war's course jumps the same way from one change of phase to the next, with the
+//! products of the probability of staying in each phase by the war's start month. The spending
+//! (the calm path's, the same for every run) is summed once. The runs keep their own streams
+//! (the gaps, the first event and the thinned crises come from the triggers' stream), so
+//! results stay independent of threads and two architectures share their random numbers run by
+//! run; they differ in draws, not in distribution, from the month-by-month simulator, and tests
+//! check both against the exact chain.
 
-use crate::crisis::{NUCLEAR_RUNG, WAR_RUNG};
+use crate::crisis::{NUCLEAR_RUNG, RUNGS, WAR_RUNG};
 use crate::params::ModelParams;
 use crate::pathway::{Pathway, PATHWAY_COUNT};
 use crate::policy::Policy;
@@ -28,7 +38,7 @@ use crate::run::{
     next_tension, poisson, second_war_length, tension_decay_probability, Costs, CrisisTable,
     RunOutcome,
 };
-use crate::slow::{Memory, Trajectory, MEMORIES};
+use crate::slow::{Memory, Trajectory, MEMORIES, TENSION_LEVELS};
 use crate::war::{fait_accompli_probability, WarCourse, WarMonth, WarPhase};
 use rand::Rng;
 
@@ -40,6 +50,18 @@ const STATES: usize = STATUSES * MEMORIES * 2;
 const LIVE_PHASES: usize = 4;
 /// Floor on a month's log probability of quiet (a certain event gives -inf otherwise).
 const LOG_FLOOR: f64 = -1e6;
+/// The highest tension: a crisis short of war leaves it where it is.
+const TOP: u8 = (TENSION_LEVELS - 1) as u8;
+
+/// Whether a crisis with highest rung `rung` can change the state of a run at `tension`: at
+/// a tension below the highest any rung above 0 raises it; at the highest only a war counts.
+fn changes_state(tension: u8, rung: usize) -> bool {
+    if tension < TOP {
+        rung > 0
+    } else {
+        rung >= WAR_RUNG as usize
+    }
+}
 
 /// What an ensemble with fixed parameters precomputes to sample its runs event by event.
 pub struct EventSampler {
@@ -51,9 +73,15 @@ pub struct EventSampler {
     quiet: Vec<f64>,
     /// `month[state * months + m]`: the probabilities an eventful month is drawn with.
     month: Vec<MonthEvents>,
-    /// `rates[state * months + m]`: the trigger rates by pathway, cumulated (read only for a
-    /// crisis; the last is the total).
-    rates: Vec<[f64; PATHWAY_COUNT]>,
+    /// `thinned[state * (months + 1) + m]`: sum over months before m of the rates by pathway
+    /// of the crises that cannot change `state` at highest rung 0, or 1 at the highest tension.
+    thinned: Vec<Rates>,
+    /// The same for highest rung 2, thinned only at the highest tension (zero below it).
+    thinned_2: Vec<Rates>,
+    /// `rungs[year][memory][pathway]`: the distribution of a crisis's highest rung given the
+    /// class that is drawn (cumulative): given it changes the state below the highest tension
+    /// (rungs 1-3), given it does not at the highest (rungs 0-2).
+    rungs: Vec<[[[f64; RUNGS]; PATHWAY_COUNT]; MEMORIES]>,
     /// `log_stay[(w * LIVE_PHASES + phase) * (months + 1) + m]`: for a war that began in month
     /// w, sum over months w+1..m-1 of the log probability of staying in `phase` (0 up to w+1).
     log_stay: Vec<f64>,
@@ -65,21 +93,35 @@ pub struct EventSampler {
     costs: Costs,
 }
 
-/// One month in one state: what its eventful month is drawn with (one cache line).
+/// A row of rates by pathway (one cache line).
 #[derive(Clone, Copy, Debug, Default)]
 #[repr(align(64))]
+struct Rates([f64; 8]);
+
+/// One month in one state: what its eventful month is drawn with. Three cache lines: what
+/// every eventful month reads, what a state-changing crisis reads (the first two, which the
+/// processor fetches together), what the other crises read.
+#[derive(Clone, Copy, Debug, Default)]
+#[repr(align(128))]
 struct MonthEvents {
-    /// Total trigger rate (the Poisson mean of the month's crises).
-    total: f64,
-    /// Probability of at least one crisis, and of exactly one.
-    p_crisis: f64,
-    p_one: f64,
-    p_succ: f64,
     /// Probability of at least one event.
     any: f64,
     /// Probability that the month's first event (in the month's order) is a ceasefire
-    /// breakdown, a crisis or less, a tension shed or less.
+    /// breakdown, a state-changing crisis or less, a tension shed or less.
     first: [f64; 3],
+    /// Probability of at least one state-changing crisis, and of exactly one.
+    p_crisis: f64,
+    p_one: f64,
+    /// e^-rest: the probability of no other crisis.
+    e_rest: f64,
+    p_succ: f64,
+    /// The rates by pathway of the crises that can change the state, cumulated, and their
+    /// total (the Poisson mean of their count).
+    changing_rates: [f64; PATHWAY_COUNT],
+    changing: f64,
+    /// The same for the other crises.
+    rest_rates: [f64; PATHWAY_COUNT],
+    rest: f64,
 }
 
 /// Which component of an eventful month comes first.
@@ -101,13 +143,37 @@ fn ln_not(p: f64) -> f64 {
     (-p).ln_1p().max(LOG_FLOOR)
 }
 
-/// The first index t in `lo..hi` with `l[t + 1] < target`, if any (`l` decreasing). A linear
-/// scan: the next event is usually a few months away, and the scan's branch is predictable.
+/// The first index t in `lo..hi` with `l[t + 1] < target`, if any (`l` decreasing). The next
+/// event is usually a few months away: the scan compares eight months at a time and takes the
+/// first below the target from the bits of the comparisons, so its only branch (whether the
+/// eight hold it) is predictable.
+#[inline]
 fn first_below(l: &[f64], lo: usize, hi: usize, target: f64) -> Option<usize> {
-    l[lo + 1..=hi]
+    let s = &l[lo + 1..=hi];
+    let mut chunks = s.chunks_exact(8);
+    let mut base = lo;
+    for chunk in chunks.by_ref() {
+        let below = below_mask(chunk.try_into().unwrap(), target);
+        if below != 0 {
+            return Some(base + below.trailing_zeros() as usize);
+        }
+        base += 8;
+    }
+    chunks
+        .remainder()
         .iter()
         .position(|x| *x < target)
-        .map(|i| lo + i)
+        .map(|i| base + i)
+}
+
+/// Bit j set where `x[j] < target`.
+#[inline(always)]
+fn below_mask(x: &[f64; 8], target: f64) -> u32 {
+    let mut below = 0u32;
+    for (j, v) in x.iter().enumerate() {
+        below |= ((*v < target) as u32) << j;
+    }
+    below
 }
 
 /// Below this the prefix products of the probabilities of quiet are not used (their ratios
@@ -125,25 +191,37 @@ fn next_event(q: &[f64], l: &[f64], m: usize, end: usize, u: f64) -> Option<usiz
     }
 }
 
+/// Add to `sum` the rates of `prefix` (sums over the months before) over months `from..to`.
+#[inline(always)]
+fn add_between(sum: &mut [f64; 8], prefix: &[Rates], from: usize, to: usize) {
+    let (a, b) = (&prefix[from].0, &prefix[to].0);
+    for k in 0..8 {
+        sum[k] += b[k] - a[k];
+    }
+}
+
 /// A uniform in (0, 1] (its log is finite).
 fn open_uniform(rng: &mut EngineRng) -> f64 {
     1.0 - rng.random::<f64>()
 }
 
 impl EventSampler {
-    /// The sampler of a trajectory (every month and memory computed).
-    pub fn new(params: &ModelParams, trajectory: &Trajectory) -> EventSampler {
+    /// The sampler of a trajectory (every month and memory computed) with its crises' table.
+    pub fn new(params: &ModelParams, trajectory: &Trajectory, table: &CrisisTable) -> EventSampler {
         let months = trajectory.len();
         let shed = tension_decay_probability(params);
         let mut log_quiet = vec![0.0; STATES * (months + 1)];
+        let mut thinned = vec![Rates::default(); STATES * (months + 1)];
+        let mut thinned_2 = vec![Rates::default(); STATES * (months + 1)];
         let mut month = vec![MonthEvents::default(); STATES * months];
-        let mut all_rates = vec![[0.0; PATHWAY_COUNT]; STATES * months];
         for status in 0..STATUSES {
             for mi in 0..MEMORIES {
                 for succeeded in [false, true] {
                     let memory = Memory::from_index(mi);
                     let s = state_index(status, memory, succeeded);
                     let l = &mut log_quiet[s * (months + 1)..(s + 1) * (months + 1)];
+                    let th = &mut thinned[s * (months + 1)..(s + 1) * (months + 1)];
+                    let th2 = &mut thinned_2[s * (months + 1)..(s + 1) * (months + 1)];
                     for m in 0..months {
                         let st = trajectory.at(m, memory);
                         let p_break = if status < 2 {
@@ -152,34 +230,84 @@ impl EventSampler {
                             0.0
                         };
                         let rates = st.rates(status == 2, succeeded);
-                        let total: f64 = rates.iter().sum();
+                        // Each pathway's crises split by thinning into those that can change
+                        // the state and the rest, and the rest by whether they reach rung 2.
+                        let mut changing_rates = [0.0; PATHWAY_COUNT];
+                        let mut rest_rates = [0.0; PATHWAY_COUNT];
+                        let (mut row, mut row_2) = (th[m].0, th2[m].0);
+                        let (mut changing, mut rest) = (0.0, 0.0);
+                        for (k, pathway) in Pathway::ALL.into_iter().enumerate() {
+                            let d = table.distribution(m, memory, pathway);
+                            let mut lanes = [0.0; 2];
+                            let mut p_changing = 0.0;
+                            for (r, p) in d.iter().enumerate() {
+                                if changes_state(memory.tension, r) {
+                                    p_changing += p;
+                                } else {
+                                    lanes[(r >= 2) as usize] += p;
+                                }
+                            }
+                            changing += rates[k] * p_changing;
+                            rest += rates[k] * (lanes[0] + lanes[1]);
+                            changing_rates[k] = changing;
+                            rest_rates[k] = rest;
+                            row[k] += rates[k] * lanes[0];
+                            row_2[k] += rates[k] * lanes[1];
+                        }
+                        th[m + 1] = Rates(row);
+                        th2[m + 1] = Rates(row_2);
                         let p_shed = if memory.tension > 0 { shed } else { 0.0 };
                         let p_succ = if succeeded {
                             0.0
                         } else {
                             st.belarus_succession
                         };
-                        let q = ln_not(p_succ) + ln_not(p_shed) - total + ln_not(p_break);
-                        let p_crisis = -(-total).exp_m1();
+                        let q = ln_not(p_succ) + ln_not(p_shed) - changing + ln_not(p_break);
+                        let p_crisis = -(-changing).exp_m1();
                         let f1 = p_break;
                         let f2 = f1 + (1.0 - p_break) * p_crisis;
                         let f3 = f2 + (1.0 - p_break) * (1.0 - p_crisis) * p_shed;
-                        let mut cum = rates;
-                        let mut sum = 0.0;
-                        for r in cum.iter_mut() {
-                            sum += *r;
-                            *r = sum;
-                        }
-                        all_rates[s * months + m] = cum;
                         month[s * months + m] = MonthEvents {
-                            total,
+                            changing,
+                            rest,
+                            e_rest: (-rest).exp(),
                             p_crisis,
-                            p_one: (-total).exp() * total,
+                            p_one: (-changing).exp() * changing,
                             p_succ,
                             any: -q.exp_m1(),
                             first: [f1, f2, f3],
+                            changing_rates,
+                            rest_rates,
                         };
                         l[m + 1] = l[m] + q.max(LOG_FLOOR);
+                    }
+                }
+            }
+        }
+        // The highest rung of a drawn crisis given its class: below the highest tension a
+        // state-changing crisis (rungs 1-3; the rest are at rung 0), at the highest the rest
+        // (rungs 0-2; a state-changing crisis is a war).
+        let years = months.div_ceil(12);
+        let mut rungs = vec![[[[0.0; RUNGS]; PATHWAY_COUNT]; MEMORIES]; years];
+        for (y, by_memory) in rungs.iter_mut().enumerate() {
+            for (mi, by_pathway) in by_memory.iter_mut().enumerate() {
+                let memory = Memory::from_index(mi);
+                let drawn = memory.tension >= TOP;
+                for (pathway, c) in Pathway::ALL.into_iter().zip(by_pathway.iter_mut()) {
+                    let d = table.distribution(y * 12, memory, pathway);
+                    let class = |r: usize| changes_state(memory.tension, r) != drawn;
+                    let mass: f64 = (0..RUNGS).filter(|r| class(*r)).map(|r| d[r]).sum();
+                    let last = (0..RUNGS)
+                        .rfind(|r| class(*r) && d[*r] > 0.0)
+                        .or_else(|| (0..RUNGS).find(|r| class(*r)))
+                        .unwrap_or(0);
+                    let mut sum = 0.0;
+                    for r in 0..RUNGS {
+                        if class(r) && mass > 0.0 {
+                            sum += d[r] / mass;
+                        }
+                        // Below the class nothing is drawn (0), from its last rung on all is.
+                        c[r] = if r >= last { 1.0 } else { sum };
                     }
                 }
             }
@@ -214,7 +342,9 @@ impl EventSampler {
             log_quiet,
             quiet,
             month,
-            rates: all_rates,
+            thinned,
+            thinned_2,
+            rungs,
             log_stay,
             stay,
             shed,
@@ -230,7 +360,6 @@ impl EventSampler {
         params: &ModelParams,
         policy: &Policy,
         trajectory: &Trajectory,
-        table: &CrisisTable,
         seed: u64,
         run: u64,
     ) -> RunOutcome {
@@ -264,6 +393,8 @@ impl EventSampler {
         } else {
             second_war_length(&mut cf_rng, params) as usize
         };
+        // The rates of the quiet months' thinned crises, summed over the run.
+        let mut thinned = [[0.0; 8]; 2];
         let mut at_war = false;
         let mut m = 0;
         while m < n {
@@ -282,13 +413,21 @@ impl EventSampler {
                 let s = state_index(status, memory, succeeded);
                 let range = s * (n + 1)..(s + 1) * (n + 1);
                 let u = open_uniform(&mut trigger_rng);
-                match next_event(
+                let next = next_event(
                     &self.quiet[range.clone()],
-                    &self.log_quiet[range],
+                    &self.log_quiet[range.clone()],
                     m,
                     end,
                     u,
-                ) {
+                );
+                // The quiet months m..t (or to the end of the stretch) add their thinned
+                // crises' rates.
+                let to = next.unwrap_or(end);
+                add_between(&mut thinned[0], &self.thinned[range.clone()], m, to);
+                if memory.tension >= TOP {
+                    add_between(&mut thinned[1], &self.thinned_2[range], m, to);
+                }
+                match next {
                     Some(t) => t,
                     None => {
                         m = end;
@@ -299,8 +438,7 @@ impl EventSampler {
             // Month t has at least one event (unless it is a restoration month): which comes
             // first, in the month's order, is drawn with one uniform; the rest as usual.
             let status = if holds { fragile as usize } else { 2 };
-            let mut at = state_index(status, memory, succeeded) * n + t;
-            let mut ev = &self.month[at];
+            let mut ev = &self.month[state_index(status, memory, succeeded) * n + t];
             let p_shed = if memory.tension > 0 { self.shed } else { 0.0 };
             let first = if restored {
                 First::Unconditioned
@@ -321,23 +459,43 @@ impl EventSampler {
                 memory.fought = true;
                 outcome.ceasefire_break_month.get_or_insert(t as u32);
                 second_war_ends = t + second_war_length(&mut cf_rng, params) as usize;
-                at = state_index(2, memory, succeeded) * n + t;
-                ev = &self.month[at];
+                ev = &self.month[state_index(2, memory, succeeded) * n + t];
             }
-            let total = ev.total;
-            let count = match first {
-                First::Crisis => truncated_poisson(&mut trigger_rng, total, ev.p_crisis, ev.p_one),
-                First::Break | First::Unconditioned => poisson(&mut trigger_rng, total),
+            // The month's crises of both classes, in a random order.
+            let mut changing = match first {
+                First::Crisis => {
+                    truncated_poisson(&mut trigger_rng, ev.changing, ev.p_crisis, ev.p_one)
+                }
+                First::Break | First::Unconditioned => poisson(&mut trigger_rng, ev.changing),
                 First::Shed | First::Succession => 0,
             };
+            let mut count = changing + poisson_from(&mut trigger_rng, ev.rest, ev.e_rest);
             let mut rise = 0;
             if count > 0 {
-                let crisis_rng =
-                    crisis_rng.get_or_insert_with(|| stream_rng(seed, run, Stream::Crises));
-                for _ in 0..count {
-                    let pathway = pick(&mut trigger_rng, &self.rates[at], total);
+                let top = memory.tension >= TOP;
+                while count > 0 {
+                    let is_changing = if changing == count || changing == 0 {
+                        changing > 0
+                    } else {
+                        trigger_rng.random::<f64>() * (count as f64) < changing as f64
+                    };
+                    count -= 1;
+                    changing -= is_changing as u32;
+                    let pathway = if is_changing {
+                        pick(&mut trigger_rng, &ev.changing_rates)
+                    } else {
+                        pick(&mut trigger_rng, &ev.rest_rates)
+                    };
                     outcome.crises[pathway.index()] += 1;
-                    let max_rung = table.rung_branchless(t, memory, pathway, crisis_rng.random());
+                    let max_rung = match (is_changing, top) {
+                        (true, true) => WAR_RUNG,
+                        (false, false) => 0,
+                        _ => {
+                            let rng = crisis_rng
+                                .get_or_insert_with(|| stream_rng(seed, run, Stream::Crises));
+                            self.rung(t, memory, pathway, rng.random())
+                        }
+                    };
                     outcome.max_rung = Some(outcome.max_rung.map_or(max_rung, |r| r.max(max_rung)));
                     if max_rung >= WAR_RUNG {
                         outcome.war_month = Some(t as u32);
@@ -375,11 +533,41 @@ impl EventSampler {
             memory.tension = next_tension(memory.tension, shed, rise);
             m = t + 1;
         }
+        self.thinned_crises(&thinned, &mut trigger_rng, &mut outcome);
         outcome.nuclear = outcome.war_course.nuclear;
         if outcome.nuclear {
             outcome.max_rung = Some(NUCLEAR_RUNG);
         }
         outcome
+    }
+
+    /// The highest rung of a drawn crisis (see [`EventSampler::rungs`]) for a uniform `u`.
+    fn rung(&self, m: usize, memory: Memory, pathway: Pathway, u: f64) -> u8 {
+        let c = &self.rungs[m / 12][memory.index()][pathway.index()];
+        c.iter().map(|x| (*x <= u) as u8).sum::<u8>()
+    }
+
+    /// The quiet months' thinned crises, from the sums of their rates by pathway over the run:
+    /// independent Poisson counts, those at rung 0 or 1 and those at rung 2 apart. They change
+    /// the run's highest rung only where they exceed it: a crisis at rung 0 only in a run
+    /// without another, and a thinned crisis at rung 1 only comes at the highest tension, which
+    /// a crisis of rung 1 or more has raised.
+    fn thinned_crises(&self, sums: &[[f64; 8]; 2], rng: &mut EngineRng, outcome: &mut RunOutcome) {
+        for (sums, rung) in sums.iter().zip([0, 2]) {
+            let mut cumulative = [0.0; PATHWAY_COUNT];
+            let mut total = 0.0;
+            for (c, sum) in cumulative.iter_mut().zip(sums) {
+                total += sum.max(0.0);
+                *c = total;
+            }
+            let count = poisson(rng, total);
+            for _ in 0..count {
+                outcome.crises[pick(rng, &cumulative).index()] += 1;
+            }
+            if count > 0 {
+                outcome.max_rung = Some(outcome.max_rung.map_or(rung, |r| r.max(rung)));
+            }
+        }
     }
 
     /// The course of a war that began in month `w` in `phase`, to the horizon.
@@ -420,10 +608,10 @@ impl EventSampler {
     }
 }
 
-/// The pathway of a crisis, in proportion to the rates (`cumulative`, with their `total`),
+/// The pathway of a crisis, in proportion to the rates (`cumulative`, the last their total),
 /// without branching on the outcome.
-fn pick(rng: &mut EngineRng, cumulative: &[f64; PATHWAY_COUNT], total: f64) -> Pathway {
-    let x = rng.random::<f64>() * total;
+fn pick(rng: &mut EngineRng, cumulative: &[f64; PATHWAY_COUNT]) -> Pathway {
+    let x = rng.random::<f64>() * cumulative[PATHWAY_COUNT - 1];
     let k = cumulative.iter().map(|c| (*c <= x) as usize).sum::<usize>();
     if k < PATHWAY_COUNT {
         Pathway::ALL[k]
@@ -434,6 +622,24 @@ fn pick(rng: &mut EngineRng, cumulative: &[f64; PATHWAY_COUNT], total: f64) -> P
             .unwrap_or(0);
         Pathway::ALL[last]
     }
+}
+
+/// A Poisson count with mean `mean` by inversion, `p0` = e^-mean (nothing drawn when the mean
+/// is 0).
+fn poisson_from(rng: &mut EngineRng, mean: f64, p0: f64) -> u32 {
+    if mean <= 0.0 {
+        return 0;
+    }
+    let u: f64 = rng.random();
+    let mut p = p0;
+    let mut cdf = p;
+    let mut k = 0;
+    while u > cdf && k < 1000 {
+        k += 1;
+        p *= mean / k as f64;
+        cdf += p;
+    }
+    k
 }
 
 /// Whether an event of probability `p` happens, drawn from the run's memory stream (made when
@@ -459,4 +665,25 @@ fn truncated_poisson(rng: &mut EngineRng, mean: f64, p: f64, p_one: f64) -> u32 
         cdf += term;
     }
     k
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The scan eight at a time finds the same month as a plain scan, at every start, end and
+    /// target (ties and targets above or below every value included).
+    #[test]
+    fn first_below_is_the_plain_scan() {
+        let l: Vec<f64> = (0..40).map(|i| 1.0 - (i / 2) as f64 / 20.0).collect();
+        for lo in 0..l.len() - 1 {
+            for hi in lo..l.len() {
+                for k in 0..45 {
+                    let target = 1.05 - k as f64 / 40.0;
+                    let plain = (lo..hi).find(|t| l[t + 1] < target);
+                    assert_eq!(first_below(&l, lo, hi, target), plain, "{lo} {hi} {target}");
+                }
+            }
+        }
+    }
 }

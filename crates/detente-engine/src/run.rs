@@ -265,9 +265,10 @@ pub fn next_tension(tension: u8, shed: bool, rise: u32) -> u8 {
 
 /// The exact distribution of a crisis's highest rung for each year, memory and pathway (the
 /// ladder's [`Ladder::max_rung_distribution`] of [`crisis_setting`]), as cumulative
-/// probabilities. With fixed parameters an ensemble draws each crisis's outcome from it with one
-/// uniform instead of playing the ladder out round by round: the same model, sampled faster
-/// (`crisis.rs` tests the ladder's simulator against the distribution).
+/// probabilities. With fixed parameters an ensemble draws each crisis's outcome from it (the
+/// event-driven sampler of [`crate::events`]: by class, at most one uniform a crisis) instead of
+/// playing the ladder out round by round: the same model, sampled faster (`crisis.rs` tests the
+/// ladder's simulator against the distribution).
 pub struct CrisisTable {
     cumulative: Vec<[[[f64; RUNGS]; PATHWAY_COUNT]; MEMORIES]>,
 }
@@ -295,16 +296,15 @@ impl CrisisTable {
         CrisisTable { cumulative }
     }
 
-    /// The highest rung of a crisis on `pathway` in month `m` under `memory`, for a uniform `u`,
-    /// without branching on the outcome (the same rung as [`CrisisTable::rung`]).
-    pub(crate) fn rung_branchless(&self, m: usize, memory: Memory, pathway: Pathway, u: f64) -> u8 {
+    /// The distribution of the highest rung of a crisis on `pathway` in month `m` under
+    /// `memory`.
+    pub(crate) fn distribution(&self, m: usize, memory: Memory, pathway: Pathway) -> [f64; RUNGS] {
         let c = &self.cumulative[m / 12][memory.index()][pathway.index()];
-        let r = c.iter().map(|x| (*x <= u) as u8).sum::<u8>();
-        if (r as usize) < RUNGS {
-            r
-        } else {
-            self.rung(m, memory, pathway, u)
+        let mut d = *c;
+        for r in 1..RUNGS {
+            d[r] = c[r] - c[r - 1];
         }
+        d
     }
 
     /// The highest rung of a crisis on `pathway` in month `m` under `memory`, for a uniform `u`.
