@@ -35,8 +35,8 @@ use crate::pathway::{Pathway, PATHWAY_COUNT};
 use crate::policy::Policy;
 use crate::rng::{stream_rng, EngineRng, Stream};
 use crate::run::{
-    next_tension, poisson, second_war_length, tension_decay_probability, Costs, CrisisTable,
-    RunOutcome,
+    next_tension, poisson, poisson_from, second_war_length, tension_decay_probability, Costs,
+    CrisisTable, RunOutcome,
 };
 use crate::slow::{Memory, Trajectory, MEMORIES, TENSION_LEVELS};
 use crate::war::{fait_accompli_probability, WarCourse, WarMonth, WarPhase};
@@ -622,24 +622,6 @@ fn pick(rng: &mut EngineRng, cumulative: &[f64; PATHWAY_COUNT]) -> Pathway {
             .unwrap_or(0);
         Pathway::ALL[last]
     }
-}
-
-/// A Poisson count with mean `mean` by inversion, `p0` = e^-mean (nothing drawn when the mean
-/// is 0).
-fn poisson_from(rng: &mut EngineRng, mean: f64, p0: f64) -> u32 {
-    if mean <= 0.0 {
-        return 0;
-    }
-    let u: f64 = rng.random();
-    let mut p = p0;
-    let mut cdf = p;
-    let mut k = 0;
-    while u > cdf && k < 1000 {
-        k += 1;
-        p *= mean / k as f64;
-        cdf += p;
-    }
-    k
 }
 
 /// Whether an event of probability `p` happens, drawn from the run's memory stream (made when

@@ -215,11 +215,16 @@ pub fn monthly_war_probability(
 
 /// Number of events of a Poisson process with mean `mean`, by inversion.
 pub(crate) fn poisson<R: Rng>(rng: &mut R, mean: f64) -> u32 {
+    poisson_from(rng, mean, (-mean).exp())
+}
+
+/// [`poisson`] with `p0` = e^-mean given (nothing drawn when the mean is 0).
+pub(crate) fn poisson_from<R: Rng>(rng: &mut R, mean: f64, p0: f64) -> u32 {
     if mean <= 0.0 {
         return 0;
     }
     let u: f64 = rng.random();
-    let mut p = (-mean).exp();
+    let mut p = p0;
     let mut cdf = p;
     let mut k = 0;
     while u > cdf && k < 1000 {
