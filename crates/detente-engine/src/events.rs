@@ -36,7 +36,7 @@ use crate::policy::Policy;
 use crate::rng::{stream_rng, EngineRng, Stream};
 use crate::run::{
     next_tension, poisson, poisson_from, second_war_length, tension_decay_probability, Costs,
-    CrisisTable, RunOutcome,
+    CrisisTable, RunOutcome, RunStart,
 };
 use crate::slow::{Memory, Trajectory, MEMORIES, TENSION_LEVELS};
 use crate::war::{fait_accompli_probability, WarCourse, WarMonth, WarPhase};
@@ -381,18 +381,12 @@ impl EventSampler {
             cost_bn: self.cost_bn,
             costs: self.costs,
         };
-        let mut memory = Memory {
-            tension: 0,
-            fought: !policy.ceasefire_holds_at_start,
-        };
+        let start = RunStart::draw(params, policy, trajectory, &mut cf_rng);
+        let mut memory = start.memory;
         let mut succeeded = false;
-        let mut holds = policy.ceasefire_holds_at_start;
-        let mut fragile = cf_rng.random::<f64>() < trajectory.fragile_share_at_start;
-        let mut second_war_ends = if holds {
-            0
-        } else {
-            second_war_length(&mut cf_rng, params) as usize
-        };
+        let mut holds = start.holds;
+        let mut fragile = start.fragile;
+        let mut second_war_ends = start.second_war_ends as usize;
         // The rates of the quiet months' thinned crises, summed over the run.
         let mut thinned = [[0.0; 8]; 2];
         let mut at_war = false;

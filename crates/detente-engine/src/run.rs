@@ -375,19 +375,12 @@ fn play(
         costs: Costs::default(),
     };
     let shed = tension_decay_probability(params);
-    let mut memory = Memory {
-        tension: 0,
-        fought: !policy.ceasefire_holds_at_start,
-    };
+    let start = RunStart::draw(params, policy, trajectory, &mut cf_rng);
+    let mut memory = start.memory;
     let mut succeeded = false;
-    let mut ceasefire_holds = policy.ceasefire_holds_at_start;
-    // The type of the ceasefire holding at the start (drawn whatever happens, for alignment).
-    let mut fragile = cf_rng.random::<f64>() < trajectory.fragile_share_at_start;
-    let mut second_war_ends = if ceasefire_holds {
-        0
-    } else {
-        second_war_length(&mut cf_rng, params)
-    };
+    let mut ceasefire_holds = start.holds;
+    let mut fragile = start.fragile;
+    let mut second_war_ends = start.second_war_ends;
     let type_share = params.ceasefire_fragile_share.clamp(0.0, 1.0);
     for m_index in 0..trajectory.len() {
         let m = m_index as u32;
@@ -467,6 +460,44 @@ fn play(
         outcome.max_rung = Some(NUCLEAR_RUNG);
     }
     outcome
+}
+
+/// A run's state at the start, the same for the month-by-month simulator and the event-driven
+/// sampler (`events.rs`): no tension, a second war fought if one is under way, the type of the
+/// ceasefire holding at the start (drawn whatever happens, so the streams stay aligned) and,
+/// if a second war is under way, the month it ends (0 otherwise), both from the ceasefire's
+/// stream.
+pub(crate) struct RunStart {
+    pub memory: Memory,
+    pub holds: bool,
+    pub fragile: bool,
+    pub second_war_ends: u32,
+}
+
+impl RunStart {
+    pub(crate) fn draw<R: Rng>(
+        params: &ModelParams,
+        policy: &Policy,
+        trajectory: &Trajectory,
+        cf_rng: &mut R,
+    ) -> RunStart {
+        let holds = policy.ceasefire_holds_at_start;
+        let fragile = cf_rng.random::<f64>() < trajectory.fragile_share_at_start;
+        let second_war_ends = if holds {
+            0
+        } else {
+            second_war_length(cf_rng, params)
+        };
+        RunStart {
+            memory: Memory {
+                tension: 0,
+                fought: !holds,
+            },
+            holds,
+            fragile,
+            second_war_ends,
+        }
+    }
 }
 
 /// Length in months (at least 1) of a second Russia-Ukraine war.
