@@ -336,25 +336,23 @@ impl MonthCrises {
         }
         // Without a war: n0, n1, n2 crises of highest rung 0, 1, 2 (independent Poisson).
         let top = TENSION_LEVELS - 1;
-        let pois = |lambda: f64, n: usize| -> f64 {
-            let mut p = (-lambda).exp();
-            for k in 1..=n {
-                p *= lambda / k as f64;
-            }
-            p
-        };
-        // n1's distribution up to `top`, the last entry "top or more".
+        // n1's distribution up to `top`, the last entry "top or more" (each term the one
+        // before times lambda / k).
         let mut n1 = [0.0; TENSION_LEVELS];
+        let mut term = (-by_rung[1]).exp();
         let mut left = 1.0;
         for (k, v) in n1.iter_mut().enumerate().take(top) {
-            *v = pois(by_rung[1], k);
+            if k > 0 {
+                term *= by_rung[1] / k as f64;
+            }
+            *v = term;
             left -= *v;
         }
         n1[top] = left.max(0.0);
-        let n2_zero = pois(by_rung[2], 0);
-        let n2_one = pois(by_rung[2], 1);
+        let n2_zero = (-by_rung[2]).exp();
+        let n2_one = n2_zero * by_rung[2];
         let n2_more = (1.0 - n2_zero - n2_one).max(0.0);
-        let n0_zero = pois(by_rung[0], 0);
+        let n0_zero = (-by_rung[0]).exp();
         let mut month = [[0.0; TENSION_LEVELS]; LEVELS];
         month[0][0] = n0_zero * n1[0] * n2_zero;
         month[1][0] = (1.0 - n0_zero) * n1[0] * n2_zero;
@@ -495,7 +493,7 @@ impl CrisisSettings {
             Some(cache) => {
                 // A ladder's noise averages are all its quadrature gives; the bits of the
                 // numbers it reads name them.
-                let ladders: Vec<(Vec<u64>, Ladder)> = todo
+                let mut ladders: Vec<(Vec<u64>, Ladder)> = todo
                     .iter()
                     .map(|&j| {
                         let ladder = ladder(j);
@@ -515,7 +513,10 @@ impl CrisisSettings {
                 for (&i, sums) in missing.iter().zip(computed) {
                     found[i] = Some(sums);
                     if !cache.frozen {
-                        cache.ladders.insert(ladders[i].0.clone(), sums);
+                        // The key is not read again.
+                        cache
+                            .ladders
+                            .insert(std::mem::take(&mut ladders[i].0), sums);
                     }
                 }
                 for ((&j, sums), (_, ladder)) in todo.iter().zip(found).zip(&ladders) {
