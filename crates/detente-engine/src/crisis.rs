@@ -451,7 +451,8 @@ impl Ladder {
         } = self;
         // Not read by the quadrature.
         let _ = (start, deescalate, rounds);
-        let mut key: Vec<u64> = climb.iter().map(|v| v.to_bits()).collect();
+        let mut key: Vec<u64> = Vec::with_capacity(13 + 6 * members.len() + minorities.len());
+        key.extend(climb.iter().map(|v| v.to_bits()));
         key.extend(
             [
                 *nato_shift,
