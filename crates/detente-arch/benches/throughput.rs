@@ -8,11 +8,17 @@
 //! evaluation whose crisis ladders are all reused (a sensitivity row that changes a parameter
 //! the ladders do not read: the chain, the slow state and the war's course) and one whose
 //! ladders are all new (a row that changes the reading error), and the same two for p(war)
-//! alone (`exact::p_war_cached`, what sensitivity analyses evaluate).
+//! alone (`exact::p_war_cached`, what sensitivity analyses evaluate). The ladders group times
+//! the exact evaluator's hot loop alone: the noise averages of the baseline's crisis ladders
+//! (every pathway, memory and year, one thread), with the reading error one-sided as in the
+//! baseline (composite Gauss-Legendre) and two-sided, `hostile_bias` 0.5, as most rows of a
+//! sensitivity design draw it (the trapezoidal rule); reported in ladders per second.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use detente_engine::crisis::Ladder;
 use detente_engine::exact::{evaluate_cached, p_war_cached, LadderCache};
-use detente_engine::{run_ensemble, EnsembleOptions};
+use detente_engine::slow::{crisis_month, Memory, MEMORIES};
+use detente_engine::{run_ensemble, EnsembleOptions, Pathway, Trajectory};
 
 fn baseline_throughput(c: &mut Criterion) {
     let scenario = detente_arch::load("baseline")
@@ -100,5 +106,55 @@ fn exact_evaluations(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, baseline_throughput, exact_evaluations);
+/// The baseline's crisis ladders, one for each year, memory and pathway, with `hostile_bias`
+/// set to `bias`.
+fn baseline_ladders(bias: f64) -> Vec<Ladder> {
+    let scenario = detente_arch::load("baseline")
+        .expect("baseline")
+        .architecture
+        .to_scenario();
+    let params = detente_engine::ModelParams {
+        hostile_bias: bias,
+        ..scenario.params.clone()
+    };
+    let trajectory = Trajectory::new(&params, &scenario.policy);
+    let months = trajectory.len();
+    let mut ladders = Vec::new();
+    for year in 0..months.div_ceil(12) {
+        for i in 0..MEMORIES {
+            let st = trajectory.at(crisis_month(year * 12, months), Memory::from_index(i));
+            for pathway in Pathway::ALL {
+                let (inputs, sides) =
+                    detente_engine::run::crisis_setting(&params, &scenario.policy, st, pathway);
+                ladders.push(Ladder::new(&params, &inputs, &sides));
+            }
+        }
+    }
+    ladders
+}
+
+fn ladder_noise_sums(c: &mut Criterion) {
+    let mut group = c.benchmark_group("ladders");
+    group.sample_size(10);
+    for (name, bias) in [("one_sided", 1.0), ("two_sided", 0.5)] {
+        let ladders = baseline_ladders(bias);
+        group.throughput(Throughput::Elements(ladders.len() as u64));
+        group.bench_function(format!("baseline_{}_{name}", ladders.len()), |b| {
+            b.iter(|| {
+                ladders
+                    .iter()
+                    .map(|l| l.own_noise_sums()[2][1])
+                    .sum::<f64>()
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    baseline_throughput,
+    exact_evaluations,
+    ladder_noise_sums
+);
 criterion_main!(benches);
