@@ -1079,6 +1079,12 @@ fn merge_members(members: &[MemberTerms]) -> Vec<MemberTerms> {
     if members.is_empty() {
         return vec![MemberTerms::alliance()];
     }
+    if members.iter().filter(|m| !m.decisive).count() <= MAX_EUROPEANS {
+        let mut out = Vec::with_capacity(members.len());
+        out.extend(members.iter().filter(|m| m.decisive).cloned());
+        out.extend(members.iter().filter(|m| !m.decisive).cloned());
+        return out;
+    }
     let mut out: Vec<MemberTerms> = members.iter().filter(|m| m.decisive).cloned().collect();
     let mut europeans: Vec<MemberTerms> = members.iter().filter(|m| !m.decisive).cloned().collect();
     if europeans.len() > MAX_EUROPEANS {

@@ -435,7 +435,8 @@ impl CrisisSettings {
     ) -> CrisisSettings {
         let months = trajectory.len();
         let years = months.div_ceil(12);
-        let mut settings: Vec<(Setting, (usize, usize, usize))> = Vec::new();
+        let mut settings: Vec<(Setting, (usize, usize, usize))> =
+            Vec::with_capacity(years * MEMORIES * PATHWAY_COUNT);
         let mut slot = vec![[[usize::MAX; PATHWAY_COUNT]; MEMORIES]; years];
         for y in 0..years {
             let in_year = y * 12..((y + 1) * 12).min(months);
@@ -1010,7 +1011,10 @@ pub(crate) fn p_war_from(
         // Then the month's crises, the tension and a Belarus succession.
         let year = m / 12;
         let mut next = [0.0f64; WAR_STATES];
-        let mut outcomes: [Option<MonthWar>; MEMORIES * 4] = [None; MEMORIES * 4];
+        // The month's p(war) and next tension under each (memory, at war, Belarus succession),
+        // made when needed.
+        let mut outcomes: [Option<(f64, [f64; TENSION_LEVELS])>; MEMORIES * 4] =
+            [None; MEMORIES * 4];
         let mut war_month = 0.0;
         for c in 0..CEASEFIRE_STATES {
             let at_war = c == Ceasefire::War as usize;
@@ -1023,48 +1027,56 @@ pub(crate) fn p_war_from(
                         }
                         let memory = memory(t, broken);
                         let st = trajectory.at(m, memory);
-                        let o = outcomes[(memory.index() * 2 + at_war as usize) * 2 + succeeded]
+                        let (p_war_now, to_tension) = *outcomes
+                            [(memory.index() * 2 + at_war as usize) * 2 + succeeded]
                             .get_or_insert_with(|| {
-                                MonthWar::new(
+                                let o = MonthWar::new(
                                     &st.rates(at_war, succeeded == 1),
                                     &dists[year][memory.index()],
-                                )
+                                );
+                                // Without a war, the next tension: the crises' rise and the
+                                // shed, summed over the ways to each level.
+                                let mut to_tension = [0.0; TENSION_LEVELS];
+                                for (k, v) in o.keep.iter().enumerate() {
+                                    for (shed_now, ps) in [(true, shed), (false, 1.0 - shed)] {
+                                        let t2 = next_tension(t as u8, shed_now, k as u32);
+                                        to_tension[t2 as usize] += v * ps;
+                                    }
+                                }
+                                (o.p_war, to_tension)
                             });
-                        war_month += x * o.p_war;
+                        war_month += x * p_war_now;
                         let succession = if succeeded == 1 {
                             1.0
                         } else {
                             st.belarus_succession
                         };
-                        for (k, v) in o.keep.iter().enumerate() {
+                        for (t2, v) in to_tension.iter().enumerate() {
                             let y = x * v;
                             if y == 0.0 {
                                 continue;
                             }
-                            for (shed_now, ps) in [(true, shed), (false, 1.0 - shed)] {
-                                let t2 = next_tension(t as u8, shed_now, k as u32) as usize;
-                                for (s2, pq) in [(1, succession), (0, 1.0 - succession)] {
-                                    if s2 < succeeded {
-                                        continue;
+                            for (s2, pq) in [(1, succession), (0, 1.0 - succession)] {
+                                if s2 < succeeded {
+                                    continue;
+                                }
+                                let z = y * pq;
+                                if z == 0.0 {
+                                    continue;
+                                }
+                                let mut put = |c2: Ceasefire, w: f64| {
+                                    next[war_state(c2 as usize, broken, s2, t2)] += z * w;
+                                };
+                                match c {
+                                    0 => put(Ceasefire::Durable, 1.0),
+                                    1 => put(Ceasefire::Fragile, 1.0),
+                                    2 => {
+                                        put(Ceasefire::War, continues);
+                                        put(Ceasefire::Restored, 1.0 - continues);
                                     }
-                                    let z = y * ps * pq;
-                                    if z == 0.0 {
-                                        continue;
-                                    }
-                                    let mut put = |c2: Ceasefire, w: f64| {
-                                        next[war_state(c2 as usize, broken, s2, t2)] += z * w;
-                                    };
-                                    match c {
-                                        0 => put(Ceasefire::Durable, 1.0),
-                                        1 => put(Ceasefire::Fragile, 1.0),
-                                        2 => {
-                                            put(Ceasefire::War, continues);
-                                            put(Ceasefire::Restored, 1.0 - continues);
-                                        }
-                                        _ => {
-                                            put(Ceasefire::Durable, 1.0 - new_fragile);
-                                            put(Ceasefire::Fragile, new_fragile);
-                                        }
+                                    _ => {
+                                        put(Ceasefire::Durable, 1.0 - new_fragile);
+                                        put(Ceasefire::Fragile, new_fragile);
                                     }
                                 }
                             }
