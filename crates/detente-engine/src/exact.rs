@@ -326,8 +326,10 @@ impl MonthCrises {
             war_via[p] = rate * d[WAR_RUNG as usize..].iter().sum::<f64>();
         }
         let hazard: f64 = war_via.iter().sum();
+        // e^-hazard - 1, exact to rounding however small the hazard.
+        let war_none_minus_one = (-hazard).exp_m1();
         let share = if hazard > 0.0 {
-            -(-hazard).exp_m1() / hazard
+            -war_none_minus_one / hazard
         } else {
             1.0
         };
@@ -367,7 +369,7 @@ impl MonthCrises {
             by_rung,
             war_via,
             share,
-            no_war: (-hazard).exp(),
+            no_war: 1.0 + war_none_minus_one,
             month,
         }
     }
