@@ -676,9 +676,9 @@ fn evaluate_chain(
         war_reachable(policy, trajectory),
         cache,
     );
-    let continues = second_war_continues(params);
     let shed = tension_decay_probability(params);
     let new_fragile = params.ceasefire_fragile_share.clamp(0.0, 1.0);
+    let after = ceasefire_after(second_war_continues(params), new_fragile);
 
     let mut out = ExactSummary {
         horizon_months: policy.horizon_months,
@@ -816,21 +816,9 @@ fn evaluate_chain(
                                             if z == 0.0 {
                                                 continue;
                                             }
-                                            // Where the ceasefire stands next month.
-                                            let mut put = |c2: Ceasefire, w: f64| {
-                                                next[state(c2 as usize, broken, s2, t2, level)] +=
-                                                    z * w;
-                                            };
-                                            match c {
-                                                0 => put(Ceasefire::Durable, 1.0),
-                                                1 => put(Ceasefire::Fragile, 1.0),
-                                                2 => {
-                                                    put(Ceasefire::War, continues);
-                                                    put(Ceasefire::Restored, 1.0 - continues);
-                                                }
-                                                _ => {
-                                                    put(Ceasefire::Durable, 1.0 - new_fragile);
-                                                    put(Ceasefire::Fragile, new_fragile);
+                                            for (c2, w) in after[c] {
+                                                if w != 0.0 {
+                                                    next[state(c2, broken, s2, t2, level)] += z * w;
                                                 }
                                             }
                                         }
@@ -962,6 +950,23 @@ pub(crate) fn war_reachable(policy: &Policy, trajectory: &Trajectory) -> bool {
         })
 }
 
+/// Where the ceasefire stands next month, from each ceasefire state (by index), as (state,
+/// weight) pairs after the month's crises (a weight 0 where there is one state): a durable or
+/// fragile ceasefire stays as it is (its breakdown was drawn before the crises), a second war
+/// continues or ends in a restored ceasefire, and a restored one becomes durable or fragile.
+fn ceasefire_after(continues: f64, new_fragile: f64) -> [[(usize, f64); 2]; CEASEFIRE_STATES] {
+    let (durable, fragile) = (Ceasefire::Durable as usize, Ceasefire::Fragile as usize);
+    let mut after = [[(0, 0.0); 2]; CEASEFIRE_STATES];
+    after[durable] = [(durable, 1.0), (durable, 0.0)];
+    after[fragile] = [(fragile, 1.0), (fragile, 0.0)];
+    after[Ceasefire::War as usize] = [
+        (Ceasefire::War as usize, continues),
+        (Ceasefire::Restored as usize, 1.0 - continues),
+    ];
+    after[Ceasefire::Restored as usize] = [(durable, 1.0 - new_fragile), (fragile, new_fragile)];
+    after
+}
+
 /// The p(war) chain over the slow path `trajectory` with the ladders' distributions `dists`
 /// ([`crisis_distributions`]).
 pub(crate) fn p_war_from(
@@ -971,9 +976,9 @@ pub(crate) fn p_war_from(
     dists: &[[[[f64; RUNGS]; PATHWAY_COUNT]; MEMORIES]],
 ) -> f64 {
     let months = trajectory.len();
-    let continues = second_war_continues(params);
     let shed = tension_decay_probability(params);
     let new_fragile = params.ceasefire_fragile_share.clamp(0.0, 1.0);
+    let after = ceasefire_after(second_war_continues(params), new_fragile);
     let mut mass = [0.0f64; WAR_STATES];
     if policy.ceasefire_holds_at_start {
         let f = trajectory.fragile_share_at_start;
@@ -1066,19 +1071,9 @@ pub(crate) fn p_war_from(
                                 if z == 0.0 {
                                     continue;
                                 }
-                                let mut put = |c2: Ceasefire, w: f64| {
-                                    next[war_state(c2 as usize, broken, s2, t2)] += z * w;
-                                };
-                                match c {
-                                    0 => put(Ceasefire::Durable, 1.0),
-                                    1 => put(Ceasefire::Fragile, 1.0),
-                                    2 => {
-                                        put(Ceasefire::War, continues);
-                                        put(Ceasefire::Restored, 1.0 - continues);
-                                    }
-                                    _ => {
-                                        put(Ceasefire::Durable, 1.0 - new_fragile);
-                                        put(Ceasefire::Fragile, new_fragile);
+                                for (c2, w) in after[c] {
+                                    if w != 0.0 {
+                                        next[war_state(c2, broken, s2, t2)] += z * w;
                                     }
                                 }
                             }
