@@ -935,10 +935,6 @@ impl Ladder {
     /// 1/2 this is about 4 pi / steep; where b* is near 0 or 1, or beyond, the poles are
     /// farther and the panels wider.)
     fn sharpness(&self) -> f64 {
-        self.sharpness_of(&[0, 1, 2], true, true)
-    }
-
-    fn sharpness_of(&self, rungs: &[usize], russia: bool, nato: bool) -> f64 {
         use std::f64::consts::PI;
         let mut nearest = PI;
         // A NaN (from a NaN input) sticks and asks for the most panels.
@@ -947,18 +943,13 @@ impl Ladder {
                 *nearest = d;
             }
         };
-        let preempts = self.preempt_max != 0.0
-            && self.preempt_steepness != 0.0
-            && rungs.iter().any(|&r| r >= 1);
+        let preempts = self.preempt_max != 0.0 && self.preempt_steepness != 0.0;
         let actors = || {
-            std::iter::once((self.russia_shift, true))
-                .filter(move |_| russia)
-                .chain(
-                    self.members
-                        .iter()
-                        .map(|m| (self.nato_shift + m.offset, m.exposure > 0.0))
-                        .filter(move |_| nato),
-                )
+            std::iter::once((self.russia_shift, true)).chain(
+                self.members
+                    .iter()
+                    .map(|m| (self.nato_shift + m.offset, m.exposure > 0.0)),
+            )
         };
         if preempts {
             let steep = self.preempt_steepness;
@@ -983,10 +974,10 @@ impl Ladder {
             .is_none_or(|o| o.is_lt());
         if self.fear != 0.0 && could_be_nearer {
             for (own, _) in actors() {
-                for &r in rungs {
+                for climb in self.climb {
                     see(
                         &mut nearest,
-                        logit_distance(0.5 - (self.climb[r] + own) / self.fear, y0),
+                        logit_distance(0.5 - (climb + own) / self.fear, y0),
                     );
                 }
             }
