@@ -1070,12 +1070,6 @@ fn merge_members(members: &[MemberTerms]) -> Vec<MemberTerms> {
     if members.is_empty() {
         return vec![MemberTerms::alliance()];
     }
-    if members.iter().filter(|m| !m.decisive).count() <= MAX_EUROPEANS {
-        let mut out = Vec::with_capacity(members.len());
-        out.extend(members.iter().filter(|m| m.decisive).cloned());
-        out.extend(members.iter().filter(|m| !m.decisive).cloned());
-        return out;
-    }
     let mut out: Vec<MemberTerms> = members.iter().filter(|m| m.decisive).cloned().collect();
     let mut europeans: Vec<MemberTerms> = members.iter().filter(|m| !m.decisive).cloned().collect();
     if europeans.len() > MAX_EUROPEANS {
@@ -1252,7 +1246,7 @@ fn trapezoid_step_index(sharpness: f64, bias: f64) -> Option<usize> {
     if !(sharpness.is_finite() && sharpness > 0.0 && bias.abs() < 1.0) {
         return None;
     }
-    let alpha = bias / (1.0 - bias * bias).sqrt();
+    let alpha = skew_alpha(bias);
     let step = (TRAPEZOID_STEP * std::f64::consts::PI / sharpness)
         .min(TRAPEZOID_DENSITY_STEP / (1.0 + alpha * alpha).sqrt());
     let k = (-32.0 * step.log2()).ceil().max(0.0);
@@ -1273,9 +1267,14 @@ fn trapezoid_rule(k: usize, bias: f64) -> QuadratureRule {
     QuadratureRule { nodes, weights }
 }
 
+/// The skew-normal's shape alpha = delta / sqrt(1 - delta^2) for delta `bias` (|bias| < 1).
+fn skew_alpha(bias: f64) -> f64 {
+    bias / (1.0 - bias * bias).sqrt()
+}
+
 /// The standard skew-normal density with delta `bias` (|bias| < 1): 2 phi(x) Phi(alpha x).
 fn skew_normal_density(x: f64, bias: f64) -> f64 {
-    let alpha = bias / (1.0 - bias * bias).sqrt();
+    let alpha = skew_alpha(bias);
     2.0 * (-0.5 * x * x).exp() / (2.0 * std::f64::consts::PI).sqrt()
         * 0.5
         * libm::erfc(-alpha * x / std::f64::consts::SQRT_2)
@@ -1330,7 +1329,7 @@ fn skew_normal_rule(panels: usize, bias: f64) -> QuadratureRule {
             weights: vec![1.0],
         };
     }
-    let alpha = bias / (1.0 - bias * bias).sqrt();
+    let alpha = skew_alpha(bias);
     let density = |x: f64| skew_normal_density(x, bias);
     let coarse = HALF_NORMAL_CUTOFF / panels as f64;
     let turn = if alpha == 0.0 {
