@@ -37,10 +37,11 @@
 use crate::params::ModelParams;
 use rand::Rng;
 use rand_distr::{Distribution, StandardNormal};
+use smallvec::SmallVec;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// Number of rungs on the ladder.
 pub const RUNGS: usize = 5;
@@ -175,7 +176,8 @@ pub struct SideTerms {
     pub nato_shift: f64,
     /// NATO's members in the crisis, each relative to `nato_shift` (one [`MemberTerms::alliance`]
     /// for a side that acts as one, as in historical crises).
-    pub nato_members: Vec<MemberTerms>,
+    /// Shared, as they are the same in every crisis of an evaluation.
+    pub nato_members: Arc<[MemberTerms]>,
     /// Shift of Russia's escalation log-odds.
     pub russia_shift: f64,
     /// Scale of each side's error in reading the other's intent.
@@ -199,7 +201,7 @@ impl SideTerms {
     pub fn historical(params: &ModelParams) -> SideTerms {
         SideTerms {
             nato_shift: 0.0,
-            nato_members: vec![MemberTerms::alliance()],
+            nato_members: Arc::new([MemberTerms::alliance()]),
             russia_shift: 0.0,
             misperception_sd: params.misperception_sd,
             hostile_bias: params.hostile_bias,
@@ -351,18 +353,27 @@ fn exp_block<const N: usize>(x: [f64; N]) -> [f64; N] {
     out
 }
 
+/// One entry per member of the alliance as a ladder sees it (at most [`MAX_EUROPEANS`]
+/// Europeans and, as a rule, one or two decisive members), kept inline so that building a
+/// ladder does not allocate.
+type Members<T> = SmallVec<[T; MAX_EUROPEANS + 2]>;
+
+/// A ladder's [`Ladder::noise_key`]: inline for the usual alliance, so a ladder looked up and
+/// found does not allocate.
+pub type NoiseKey = SmallVec<[u64; 64]>;
+
 /// The crisis's ladder with every input folded into per-rung numbers.
 #[derive(Clone, Debug)]
 pub struct Ladder {
     /// Base log-odds of climbing from rung r to r+1 (r = 0..2), before side shifts.
     climb: [f64; 3],
     nato_shift: f64,
-    members: Vec<MemberTerms>,
+    members: Members<MemberTerms>,
     /// Sets of European members (bit k: the k-th non-decisive member) holding at most half
     /// of the Europeans' weight: if only they climb, the alliance does not.
-    minorities: Vec<u32>,
+    minorities: SmallVec<[u32; 16]>,
     /// exp(-reading_shift) of each member.
-    reading_factor: Vec<f64>,
+    reading_factor: Members<f64>,
     russia_shift: f64,
     sd: f64,
     bias: f64,
@@ -429,7 +440,7 @@ impl Ladder {
     /// key have the same [`Ladder::noise_sums`] to the bit (the key of
     /// [`crate::exact::LadderCache`]; the start, de-escalation and rounds, which it does not
     /// read, are left out, so ladders that differ only in them share it).
-    pub fn noise_key(&self) -> Vec<u64> {
+    pub fn noise_key(&self) -> NoiseKey {
         // Destructured, so that a new field cannot be left out.
         let Ladder {
             climb,
@@ -451,7 +462,7 @@ impl Ladder {
         } = self;
         // Not read by the quadrature.
         let _ = (start, deescalate, rounds);
-        let mut key: Vec<u64> = Vec::with_capacity(13 + 6 * members.len() + minorities.len());
+        let mut key = NoiseKey::with_capacity(13 + 6 * members.len() + minorities.len());
         key.extend(climb.iter().map(|v| v.to_bits()));
         key.extend(
             [
@@ -1066,15 +1077,16 @@ pub const MAX_EUROPEANS: usize = 8;
 
 /// The members as the ladder uses them: an alliance acting as one if there are none, the
 /// Europeans beyond [`MAX_EUROPEANS`] merged.
-fn merge_members(members: &[MemberTerms]) -> Vec<MemberTerms> {
+fn merge_members(members: &[MemberTerms]) -> Members<MemberTerms> {
     if members.is_empty() {
-        return vec![MemberTerms::alliance()];
+        return SmallVec::from_elem(MemberTerms::alliance(), 1);
     }
-    let mut out: Vec<MemberTerms> = members.iter().filter(|m| m.decisive).cloned().collect();
-    let mut europeans: Vec<MemberTerms> = members.iter().filter(|m| !m.decisive).cloned().collect();
+    let mut out: Members<MemberTerms> = members.iter().filter(|m| m.decisive).cloned().collect();
+    let mut europeans: SmallVec<[MemberTerms; 2 * MAX_EUROPEANS]> =
+        members.iter().filter(|m| !m.decisive).cloned().collect();
     if europeans.len() > MAX_EUROPEANS {
         europeans.sort_by(|a, b| b.weight.total_cmp(&a.weight));
-        let rest = europeans.split_off(MAX_EUROPEANS - 1);
+        let rest: Vec<MemberTerms> = europeans.drain(MAX_EUROPEANS - 1..).collect();
         let total: f64 = rest.iter().map(|m| m.weight.max(0.0)).sum();
         let share = |m: &MemberTerms| {
             if total > 0.0 {
@@ -1098,8 +1110,8 @@ fn merge_members(members: &[MemberTerms]) -> Vec<MemberTerms> {
 
 /// The sets of non-decisive members, as bit masks in their order among `members`, whose
 /// weight is at most half the non-decisive members' total (equal weights if all are 0).
-fn minorities(members: &[MemberTerms]) -> Vec<u32> {
-    let weights: Vec<f64> = members
+fn minorities(members: &[MemberTerms]) -> SmallVec<[u32; 16]> {
+    let weights: SmallVec<[f64; MAX_EUROPEANS]> = members
         .iter()
         .filter(|m| !m.decisive)
         .map(|m| m.weight.max(0.0))
@@ -1569,11 +1581,12 @@ mod tests {
                 },
                 exposure,
             };
-            sides.nato_members = vec![
+            sides.nato_members = [
                 member(true, 1.0, 0.2),
                 member(false, 2.0, 0.5),
                 member(false, 1.0, 1.0),
-            ];
+            ]
+            .into();
             let ladder = Ladder::new(&p, &inputs, &sides);
             let rule = reading_error_rule(ladder.sharpness(), ladder.bias);
             nodes += rule.nodes.len();
@@ -1647,7 +1660,7 @@ mod tests {
             for bias in [-1.0, -0.5, 0.0, 0.6, 1.0] {
                 let mut sides = SideTerms::historical(&p);
                 sides.hostile_bias = bias;
-                sides.nato_members = members();
+                sides.nato_members = members().into();
                 sides.russia_shift = 0.3;
                 cases.push((p.clone(), example(t), sides));
             }
@@ -1677,7 +1690,7 @@ mod tests {
     #[test]
     fn every_vector_path_gives_the_same_bits() {
         let (params, inputs, mut sides) = hardest();
-        sides.nato_members = members();
+        sides.nato_members = members().into();
         for bias in [0.3, 1.0] {
             sides.hostile_bias = bias;
             let ladder = Ladder::new(&params, &inputs, &sides);
@@ -1863,7 +1876,7 @@ mod tests {
             sides.hostile_bias = bias;
             sides.misperception_sd = 1.5;
             sides.russia_shift = 0.5;
-            sides.nato_members = members();
+            sides.nato_members = members().into();
             let ladder = Ladder::new(&p, &example(Trigger::IndirectViolent), &sides);
             let fast = ladder.max_rung_distribution();
             let slow = ladder.max_rung_distribution_with(&tensor);
@@ -1886,7 +1899,7 @@ mod tests {
         for (i, bias) in [-0.5, 0.0, 0.6].into_iter().enumerate() {
             let mut sides = SideTerms::historical(&p);
             sides.hostile_bias = bias;
-            sides.nato_members = members();
+            sides.nato_members = members().into();
             sides.russia_shift = 0.3;
             let ladder = Ladder::new(&p, &example(Trigger::Violent), &sides);
             let counts = simulated_counts(&ladder, 300_000, 31 + i as u64);
@@ -1907,7 +1920,7 @@ mod tests {
             let mut sides = SideTerms::historical(&p);
             let mut m = members();
             m[3] = frontline;
-            sides.nato_members = m;
+            sides.nato_members = m.into();
             let d = max_rung_distribution(&p, &example(Trigger::NonViolentMilitary), &sides);
             d[3] + d[4]
         };
@@ -1966,13 +1979,13 @@ mod tests {
         };
         // 320, 20, 63 (the built-ins): only sets without the first are minorities.
         assert_eq!(
-            minorities(&three([320.0, 20.0, 63.0])),
-            vec![0b000, 0b010, 0b100, 0b110]
+            minorities(&three([320.0, 20.0, 63.0])).as_slice(),
+            [0b000, 0b010, 0b100, 0b110]
         );
         // Equal weights: singletons and the empty set.
         assert_eq!(
-            minorities(&three([0.0, 0.0, 0.0])),
-            vec![0b000, 0b001, 0b010, 0b100]
+            minorities(&three([0.0, 0.0, 0.0])).as_slice(),
+            [0b000, 0b001, 0b010, 0b100]
         );
     }
 

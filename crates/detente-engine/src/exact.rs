@@ -15,14 +15,15 @@
 // The chain's state arrays read best with index loops.
 #![allow(clippy::needless_range_loop)]
 
-use crate::crisis::{CrisisInputs, Ladder, NoiseSums, SideTerms, RUNGS, WAR_RUNG};
+use crate::crisis::{CrisisInputs, Ladder, NoiseKey, NoiseSums, SideTerms, RUNGS, WAR_RUNG};
 use crate::ensemble::{DiffSpread, EnsembleOptions, ParamDraw, Scenario, Summary};
 use crate::params::ModelParams;
 use crate::pathway::{Pathway, PATHWAY_COUNT};
 use crate::policy::Policy;
 use crate::rng::{stream_rng, Stream};
 use crate::run::{
-    crisis_setting, next_tension, second_war_continues, tension_decay_probability, Costs,
+    alliance_members, crisis_setting_among, next_tension, second_war_continues,
+    tension_decay_probability, Costs,
 };
 use crate::slow::Trajectory;
 use crate::slow::{crisis_month, Memory, MEMORIES, TENSION_LEVELS};
@@ -440,6 +441,7 @@ impl CrisisSettings {
         let mut settings: Vec<(Setting, (usize, usize, usize))> =
             Vec::with_capacity(years * MEMORIES * PATHWAY_COUNT);
         let mut slot = vec![[[usize::MAX; PATHWAY_COUNT]; MEMORIES]; years];
+        let members = alliance_members(params, policy);
         for y in 0..years {
             let in_year = y * 12..((y + 1) * 12).min(months);
             for i in 0..MEMORIES {
@@ -454,7 +456,7 @@ impl CrisisSettings {
                     if !live {
                         continue;
                     }
-                    let setting = crisis_setting(params, policy, st, p);
+                    let setting = crisis_setting_among(params, policy, &members, st, p);
                     let previous = if y > 0 { slot[y - 1][i][k] } else { usize::MAX };
                     slot[y][i][k] = if previous != usize::MAX && settings[previous].0 == setting {
                         previous
@@ -495,37 +497,28 @@ impl CrisisSettings {
             }
             Some(cache) => {
                 // A ladder's noise averages are all its quadrature gives; the bits of the
-                // numbers it reads name them.
-                let mut ladders: Vec<(Vec<u64>, Ladder)> = todo
-                    .iter()
-                    .map(|&j| {
-                        let ladder = ladder(j);
-                        (ladder.noise_key(), ladder)
-                    })
-                    .collect();
-                let mut found: Vec<Option<NoiseSums>> = ladders
-                    .iter()
-                    .map(|(key, _)| cache.ladders.get(key).copied())
-                    .collect();
-                let missing: Vec<usize> =
-                    (0..ladders.len()).filter(|&i| found[i].is_none()).collect();
-                let computed: Vec<NoiseSums> = missing
-                    .par_iter()
-                    .map(|&i| ladders[i].1.own_noise_sums())
-                    .collect();
-                for (&i, sums) in missing.iter().zip(computed) {
-                    found[i] = Some(sums);
-                    if !cache.frozen {
-                        // The key is not read again.
-                        cache
-                            .ladders
-                            .insert(std::mem::take(&mut ladders[i].0), sums);
+                // numbers it reads name them. Those found give their distribution at once;
+                // the others are computed together, in parallel.
+                let mut missing: Vec<(usize, NoiseKey, Ladder)> = Vec::new();
+                for &j in &todo {
+                    let ladder = ladder(j);
+                    let key = ladder.noise_key();
+                    match cache.ladders.get(key.as_slice()) {
+                        Some(sums) => out[j] = Some(ladder.distribution_from(sums)),
+                        None => missing.push((j, key, ladder)),
                     }
                 }
-                for ((&j, sums), (_, ladder)) in todo.iter().zip(found).zip(&ladders) {
-                    out[j] = Some(
-                        ladder.distribution_from(&sums.expect("every ladder found or computed")),
-                    );
+                let computed: Vec<NoiseSums> = missing
+                    .par_iter()
+                    .map(|(_, _, ladder)| ladder.own_noise_sums())
+                    .collect();
+                for ((j, key, ladder), sums) in missing.into_iter().zip(computed) {
+                    out[j] = Some(ladder.distribution_from(&sums));
+                    if !cache.frozen {
+                        cache
+                            .ladders
+                            .insert(key.into_vec().into_boxed_slice(), sums);
+                    }
                 }
             }
         }
@@ -578,7 +571,7 @@ impl CrisisSettings {
 /// before. The results are the same bits as without it.
 #[derive(Default)]
 pub struct LadderCache {
-    ladders: HashMap<Vec<u64>, NoiseSums, BuildHasherDefault<KeyHasher>>,
+    ladders: HashMap<Box<[u64]>, NoiseSums, BuildHasherDefault<KeyHasher>>,
     /// Whether new ladders are left out (only those kept are reused).
     frozen: bool,
 }
@@ -607,9 +600,14 @@ impl KeyHasher {
 
 impl Hasher for KeyHasher {
     fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
+        let mut words = bytes.chunks_exact(8);
+        for word in &mut words {
+            self.add(u64::from_le_bytes(word.try_into().expect("eight bytes")));
+        }
+        let rest = words.remainder();
+        if !rest.is_empty() {
             let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
+            word[..rest.len()].copy_from_slice(rest);
             self.add(u64::from_le_bytes(word));
         }
     }

@@ -18,6 +18,7 @@ use crate::rng::{stream_rng, EngineRng, Stream};
 use crate::slow::{Memory, MonthState, Trajectory, MEMORIES, TENSION_LEVELS};
 use crate::war::{fait_accompli_probability, WarCourse, WarMonth, WarPhase};
 use rand::Rng;
+use std::sync::Arc;
 
 /// What happened in one run.
 #[derive(Clone, Debug, PartialEq)]
@@ -133,6 +134,24 @@ pub fn crisis_setting(
     st: &MonthState,
     pathway: Pathway,
 ) -> (CrisisInputs, SideTerms) {
+    crisis_setting_among(
+        params,
+        policy,
+        &alliance_members(params, policy),
+        st,
+        pathway,
+    )
+}
+
+/// [`crisis_setting`] with NATO's members in a crisis, `members` ([`alliance_members`]), made
+/// beforehand: they are the same in every crisis of `policy` under `params`.
+pub fn crisis_setting_among(
+    params: &ModelParams,
+    policy: &Policy,
+    members: &Arc<[MemberTerms]>,
+    st: &MonthState,
+    pathway: Pathway,
+) -> (CrisisInputs, SideTerms) {
     let (trigger, gravity, actors) = pathway_profile(params, pathway);
     // A NATO-Russia crisis is, in ICB's terms, protracted, with both great powers directly
     // involved, in Europe and in the dominant system; nobody mediates.
@@ -157,7 +176,7 @@ pub fn crisis_setting(
     }
     let mut sides = SideTerms {
         nato_shift: params.nato_tolerance_weight * (alliance - 0.5),
-        nato_members: nato_members(params, policy, alliance),
+        nato_members: Arc::clone(members),
         russia_shift,
         misperception_sd: st.misperception,
         hostile_bias: params.hostile_bias,
@@ -170,10 +189,11 @@ pub fn crisis_setting(
 }
 
 /// The crisis layer's view of NATO's members: each member's escalation relative to the
-/// alliance's (`alliance` is its aggregate tolerance), its reading of Russian intent shifted
-/// by its vulnerability, its exposure to the preemption response falling with distance. With
-/// no members the ladder has the alliance act as one.
-pub fn nato_members(params: &ModelParams, policy: &Policy, alliance: f64) -> Vec<MemberTerms> {
+/// alliance's (its aggregate tolerance, `nato_escalation_tolerance`), its reading of Russian
+/// intent shifted by its vulnerability, its exposure to the preemption response falling with
+/// distance. With no members the ladder has the alliance act as one.
+pub fn alliance_members(params: &ModelParams, policy: &Policy) -> Arc<[MemberTerms]> {
+    let alliance = policy.nato_escalation_tolerance.clamp(0.0, 1.0);
     policy
         .nato_members
         .iter()
