@@ -15,7 +15,7 @@
 // The chain's state arrays read best with index loops.
 #![allow(clippy::needless_range_loop)]
 
-use crate::crisis::{CrisisInputs, Ladder, NoiseKey, NoiseSums, SideTerms, RUNGS, WAR_RUNG};
+use crate::crisis::{CrisisInputs, Ladder, NoiseSums, SideTerms, RUNGS, WAR_RUNG};
 use crate::ensemble::{DiffSpread, EnsembleOptions, ParamDraw, Scenario, Summary};
 use crate::params::ModelParams;
 use crate::pathway::{Pathway, PATHWAY_COUNT};
@@ -499,25 +499,23 @@ impl CrisisSettings {
                 // A ladder's noise averages are all its quadrature gives; the bits of the
                 // numbers it reads name them. Those found give their distribution at once;
                 // the others are computed together, in parallel.
-                let mut missing: Vec<(usize, NoiseKey, Ladder)> = Vec::new();
+                let mut missing: Vec<(usize, Ladder)> = Vec::with_capacity(todo.len());
                 for &j in &todo {
                     let ladder = ladder(j);
-                    let key = ladder.noise_key();
-                    match cache.ladders.get(key.as_slice()) {
+                    match cache.ladders.get(ladder.noise_key().as_slice()) {
                         Some(sums) => out[j] = Some(ladder.distribution_from(sums)),
-                        None => missing.push((j, key, ladder)),
+                        None => missing.push((j, ladder)),
                     }
                 }
                 let computed: Vec<NoiseSums> = missing
                     .par_iter()
-                    .map(|(_, _, ladder)| ladder.own_noise_sums())
+                    .map(|(_, ladder)| ladder.own_noise_sums())
                     .collect();
-                for ((j, key, ladder), sums) in missing.into_iter().zip(computed) {
+                for ((j, ladder), sums) in missing.into_iter().zip(computed) {
                     out[j] = Some(ladder.distribution_from(&sums));
                     if !cache.frozen {
-                        cache
-                            .ladders
-                            .insert(key.into_vec().into_boxed_slice(), sums);
+                        let key = ladder.noise_key().into_vec().into_boxed_slice();
+                        cache.ladders.insert(key, sums);
                     }
                 }
             }
@@ -1013,66 +1011,64 @@ pub(crate) fn p_war_from(
                 }
             }
         }
-        // Then the month's crises, the tension and a Belarus succession.
+        // Then the month's crises, the tension and a Belarus succession. The crises read the
+        // memory, whether a second war is under way and the succession; where the ceasefire
+        // stands next month reads only where it stands now (`after`). So each group of states
+        // the crises treat alike has its mass moved to next month's ceasefire states first,
+        // and the month's outcome is made and applied once for the group.
         let year = m / 12;
         let mut next = [0.0f64; WAR_STATES];
-        // The month's p(war) and next tension under each (memory, at war, Belarus succession),
-        // made when needed.
-        let mut outcomes: [Option<(f64, [f64; TENSION_LEVELS])>; MEMORIES * 4] =
-            [None; MEMORIES * 4];
         let mut war_month = 0.0;
-        for c in 0..CEASEFIRE_STATES {
-            let at_war = c == Ceasefire::War as usize;
-            for broken in 0..2 {
+        for broken in 0..2 {
+            for t in 0..TENSION_LEVELS {
+                let memory = memory(t, broken);
+                let st = trajectory.at(m, memory);
                 for succeeded in 0..2 {
-                    for t in 0..TENSION_LEVELS {
-                        let x = moved[war_state(c, broken, succeeded, t)];
-                        if x == 0.0 {
+                    for at_war in [false, true] {
+                        let from: &[Ceasefire] = if at_war {
+                            &[Ceasefire::War]
+                        } else {
+                            &[Ceasefire::Durable, Ceasefire::Fragile, Ceasefire::Restored]
+                        };
+                        let mut total = 0.0;
+                        let mut by_next = [0.0; CEASEFIRE_STATES];
+                        for &c in from {
+                            let x = moved[war_state(c as usize, broken, succeeded, t)];
+                            total += x;
+                            for (c2, w) in after[c as usize] {
+                                by_next[c2] += x * w;
+                            }
+                        }
+                        if total == 0.0 {
                             continue;
                         }
-                        let memory = memory(t, broken);
-                        let st = trajectory.at(m, memory);
-                        let (p_war_now, to_tension) = *outcomes
-                            [(memory.index() * 2 + at_war as usize) * 2 + succeeded]
-                            .get_or_insert_with(|| {
-                                let o = MonthWar::new(
-                                    &st.rates(at_war, succeeded == 1),
-                                    &dists[year][memory.index()],
-                                );
-                                // Without a war, the next tension: the crises' rise and the
-                                // shed, summed over the ways to each level.
-                                let mut to_tension = [0.0; TENSION_LEVELS];
-                                for (k, v) in o.keep.iter().enumerate() {
-                                    for (shed_now, ps) in [(true, shed), (false, 1.0 - shed)] {
-                                        let t2 = next_tension(t as u8, shed_now, k as u32);
-                                        to_tension[t2 as usize] += v * ps;
-                                    }
-                                }
-                                (o.p_war, to_tension)
-                            });
-                        war_month += x * p_war_now;
+                        let o = MonthWar::new(
+                            &st.rates(at_war, succeeded == 1),
+                            &dists[year][memory.index()],
+                        );
+                        war_month += total * o.p_war;
+                        // Without a war, the next tension: the crises' rise and the shed,
+                        // summed over the ways to each level.
+                        let mut to_tension = [0.0; TENSION_LEVELS];
+                        for (k, v) in o.keep.iter().enumerate() {
+                            for (shed_now, ps) in [(true, shed), (false, 1.0 - shed)] {
+                                let t2 = next_tension(t as u8, shed_now, k as u32);
+                                to_tension[t2 as usize] += v * ps;
+                            }
+                        }
                         let succession = if succeeded == 1 {
                             1.0
                         } else {
                             st.belarus_succession
                         };
-                        for (t2, v) in to_tension.iter().enumerate() {
-                            let y = x * v;
-                            if y == 0.0 {
+                        for (s2, pq) in [(1, succession), (0, 1.0 - succession)] {
+                            if s2 < succeeded {
                                 continue;
                             }
-                            for (s2, pq) in [(1, succession), (0, 1.0 - succession)] {
-                                if s2 < succeeded {
-                                    continue;
-                                }
-                                let z = y * pq;
-                                if z == 0.0 {
-                                    continue;
-                                }
-                                for (c2, w) in after[c] {
-                                    if w != 0.0 {
-                                        next[war_state(c2, broken, s2, t2)] += z * w;
-                                    }
+                            for (t2, v) in to_tension.iter().enumerate() {
+                                let y = v * pq;
+                                for (c2, u) in by_next.iter().enumerate() {
+                                    next[war_state(c2, broken, s2, t2)] += u * y;
                                 }
                             }
                         }
