@@ -174,10 +174,10 @@ pub fn onset_shift(params: &ModelParams, trigger: Trigger) -> f64 {
 pub struct SideTerms {
     /// Shift of NATO's escalation log-odds: the alliance as a whole, as Russia reads it.
     pub nato_shift: f64,
-    /// NATO's members in the crisis, each relative to `nato_shift` (one [`MemberTerms::alliance`]
-    /// for a side that acts as one, as in historical crises).
-    /// Shared, as they are the same in every crisis of an evaluation.
-    pub nato_members: Arc<[MemberTerms]>,
+    /// NATO's members in the crisis, each relative to `nato_shift` ([`Alliance::as_one`] for
+    /// a side that acts as one, as in historical crises); shared, as they are the same in
+    /// every crisis of an evaluation.
+    pub nato: Arc<Alliance>,
     /// Shift of Russia's escalation log-odds.
     pub russia_shift: f64,
     /// Scale of each side's error in reading the other's intent.
@@ -201,7 +201,7 @@ impl SideTerms {
     pub fn historical(params: &ModelParams) -> SideTerms {
         SideTerms {
             nato_shift: 0.0,
-            nato_members: Arc::new([MemberTerms::alliance()]),
+            nato: Arc::new(Alliance::as_one()),
             russia_shift: 0.0,
             misperception_sd: params.misperception_sd,
             hostile_bias: params.hostile_bias,
@@ -209,6 +209,63 @@ impl SideTerms {
             deescalation_shift: 0.0,
             war_threshold_shift: 0.0,
         }
+    }
+}
+
+/// NATO's side of a crisis as a ladder reads it, made once for every crisis of an evaluation:
+/// its members (at most [`MAX_EUROPEANS`] Europeans, the smallest beyond merged), the sets of
+/// Europeans that are minorities, each member's reading factor, and the bits of all of it for
+/// [`Ladder::noise_key`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Alliance {
+    members: Vec<MemberTerms>,
+    /// Sets of European members (bit k: the k-th non-decisive member) holding at most half
+    /// of the Europeans' weight: if only they climb, the alliance does not.
+    minorities: Vec<u32>,
+    /// exp(-reading_shift) of each member.
+    reading_factor: Vec<f64>,
+    /// The bits of the above, as [`Ladder::noise_key`] takes them.
+    key: Vec<u64>,
+}
+
+impl Alliance {
+    /// The alliance of `members` (one acting as a whole if there are none).
+    pub fn new(members: &[MemberTerms]) -> Alliance {
+        let members = merge_members(members);
+        let minorities = minorities(&members);
+        let reading_factor: Vec<f64> = members.iter().map(|m| (-m.reading_shift).exp()).collect();
+        let mut key = Vec::with_capacity(6 * members.len() + minorities.len() + 1);
+        for m in &members {
+            // Destructured, so that a new field cannot be left out.
+            let MemberTerms {
+                decisive,
+                weight,
+                offset,
+                reading_shift,
+                exposure,
+            } = m;
+            key.push(u64::from(*decisive));
+            key.extend([*weight, *offset, *reading_shift, *exposure].map(f64::to_bits));
+        }
+        key.extend(reading_factor.iter().map(|v| v.to_bits()));
+        key.push(minorities.len() as u64);
+        key.extend(minorities.iter().map(|&m| u64::from(m)));
+        Alliance {
+            members,
+            minorities,
+            reading_factor,
+            key,
+        }
+    }
+
+    /// NATO acting as one ([`MemberTerms::alliance`]), as in historical crises.
+    pub fn as_one() -> Alliance {
+        Alliance::new(&[])
+    }
+
+    /// The members as the ladder tells them apart.
+    pub fn members(&self) -> &[MemberTerms] {
+        &self.members
     }
 }
 
@@ -353,11 +410,6 @@ fn exp_block<const N: usize>(x: [f64; N]) -> [f64; N] {
     out
 }
 
-/// One entry per member of the alliance as a ladder sees it (at most [`MAX_EUROPEANS`]
-/// Europeans and, as a rule, one or two decisive members), kept inline so that building a
-/// ladder does not allocate.
-type Members<T> = SmallVec<[T; MAX_EUROPEANS + 2]>;
-
 /// A ladder's [`Ladder::noise_key`]: inline for the usual alliance, so a ladder looked up and
 /// found does not allocate.
 pub type NoiseKey = SmallVec<[u64; 64]>;
@@ -368,12 +420,7 @@ pub struct Ladder {
     /// Base log-odds of climbing from rung r to r+1 (r = 0..2), before side shifts.
     climb: [f64; 3],
     nato_shift: f64,
-    members: Members<MemberTerms>,
-    /// Sets of European members (bit k: the k-th non-decisive member) holding at most half
-    /// of the Europeans' weight: if only they climb, the alliance does not.
-    minorities: SmallVec<[u32; 16]>,
-    /// exp(-reading_shift) of each member.
-    reading_factor: Members<f64>,
+    nato: Arc<Alliance>,
     russia_shift: f64,
     sd: f64,
     bias: f64,
@@ -405,7 +452,6 @@ impl Ladder {
             params.threshold_3 + sides.war_threshold_shift,
         ];
         let climb = thresholds.map(|t| x - t);
-        let members = merge_members(&sides.nato_members);
         let deescalate = params.deescalation_base
             + params.deescalation_mediation * inputs.mediation
             + params.deescalation_global_org * inputs.global_org
@@ -415,9 +461,7 @@ impl Ladder {
         Ladder {
             climb,
             nato_shift: sides.nato_shift,
-            minorities: minorities(&members),
-            reading_factor: members.iter().map(|m| (-m.reading_shift).exp()).collect(),
-            members,
+            nato: Arc::clone(&sides.nato),
             russia_shift: sides.russia_shift,
             sd: sides.misperception_sd.max(0.0),
             bias: if sides.hostile_bias.is_finite() {
@@ -445,9 +489,7 @@ impl Ladder {
         let Ladder {
             climb,
             nato_shift,
-            members,
-            minorities,
-            reading_factor,
+            nato,
             russia_shift,
             sd,
             bias,
@@ -462,10 +504,10 @@ impl Ladder {
         } = self;
         // Not read by the quadrature.
         let _ = (start, deescalate, rounds);
-        let mut key = NoiseKey::with_capacity(13 + 6 * members.len() + minorities.len());
-        key.extend(climb.iter().map(|v| v.to_bits()));
-        key.extend(
-            [
+        let mut key = NoiseKey::with_capacity(12 + nato.key.len());
+        key.extend_from_slice(&climb.map(f64::to_bits));
+        key.extend_from_slice(
+            &[
                 *nato_shift,
                 *russia_shift,
                 *sd,
@@ -478,20 +520,7 @@ impl Ladder {
             ]
             .map(f64::to_bits),
         );
-        for m in members {
-            let MemberTerms {
-                decisive,
-                weight,
-                offset,
-                reading_shift,
-                exposure,
-            } = m;
-            key.push(u64::from(*decisive));
-            key.extend([*weight, *offset, *reading_shift, *exposure].map(f64::to_bits));
-        }
-        key.extend(reading_factor.iter().map(|v| v.to_bits()));
-        key.push(minorities.len() as u64);
-        key.extend(minorities.iter().map(|&m| u64::from(m)));
+        key.extend_from_slice(&nato.key);
         key
     }
 
@@ -550,7 +579,7 @@ impl Ladder {
         let mut europeans = [(0.0f64, 0.0f64); MAX_EUROPEANS];
         let mut n = 0;
         let shared = (-(self.climb[rung as usize] + self.russia_shift + noise)).exp();
-        for (m, reading) in self.members.iter().zip(&self.reading_factor) {
+        for (m, reading) in self.nato.members.iter().zip(&self.nato.reading_factor) {
             let (p, e) = self.member_move(rung, shared, *reading, m);
             no_preempt *= 1.0 - p;
             if m.decisive {
@@ -563,7 +592,8 @@ impl Ladder {
         let minority_hold = if n == 0 {
             1.0
         } else {
-            self.minorities
+            self.nato
+                .minorities
                 .iter()
                 .map(|&set| {
                     (0..n)
@@ -591,7 +621,7 @@ impl Ladder {
         let (mut weight_up, mut weight_all) = (0.0, 0.0);
         let (mut count_up, mut europeans) = (0.0, 0.0);
         let shared = (-(self.climb[rung as usize] + self.russia_shift + noise)).exp();
-        for (m, reading) in self.members.iter().zip(&self.reading_factor) {
+        for (m, reading) in self.nato.members.iter().zip(&self.nato.reading_factor) {
             let (p, e) = self.member_move(rung, shared, *reading, m);
             let u: f64 = rng.random();
             let up = u < p + (1.0 - p) * e;
@@ -880,7 +910,7 @@ impl Ladder {
         let mut decisive_hold = [1.0; N];
         let mut n = 0;
         let e_shift = exp(-(self.climb[rung] + self.russia_shift));
-        for (m, reading) in self.members.iter().zip(&self.reading_factor) {
+        for (m, reading) in self.nato.members.iter().zip(&self.nato.reading_factor) {
             let own = self.nato_shift + m.offset;
             let mut belief = [0.0; N];
             for i in 0..N {
@@ -910,7 +940,7 @@ impl Ladder {
         }
         let mut minority_hold = [if n == 0 { 1.0 } else { 0.0 }; N];
         if n > 0 {
-            for &set in &self.minorities {
+            for &set in &self.nato.minorities {
                 let mut product = [1.0; N];
                 for (k, (up, hold)) in europeans[..n].iter().enumerate() {
                     let factor = if set & (1 << k) != 0 { up } else { hold };
@@ -957,7 +987,8 @@ impl Ladder {
         let preempts = self.preempt_max != 0.0 && self.preempt_steepness != 0.0;
         let actors = || {
             std::iter::once((self.russia_shift, true)).chain(
-                self.members
+                self.nato
+                    .members
                     .iter()
                     .map(|m| (self.nato_shift + m.offset, m.exposure > 0.0)),
             )
@@ -1077,16 +1108,15 @@ pub const MAX_EUROPEANS: usize = 8;
 
 /// The members as the ladder uses them: an alliance acting as one if there are none, the
 /// Europeans beyond [`MAX_EUROPEANS`] merged.
-fn merge_members(members: &[MemberTerms]) -> Members<MemberTerms> {
+fn merge_members(members: &[MemberTerms]) -> Vec<MemberTerms> {
     if members.is_empty() {
-        return SmallVec::from_elem(MemberTerms::alliance(), 1);
+        return vec![MemberTerms::alliance()];
     }
-    let mut out: Members<MemberTerms> = members.iter().filter(|m| m.decisive).cloned().collect();
-    let mut europeans: SmallVec<[MemberTerms; 2 * MAX_EUROPEANS]> =
-        members.iter().filter(|m| !m.decisive).cloned().collect();
+    let mut out: Vec<MemberTerms> = members.iter().filter(|m| m.decisive).cloned().collect();
+    let mut europeans: Vec<MemberTerms> = members.iter().filter(|m| !m.decisive).cloned().collect();
     if europeans.len() > MAX_EUROPEANS {
         europeans.sort_by(|a, b| b.weight.total_cmp(&a.weight));
-        let rest: Vec<MemberTerms> = europeans.drain(MAX_EUROPEANS - 1..).collect();
+        let rest = europeans.split_off(MAX_EUROPEANS - 1);
         let total: f64 = rest.iter().map(|m| m.weight.max(0.0)).sum();
         let share = |m: &MemberTerms| {
             if total > 0.0 {
@@ -1110,8 +1140,8 @@ fn merge_members(members: &[MemberTerms]) -> Members<MemberTerms> {
 
 /// The sets of non-decisive members, as bit masks in their order among `members`, whose
 /// weight is at most half the non-decisive members' total (equal weights if all are 0).
-fn minorities(members: &[MemberTerms]) -> SmallVec<[u32; 16]> {
-    let weights: SmallVec<[f64; MAX_EUROPEANS]> = members
+fn minorities(members: &[MemberTerms]) -> Vec<u32> {
+    let weights: Vec<f64> = members
         .iter()
         .filter(|m| !m.decisive)
         .map(|m| m.weight.max(0.0))
@@ -1581,12 +1611,11 @@ mod tests {
                 },
                 exposure,
             };
-            sides.nato_members = [
+            sides.nato = Arc::new(Alliance::new(&[
                 member(true, 1.0, 0.2),
                 member(false, 2.0, 0.5),
                 member(false, 1.0, 1.0),
-            ]
-            .into();
+            ]));
             let ladder = Ladder::new(&p, &inputs, &sides);
             let rule = reading_error_rule(ladder.sharpness(), ladder.bias);
             nodes += rule.nodes.len();
@@ -1660,7 +1689,7 @@ mod tests {
             for bias in [-1.0, -0.5, 0.0, 0.6, 1.0] {
                 let mut sides = SideTerms::historical(&p);
                 sides.hostile_bias = bias;
-                sides.nato_members = members().into();
+                sides.nato = Arc::new(Alliance::new(&members()));
                 sides.russia_shift = 0.3;
                 cases.push((p.clone(), example(t), sides));
             }
@@ -1690,7 +1719,7 @@ mod tests {
     #[test]
     fn every_vector_path_gives_the_same_bits() {
         let (params, inputs, mut sides) = hardest();
-        sides.nato_members = members().into();
+        sides.nato = Arc::new(Alliance::new(&members()));
         for bias in [0.3, 1.0] {
             sides.hostile_bias = bias;
             let ladder = Ladder::new(&params, &inputs, &sides);
@@ -1876,7 +1905,7 @@ mod tests {
             sides.hostile_bias = bias;
             sides.misperception_sd = 1.5;
             sides.russia_shift = 0.5;
-            sides.nato_members = members().into();
+            sides.nato = Arc::new(Alliance::new(&members()));
             let ladder = Ladder::new(&p, &example(Trigger::IndirectViolent), &sides);
             let fast = ladder.max_rung_distribution();
             let slow = ladder.max_rung_distribution_with(&tensor);
@@ -1899,7 +1928,7 @@ mod tests {
         for (i, bias) in [-0.5, 0.0, 0.6].into_iter().enumerate() {
             let mut sides = SideTerms::historical(&p);
             sides.hostile_bias = bias;
-            sides.nato_members = members().into();
+            sides.nato = Arc::new(Alliance::new(&members()));
             sides.russia_shift = 0.3;
             let ladder = Ladder::new(&p, &example(Trigger::Violent), &sides);
             let counts = simulated_counts(&ladder, 300_000, 31 + i as u64);
@@ -1920,7 +1949,7 @@ mod tests {
             let mut sides = SideTerms::historical(&p);
             let mut m = members();
             m[3] = frontline;
-            sides.nato_members = m.into();
+            sides.nato = Arc::new(Alliance::new(&m));
             let d = max_rung_distribution(&p, &example(Trigger::NonViolentMilitary), &sides);
             d[3] + d[4]
         };
@@ -1979,13 +2008,13 @@ mod tests {
         };
         // 320, 20, 63 (the built-ins): only sets without the first are minorities.
         assert_eq!(
-            minorities(&three([320.0, 20.0, 63.0])).as_slice(),
-            [0b000, 0b010, 0b100, 0b110]
+            minorities(&three([320.0, 20.0, 63.0])),
+            vec![0b000, 0b010, 0b100, 0b110]
         );
         // Equal weights: singletons and the empty set.
         assert_eq!(
-            minorities(&three([0.0, 0.0, 0.0])).as_slice(),
-            [0b000, 0b001, 0b010, 0b100]
+            minorities(&three([0.0, 0.0, 0.0])),
+            vec![0b000, 0b001, 0b010, 0b100]
         );
     }
 

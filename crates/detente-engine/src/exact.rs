@@ -22,8 +22,8 @@ use crate::pathway::{Pathway, PATHWAY_COUNT};
 use crate::policy::Policy;
 use crate::rng::{stream_rng, Stream};
 use crate::run::{
-    alliance_members, crisis_setting_among, next_tension, second_war_continues,
-    tension_decay_probability, Costs,
+    alliance, crisis_setting_among, next_tension, second_war_continues, tension_decay_probability,
+    Costs,
 };
 use crate::slow::Trajectory;
 use crate::slow::{crisis_month, Memory, MEMORIES, TENSION_LEVELS};
@@ -308,12 +308,18 @@ struct MonthCrises {
     /// Probability of no war in the month.
     no_war: f64,
     /// month[h][k]: without a war, the month's highest rung h (0 no crisis, r + 1 rung r) and
-    /// the tension it adds, min(n1 + 2 n2, top), jointly.
+    /// the tension it adds, min(n1 + 2 n2, top), jointly. Made `by_highest_rung` only: else
+    /// the months with no crisis and with crises of rung 0 alone are together in h = 0 (one
+    /// exponential less, for p(war), which does not tell them apart).
     month: [[f64; TENSION_LEVELS]; LEVELS],
 }
 
 impl MonthCrises {
-    fn new(rates: &[f64; PATHWAY_COUNT], dist: &[[f64; RUNGS]; PATHWAY_COUNT]) -> MonthCrises {
+    fn new(
+        rates: &[f64; PATHWAY_COUNT],
+        dist: &[[f64; RUNGS]; PATHWAY_COUNT],
+        by_highest_rung: bool,
+    ) -> MonthCrises {
         let mut by_rung = [0.0; RUNGS];
         let mut war_via = [0.0; PATHWAY_COUNT];
         for (p, d) in dist.iter().enumerate() {
@@ -355,10 +361,14 @@ impl MonthCrises {
         let n2_zero = (-by_rung[2]).exp();
         let n2_one = n2_zero * by_rung[2];
         let n2_more = (1.0 - n2_zero - n2_one).max(0.0);
-        let n0_zero = (-by_rung[0]).exp();
         let mut month = [[0.0; TENSION_LEVELS]; LEVELS];
-        month[0][0] = n0_zero * n1[0] * n2_zero;
-        month[1][0] = (1.0 - n0_zero) * n1[0] * n2_zero;
+        if by_highest_rung {
+            let n0_zero = (-by_rung[0]).exp();
+            month[0][0] = n0_zero * n1[0] * n2_zero;
+            month[1][0] = (1.0 - n0_zero) * n1[0] * n2_zero;
+        } else {
+            month[0][0] = n1[0] * n2_zero;
+        }
         for k in 1..=top {
             month[2][k] = n1[k] * n2_zero;
         }
@@ -378,7 +388,7 @@ impl MonthCrises {
 
 impl MonthOutcome {
     fn new(rates: &[f64; PATHWAY_COUNT], dist: &[[f64; RUNGS]; PATHWAY_COUNT]) -> MonthOutcome {
-        let c = MonthCrises::new(rates, dist);
+        let c = MonthCrises::new(rates, dist, true);
         let crises = rates.map(|r| r.max(0.0) * c.share);
         let disputes = [0, 1, 2].map(|r| c.by_rung[r] * c.share);
         let mut keep = [[[0.0; TENSION_LEVELS]; LEVELS]; LEVELS];
@@ -441,7 +451,7 @@ impl CrisisSettings {
         let mut settings: Vec<(Setting, (usize, usize, usize))> =
             Vec::with_capacity(years * MEMORIES * PATHWAY_COUNT);
         let mut slot = vec![[[usize::MAX; PATHWAY_COUNT]; MEMORIES]; years];
-        let members = alliance_members(params, policy);
+        let nato = alliance(params, policy);
         for y in 0..years {
             let in_year = y * 12..((y + 1) * 12).min(months);
             for i in 0..MEMORIES {
@@ -456,7 +466,7 @@ impl CrisisSettings {
                     if !live {
                         continue;
                     }
-                    let setting = crisis_setting_among(params, policy, &members, st, p);
+                    let setting = crisis_setting_among(params, policy, &nato, st, p);
                     let previous = if y > 0 { slot[y - 1][i][k] } else { usize::MAX };
                     slot[y][i][k] = if previous != usize::MAX && settings[previous].0 == setting {
                         previous
@@ -906,9 +916,10 @@ struct MonthWar {
 }
 
 impl MonthWar {
-    /// [`MonthOutcome::new`]'s p(war) and tension rises, computed alone (the same numbers).
+    /// [`MonthOutcome::new`]'s p(war) and tension rises, computed alone (the same numbers, to
+    /// rounding).
     fn new(rates: &[f64; PATHWAY_COUNT], dist: &[[f64; RUNGS]; PATHWAY_COUNT]) -> MonthWar {
-        let c = MonthCrises::new(rates, dist);
+        let c = MonthCrises::new(rates, dist, false);
         let mut keep = [0.0; TENSION_LEVELS];
         for by_k in &c.month {
             for (k, v) in by_k.iter().enumerate() {

@@ -9,7 +9,7 @@
 //! process; the war then runs its course month by month ([`crate::war`]) to the horizon.
 
 use crate::crisis::{
-    CrisisInputs, Ladder, MemberTerms, SideTerms, Trigger, NUCLEAR_RUNG, RUNGS, WAR_RUNG,
+    Alliance, CrisisInputs, Ladder, MemberTerms, SideTerms, Trigger, NUCLEAR_RUNG, RUNGS, WAR_RUNG,
 };
 use crate::params::ModelParams;
 use crate::pathway::{Pathway, PATHWAY_COUNT};
@@ -134,21 +134,15 @@ pub fn crisis_setting(
     st: &MonthState,
     pathway: Pathway,
 ) -> (CrisisInputs, SideTerms) {
-    crisis_setting_among(
-        params,
-        policy,
-        &alliance_members(params, policy),
-        st,
-        pathway,
-    )
+    crisis_setting_among(params, policy, &alliance(params, policy), st, pathway)
 }
 
-/// [`crisis_setting`] with NATO's members in a crisis, `members` ([`alliance_members`]), made
-/// beforehand: they are the same in every crisis of `policy` under `params`.
+/// [`crisis_setting`] with NATO's side, `nato` ([`alliance`]), made beforehand: it is the same
+/// in every crisis of `policy` under `params`.
 pub fn crisis_setting_among(
     params: &ModelParams,
     policy: &Policy,
-    members: &Arc<[MemberTerms]>,
+    nato: &Arc<Alliance>,
     st: &MonthState,
     pathway: Pathway,
 ) -> (CrisisInputs, SideTerms) {
@@ -176,7 +170,7 @@ pub fn crisis_setting_among(
     }
     let mut sides = SideTerms {
         nato_shift: params.nato_tolerance_weight * (alliance - 0.5),
-        nato_members: Arc::clone(members),
+        nato: Arc::clone(nato),
         russia_shift,
         misperception_sd: st.misperception,
         hostile_bias: params.hostile_bias,
@@ -192,9 +186,9 @@ pub fn crisis_setting_among(
 /// alliance's (its aggregate tolerance, `nato_escalation_tolerance`), its reading of Russian
 /// intent shifted by its vulnerability, its exposure to the preemption response falling with
 /// distance. With no members the ladder has the alliance act as one.
-pub fn alliance_members(params: &ModelParams, policy: &Policy) -> Arc<[MemberTerms]> {
+pub fn alliance(params: &ModelParams, policy: &Policy) -> Arc<Alliance> {
     let alliance = policy.nato_escalation_tolerance.clamp(0.0, 1.0);
-    policy
+    let members: Vec<MemberTerms> = policy
         .nato_members
         .iter()
         .map(|m| MemberTerms {
@@ -206,7 +200,8 @@ pub fn alliance_members(params: &ModelParams, policy: &Policy) -> Arc<[MemberTer
                 * (m.vulnerability.clamp(0.0, 1.0) - 0.5),
             exposure: (-m.proximity_km.max(0.0) / params.preemption_reach_km.max(1e-6)).exp(),
         })
-        .collect()
+        .collect();
+    Arc::new(Alliance::new(&members))
 }
 
 /// Exact probability of a NATO-Russia war starting in a month with slow state `st` (rates)
