@@ -262,11 +262,6 @@ impl Alliance {
     pub fn as_one() -> Alliance {
         Alliance::new(&[])
     }
-
-    /// The members as the ladder tells them apart.
-    pub fn members(&self) -> &[MemberTerms] {
-        &self.members
-    }
 }
 
 /// One NATO member (or group of members) in a crisis. Members read the crisis through shared
