@@ -216,11 +216,12 @@ pub fn monthly_war_probability(
     ceasefire_holds: bool,
 ) -> f64 {
     let rates = st.rates(!ceasefire_holds, false);
+    let nato = alliance(params, policy);
     let mut hazard = 0.0;
     for pathway in Pathway::ALL {
         let rate = rates[pathway.index()];
         if rate > 0.0 {
-            let (inputs, sides) = crisis_setting(params, policy, crisis_st, pathway);
+            let (inputs, sides) = crisis_setting_among(params, policy, &nato, crisis_st, pathway);
             let d = Ladder::new(params, &inputs, &sides).max_rung_distribution();
             hazard += rate * d[WAR_RUNG as usize];
         }
@@ -390,6 +391,8 @@ fn play(
         costs: Costs::default(),
     };
     let shed = tension_decay_probability(params);
+    // NATO's side, made at the first crisis played out (not with a table).
+    let mut nato: Option<Arc<Alliance>> = None;
     let start = RunStart::draw(params, policy, trajectory, &mut cf_rng);
     let mut memory = start.memory;
     let mut succeeded = false;
@@ -445,7 +448,9 @@ fn play(
             let max_rung = match table {
                 Some(t) => t.rung(m_index, memory, pathway, crisis_rng.random()),
                 None => {
-                    let (inputs, sides) = crisis_setting(params, policy, crisis_st, pathway);
+                    let nato = nato.get_or_insert_with(|| alliance(params, policy));
+                    let (inputs, sides) =
+                        crisis_setting_among(params, policy, nato, crisis_st, pathway);
                     Ladder::new(params, &inputs, &sides)
                         .simulate(&mut crisis_rng)
                         .max_rung
