@@ -1139,17 +1139,10 @@ impl Ladder {
         };
         if preempts {
             let steep = self.preempt_steepness;
-            for (own, exposed) in actors() {
-                if exposed {
-                    see(
-                        &mut nearest,
-                        logit_distance(
-                            self.preempt_threshold + (self.preempt_shift - own) / steep,
-                            PI / steep.abs(),
-                        ),
-                    );
-                }
-            }
+            let xs = actors()
+                .filter(|(_, exposed)| *exposed)
+                .map(|(own, _)| self.preempt_threshold + (self.preempt_shift - own) / steep);
+            see(&mut nearest, least_logit_distance(xs, PI / steep.abs()));
         }
         // The escalation poles are at least min(pi/2, 2 atan(2 pi / |fear|)) away (the least
         // of [`logit_distance`] over x): looked at one by one only if that could be nearer.
@@ -1159,14 +1152,12 @@ impl Ladder {
             .partial_cmp(&nearest)
             .is_none_or(|o| o.is_lt());
         if self.fear != 0.0 && could_be_nearer {
-            for (own, _) in actors() {
-                for climb in self.climb {
-                    see(
-                        &mut nearest,
-                        logit_distance(0.5 - (climb + own) / self.fear, y0),
-                    );
-                }
-            }
+            let xs = actors().flat_map(|(own, _)| {
+                self.climb
+                    .map(|climb| 0.5 - (climb + own) / self.fear)
+                    .into_iter()
+            });
+            see(&mut nearest, least_logit_distance(xs, y0));
         }
         self.sd * PI / nearest
     }
@@ -1237,12 +1228,46 @@ impl Ladder {
 /// further.
 fn logit_distance(x: f64, y0: f64) -> f64 {
     if (0.0..=1.0).contains(&x) {
-        y0.atan2(x) + y0.atan2(1.0 - x)
+        // arg b + arg(1 - b) for b = x + i y0, as the argument of their product, which lies
+        // in the upper half-plane.
+        y0.atan2(x * (1.0 - x) - y0 * y0)
     } else {
         let u = if x > 1.0 { x } else { 1.0 - x };
         let y = (u * (u - 1.0)).sqrt();
         (y / u).atan() + std::f64::consts::PI - (y / (u - 1.0)).atan()
     }
+}
+
+/// The least [`logit_distance`] over the beliefs' real parts `xs` (NaN if any is NaN). Within
+/// [0, 1] the distance grows with |x - 1/2| (atan2(y0, x (1 - x) - y0^2) falls as x (1 - x)
+/// rises), and beyond [0, 1] with the distance from it; so only the x nearest 1/2 within and
+/// the one nearest [0, 1] beyond need be looked at.
+fn least_logit_distance(xs: impl Iterator<Item = f64>, y0: f64) -> f64 {
+    let (mut within, mut beyond): (Option<f64>, Option<f64>) = (None, None);
+    let beyond_by = |x: f64| if x > 1.0 { x - 1.0 } else { -x };
+    for x in xs {
+        if x.is_nan() {
+            return f64::NAN;
+        }
+        if (0.0..=1.0).contains(&x) {
+            if within.is_none_or(|w| (x - 0.5).abs() < (w - 0.5).abs()) {
+                within = Some(x);
+            }
+        } else if beyond.is_none_or(|b| beyond_by(x) < beyond_by(b)) {
+            beyond = Some(x);
+        }
+    }
+    [within, beyond]
+        .into_iter()
+        .flatten()
+        .map(|x| logit_distance(x, y0))
+        .fold(f64::INFINITY, |least, d| {
+            if d < least || d.is_nan() {
+                d
+            } else {
+                least
+            }
+        })
 }
 
 /// Most non-decisive (European) members the crisis layer tells apart; beyond, the smallest
@@ -2005,6 +2030,42 @@ mod tests {
 
     /// A NATO side of four members (a decisive one and three weighted Europeans, one on the
     /// border), for the tests of the members' rule.
+    /// The least distance over many beliefs, found from two of them, is the least of each's
+    /// distance by the sum of two arguments (how it was computed before).
+    #[test]
+    fn the_least_logit_distance_is_the_least_of_all() {
+        let by_two_arguments = |x: f64, y0: f64| {
+            if (0.0..=1.0).contains(&x) {
+                y0.atan2(x) + y0.atan2(1.0 - x)
+            } else {
+                logit_distance(x, y0)
+            }
+        };
+        let mut state = 7u64;
+        let mut uniform = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for _ in 0..2000 {
+            let y0 = 0.05 + 3.0 * uniform();
+            let count = 1 + (uniform() * 15.0) as usize;
+            let xs: Vec<f64> = (0..count).map(|_| 4.0 * uniform() - 1.5).collect();
+            let all = xs
+                .iter()
+                .map(|&x| by_two_arguments(x, y0))
+                .fold(f64::INFINITY, f64::min);
+            let least = least_logit_distance(xs.iter().copied(), y0);
+            assert!(
+                (least - all).abs() <= 4e-16 * all,
+                "{xs:?} {y0}: {least} vs {all}"
+            );
+        }
+        assert!(least_logit_distance([0.2, f64::NAN].into_iter(), 1.0).is_nan());
+        assert!(least_logit_distance([0.2].into_iter(), f64::NAN).is_nan());
+    }
+
     /// The United States and Europeans of the given weights, each of its own leaning.
     fn europeans(weights: &[f64]) -> Vec<MemberTerms> {
         let mut out = vec![members()[0].clone()];
