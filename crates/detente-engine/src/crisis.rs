@@ -224,20 +224,25 @@ pub struct Alliance {
     minorities: Vec<u32>,
     /// exp(-reading_shift) of each member.
     reading_factor: Vec<f64>,
-    /// The Europeans in the order the sum over minorities takes them, and its steps
-    /// ([`minority_plan`]).
-    minority_order: Vec<u8>,
-    minority_plan: Vec<MinorityStep>,
-    /// The least depth the plan's sums start from (products over the rest are needed from
-    /// there on).
-    rest_from: u8,
+    /// How the kernel sums over the minorities ([`minority_plan`]).
+    minority_sum: MinoritySum,
     /// The bits of the above, as [`Ladder::noise_key`] takes them (the order and the steps
     /// follow from the minorities and the weights).
     key: Vec<u64>,
 }
 
+/// The sum over minorities as the kernel takes it ([`minority_plan`]).
+#[derive(Clone, Debug, PartialEq)]
+struct MinoritySum {
+    /// The Europeans in the order the steps take them.
+    order: Vec<u8>,
+    steps: Vec<MinorityStep>,
+    /// The least depth an `Add` starts from: the products over the rest are needed from there.
+    rest_from: u8,
+}
+
 /// One step of the sum over the minorities of the probability that exactly they climb (see
-/// [`minority_plan`]), on products of the Europeans' factors taken in `minority_order`.
+/// [`minority_plan`]), on products of the Europeans' factors taken in [`MinoritySum::order`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum MinorityStep {
     /// The product of the first `depth + 1` Europeans' factors: that of the first `depth`
@@ -254,7 +259,7 @@ enum MinorityStep {
 /// the same sum as one product per minority set, with far fewer multiplications: for the
 /// built-ins' three Europeans one product and one sum instead of four products of three; for
 /// eight of unequal weight tens of steps instead of more than a thousand multiplications.
-fn minority_plan(members: &[MemberTerms], minorities: &[u32]) -> (Vec<u8>, Vec<MinorityStep>) {
+fn minority_plan(members: &[MemberTerms], minorities: &[u32]) -> MinoritySum {
     let weights: Vec<f64> = members
         .iter()
         .filter(|m| !m.decisive)
@@ -262,7 +267,11 @@ fn minority_plan(members: &[MemberTerms], minorities: &[u32]) -> (Vec<u8>, Vec<M
         .collect();
     let n = weights.len();
     if n == 0 {
-        return (Vec::new(), Vec::new());
+        return MinoritySum {
+            order: Vec::new(),
+            steps: Vec::new(),
+            rest_from: 0,
+        };
     }
     let mut is_minority = vec![false; 1 << n];
     for &set in minorities {
@@ -270,10 +279,22 @@ fn minority_plan(members: &[MemberTerms], minorities: &[u32]) -> (Vec<u8>, Vec<M
     }
     let mut order: Vec<u8> = (0..n as u8).collect();
     order.sort_by(|a, b| weights[*b as usize].total_cmp(&weights[*a as usize]));
-    let mut plan = Vec::new();
+    let mut steps = Vec::new();
     // (With no minority at all, as with a NaN weight, the walk adds nothing: the sum is 0.)
-    visit_minorities(&order, &is_minority, 0, 0, &mut plan);
-    (order, plan)
+    visit_minorities(&order, &is_minority, 0, 0, &mut steps);
+    let rest_from = steps
+        .iter()
+        .filter_map(|step| match step {
+            MinorityStep::Add { depth } => Some(*depth),
+            MinorityStep::Extend { .. } => None,
+        })
+        .min()
+        .unwrap_or(0);
+    MinoritySum {
+        order,
+        steps,
+        rest_from,
+    }
 }
 
 /// The steps of [`minority_plan`] for the subtree where the Europeans before `depth` (in
@@ -340,21 +361,12 @@ impl Alliance {
         key.extend(reading_factor.iter().map(|v| v.to_bits()));
         key.push(minorities.len() as u64);
         key.extend(minorities.iter().map(|&m| u64::from(m)));
-        let (minority_order, minority_plan) = minority_plan(&members, &minorities);
+        let minority_sum = minority_plan(&members, &minorities);
         Alliance {
             members,
             minorities,
             reading_factor,
-            rest_from: minority_plan
-                .iter()
-                .filter_map(|step| match step {
-                    MinorityStep::Add { depth } => Some(*depth),
-                    MinorityStep::Extend { .. } => None,
-                })
-                .min()
-                .unwrap_or(0),
-            minority_order,
-            minority_plan,
+            minority_sum,
             key,
         }
     }
@@ -435,7 +447,7 @@ struct BlockScratch<const N: usize> {
     /// Per European member: (climbs without preempting, holds).
     europeans: [([f64; N], [f64; N]); MAX_EUROPEANS],
     /// The sum over minorities' products of the first d Europeans' factors (in the
-    /// alliance's `minority_order`; `products[0]` is 1).
+    /// alliance's [`MinoritySum::order`]; `products[0]` is 1).
     products: [[f64; N]; MAX_EUROPEANS + 1],
     /// Products of (climb + hold) over the Europeans from d on (1 from the last on, set by
     /// each block).
@@ -1062,7 +1074,8 @@ impl Ladder {
         let mut minority_hold = [if n == 0 { 1.0 } else { 0.0 }; N];
         if n > 0 {
             // The probability that only a minority climbs, by the steps of [`minority_plan`].
-            let order = &self.nato.minority_order;
+            let sum = &self.nato.minority_sum;
+            let order = &sum.order;
             let BlockScratch {
                 europeans,
                 products,
@@ -1070,14 +1083,14 @@ impl Ladder {
             } = scratch;
             // (The scratch outlives the ladder: the product over none is set here.)
             rest[n] = [1.0; N];
-            for d in (self.nato.rest_from as usize..n).rev() {
+            for d in (sum.rest_from as usize..n).rev() {
                 let (up, hold) = &europeans[order[d] as usize];
                 let (here, after) = rest.split_at_mut(d + 1);
                 for i in 0..N {
                     here[d][i] = after[0][i] * (up[i] + hold[i]);
                 }
             }
-            for step in &self.nato.minority_plan {
+            for step in &sum.steps {
                 match *step {
                     MinorityStep::Extend { depth, climbs } => {
                         let d = depth as usize;
@@ -2087,7 +2100,7 @@ mod tests {
     /// of which took a product of eight factors).
     #[test]
     fn the_sum_over_minorities_is_short() {
-        let plan = |weights: &[f64]| Alliance::new(&europeans(weights)).minority_plan.len();
+        let plan = |weights: &[f64]| Alliance::new(&europeans(weights)).minority_sum.steps.len();
         assert_eq!(plan(&[320.0, 20.0, 63.0]), 2);
         let unequal = [90.0, 70.0, 55.0, 40.0, 33.0, 20.0, 8.0, 2.0];
         let sets = minorities(&europeans(&unequal)).len();
