@@ -12,13 +12,15 @@
 //! the exact evaluator's hot loop alone: the noise averages of the baseline's crisis ladders
 //! (every pathway, memory and year, one thread), with the reading error one-sided as in the
 //! baseline (composite Gauss-Legendre) and two-sided, `hostile_bias` 0.5, as most rows of a
-//! sensitivity design draw it (the trapezoidal rule); reported in ladders per second.
+//! sensitivity design draw it (the trapezoidal rule), and one-sided with eight Europeans
+//! instead of three (the sum over the Europeans' minorities grows with them); reported in
+//! ladders per second.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use detente_engine::crisis::Ladder;
 use detente_engine::exact::{evaluate_cached, p_war_cached, LadderCache};
 use detente_engine::slow::{crisis_month, Memory, MEMORIES};
-use detente_engine::{run_ensemble, EnsembleOptions, Pathway, Trajectory};
+use detente_engine::{run_ensemble, EnsembleOptions, MemberRole, NatoMember, Pathway, Trajectory};
 
 fn baseline_throughput(c: &mut Criterion) {
     let scenario = detente_arch::load("baseline")
@@ -107,12 +109,23 @@ fn exact_evaluations(c: &mut Criterion) {
 }
 
 /// The baseline's crisis ladders, one for each year, memory and pathway, with `hostile_bias`
-/// set to `bias`.
-fn baseline_ladders(bias: f64) -> Vec<Ladder> {
-    let scenario = detente_arch::load("baseline")
+/// set to `bias` and `more_europeans` Europeans added to NATO's three (of falling weight,
+/// each of its own leaning; illustrative, for timing only).
+fn baseline_ladders(bias: f64, more_europeans: usize) -> Vec<Ladder> {
+    let mut scenario = detente_arch::load("baseline")
         .expect("baseline")
         .architecture
         .to_scenario();
+    for k in 0..more_europeans {
+        let x = k as f64 / more_europeans.max(1) as f64;
+        scenario.policy.nato_members.push(NatoMember {
+            role: MemberRole::European,
+            spending_bn: 120.0 * (1.0 - x) + 5.0,
+            escalation_tolerance: 0.3 + 0.3 * x,
+            vulnerability: 0.3 + 0.4 * x,
+            proximity_km: 1200.0 * (1.0 - x),
+        });
+    }
     let params = detente_engine::ModelParams {
         hostile_bias: bias,
         ..scenario.params.clone()
@@ -136,8 +149,12 @@ fn baseline_ladders(bias: f64) -> Vec<Ladder> {
 fn ladder_noise_sums(c: &mut Criterion) {
     let mut group = c.benchmark_group("ladders");
     group.sample_size(10);
-    for (name, bias) in [("one_sided", 1.0), ("two_sided", 0.5)] {
-        let ladders = baseline_ladders(bias);
+    for (name, bias, more_europeans) in [
+        ("one_sided", 1.0, 0),
+        ("two_sided", 0.5, 0),
+        ("eight_europeans_one_sided", 1.0, 5),
+    ] {
+        let ladders = baseline_ladders(bias, more_europeans);
         group.throughput(Throughput::Elements(ladders.len() as u64));
         group.bench_function(format!("baseline_{}_{name}", ladders.len()), |b| {
             b.iter(|| {
