@@ -1261,6 +1261,8 @@ pub fn disagreements(exact: &ExactSummary, mc: &Summary, z: f64) -> Vec<String> 
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     /// The short series for e^x - 1 agrees with the C library's to within two units in the
     /// last place, across the range where it is used and at its edge.
     #[test]
@@ -1278,8 +1280,6 @@ mod tests {
         assert_eq!(exp_m1(-0.5), (-0.5f64).exp_m1());
         assert!(exp_m1(f64::NAN).is_nan());
     }
-
-    use super::*;
 
     #[test]
     fn rare_outcomes_are_judged_by_their_poisson_tail() {
