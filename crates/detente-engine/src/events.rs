@@ -66,8 +66,8 @@ fn changes_state(tension: u8, rung: usize) -> bool {
 /// What an ensemble with fixed parameters precomputes to sample its runs event by event.
 pub struct EventSampler {
     months: usize,
-    /// `log_quiet[state * (months + 1) + m]`: sum over months before m of the log probability
-    /// of a quiet month in `state`.
+    /// `log_quiet[state * scanned_len(months) + m]`: sum over months before m of the log
+    /// probability of a quiet month in `state`.
     log_quiet: Vec<f64>,
     /// The same as products: the probability of quiet from the start to month m.
     quiet: Vec<f64>,
@@ -82,7 +82,7 @@ pub struct EventSampler {
     /// class that is drawn (cumulative): given it changes the state below the highest tension
     /// (rungs 1-3), given it does not at the highest (rungs 0-2).
     rungs: Vec<[[[f64; RUNGS]; PATHWAY_COUNT]; MEMORIES]>,
-    /// `log_stay[(w * LIVE_PHASES + phase) * (months + 1) + m]`: for a war that began in month
+    /// `log_stay[(w * LIVE_PHASES + phase) * scanned_len(months) + m]`: for a war that began in month
     /// w, sum over months w+1..m-1 of the log probability of staying in `phase` (0 up to w+1).
     log_stay: Vec<f64>,
     /// The same as products.
@@ -143,30 +143,52 @@ fn ln_not(p: f64) -> f64 {
     (-p).ln_1p().max(LOG_FLOOR)
 }
 
-/// The first index t in `lo..hi` with `l[t + 1] < target`, if any (`l` decreasing). The next
-/// event is usually a few months away: the scan compares eight months at a time and takes the
-/// first below the target from the bits of the comparisons, so its only branch (whether the
-/// eight hold it) is predictable.
+/// Entries after a state's (or a war's) prefix of months + 1, so that a scan can always read
+/// eight at a time: their values are never taken (see [`first_below`]).
+const SCAN_PAD: usize = 7;
+
+/// The length of a prefix array of `months` (the values before months 0..=months, padded).
+fn scanned_len(months: usize) -> usize {
+    months + 1 + SCAN_PAD
+}
+
+/// The first index t in `lo..hi` with `l[t + 1] < target`, if any (`l` decreasing, with at
+/// least `hi + 8` entries). The next event is usually a few months away: the scan compares
+/// eight months at a time and takes the first below the target from the bits of the
+/// comparisons, so its only branch (whether the eight hold it) is predictable; a month found
+/// at `hi` or beyond, in the padding, is none (it is the first below, so none before `hi` is).
 #[inline]
 fn first_below(l: &[f64], lo: usize, hi: usize, target: f64) -> Option<usize> {
-    let s = &l[lo + 1..=hi];
-    let mut chunks = s.chunks_exact(8);
     let mut base = lo;
-    for chunk in chunks.by_ref() {
-        let below = below_mask(chunk.try_into().unwrap(), target);
+    while base < hi {
+        let chunk: &[f64; 8] = l[base + 1..base + 9].try_into().unwrap();
+        let below = below_mask(chunk, target);
         if below != 0 {
-            return Some(base + below.trailing_zeros() as usize);
+            let t = base + below.trailing_zeros() as usize;
+            return (t < hi).then_some(t);
         }
         base += 8;
     }
-    chunks
-        .remainder()
-        .iter()
-        .position(|x| *x < target)
-        .map(|i| base + i)
+    None
+}
+
+/// Bit j set where `x[j] < target`: four packed comparisons and their sign masks.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn below_mask(x: &[f64; 8], target: f64) -> u32 {
+    use std::arch::x86_64::{_mm_cmplt_pd, _mm_loadu_pd, _mm_movemask_pd, _mm_set1_pd};
+    // SAFETY: SSE2 is part of every x86-64 processor, and the four loads read x's eight
+    // values, two at a time.
+    unsafe {
+        let t = _mm_set1_pd(target);
+        let p = x.as_ptr();
+        let m = |i: usize| _mm_movemask_pd(_mm_cmplt_pd(_mm_loadu_pd(p.add(2 * i)), t)) as u32;
+        m(0) | m(1) << 2 | m(2) << 4 | m(3) << 6
+    }
 }
 
 /// Bit j set where `x[j] < target`.
+#[cfg(not(target_arch = "x86_64"))]
 #[inline(always)]
 fn below_mask(x: &[f64; 8], target: f64) -> u32 {
     let mut below = 0u32;
@@ -210,7 +232,8 @@ impl EventSampler {
     pub fn new(params: &ModelParams, trajectory: &Trajectory, table: &CrisisTable) -> EventSampler {
         let months = trajectory.len();
         let shed = tension_decay_probability(params);
-        let mut log_quiet = vec![0.0; STATES * (months + 1)];
+        let scanned = scanned_len(months);
+        let mut log_quiet = vec![0.0; STATES * scanned];
         let mut thinned = vec![Rates::default(); STATES * (months + 1)];
         let mut thinned_2 = vec![Rates::default(); STATES * (months + 1)];
         let mut month = vec![MonthEvents::default(); STATES * months];
@@ -219,7 +242,7 @@ impl EventSampler {
                 for succeeded in [false, true] {
                     let memory = Memory::from_index(mi);
                     let s = state_index(status, memory, succeeded);
-                    let l = &mut log_quiet[s * (months + 1)..(s + 1) * (months + 1)];
+                    let l = &mut log_quiet[s * scanned..(s + 1) * scanned];
                     let th = &mut thinned[s * (months + 1)..(s + 1) * (months + 1)];
                     let th2 = &mut thinned_2[s * (months + 1)..(s + 1) * (months + 1)];
                     for m in 0..months {
@@ -312,7 +335,7 @@ impl EventSampler {
                 }
             }
         }
-        let mut log_stay = vec![0.0; months * LIVE_PHASES * (months + 1)];
+        let mut log_stay = vec![0.0; months * LIVE_PHASES * scanned];
         for w in 0..months {
             let mut sums = [0.0; LIVE_PHASES];
             for m in w + 1..months {
@@ -320,7 +343,7 @@ impl EventSampler {
                 for (p, sum) in sums.iter_mut().enumerate() {
                     let leave: f64 = wm.moves[p].iter().map(|(_, x)| x).sum();
                     *sum += ln_not(leave);
-                    log_stay[(w * LIVE_PHASES + p) * (months + 1) + m + 1] = *sum;
+                    log_stay[(w * LIVE_PHASES + p) * scanned + m + 1] = *sum;
                 }
             }
         }
@@ -406,10 +429,11 @@ impl EventSampler {
                 let end = if holds { n } else { second_war_ends.min(n) };
                 let s = state_index(status, memory, succeeded);
                 let range = s * (n + 1)..(s + 1) * (n + 1);
+                let scanned = s * scanned_len(n)..(s + 1) * scanned_len(n);
                 let u = open_uniform(&mut trigger_rng);
                 let next = next_event(
-                    &self.quiet[range.clone()],
-                    &self.log_quiet[range.clone()],
+                    &self.quiet[scanned.clone()],
+                    &self.log_quiet[scanned],
                     m,
                     end,
                     u,
@@ -577,9 +601,10 @@ impl EventSampler {
         let n = self.months;
         let mut m = w + 1;
         while m < n && (phase as usize) < LIVE_PHASES {
-            let at = (w * LIVE_PHASES + phase as usize) * (n + 1);
+            let at = (w * LIVE_PHASES + phase as usize) * scanned_len(n);
             let u = open_uniform(rng);
-            let (q, l) = (&self.stay[at..at + n + 1], &self.log_stay[at..at + n + 1]);
+            let stay = at..at + scanned_len(n);
+            let (q, l) = (&self.stay[stay.clone()], &self.log_stay[stay]);
             let Some(t) = next_event(q, l, m, n, u) else {
                 return;
             };
@@ -651,9 +676,12 @@ mod tests {
     /// target (ties and targets above or below every value included).
     #[test]
     fn first_below_is_the_plain_scan() {
-        let l: Vec<f64> = (0..40).map(|i| 1.0 - (i / 2) as f64 / 20.0).collect();
-        for lo in 0..l.len() - 1 {
-            for hi in lo..l.len() {
+        let len = 40;
+        let mut l: Vec<f64> = (0..len).map(|i| 1.0 - (i / 2) as f64 / 20.0).collect();
+        // The padding holds anything: values below every target here.
+        l.extend([-1.0; SCAN_PAD]);
+        for lo in 0..len - 1 {
+            for hi in lo..len {
                 for k in 0..45 {
                     let target = 1.05 - k as f64 / 40.0;
                     let plain = (lo..hi).find(|t| l[t + 1] < target);
