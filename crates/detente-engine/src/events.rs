@@ -81,7 +81,7 @@ pub struct EventSampler {
     /// `rungs[year][memory][pathway]`: the distribution of a crisis's highest rung given the
     /// class that is drawn (cumulative): given it changes the state below the highest tension
     /// (rungs 1-3), given it does not at the highest (rungs 0-2).
-    rungs: Vec<[[[f64; RUNGS]; PATHWAY_COUNT]; MEMORIES]>,
+    rungs: Vec<[[Cumulative; PATHWAY_COUNT]; MEMORIES]>,
     /// `log_stay[(w * LIVE_PHASES + phase) * scanned_len(months) + m]`: for a war that began in month
     /// w, sum over months w+1..m-1 of the log probability of staying in `phase` (0 up to w+1).
     log_stay: Vec<f64>,
@@ -117,10 +117,10 @@ struct MonthEvents {
     p_succ: f64,
     /// The rates by pathway of the crises that can change the state, cumulated, and their
     /// total (the Poisson mean of their count).
-    changing_rates: [f64; PATHWAY_COUNT],
+    changing_rates: Cumulative,
     changing: f64,
     /// The same for the other crises.
-    rest_rates: [f64; PATHWAY_COUNT],
+    rest_rates: Cumulative,
     rest: f64,
 }
 
@@ -172,30 +172,84 @@ fn first_below(l: &[f64], lo: usize, hi: usize, target: f64) -> Option<usize> {
     None
 }
 
-/// Bit j set where `x[j] < target`: four packed comparisons and their sign masks.
-#[cfg(target_arch = "x86_64")]
+/// Bit j set where `x[j] < target`.
 #[inline(always)]
 fn below_mask(x: &[f64; 8], target: f64) -> u32 {
-    use std::arch::x86_64::{_mm_cmplt_pd, _mm_loadu_pd, _mm_movemask_pd, _mm_set1_pd};
+    lanes_mask::<false>(x, target)
+}
+
+/// Bit j set where `x[j] < target` (`ABOVE` false) or `x[j] > target` (true): four packed
+/// comparisons and their sign masks.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn lanes_mask<const ABOVE: bool>(x: &[f64; 8], target: f64) -> u32 {
+    use std::arch::x86_64::{
+        _mm_cmpgt_pd, _mm_cmplt_pd, _mm_loadu_pd, _mm_movemask_pd, _mm_set1_pd,
+    };
     // SAFETY: SSE2 is part of every x86-64 processor, and the four loads read x's eight
     // values, two at a time.
     unsafe {
         let t = _mm_set1_pd(target);
         let p = x.as_ptr();
-        let m = |i: usize| _mm_movemask_pd(_mm_cmplt_pd(_mm_loadu_pd(p.add(2 * i)), t)) as u32;
+        let m = |i: usize| {
+            let v = _mm_loadu_pd(p.add(2 * i));
+            let c = if ABOVE {
+                _mm_cmpgt_pd(v, t)
+            } else {
+                _mm_cmplt_pd(v, t)
+            };
+            _mm_movemask_pd(c) as u32
+        };
         m(0) | m(1) << 2 | m(2) << 4 | m(3) << 6
     }
 }
 
-/// Bit j set where `x[j] < target`.
+/// Bit j set where `x[j] < target` (`ABOVE` false) or `x[j] > target` (true).
 #[cfg(not(target_arch = "x86_64"))]
 #[inline(always)]
-fn below_mask(x: &[f64; 8], target: f64) -> u32 {
-    let mut below = 0u32;
+fn lanes_mask<const ABOVE: bool>(x: &[f64; 8], target: f64) -> u32 {
+    let mut mask = 0u32;
     for (j, v) in x.iter().enumerate() {
-        below |= ((*v < target) as u32) << j;
+        let set = if ABOVE { *v > target } else { *v < target };
+        mask |= (set as u32) << j;
     }
-    below
+    mask
+}
+
+/// Lanes of a cumulative row searched at once (pathways, rungs; the lanes after the last hold
+/// +inf, so a search always stops).
+const LANES: usize = 8;
+const _: () = assert!(PATHWAY_COUNT < LANES && RUNGS < LANES);
+
+/// A cumulative row (probabilities or rates) of up to seven entries, padded with +inf.
+#[derive(Clone, Copy, Debug)]
+#[repr(align(64))]
+struct Cumulative([f64; LANES]);
+
+impl Default for Cumulative {
+    fn default() -> Self {
+        Cumulative([f64::INFINITY; LANES])
+    }
+}
+
+impl Cumulative {
+    /// The row of the running sums of `values`.
+    fn of(values: impl IntoIterator<Item = f64>) -> Cumulative {
+        let mut row = Cumulative::default();
+        let mut sum = 0.0;
+        for (c, v) in row.0.iter_mut().zip(values) {
+            sum += v;
+            *c = sum;
+        }
+        row
+    }
+
+    /// The first entry above `x` (the number at or below it: the row is nondecreasing), or
+    /// the first padding lane if none is.
+    #[inline(always)]
+    fn first_above(&self, x: f64) -> usize {
+        (lanes_mask::<true>(&self.0, x) | 1 << LANES).trailing_zeros() as usize
+    }
 }
 
 /// Below this the prefix products of the probabilities of quiet are not used (their ratios
@@ -255,8 +309,8 @@ impl EventSampler {
                         let rates = st.rates(status == 2, succeeded);
                         // Each pathway's crises split by thinning into those that can change
                         // the state and the rest, and the rest by whether they reach rung 2.
-                        let mut changing_rates = [0.0; PATHWAY_COUNT];
-                        let mut rest_rates = [0.0; PATHWAY_COUNT];
+                        let mut changing_rates = Cumulative::default();
+                        let mut rest_rates = Cumulative::default();
                         let (mut row, mut row_2) = (th[m].0, th2[m].0);
                         let (mut changing, mut rest) = (0.0, 0.0);
                         for (k, pathway) in Pathway::ALL.into_iter().enumerate() {
@@ -272,8 +326,8 @@ impl EventSampler {
                             }
                             changing += rates[k] * p_changing;
                             rest += rates[k] * (lanes[0] + lanes[1]);
-                            changing_rates[k] = changing;
-                            rest_rates[k] = rest;
+                            changing_rates.0[k] = changing;
+                            rest_rates.0[k] = rest;
                             row[k] += rates[k] * lanes[0];
                             row_2[k] += rates[k] * lanes[1];
                         }
@@ -311,7 +365,7 @@ impl EventSampler {
         // state-changing crisis (rungs 1-3; the rest are at rung 0), at the highest the rest
         // (rungs 0-2; a state-changing crisis is a war).
         let years = months.div_ceil(12);
-        let mut rungs = vec![[[[0.0; RUNGS]; PATHWAY_COUNT]; MEMORIES]; years];
+        let mut rungs = vec![[[Cumulative::default(); PATHWAY_COUNT]; MEMORIES]; years];
         for (y, by_memory) in rungs.iter_mut().enumerate() {
             for (mi, by_pathway) in by_memory.iter_mut().enumerate() {
                 let memory = Memory::from_index(mi);
@@ -325,12 +379,12 @@ impl EventSampler {
                         .or_else(|| (0..RUNGS).find(|r| class(*r)))
                         .unwrap_or(0);
                     let mut sum = 0.0;
-                    for r in 0..RUNGS {
+                    for (r, (p, c)) in d.iter().zip(&mut c.0).enumerate() {
                         if class(r) && mass > 0.0 {
-                            sum += d[r] / mass;
+                            sum += p / mass;
                         }
                         // Below the class nothing is drawn (0), from its last rung on all is.
-                        c[r] = if r >= last { 1.0 } else { sum };
+                        *c = if r >= last { 1.0 } else { sum };
                     }
                 }
             }
@@ -561,8 +615,7 @@ impl EventSampler {
 
     /// The highest rung of a drawn crisis (see [`EventSampler::rungs`]) for a uniform `u`.
     fn rung(&self, m: usize, memory: Memory, pathway: Pathway, u: f64) -> u8 {
-        let c = &self.rungs[m / 12][memory.index()][pathway.index()];
-        c.iter().map(|x| (*x <= u) as u8).sum::<u8>()
+        self.rungs[m / 12][memory.index()][pathway.index()].first_above(u) as u8
     }
 
     /// The quiet months' thinned crises, from the sums of their rates by pathway over the run:
@@ -572,13 +625,8 @@ impl EventSampler {
     /// a crisis of rung 1 or more has raised.
     fn thinned_crises(&self, sums: &[[f64; 8]; 2], rng: &mut EngineRng, outcome: &mut RunOutcome) {
         for (sums, rung) in sums.iter().zip([0, 2]) {
-            let mut cumulative = [0.0; PATHWAY_COUNT];
-            let mut total = 0.0;
-            for (c, sum) in cumulative.iter_mut().zip(sums) {
-                total += sum.max(0.0);
-                *c = total;
-            }
-            let count = poisson(rng, total);
+            let cumulative = Cumulative::of(sums[..PATHWAY_COUNT].iter().map(|x| x.max(0.0)));
+            let count = poisson(rng, cumulative.0[PATHWAY_COUNT - 1]);
             for _ in 0..count {
                 outcome.crises[pick(rng, &cumulative).index()] += 1;
             }
@@ -629,15 +677,15 @@ impl EventSampler {
 
 /// The pathway of a crisis, in proportion to the rates (`cumulative`, the last their total),
 /// without branching on the outcome.
-fn pick(rng: &mut EngineRng, cumulative: &[f64; PATHWAY_COUNT]) -> Pathway {
-    let x = rng.random::<f64>() * cumulative[PATHWAY_COUNT - 1];
-    let k = cumulative.iter().map(|c| (*c <= x) as usize).sum::<usize>();
+fn pick(rng: &mut EngineRng, cumulative: &Cumulative) -> Pathway {
+    let c = &cumulative.0;
+    let k = cumulative.first_above(rng.random::<f64>() * c[PATHWAY_COUNT - 1]);
     if k < PATHWAY_COUNT {
         Pathway::ALL[k]
     } else {
         // Rounding left x at the total: the last live pathway.
         let last = (0..PATHWAY_COUNT)
-            .rposition(|i| cumulative[i] > if i == 0 { 0.0 } else { cumulative[i - 1] })
+            .rposition(|i| c[i] > if i == 0 { 0.0 } else { c[i - 1] })
             .unwrap_or(0);
         Pathway::ALL[last]
     }
