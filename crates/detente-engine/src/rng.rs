@@ -1,8 +1,9 @@
 //! Random streams. Every run has its own independent streams, one per random process
-//! (ceasefire, triggers, crises, the war's course, parameter draws), derived from the ensemble seed and the
-//! run's index alone. So a run's result never depends on which thread ran it, and two
-//! architectures run with the same seed share their random numbers run by run (common
-//! random numbers), which keeps paired differences free of needless noise.
+//! (ceasefire, triggers, crises, the war's course, parameter draws; the event-driven sampler
+//! of `events.rs` uses two, the war's course and the triggers' for everything else), derived
+//! from the ensemble seed and the run's index alone. So a run's result never depends on which
+//! thread ran it, and two architectures run with the same seed share their random numbers run
+//! by run (common random numbers), which keeps paired differences free of needless noise.
 
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
