@@ -708,8 +708,16 @@ impl EventSampler {
 /// The pathway of a crisis, in proportion to the rates (`cumulative`, the last their total),
 /// without branching on the outcome.
 fn pick(rng: &mut EngineRng, cumulative: &Cumulative) -> Pathway {
+    pick_at(
+        cumulative,
+        rng.random::<f64>() * cumulative.0[PATHWAY_COUNT - 1],
+    )
+}
+
+/// The pathway whose share of the cumulative rates holds `x` (from 0 to their total).
+fn pick_at(cumulative: &Cumulative, x: f64) -> Pathway {
     let c = &cumulative.0;
-    let k = cumulative.first_above(rng.random::<f64>() * c[PATHWAY_COUNT - 1]);
+    let k = cumulative.first_above(x);
     if k < PATHWAY_COUNT {
         Pathway::ALL[k]
     } else {
@@ -800,6 +808,68 @@ mod tests {
                     assert_eq!(first_below(&l, lo, hi, target), plain, "{lo} {hi} {target}");
                 }
             }
+        }
+    }
+
+    /// The packed search of a cumulative row finds what counting the entries at or below x
+    /// does (ties, zero rates, x beyond the total and the padding included), and a pathway
+    /// picked at x is the one whose share holds it.
+    #[test]
+    fn first_above_counts_the_entries_at_or_below() {
+        let rows = [
+            [0.0, 0.0, 0.5, 0.5, 1.5, 1.5, 3.0],
+            [0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75],
+            [0.0; PATHWAY_COUNT],
+            [1e-300, 1e-300, 2e-300, 1.0, 1.0, 1.0, 1.0],
+        ];
+        for values in rows {
+            let mut row = Cumulative::default();
+            row.0[..PATHWAY_COUNT].copy_from_slice(&values);
+            let total = values[PATHWAY_COUNT - 1];
+            for i in 0..=80 {
+                let x = total * i as f64 / 64.0 - 1e-3;
+                let counted = values.iter().filter(|c| **c <= x).count();
+                assert_eq!(row.first_above(x), counted, "{values:?} at {x}");
+                if (0.0..total).contains(&x) {
+                    let k = pick_at(&row, x).index();
+                    let below = if k == 0 { 0.0 } else { values[k - 1] };
+                    assert!(below <= x && x < values[k], "{values:?} at {x}: {k}");
+                }
+            }
+        }
+    }
+
+    /// One uniform gives the shed and the succession their probabilities, independently, and
+    /// nothing is drawn when both are 0.
+    #[test]
+    fn shed_and_succession_are_independent() {
+        let mut rng = stream_rng(3, 0, Stream::Triggers);
+        let (p_shed, p_succ) = (0.3, 0.1);
+        let draws = 200_000;
+        let mut cells = [[0u32; 2]; 2];
+        for _ in 0..draws {
+            let (shed, succession) = shed_and_succession(&mut rng, p_shed, p_succ);
+            cells[shed as usize][succession as usize] += 1;
+        }
+        for (shed, row) in cells.iter().enumerate() {
+            for (succession, count) in row.iter().enumerate() {
+                let p = if shed == 1 { p_shed } else { 1.0 - p_shed }
+                    * if succession == 1 {
+                        p_succ
+                    } else {
+                        1.0 - p_succ
+                    };
+                let expected = p * draws as f64;
+                let z = (*count as f64 - expected) / (expected * (1.0 - p)).sqrt();
+                assert!(z.abs() < 4.5, "shed {shed} succession {succession}: z {z}");
+            }
+        }
+        let before = rng.clone();
+        assert_eq!(shed_and_succession(&mut rng, 0.0, 0.0), (false, false));
+        assert_eq!(rng, before);
+        for _ in 0..1000 {
+            assert_eq!(shed_and_succession(&mut rng, 1.0, 0.0), (true, false));
+            assert_eq!(shed_and_succession(&mut rng, 0.0, 1.0), (false, true));
         }
     }
 }
