@@ -69,6 +69,7 @@ fn changes_state(tension: u8, rung: usize) -> bool {
 }
 
 /// What an ensemble with fixed parameters precomputes to sample its runs event by event.
+#[derive(Clone)]
 pub struct EventSampler {
     months: usize,
     /// `log_quiet[state * scanned_len(months) + m]`: sum over months before m of the log
