@@ -532,8 +532,9 @@ pub fn chunk_summaries(
     progress: &Progress,
 ) -> Result<Vec<Summary>, Cancelled> {
     let chunks = chunks.start.min(chunk_count(&options))..chunks.end.min(chunk_count(&options));
-    let shared = Shared::new(scenario, draw, chunks.end - chunks.start);
-    let mut out = Vec::with_capacity((chunks.end - chunks.start) as usize);
+    let count = chunks.end.saturating_sub(chunks.start);
+    let shared = Shared::new(scenario, draw, count);
+    let mut out = Vec::with_capacity(count as usize);
     let mut done = 0;
     for_each_batch(chunks, |batch| {
         let parts: Vec<(Summary, Vec<RunOutcome>)> = batch
