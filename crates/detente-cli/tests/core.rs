@@ -503,3 +503,44 @@ fn compare_json_shows_russia_substituting_under_denial() {
         assert!(rate(1, "deliberate_attack") < rate(0, "deliberate_attack"));
     }
 }
+
+/// `bench --repeat` times the ensemble that many times, each line with the same p(war) (the
+/// same seed), and reports the median rate; a repeat count out of range is refused.
+#[test]
+fn bench_repeats_and_reports_the_median() {
+    let o = detente(&["bench", "--runs", "4096", "--repeat", "3"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let runs: Vec<&str> = out
+        .lines()
+        .filter(|l| l.contains(" runs x "))
+        .collect();
+    assert_eq!(runs.len(), 3, "{out}");
+    let p_war = |l: &str| l.rsplit("p_war ").next().unwrap().to_string();
+    assert!(runs.iter().all(|l| p_war(l) == p_war(runs[0])), "{out}");
+    let rate = |l: &str| -> f64 {
+        let before = l.split(" architecture-years/s").next().unwrap();
+        before.rsplit(' ').next().unwrap().parse().unwrap()
+    };
+    let mut rates: Vec<f64> = runs.iter().map(|l| rate(l)).collect();
+    rates.sort_by(f64::total_cmp);
+    let median = out
+        .lines()
+        .find(|l| l.contains("3 repetitions: median"))
+        .unwrap_or_else(|| panic!("no median line: {out}"));
+    let m: f64 = median
+        .split("median ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((m - rates[1]).abs() <= 1.0, "{median} against {rates:?}");
+    for bad in ["0", "101"] {
+        let o = detente(&["bench", "--runs", "100", "--repeat", bad]);
+        assert!(!o.status.success());
+        assert!(stderr(&o).contains("--repeat"), "{}", stderr(&o));
+    }
+}
