@@ -511,10 +511,7 @@ fn bench_repeats_and_reports_the_median() {
     let o = detente(&["bench", "--runs", "4096", "--repeat", "3"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
-    let runs: Vec<&str> = out
-        .lines()
-        .filter(|l| l.contains(" runs x "))
-        .collect();
+    let runs: Vec<&str> = out.lines().filter(|l| l.contains(" runs x ")).collect();
     assert_eq!(runs.len(), 3, "{out}");
     let p_war = |l: &str| l.rsplit("p_war ").next().unwrap().to_string();
     assert!(runs.iter().all(|l| p_war(l) == p_war(runs[0])), "{out}");
