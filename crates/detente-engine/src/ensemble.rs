@@ -334,6 +334,10 @@ struct Shared {
 /// copy saves a tenth of each chunk or less.
 const CHUNKS_PER_COPY: u64 = 16;
 
+/// Most copies of the sampler an ensemble makes (each a few megabytes: the baseline's 3.3 MB);
+/// threads beyond them read the first.
+const MAX_COPIES: u64 = 15;
+
 impl Shared {
     fn new(scenario: &Scenario, draw: Option<&dyn ParamDraw>, chunks: u64) -> Shared {
         let (params, policy) = (&scenario.params, &scenario.policy);
@@ -349,7 +353,9 @@ impl Shared {
         let events = Some(EventSampler::new(params, &trajectory, &table));
         let threads = rayon::current_num_threads() as u64;
         let copies = if chunks >= CHUNKS_PER_COPY * threads {
-            (1..threads).map(|_| OnceLock::new()).collect()
+            (1..threads.min(MAX_COPIES + 1))
+                .map(|_| OnceLock::new())
+                .collect()
         } else {
             Vec::new()
         };

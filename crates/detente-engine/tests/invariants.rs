@@ -37,6 +37,22 @@ fn same_seed_same_result_whatever_the_thread_count() {
     assert_eq!(one, three);
     let other_seed = ensemble(&s, 9_000, 6);
     assert_ne!(one, other_seed);
+    // In chunks small enough to be many (141), each thread after the first reads its own
+    // copy of the event sampler's tables: still the same result.
+    let many = |threads: usize| {
+        let options = EnsembleOptions {
+            chunk: 64,
+            ..EnsembleOptions::new(9_000, 5)
+        };
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| run_ensemble(&s, options, None, &|_| true, None).unwrap())
+    };
+    let (many_one, many_three) = (many(1), many(3));
+    assert_eq!(many_one, many_three);
+    assert_eq!(many_one.wars, one.wars);
 }
 
 #[test]
