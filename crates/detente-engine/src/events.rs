@@ -3,36 +3,43 @@
 //! eventful month to the next. A month's crises split by Poisson thinning into those that can
 //! change a run's state — below the highest tension a crisis whose highest rung is above 0 (it
 //! raises the tension), at the highest a war — and the rest, which change only what is counted
-//! (crises by pathway, the highest rung). While a run's state (ceasefire durable, fragile or at
-//! a second war; its [`Memory`]; a Belarus succession or not) stays the same, a month is quiet
-//! — no ceasefire breakdown, no state-changing crisis, no tension shed, no succession — with a
-//! probability known in closed form, so [`EventSampler`] keeps, for each of the 48 states, the
-//! prefix products of that probability over the months (and the prefix sums of its log, for
-//! where the products would underflow), and a run draws its next eventful month with one
-//! uniform and a scan eight months at a time (stopping at the end of a second war, when the
-//! ceasefire is restored; the restoration month is played as usual). The quiet months' other
-//! crises are independent Poisson counts by pathway: the sampler keeps the prefix sums of
-//! their rates (apart, at the highest tension, those at rung 2, the only ones that can still
-//! raise a run's highest rung there), a run adds them up stretch by stretch and draws the
-//! counts once, at its end. In the eventful month one more uniform picks which component comes
-//! first in the month's order (breakdown, state-changing crises, tension shed, succession: the
-//! first is i with probability prod_{j<i}(1 - p_j) p_i / P(at least one)); the components
-//! after it are drawn as usual, a count of state-changing crises that comes first is a
-//! zero-truncated Poisson, the month's other crises are a Poisson count, and the two classes
+//! (crises by pathway, the highest rung). Tension above the lowest sheds a level in a month
+//! with the same probability whatever else happens, so a run keeps a clock for its next shed
+//! (the months to it are geometric; drawn again after each shed and when tension leaves the
+//! lowest level). While a run's state (ceasefire durable, fragile or at a second war; its
+//! [`Memory`]; a Belarus succession or not) stays the same, a month is quiet — no ceasefire
+//! breakdown, no state-changing crisis, no succession — with a probability known in closed
+//! form, so [`EventSampler`] keeps, for each of the 48 states, the prefix sums over the months
+//! of the log of that probability, and a run draws the hazard to its next eventful month (an
+//! exponential of mean 1) and spends it piece by piece: a piece runs to the next shed, whose
+//! month ends in another state, and the month the hazard runs out in is found by a scan eight
+//! months at a time (a stretch stops at the end of a second war, when the ceasefire is
+//! restored; the restoration month is played as usual). A shed in a quiet month only lowers the
+//! tension, except at the highest, where the month's other crises can raise it back: that
+//! month is played. The quiet months' other crises are independent Poisson counts by pathway:
+//! the sampler keeps the prefix sums of their rates (apart, at the highest tension, those at
+//! rung 2, the only ones that can still raise a run's highest rung there), a run adds them up
+//! piece by piece and draws the counts once, at its end. In the eventful month one more uniform
+//! picks which component comes first in the month's order (breakdown, state-changing crises,
+//! succession: the first is i with probability prod_{j<i}(1 - p_j) p_i / P(at least one)); the
+//! components after it are drawn as usual, a count of state-changing crises that comes first is
+//! a zero-truncated Poisson, the month's other crises are a Poisson count, and the two classes
 //! are played in a random order (crises after a war do not count), each crisis's pathway in
 //! proportion to its class's rates and its highest rung drawn from its distribution given the
-//! class; the month's tension shed and succession come from one uniform. A war's course jumps
-//! the same way from one change of phase to the next, with the products of the probability of
-//! staying in each phase by the war's start month. The spending (the calm path's, the same for
-//! every run) is summed once. Each run keeps two streams of its own: its war's course (so a
-//! change that reaches only the war leaves everything before it alone) and everything else
-//! (the triggers' stream: seeding a run's four streams took about 4.5 % of its time), so
-//! results stay independent of threads and two architectures share their random numbers run by
-//! run; they differ in draws, not in distribution, from the month-by-month simulator, and tests
-//! check both against the exact chain. What limits the speed is the run's chain of dependent
-//! steps (a cache miss for each eventful month's probabilities, a mispredicted branch for each
-//! random choice), not the count of instructions: an eventful month's probabilities take
-//! three cache lines, and the next months' first lines are fetched ahead of the scan.
+//! class; the month ends with the shed if the clock says so. A war's course jumps the same way
+//! from one change of phase to the next, with the sums of the log probability of staying in
+//! each phase by the war's start month. The spending (the calm path's, the same for every run)
+//! is summed once. Each run keeps two streams of its own: its war's course (so a change that
+//! reaches only the war leaves everything before it alone) and everything else (the triggers'
+//! stream: seeding a run's four streams took about 4.5 % of its time), so results stay
+//! independent of threads and two architectures share their random numbers run by run; they
+//! differ in draws, not in distribution, from the month-by-month simulator, and tests check
+//! both against the exact chain. What limits the speed is the run's chain of dependent steps (a
+//! cache miss for each eventful month's probabilities, a mispredicted branch for each random
+//! choice), not the count of instructions: an eventful month's probabilities, with the thinned
+//! rates summed to it, take four cache lines, and the next months' first lines are fetched
+//! ahead of the scan. With the baseline a run plays about 7.8 months and skips 4.4 sheds (12.2
+//! months were played when a shed was one of a month's events).
 
 use crate::crisis::{NUCLEAR_RUNG, RUNGS, WAR_RUNG};
 use crate::params::ModelParams;
@@ -46,6 +53,7 @@ use crate::run::{
 use crate::slow::{Memory, Trajectory, MEMORIES, TENSION_LEVELS};
 use crate::war::{fait_accompli_probability, WarCourse, WarMonth, WarPhase};
 use rand::Rng;
+use rand_distr::Exp1;
 
 /// Ceasefire states of a stretch: a durable or a fragile ceasefire holds, or a second war.
 const STATUSES: usize = 3;
@@ -75,14 +83,12 @@ pub struct EventSampler {
     /// `log_quiet[state * scanned_len(months) + m]`: sum over months before m of the log
     /// probability of a quiet month in `state`.
     log_quiet: Vec<f64>,
-    /// The same as products: the probability of quiet from the start to month m.
-    quiet: Vec<f64>,
-    /// `month[state * months + m]`: the probabilities an eventful month is drawn with.
+    /// `month[state * (months + 1) + m]`: the probabilities an eventful month is drawn with,
+    /// and the thinned crises' rates summed over the months before (the last row only these).
     month: Vec<MonthEvents>,
-    /// `thinned[state * (months + 1) + m]`: sum over months before m of the rates by pathway
-    /// of the crises that cannot change `state` at highest rung 0, or 1 at the highest tension.
-    thinned: Vec<Rates>,
-    /// The same for highest rung 2, thinned only at the highest tension (zero below it).
+    /// `thinned_2[state * (months + 1) + m]`: sum over months before m of the rates by pathway
+    /// of the crises that cannot change `state` at highest rung 2, thinned only at the highest
+    /// tension (zero below it).
     thinned_2: Vec<Rates>,
     /// `rungs[year][memory][pathway]`: the distribution of a crisis's highest rung given the
     /// class that is drawn (cumulative): given it changes the state below the highest tension
@@ -91,10 +97,10 @@ pub struct EventSampler {
     /// `log_stay[(w * LIVE_PHASES + phase) * scanned_len(months) + m]`: for a war that began in month
     /// w, sum over months w+1..m-1 of the log probability of staying in `phase` (0 up to w+1).
     log_stay: Vec<f64>,
-    /// The same as products.
-    stay: Vec<f64>,
-    /// The probability of a tension shed by tension (0 at the lowest): read, not branched on.
-    shed_at: [f64; TENSION_LEVELS],
+    /// -1 / the log probability that a tension above the lowest is kept a month (the months
+    /// to the next shed are geometric: an exponential of mean 1 times this, rounded down); 0
+    /// when tension never sheds.
+    months_per_hazard: f64,
     type_share: f64,
     cost_bn: f64,
     costs: Costs,
@@ -105,23 +111,28 @@ pub struct EventSampler {
 #[repr(align(64))]
 struct Rates([f64; 8]);
 
-/// One month in one state: what its eventful month is drawn with. Three cache lines: what
-/// every eventful month reads first, the state-changing crises' cumulative rates and the other
-/// crises' (the Poisson means of the two classes' counts are their totals).
+/// One month in one state: what its eventful month is drawn with, and the thinned crises'
+/// rates summed to it. Four cache lines: what every eventful month reads first, the summed
+/// rates (read at both ends of a piece of quiet months, so fetched with the month's first line),
+/// the state-changing crises' cumulative rates and the other crises' (the Poisson means of the
+/// two classes' counts are their totals).
 #[derive(Clone, Copy, Debug, Default)]
 #[repr(C, align(64))]
 struct MonthEvents {
-    /// Probability of at least one event.
+    /// Probability of at least one event other than a tension shed.
     any: f64,
     /// Probability that the month's first event (in the month's order) is a ceasefire
-    /// breakdown, a state-changing crisis or less, a tension shed or less.
-    first: [f64; 3],
+    /// breakdown, a state-changing crisis or less.
+    first: [f64; 2],
     /// Probability of at least one state-changing crisis, and of exactly one.
     p_crisis: f64,
     p_one: f64,
     /// e^-rest: the probability of no other crisis (rest: the total of `rest_rates`).
     e_rest: f64,
     p_succ: f64,
+    /// Sum over the months before this one of the rates by pathway of the crises that cannot
+    /// change the state at highest rung 0, or 1 at the highest tension.
+    thinned: [f64; 8],
     /// The rates by pathway of the crises that can change the state, cumulated: the last
     /// pathway's is their total, the Poisson mean of their count.
     changing_rates: Cumulative,
@@ -146,8 +157,9 @@ impl MonthEvents {
 enum First {
     Break,
     Crisis,
-    Shed,
     Succession,
+    /// Only a shed at the highest tension (whose other crises can raise it back).
+    Shed,
     /// Not conditioned (a restoration month): every component drawn as usual.
     Unconditioned,
 }
@@ -290,33 +302,13 @@ impl Cumulative {
     }
 }
 
-/// Below this the prefix products of the probabilities of quiet are not used (their ratios
-/// could underflow): the prefix sums of logs are.
-const TINY: f64 = 1e-200;
-
-/// The next eventful month from `m` (before `end`) for a uniform `u` in (0, 1], by the prefix
-/// products `q` of the probabilities of quiet where they are large enough, or the prefix sums
-/// of their logs `l`.
-fn next_event(q: &[f64], l: &[f64], m: usize, end: usize, u: f64) -> Option<usize> {
-    if q[m] > TINY {
-        first_below(q, m, end, q[m] * u)
-    } else {
-        first_below(l, m, end, l[m] + u.ln())
-    }
-}
-
-/// Add to `sum` the rates of `prefix` (sums over the months before) over months `from..to`.
+/// Add to `sum` the rates summed over the months between two prefix sums, `a` (the sum
+/// before the first month) and `b` (before the month after the last).
 #[inline(always)]
-fn add_between(sum: &mut [f64; 8], prefix: &[Rates], from: usize, to: usize) {
-    let (a, b) = (&prefix[from].0, &prefix[to].0);
+fn add_between(sum: &mut [f64; 8], a: &[f64; 8], b: &[f64; 8]) {
     for k in 0..8 {
         sum[k] += b[k] - a[k];
     }
-}
-
-/// A uniform in (0, 1] (its log is finite).
-fn open_uniform(rng: &mut EngineRng) -> f64 {
-    1.0 - rng.random::<f64>()
 }
 
 impl EventSampler {
@@ -328,7 +320,7 @@ impl EventSampler {
         let mut log_quiet = vec![0.0; STATES * scanned];
         let mut thinned = vec![Rates::default(); STATES * (months + 1)];
         let mut thinned_2 = vec![Rates::default(); STATES * (months + 1)];
-        let mut month = vec![MonthEvents::default(); STATES * months];
+        let mut month = vec![MonthEvents::default(); STATES * (months + 1)];
         for status in 0..STATUSES {
             for mi in 0..MEMORIES {
                 for succeeded in [false, true] {
@@ -371,24 +363,23 @@ impl EventSampler {
                         }
                         th[m + 1] = Rates(row);
                         th2[m + 1] = Rates(row_2);
-                        let p_shed = if memory.tension > 0 { shed } else { 0.0 };
                         let p_succ = if succeeded {
                             0.0
                         } else {
                             st.belarus_succession
                         };
-                        let q = ln_not(p_succ) + ln_not(p_shed) - changing + ln_not(p_break);
+                        let q = ln_not(p_succ) - changing + ln_not(p_break);
                         let p_crisis = -(-changing).exp_m1();
                         let f1 = p_break;
                         let f2 = f1 + (1.0 - p_break) * p_crisis;
-                        let f3 = f2 + (1.0 - p_break) * (1.0 - p_crisis) * p_shed;
-                        month[s * months + m] = MonthEvents {
+                        month[s * (months + 1) + m] = MonthEvents {
+                            thinned: [0.0; 8],
                             e_rest: (-rest).exp(),
                             p_crisis,
                             p_one: (-changing).exp() * changing,
                             p_succ,
                             any: -q.exp_m1(),
-                            first: [f1, f2, f3],
+                            first: [f1, f2],
                             changing_rates,
                             rest_rates,
                         };
@@ -437,8 +428,9 @@ impl EventSampler {
                 }
             }
         }
-        let quiet = log_quiet.iter().map(|x| x.exp()).collect();
-        let stay = log_stay.iter().map(|x| x.exp()).collect();
+        for (ev, row) in month.iter_mut().zip(&thinned) {
+            ev.thinned = row.0;
+        }
         let mut cost_bn = 0.0;
         let mut costs = Costs::default();
         for m in 0..months {
@@ -453,14 +445,11 @@ impl EventSampler {
         EventSampler {
             months,
             log_quiet,
-            quiet,
             month,
-            thinned,
             thinned_2,
             rungs,
             log_stay,
-            stay,
-            shed_at: std::array::from_fn(|t| if t > 0 { shed } else { 0.0 }),
+            months_per_hazard: if shed > 0.0 { -1.0 / ln_not(shed) } else { 0.0 },
             type_share: params.ceasefire_fragile_share.clamp(0.0, 1.0),
             cost_bn,
             costs,
@@ -501,6 +490,9 @@ impl EventSampler {
         let mut thinned = [[0.0; 8]; 2];
         let mut at_war = false;
         let mut m = 0;
+        // The month whose end sheds a level of tension (none at the lowest).
+        let mut shed_month = self.next_shed(memory.tension, 0, &mut trigger_rng);
+        let scanned = scanned_len(n);
         while m < n {
             let restored = !holds && m >= second_war_ends;
             if restored {
@@ -509,61 +501,75 @@ impl EventSampler {
                 holds = true;
                 fragile = trigger_rng.random::<f64>() < self.type_share;
             }
-            let t = if restored {
-                m
+            let end = if holds { n } else { second_war_ends.min(n) };
+            let eventful = if restored {
+                Some((m, false))
             } else {
-                let status = if holds { fragile as usize } else { 2 };
-                let end = if holds { n } else { second_war_ends.min(n) };
-                let s = state_index(status, memory, succeeded);
-                let range = s * (n + 1)..(s + 1) * (n + 1);
-                let scanned = s * scanned_len(n)..(s + 1) * scanned_len(n);
-                let u = open_uniform(&mut trigger_rng);
-                // The eventful month is found only after the scan, and what it reads next
-                // is a cache miss on the run's critical path: fetch the next few months'.
-                for ev in self.month[s * n..(s + 1) * n]
-                    .iter()
-                    .skip(m)
-                    .take(PREFETCH_MONTHS)
-                {
-                    prefetch(ev);
-                }
-                let next = next_event(
-                    &self.quiet[scanned.clone()],
-                    &self.log_quiet[scanned],
-                    m,
-                    end,
-                    u,
-                );
-                // The quiet months m..t (or to the end of the stretch) add their thinned
-                // crises' rates.
-                let to = next.unwrap_or(end);
-                add_between(&mut thinned[0], &self.thinned[range.clone()], m, to);
-                if memory.tension >= TOP {
-                    add_between(&mut thinned[1], &self.thinned_2[range], m, to);
-                }
-                match next {
-                    Some(t) => t,
-                    None => {
-                        m = end;
-                        continue;
+                // The hazard to the stretch's next eventful month, spent piece by piece: a
+                // piece ends with a shed, after which the run is in another state.
+                let mut h: f64 = trigger_rng.sample(Exp1);
+                loop {
+                    let status = if holds { fragile as usize } else { 2 };
+                    let s = state_index(status, memory, succeeded);
+                    let rows = &self.month[s * (n + 1)..(s + 1) * (n + 1)];
+                    for ev in rows.iter().skip(m).take(PREFETCH_MONTHS) {
+                        prefetch(ev);
                     }
+                    let l = &self.log_quiet[s * scanned..(s + 1) * scanned];
+                    let stop = shed_month.saturating_add(1).min(end);
+                    let target = l[m] - h;
+                    let found = l[stop] < target;
+                    // At the highest tension a shed month's other crises can raise it back: the
+                    // month is played as an eventful one.
+                    let shed_stop = !found && stop > shed_month && memory.tension >= TOP;
+                    // The quiet months m..t (or to the piece's end) add their thinned crises'
+                    // rates.
+                    let to = if found {
+                        first_below(l, m, stop, target).unwrap_or(stop - 1)
+                    } else if shed_stop {
+                        shed_month
+                    } else {
+                        stop
+                    };
+                    add_between(&mut thinned[0], &rows[m].thinned, &rows[to].thinned);
+                    if memory.tension >= TOP {
+                        let th2 = &self.thinned_2[s * (n + 1)..];
+                        add_between(&mut thinned[1], &th2[m].0, &th2[to].0);
+                    }
+                    if found || shed_stop {
+                        break Some((to, shed_stop));
+                    }
+                    if stop > shed_month {
+                        // A quiet month shed a level.
+                        memory.tension = next_tension(memory.tension, true, 0);
+                        shed_month = self.next_shed(memory.tension, stop, &mut trigger_rng);
+                    }
+                    if stop == end {
+                        break None;
+                    }
+                    h -= l[m] - l[stop];
+                    m = stop;
                 }
             };
-            // Month t has at least one event (unless it is a restoration month): which comes
-            // first, in the month's order, is drawn with one uniform; the rest as usual.
+            let Some((t, shed_only)) = eventful else {
+                m = end;
+                continue;
+            };
+            // Month t has at least one event other than a shed (unless it is a restoration
+            // month, or only sheds at the highest tension): which comes first, in the month's
+            // order, is drawn with one uniform; the rest as usual.
             let status = if holds { fragile as usize } else { 2 };
-            let mut ev = &self.month[state_index(status, memory, succeeded) * n + t];
-            let p_shed = self.shed_at[memory.tension as usize];
+            let mut ev = &self.month[state_index(status, memory, succeeded) * (n + 1) + t];
             let first = if restored {
                 First::Unconditioned
+            } else if shed_only {
+                First::Shed
             } else {
                 let v = trigger_rng.random::<f64>() * ev.any;
                 if v < ev.first[0] {
                     First::Break
-                } else if v < ev.first[1] {
+                } else if v < ev.first[1] || ev.p_succ <= 0.0 {
                     First::Crisis
-                } else if v < ev.first[2] || ev.p_succ <= 0.0 {
-                    First::Shed
                 } else {
                     First::Succession
                 }
@@ -573,7 +579,7 @@ impl EventSampler {
                 memory.fought = true;
                 outcome.ceasefire_break_month.get_or_insert(t as u32);
                 second_war_ends = t + second_war_length(&mut trigger_rng, params) as usize;
-                ev = &self.month[state_index(2, memory, succeeded) * n + t];
+                ev = &self.month[state_index(2, memory, succeeded) * (n + 1) + t];
             }
             // The month's crises of both classes, in a random order.
             let mut changing = match first {
@@ -581,7 +587,7 @@ impl EventSampler {
                     truncated_poisson(&mut trigger_rng, ev.changing(), ev.p_crisis, ev.p_one)
                 }
                 First::Break | First::Unconditioned => poisson(&mut trigger_rng, ev.changing()),
-                First::Shed | First::Succession => 0,
+                First::Succession | First::Shed => 0,
             };
             let mut count = changing + poisson_from(&mut trigger_rng, ev.rest(), ev.e_rest);
             let mut rise = 0;
@@ -629,15 +635,20 @@ impl EventSampler {
             if at_war {
                 break;
             }
-            // The month's end: tension shed and a Belarus succession.
+            // The month's end: a Belarus succession (drawn unless it came first), and the
+            // tension shed if the shed's clock says so.
             let p_succ = ev.p_succ;
-            let (shed, succession) = match first {
-                First::Succession => (false, true),
-                First::Shed => (true, p_succ > 0.0 && trigger_rng.random::<f64>() < p_succ),
-                _ => shed_and_succession(&mut trigger_rng, p_shed, p_succ),
+            succeeded |= match first {
+                First::Succession => true,
+                First::Shed => false,
+                _ => p_succ > 0.0 && trigger_rng.random::<f64>() < p_succ,
             };
-            succeeded |= succession;
+            let shed = t == shed_month;
+            let before = memory.tension;
             memory.tension = next_tension(memory.tension, shed, rise);
+            if shed || before == 0 {
+                shed_month = self.next_shed(memory.tension, t + 1, &mut trigger_rng);
+            }
             m = t + 1;
         }
         self.thinned_crises(&thinned, &mut trigger_rng, &mut outcome);
@@ -646,6 +657,15 @@ impl EventSampler {
             outcome.max_rung = Some(NUCLEAR_RUNG);
         }
         outcome
+    }
+
+    /// The month from `from` on whose end sheds a level of a run's `tension` (the months to
+    /// it are geometric), or none at the lowest tension.
+    fn next_shed(&self, tension: u8, from: usize, rng: &mut EngineRng) -> usize {
+        if tension == 0 {
+            return usize::MAX;
+        }
+        geometric_month(from, self.months_per_hazard, rng)
     }
 
     /// The highest rung of a drawn crisis (see [`EventSampler::rungs`]) for a uniform `u`.
@@ -685,10 +705,9 @@ impl EventSampler {
         let mut m = w + 1;
         while m < n && (phase as usize) < LIVE_PHASES {
             let at = (w * LIVE_PHASES + phase as usize) * scanned_len(n);
-            let u = open_uniform(rng);
-            let stay = at..at + scanned_len(n);
-            let (q, l) = (&self.stay[stay.clone()], &self.log_stay[stay]);
-            let Some(t) = next_event(q, l, m, n, u) else {
+            let l = &self.log_stay[at..at + scanned_len(n)];
+            let hazard: f64 = rng.sample(Exp1);
+            let Some(t) = first_below(l, m, n, l[m] - hazard) else {
                 return;
             };
             let wm = WarMonth::new(params, trajectory.at(t, Memory::AT_WAR), (t - w) as u32);
@@ -734,23 +753,15 @@ fn pick_at(cumulative: &Cumulative, x: f64) -> Pathway {
     }
 }
 
-/// Whether the month's tension is shed and whether a Belarus succession comes, of
-/// probabilities `p_shed` and `p_succ`, from one uniform: the shed where it falls below
-/// `p_shed`, the succession where it falls in the first `p_succ` of the shed's share or of
-/// the rest (compared without dividing, or branching on the shed); nothing is drawn when
-/// both are 0.
-fn shed_and_succession(rng: &mut EngineRng, p_shed: f64, p_succ: f64) -> (bool, bool) {
-    if p_shed <= 0.0 && p_succ <= 0.0 {
-        return (false, false);
+/// The first month from `from` on in which an event of a fixed monthly probability p comes,
+/// given `months_per_hazard` = -1 / ln(1 - p) (0 for p = 0: never, `usize::MAX`): the months
+/// before it are geometric, an exponential of mean 1 scaled by it and rounded down.
+fn geometric_month(from: usize, months_per_hazard: f64, rng: &mut EngineRng) -> usize {
+    if months_per_hazard <= 0.0 {
+        return usize::MAX;
     }
-    let z: f64 = rng.random();
-    let shed = z < p_shed;
-    let (low, width) = if shed {
-        (0.0, p_shed)
-    } else {
-        (p_shed, 1.0 - p_shed)
-    };
-    (shed, z - low < p_succ * width)
+    let kept = rng.sample::<f64, _>(Exp1) * months_per_hazard;
+    from.saturating_add(kept as usize)
 }
 
 /// A Poisson count with mean `mean` conditioned on being at least one (`p` = 1 - e^-mean).
@@ -791,6 +802,36 @@ mod tests {
         }
     }
 
+    /// The months to a shed drawn by [`geometric_month`] are geometric: each of the first
+    /// months holds its probability (within 4.5 standard errors of 200,000 draws), for a
+    /// probability of 0.3 and of 1; a probability of 0 never sheds.
+    #[test]
+    fn shed_months_are_geometric() {
+        let mut rng = stream_rng(3, 0, Stream::Triggers);
+        let draws = 200_000;
+        for p in [0.3, 1.0] {
+            let scale = -1.0 / ln_not(p);
+            let mut counts = [0u32; 6];
+            for _ in 0..draws {
+                let month = geometric_month(10, scale, &mut rng);
+                assert!(month >= 10);
+                if month - 10 < counts.len() {
+                    counts[month - 10] += 1;
+                }
+            }
+            for (g, count) in counts.iter().enumerate() {
+                let expected = (1.0 - p).powi(g as i32) * p;
+                let se = (expected * (1.0 - expected) / draws as f64)
+                    .sqrt()
+                    .max(1e-9);
+                let z = (*count as f64 / draws as f64 - expected) / se;
+                assert!(z.abs() < 4.5, "p {p}, month {g}: {count} of {draws}, z {z}");
+            }
+        }
+        assert_eq!(geometric_month(10, 0.0, &mut rng), usize::MAX);
+        assert_eq!(geometric_month(usize::MAX - 1, 1e9, &mut rng), usize::MAX);
+    }
+
     /// The packed search of a cumulative row finds what counting the entries at or below x
     /// does (ties, zero rates, x beyond the total and the padding included), and a pathway
     /// picked at x is the one whose share holds it.
@@ -816,40 +857,6 @@ mod tests {
                     assert!(below <= x && x < values[k], "{values:?} at {x}: {k}");
                 }
             }
-        }
-    }
-
-    /// One uniform gives the shed and the succession their probabilities, independently, and
-    /// nothing is drawn when both are 0.
-    #[test]
-    fn shed_and_succession_are_independent() {
-        let mut rng = stream_rng(3, 0, Stream::Triggers);
-        let (p_shed, p_succ) = (0.3, 0.1);
-        let draws = 200_000;
-        let mut cells = [[0u32; 2]; 2];
-        for _ in 0..draws {
-            let (shed, succession) = shed_and_succession(&mut rng, p_shed, p_succ);
-            cells[shed as usize][succession as usize] += 1;
-        }
-        for (shed, row) in cells.iter().enumerate() {
-            for (succession, count) in row.iter().enumerate() {
-                let p = if shed == 1 { p_shed } else { 1.0 - p_shed }
-                    * if succession == 1 {
-                        p_succ
-                    } else {
-                        1.0 - p_succ
-                    };
-                let expected = p * draws as f64;
-                let z = (*count as f64 - expected) / (expected * (1.0 - p)).sqrt();
-                assert!(z.abs() < 4.5, "shed {shed} succession {succession}: z {z}");
-            }
-        }
-        let before = rng.clone();
-        assert_eq!(shed_and_succession(&mut rng, 0.0, 0.0), (false, false));
-        assert_eq!(rng, before);
-        for _ in 0..1000 {
-            assert_eq!(shed_and_succession(&mut rng, 1.0, 0.0), (true, false));
-            assert_eq!(shed_and_succession(&mut rng, 0.0, 1.0), (false, true));
         }
     }
 }
