@@ -41,6 +41,25 @@ fn run_with_100_trillion_runs_is_refused_with_a_time_estimate() {
     assert!(stderr(&o).contains("--i-know-it-is-long"), "{}", stderr(&o));
 }
 
+/// The time a refusal or an announcement estimates follows how the runs are sampled: event by
+/// event with fixed parameters (12 million architecture-years a second), month by month when
+/// runs draw their own parameters (2 million).
+#[test]
+fn the_time_estimate_follows_the_sampling() {
+    let o = detente(&["run", "--runs", "200000000"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("about 2 min 46 s"), "{}", stderr(&o));
+    let o = detente(&[
+        "run",
+        "--runs",
+        "200000000",
+        "--uncertainty",
+        "--monte-carlo",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("about 16 min 40 s"), "{}", stderr(&o));
+}
+
 #[test]
 fn sensitivity_morris_n_huge_is_refused_before_allocating() {
     let t = Instant::now();

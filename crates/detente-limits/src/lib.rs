@@ -81,8 +81,23 @@ pub const MAX_SWEEP_REPLICATIONS: u64 = 50_000_000;
 pub const MAX_SHARDS: u64 = 100_000;
 /// Work (in architecture-years) above which a command prints an estimate of its time first.
 pub const ANNOUNCE_ABOVE_ARCH_YEARS: f64 = 50_000_000.0;
-/// Architecture-years per second used for that estimate (a 2-core machine; README).
-pub const ESTIMATE_ARCH_YEARS_PER_SECOND: f64 = 2_000_000.0;
+/// Architecture-years per second used for that estimate when runs step month by month (runs
+/// with parameters of their own, `--uncertainty --monte-carlo`; a 2-core machine, README).
+pub const ESTIMATE_MONTHLY_ARCH_YEARS_PER_SECOND: f64 = 2_000_000.0;
+/// The same when runs are sampled event by event (fixed parameters): the baseline measured
+/// 26-28 million a second on 2 cores (README, issue 12's ninth session) and about 15 on an
+/// earlier, slower machine; the estimate takes 12, for slower machines and busier
+/// architectures.
+pub const ESTIMATE_EVENT_ARCH_YEARS_PER_SECOND: f64 = 12_000_000.0;
+
+/// How an ensemble's runs are sampled, which sets their speed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sampling {
+    /// Fixed parameters: jumping from one eventful month to the next.
+    EventByEvent,
+    /// Parameters drawn for the runs: every month stepped.
+    MonthByMonth,
+}
 
 // ---------- server ----------
 
@@ -303,10 +318,14 @@ pub fn check_toml_keys(text: &str) -> Result<(), (u64, String)> {
     }
 }
 
-/// Seconds of work estimated for `arch_years` architecture-years (for the warning printed
-/// before long work).
-pub fn estimate_seconds(arch_years: f64) -> f64 {
-    arch_years / ESTIMATE_ARCH_YEARS_PER_SECOND
+/// Seconds of work estimated for `arch_years` architecture-years sampled as `sampling` says
+/// (for the warning printed before long work).
+pub fn estimate_seconds(arch_years: f64, sampling: Sampling) -> f64 {
+    arch_years
+        / match sampling {
+            Sampling::EventByEvent => ESTIMATE_EVENT_ARCH_YEARS_PER_SECOND,
+            Sampling::MonthByMonth => ESTIMATE_MONTHLY_ARCH_YEARS_PER_SECOND,
+        }
 }
 
 /// "3 min 20 s", "2 h 05 min", "12 days".
@@ -353,6 +372,8 @@ mod tests {
 
     #[test]
     fn durations_read_well() {
+        assert_eq!(estimate_seconds(120e6, Sampling::EventByEvent), 10.0);
+        assert_eq!(estimate_seconds(120e6, Sampling::MonthByMonth), 60.0);
         assert_eq!(human_duration(5.0), "5 s");
         assert_eq!(human_duration(200.0), "3 min 20 s");
         assert_eq!(human_duration(7500.0), "2 h 05 min");

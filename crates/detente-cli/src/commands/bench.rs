@@ -35,7 +35,13 @@ pub fn run(args: BenchArgs) -> CmdResult {
             args.repeat
         )));
     }
-    super::check_work("--runs", args.runs * args.repeat as u64, 10.0, false)?;
+    super::check_work(
+        "--runs",
+        args.runs * args.repeat as u64,
+        10.0,
+        false,
+        detente_limits::Sampling::EventByEvent,
+    )?;
     let scenario = scenario_for(&args.architecture, None)?;
     let years = args.runs as f64 * scenario.policy.horizon_months as f64 / 12.0;
     let mut rates = Vec::with_capacity(args.repeat as usize);

@@ -24,7 +24,11 @@ pub struct CompareArgs {
 }
 
 pub fn run(args: CompareArgs) -> CmdResult {
-    check_ensemble_flags(&args.ensemble, args.architectures.len())?;
+    check_ensemble_flags(
+        &args.ensemble,
+        args.architectures.len(),
+        args.uncertainty.sampling(),
+    )?;
     if args.architectures.len() < 2 {
         return Err(input_err("compare needs at least two architectures"));
     }

@@ -110,11 +110,19 @@ pub const OVERRIDE_FLAG: &str = "--i-know-it-is-long";
 /// Check the work a command is about to start: `runs` ensembles runs of `horizon_years` each
 /// (`what` names the flag that set it). Beyond [`detente_limits::MAX_RUNS`] it needs
 /// `--i-know-it-is-long`; beyond [`detente_limits::MAX_RUNS_OVERRIDE`] it is refused; above
-/// [`detente_limits::ANNOUNCE_ABOVE_ARCH_YEARS`] the estimated time is printed before it starts.
-pub fn check_work(what: &str, runs: u64, horizon_years: f64, long_ok: bool) -> CmdResult {
+/// [`detente_limits::ANNOUNCE_ABOVE_ARCH_YEARS`] the estimated time (for runs sampled as
+/// `sampling` says) is printed before it starts.
+pub fn check_work(
+    what: &str,
+    runs: u64,
+    horizon_years: f64,
+    long_ok: bool,
+    sampling: detente_limits::Sampling,
+) -> CmdResult {
     use detente_limits::{MAX_RUNS, MAX_RUNS_OVERRIDE};
     let arch_years = runs as f64 * horizon_years;
-    let eta = detente_limits::human_duration(detente_limits::estimate_seconds(arch_years));
+    let eta =
+        detente_limits::human_duration(detente_limits::estimate_seconds(arch_years, sampling));
     if runs > MAX_RUNS_OVERRIDE {
         return Err(input_err(format!(
             "{what}: {runs} runs: allowed: at most {MAX_RUNS_OVERRIDE} (docs/limits.md); this would take about {eta}"

@@ -32,6 +32,7 @@ pub fn run(args: ReportArgs) -> CmdResult {
         args.runs.saturating_mul(args.architectures.len() as u64),
         10.0,
         args.i_know_it_is_long,
+        args.uncertainty.sampling(),
     )?;
     // the output path before the computation
     super::check_output(&args.out)?;

@@ -47,7 +47,11 @@ pub struct EnsembleArgs {
 }
 
 /// Check the ensemble flags shared by `run` and `compare`.
-pub fn check_ensemble_flags(args: &EnsembleArgs, architectures: usize) -> Result<(), CliError> {
+pub fn check_ensemble_flags(
+    args: &EnsembleArgs,
+    architectures: usize,
+    sampling: detente_limits::Sampling,
+) -> Result<(), CliError> {
     let (runs, horizon) = (args.runs, args.horizon_years);
     if runs == 0 {
         return Err(input_err("--runs 0: allowed: at least 1"));
@@ -64,6 +68,7 @@ pub fn check_ensemble_flags(args: &EnsembleArgs, architectures: usize) -> Result
         runs.saturating_mul(architectures.max(1) as u64),
         years,
         args.i_know_it_is_long,
+        sampling,
     )
 }
 
@@ -78,7 +83,7 @@ pub fn scenario_for(spec: &str, horizon: Option<u32>) -> Result<Scenario, CliErr
 }
 
 pub fn run(args: RunArgs) -> CmdResult {
-    check_ensemble_flags(&args.ensemble, 1)?;
+    check_ensemble_flags(&args.ensemble, 1, args.uncertainty.sampling())?;
     if let Some(out) = &args.out {
         super::check_output(std::path::Path::new(out))?;
     }

@@ -181,7 +181,7 @@ fn check_evaluations(args: &SensitivityArgs, n: usize, params: usize) -> CmdResu
     // An exact evaluation of a 10-year horizon takes about 10 ms on this project's machine
     // (README, benchmarks); a simulated one, its runs.
     let seconds = if args.monte_carlo {
-        detente_limits::estimate_seconds(runs as f64 * 10.0)
+        detente_limits::estimate_seconds(runs as f64 * 10.0, detente_limits::Sampling::EventByEvent)
     } else {
         evals as f64 * 0.01
     };
@@ -198,7 +198,13 @@ fn check_evaluations(args: &SensitivityArgs, n: usize, params: usize) -> CmdResu
         )));
     }
     if args.monte_carlo {
-        super::check_work("--n × --runs", runs, 10.0, true)
+        super::check_work(
+            "--n × --runs",
+            runs,
+            10.0,
+            true,
+            detente_limits::Sampling::EventByEvent,
+        )
     } else {
         Ok(())
     }

@@ -49,6 +49,16 @@ impl UncertaintyArgs {
         self.uncertainty && !self.monte_carlo
     }
 
+    /// How the simulated runs are sampled: month by month when each block of runs draws its
+    /// own parameters (--uncertainty --monte-carlo), event by event otherwise.
+    pub fn sampling(&self) -> detente_limits::Sampling {
+        if self.uncertainty && self.monte_carlo {
+            detente_limits::Sampling::MonthByMonth
+        } else {
+            detente_limits::Sampling::EventByEvent
+        }
+    }
+
     /// Where the parameter draws come from: "plausible" (the default) or "prior"; `None`
     /// without --uncertainty.
     pub fn source(&self) -> Option<&'static str> {
