@@ -28,7 +28,8 @@
 //! proportion to its class's rates and its highest rung drawn from its distribution given the
 //! class; the month ends with the shed if the clock says so. A war's course jumps the same way
 //! from one change of phase to the next, with the sums of the log probability of staying in
-//! each phase by the war's start month. The spending (the calm path's, the same for every run)
+//! each phase by the war's start month, the phase it moves to drawn in proportion to the
+//! competing hazards ([`Moves::hazards`]: the month's other phases are not computed). The spending (the calm path's, the same for every run)
 //! is summed once. Each run keeps two streams of its own: its war's course (so a change that
 //! reaches only the war leaves everything before it alone) and everything else (the triggers'
 //! stream: seeding a run's four streams took about 4.5 % of its time), so results stay
@@ -51,7 +52,7 @@ use crate::run::{
     CrisisTable, RunOutcome, RunStart,
 };
 use crate::slow::{Memory, Trajectory, MEMORIES, TENSION_LEVELS};
-use crate::war::{fait_accompli_probability, WarCourse, WarMonth, WarPhase};
+use crate::war::{fait_accompli_probability, Moves, WarCourse, WarMonth, WarPhase};
 use rand::Rng;
 use rand_distr::Exp1;
 
@@ -710,12 +711,16 @@ impl EventSampler {
             let Some(t) = first_below(l, m, n, l[m] - hazard) else {
                 return;
             };
-            let wm = WarMonth::new(params, trajectory.at(t, Memory::AT_WAR), (t - w) as u32);
-            let moves = &wm.moves[phase as usize];
-            let leave: f64 = moves.iter().map(|(_, x)| x).sum();
-            let mut u = rng.random::<f64>() * leave;
+            // Which phase the war leaves to, in proportion to the competing hazards.
+            let moves = Moves::hazards(
+                params,
+                trajectory.at(t, Memory::AT_WAR),
+                (t - w) as u32,
+                phase,
+            );
+            let mut u = rng.random::<f64>() * moves.total();
             let mut next = moves.last().map_or(phase, |(to, _)| *to);
-            for (to, p) in moves {
+            for (to, p) in &moves {
                 if u < *p {
                     next = *to;
                     break;

@@ -147,62 +147,80 @@ fn hazard(h: f64) -> f64 {
     }
 }
 
-impl WarMonth {
-    /// The month's transitions under parameters `params` and month state `st`, for a war that
-    /// has lasted `age` months at the start of the month (1 in the month after the clash).
-    pub fn new(params: &ModelParams, st: &MonthState, age: u32) -> WarMonth {
+impl Moves {
+    /// The competing hazards of leaving phase `from` in a month under parameters `params` and
+    /// month state `st`, for a war that has lasted `age` months at the start of the month
+    /// (1 in the month after the clash): (to, hazard a month), in a fixed order. The month's
+    /// probabilities ([`WarMonth`]) follow from them; which phase a war that leaves goes to is
+    /// in proportion to them.
+    pub fn hazards(params: &ModelParams, st: &MonthState, age: u32, from: WarPhase) -> Moves {
         use WarPhase::*;
         let nuclear = st.mechanisms.war_effects(params).nuclear_factor;
-        let widen = hazard(params.war_limited_to_theatre);
-        let fait = hazard(params.war_fait_accompli_escalation);
         let limited_nuclear = hazard(params.war_limited_to_nuclear) * nuclear;
         // Exhaustion: every termination hazard rises linearly with the war's length.
         let exhaustion = 1.0 + hazard(params.war_exhaustion_rise) * age as f64 / 12.0;
         let end_limited = hazard(params.war_end_limited) * exhaustion;
-        let competing = |hs: &[(WarPhase, f64)]| -> Moves {
-            let total: f64 = hs.iter().map(|(_, h)| h).sum();
-            if total <= 0.0 {
-                return Moves::NONE;
-            }
-            let leave = -(-total).exp_m1();
-            let mut moves = Moves {
-                len: hs.len(),
-                ..Moves::NONE
-            };
-            for (m, &(to, h)) in moves.items.iter_mut().zip(hs) {
-                *m = (to, leave * h / total);
-            }
-            moves
-        };
-        WarMonth {
-            moves: [
-                competing(&[
-                    (Theatre, widen),
-                    (LimitedNuclear, limited_nuclear),
-                    (Ended, end_limited),
-                ]),
-                competing(&[
-                    (Theatre, widen * fait),
-                    (LimitedNuclear, limited_nuclear),
-                    (Ended, end_limited),
-                ]),
-                competing(&[
-                    (
-                        LimitedNuclear,
-                        hazard(params.war_theatre_to_nuclear) * nuclear,
-                    ),
-                    (Ended, hazard(params.war_end_theatre) * exhaustion),
-                ]),
-                competing(&[
-                    (
-                        GeneralNuclear,
-                        hazard(params.war_nuclear_to_general) * nuclear,
-                    ),
-                    (Ended, hazard(params.war_end_nuclear) * exhaustion),
-                ]),
-                Moves::NONE,
-                Moves::NONE,
+        let widen = hazard(params.war_limited_to_theatre);
+        let items: &[(WarPhase, f64)] = match from {
+            Limited => &[
+                (Theatre, widen),
+                (LimitedNuclear, limited_nuclear),
+                (Ended, end_limited),
             ],
+            LimitedAfterGrab => &[
+                (Theatre, widen * hazard(params.war_fait_accompli_escalation)),
+                (LimitedNuclear, limited_nuclear),
+                (Ended, end_limited),
+            ],
+            Theatre => &[
+                (
+                    LimitedNuclear,
+                    hazard(params.war_theatre_to_nuclear) * nuclear,
+                ),
+                (Ended, hazard(params.war_end_theatre) * exhaustion),
+            ],
+            LimitedNuclear => &[
+                (
+                    GeneralNuclear,
+                    hazard(params.war_nuclear_to_general) * nuclear,
+                ),
+                (Ended, hazard(params.war_end_nuclear) * exhaustion),
+            ],
+            GeneralNuclear | Ended => &[],
+        };
+        let mut moves = Moves {
+            len: items.len(),
+            ..Moves::NONE
+        };
+        moves.items[..items.len()].copy_from_slice(items);
+        moves
+    }
+
+    /// The total of the hazards.
+    pub fn total(&self) -> f64 {
+        self.iter().map(|(_, h)| h).sum()
+    }
+}
+
+impl WarMonth {
+    /// The month's transitions under parameters `params` and month state `st`, for a war that
+    /// has lasted `age` months at the start of the month (1 in the month after the clash):
+    /// competing hazards ([`Moves::hazards`]), each phase left with probability
+    /// 1 - e^-(their total), split in proportion to them.
+    pub fn new(params: &ModelParams, st: &MonthState, age: u32) -> WarMonth {
+        WarMonth {
+            moves: std::array::from_fn(|from| {
+                let mut moves = Moves::hazards(params, st, age, WarPhase::ALL[from]);
+                let total = moves.total();
+                if total <= 0.0 {
+                    return Moves::NONE;
+                }
+                let leave = -(-total).exp_m1();
+                for (_, h) in &mut moves.items[..moves.len] {
+                    *h = leave * *h / total;
+                }
+                moves
+            }),
         }
     }
 
