@@ -102,7 +102,8 @@ pub struct WarMonth {
     pub moves: [Moves; WAR_PHASES],
 }
 
-/// The moves out of one phase: at most three (to, probability), read as a slice. Kept inline
+/// The moves out of one phase: at most three (to, probability) in a [`WarMonth`], or (to,
+/// hazard) from [`Moves::hazards`], read as a slice. Kept inline
 /// (no allocation): the exact chain makes a [`WarMonth`] for every pair of clash month and
 /// later month.
 #[derive(Clone, Copy, Debug)]
